@@ -1,0 +1,77 @@
+"""The JSON API under /api/v1/. Every error answers {"detail": …, "errors": [{"field": …, "message": …}]}."""
+
+import importlib
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from onewindow.core.access import NotSignedIn
+from onewindow.core.errors import ServiceError
+
+api = NinjaAPI(
+    title="OneWindow 一窗通办 API",
+    version="1",
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+
+
+def _error(request: HttpRequest, status: int, detail: str, errors: list[dict] | None = None) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
+
+
+def _loc_to_field(loc: list) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "form", "file", "header", "cookie")]
+    # ninja nests the body under the parameter name; the first part is that name when there is more
+    if len(parts) > 1 and parts[0] in ("payload", "data", "body_data"):
+        parts = parts[1:]
+    return ".".join(parts) or None
+
+
+@api.exception_handler(ServiceError)
+def on_service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = [{"field": _loc_to_field(list(e.get("loc", []))), "message": str(e.get("msg", ""))} for e in exc.errors]
+    return _error(request, 422, _("提交的数据有误"), errors)
+
+
+@api.exception_handler(NotSignedIn)
+def on_not_signed_in(request: HttpRequest, exc: NotSignedIn) -> HttpResponse:
+    return _error(request, 401, str(exc) or _("请先登录"))
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, _("请先登录"))
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _error(request, 403, str(exc) or _("没有权限"))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, _("未找到"))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, str(exc))
+
+
+# Each app's api.py defines `router`; mounted in this order under /api/v1/.
+for _app in ("core", "catalog", "cases", "hall", "feedback", "supervision", "insights", "navigator", "community"):
+    _module = importlib.import_module(f"onewindow.{_app}.api")
+    _router = getattr(_module, "router", None)
+    if _router is not None:
+        api.add_router(f"/v1/{getattr(_module, 'PREFIX', '')}", _router, tags=[_app])

@@ -1,0 +1,15 @@
+from ninja import Router, Schema
+
+from onewindow.core.access import PUBLIC, allow
+
+router = Router()
+
+
+class PingOut(Schema):
+    status: str
+
+
+@router.get("/ping", response=PingOut, summary="Liveness check")
+@allow(PUBLIC)
+def ping(request):  # noqa: ANN001
+    return {"status": "ok"}

@@ -1,0 +1,56 @@
+"""Demo logins, one per role. Runs after the catalog demo so reviewers can be placed in departments."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group, User
+from django.db import transaction
+
+from onewindow.core.access import Role
+from onewindow.core.models import Profile
+
+DEMO_PASSWORD = "onewindow-demo"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    display_name: str
+    roles: tuple[str, ...]
+    department_code: str = ""
+    is_staff: bool = False
+
+
+DEMO_LOGINS: tuple[DemoLogin, ...] = (
+    DemoLogin("citizen", "林晓梅", (Role.CITIZEN,)),
+    DemoLogin("clerk", "陈雅琴", (Role.CLERK,)),
+    DemoLogin("reviewer", "郑建华", (Role.REVIEWER,), "FA-RSJ"),
+    DemoLogin("reviewer_market", "黄志明", (Role.REVIEWER,), "HL-SCJ"),
+    DemoLogin("head", "吴国栋", (Role.DEPARTMENT_HEAD, Role.REVIEWER), "FA-RSJ"),
+    DemoLogin("supervisor", "许文斌", (Role.SUPERVISOR,)),
+    DemoLogin("catalog_admin", "王丽娟", (Role.CATALOG_ADMIN,), is_staff=True),
+    DemoLogin("community", "蔡淑芬", (Role.COMMUNITY_WORKER,)),
+    DemoLogin("volunteer", "方志强", (Role.VOLUNTEER,)),
+)
+
+
+def ensure_role_groups() -> None:
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+
+
+@transaction.atomic
+def load(*, scale: int = 0, stdout=None) -> None:  # noqa: ANN001
+    from onewindow.catalog.models import Department
+
+    ensure_role_groups()
+    for login in DEMO_LOGINS:
+        user, created = User.objects.get_or_create(username=login.username)
+        if created:
+            user.set_password(DEMO_PASSWORD)
+        user.is_staff = login.is_staff
+        user.save()
+        user.groups.set(Group.objects.filter(name__in=[str(r) for r in login.roles]))
+        department = Department.objects.filter(code=login.department_code).first() if login.department_code else None
+        Profile.objects.update_or_create(user=user, defaults={"display_name": login.display_name, "department": department})
+    if not User.objects.filter(username="admin").exists():
+        User.objects.create_superuser("admin", "", DEMO_PASSWORD)

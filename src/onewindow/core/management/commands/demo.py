@@ -1,0 +1,53 @@
+"""`onewindow demo [--port N] [--scale N] [--no-serve]`: migrate, load the demo data, print the logins, serve.
+
+Safe to run again: every app's demo loader is idempotent.
+"""
+
+import importlib
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from onewindow.core.access import ROLE_LABELS
+
+# Order matters: later loaders build on earlier ones.
+DEMO_MODULES = ("catalog", "core", "cases", "hall", "feedback", "supervision", "insights", "navigator", "community")
+
+
+class Command(BaseCommand):
+    help = "Set up and serve the demo on http://127.0.0.1:8000"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--scale", type=int, default=0,
+                            help="also generate a synthetic catalog of about N items (benchmarks)")
+        parser.add_argument("--no-serve", action="store_true", help="load the data and stop")
+
+    def handle(self, *args: object, **options: object) -> None:
+        from django.conf import settings
+
+        settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+        call_command("migrate", interactive=False, verbosity=0)
+        for name in DEMO_MODULES:
+            try:
+                module = importlib.import_module(f"onewindow.{name}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"onewindow.{name}.demo":
+                    raise
+                continue
+            self.stdout.write(f"== demo data: {name}")
+            module.load(scale=int(options["scale"]), stdout=self.stdout)
+        self._print_logins()
+        if options["no_serve"]:
+            return
+        call_command("runserver", f"{options['host']}:{options['port']}", use_reloader=False, insecure_serving=True)
+
+    def _print_logins(self) -> None:
+        from onewindow.core.demo import DEMO_LOGINS, DEMO_PASSWORD
+
+        self.stdout.write(self.style.SUCCESS("\nDemo logins (password for all: %s)" % DEMO_PASSWORD))
+        for login in DEMO_LOGINS:
+            roles = "、".join(str(ROLE_LABELS[r]) for r in login.roles)
+            self.stdout.write(f"  {login.username:<16} {login.display_name:<6} {roles}")
+        self.stdout.write("  admin            superuser (Django admin /admin/)\n")

@@ -1,0 +1,169 @@
+"""Settings, all overridable from the environment.
+
+DATABASE_URL        default: SQLite file ./var/onewindow.sqlite3
+ONEWINDOW_SECRET_KEY, ONEWINDOW_DEBUG (1/0), ONEWINDOW_ALLOWED_HOSTS (comma list)
+ONEWINDOW_VAR_DIR   where the SQLite file and uploaded files live (default ./var)
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+VAR_DIR = Path(os.environ.get("ONEWINDOW_VAR_DIR", Path.cwd() / "var")).resolve()
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+DEBUG = _env_bool("ONEWINDOW_DEBUG", False)
+SECRET_KEY = os.environ.get("ONEWINDOW_SECRET_KEY", "dev-only-insecure-key-change-me-in-production-0123456789")
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ONEWINDOW_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()]
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("ONEWINDOW_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "import_export",
+    "django_tasks",
+    "django_tasks_db",
+    "onewindow.core",
+    "onewindow.catalog",
+    "onewindow.cases",
+    "onewindow.hall",
+    "onewindow.feedback",
+    "onewindow.supervision",
+    "onewindow.insights",
+    "onewindow.navigator",
+    "onewindow.community",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "onewindow.core.middleware.RequestContextMiddleware",
+    "onewindow.core.access.LoginRedirectMiddleware",
+]
+
+ROOT_URLCONF = "onewindow.urls"
+WSGI_APPLICATION = "onewindow.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "onewindow.core.context_processors.onewindow",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'onewindow.sqlite3'}"),
+        conn_max_age=int(os.environ.get("ONEWINDOW_CONN_MAX_AGE", "0")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers go on while one writer writes; IMMEDIATE makes writers queue up front
+    # instead of failing with "database is locked" on lock upgrade.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("ONEWINDOW_SQLITE_TEST_NAME", "")}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_ROOT = VAR_DIR / "uploads"  # never served as static: downloads go through access-checked views
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = _env_bool("ONEWINDOW_SECURE_COOKIES", False)  # turn on behind HTTPS
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("ONEWINDOW_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("ONEWINDOW_LOG_LEVEL", "WARNING")},
+}
+
+# Domain settings (configurable defaults; see docs/configuration.md)
+ONEWINDOW = {
+    # a case turns yellow when this many working days or fewer remain
+    "DEADLINE_YELLOW_WORKDAYS": int(os.environ.get("ONEWINDOW_DEADLINE_YELLOW_WORKDAYS", "2")),
+    # seconds a process trusts its cached calendar before re-reading the revision row
+    "CALENDAR_REVISION_TTL": float(os.environ.get("ONEWINDOW_CALENDAR_REVISION_TTL", "1.0")),
+    "BAD_REVIEW_FIX_WORKDAYS": 15,
+    "SUGGESTION_DUE_WORKDAYS": 15,
+    "DEFAULT_RATING_ENABLED": True,
+    "DEFAULT_RATING_AFTER_DAYS": 7,
+    "DEFAULT_RATING_LEVEL": "basic",
+    "UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
+    "NO_SHOW_POLICY": "requeue_once",  # or "close"
+    "APPOINTMENT_GRACE_MINUTES": 15,
+    "DEFAULT_SERVICE_MINUTES": 8,
+}
+
+SITE_NAME = _("一窗通办")
