@@ -69,9 +69,17 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, str(exc))
 
 
-# Each app's api.py defines `router`; mounted in this order under /api/v1/.
-for _app in ("core", "catalog", "cases", "hall", "feedback", "supervision", "insights", "navigator", "community"):
-    _module = importlib.import_module(f"onewindow.{_app}.api")
+# Each module defines `router` (and optionally PREFIX); mounted in this order under /api/v1/.
+API_MODULES = ("core", "catalog", "catalog.api_bundles", "cases", "hall", "feedback", "feedback.open311_api",
+               "supervision", "insights", "navigator", "community")
+for _name in API_MODULES:
+    _module_path = f"onewindow.{_name}" + ("" if "." in _name else ".api")
+    try:
+        _module = importlib.import_module(_module_path)
+    except ModuleNotFoundError as _exc:
+        if _exc.name != _module_path:
+            raise
+        continue
     _router = getattr(_module, "router", None)
     if _router is not None:
-        api.add_router(f"/v1/{getattr(_module, 'PREFIX', '')}", _router, tags=[_app])
+        api.add_router(f"/v1/{getattr(_module, 'PREFIX', '')}", _router, tags=[_name.split(".")[0]])

@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("onewindow.core.urls")),
     path("catalog/", include("onewindow.catalog.urls")),
+    path("bundles/", include("onewindow.catalog.urls_bundles")),
     path("cases/", include("onewindow.cases.urls")),
     path("hall/", include("onewindow.hall.urls")),
     path("feedback/", include("onewindow.feedback.urls")),

@@ -11,7 +11,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from onewindow.core.access import ROLE_LABELS
 
 # Order matters: later loaders build on earlier ones.
-DEMO_MODULES = ("catalog", "core", "cases", "hall", "feedback", "supervision", "insights", "navigator", "community")
+DEMO_MODULES = ("catalog", "core", "catalog.demo_bundles", "cases", "hall", "feedback", "supervision", "insights",
+                "navigator", "community")
 
 
 class Command(BaseCommand):
@@ -31,9 +32,10 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         for name in DEMO_MODULES:
             try:
-                module = importlib.import_module(f"onewindow.{name}.demo")
+                module_path = f"onewindow.{name}" + ("" if "." in name else ".demo")
+                module = importlib.import_module(module_path)
             except ModuleNotFoundError as exc:
-                if exc.name != f"onewindow.{name}.demo":
+                if exc.name != module_path:
                     raise
                 continue
             self.stdout.write(f"== demo data: {name}")
