@@ -94,5 +94,5 @@ def browser_login(page, username: str, password: str = "pw-for-tests-1") -> None
     page.goto(page.base_url + "/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
+    page.click("#login-submit")
     page.wait_for_load_state()

@@ -3,11 +3,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from onewindow.api import api
+from onewindow.core.health import healthz
 
 admin.site.site_header = settings.SITE_NAME
 admin.site.site_title = settings.SITE_NAME
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

@@ -1,4 +1,7 @@
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from functools import cache
+from pathlib import Path
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -25,4 +28,23 @@ def large_type_toggle(request: HttpRequest) -> HttpResponse:
         response.delete_cookie(LARGE_TYPE_COOKIE)
     else:
         response.set_cookie(LARGE_TYPE_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax")
+    return response
+
+
+@cache
+def plotly_js_path() -> Path:
+    """plotly.min.js as shipped inside the installed `plotly` Python package."""
+    import plotly
+
+    return Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+
+
+@allow(PUBLIC)
+def plotly_js(request: HttpRequest) -> HttpResponse:
+    """plotly.js served from this site (charts never load anything from the internet)."""
+    path = plotly_js_path()
+    if not path.is_file():
+        raise Http404("plotly.min.js not found in the plotly package")
+    response = FileResponse(path.open("rb"), content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response

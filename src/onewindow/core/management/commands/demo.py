@@ -30,6 +30,7 @@ class Command(BaseCommand):
 
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("createcachetable", verbosity=0)
         for name in DEMO_MODULES:
             try:
                 module_path = f"onewindow.{name}" + ("" if "." in name else ".demo")

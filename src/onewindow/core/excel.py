@@ -1,0 +1,94 @@
+"""Excel (.xlsx) export with openpyxl: bold frozen header row, column widths sized to the content.
+
+    from onewindow.core.excel import xlsx_response
+    return xlsx_response("办件.xlsx", {"办件": (["编号", "事项"], [["A1", "失业登记"], ...])})
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from decimal import Decimal
+from urllib.parse import quote
+
+from django.http import HttpResponse
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+__all__ = ["XLSX_CONTENT_TYPE", "xlsx_bytes", "xlsx_response"]
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_INVALID_TITLE = str.maketrans({c: "_" for c in "[]:*?/\\"})
+
+
+def _display_width(value: object) -> int:
+    text = "" if value is None else str(value)
+    longest = max((line for line in text.splitlines() or [""]), key=len)
+    # CJK and other wide characters take about two columns
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in longest)
+
+
+def _cell(value: object) -> object:
+    if value is None or isinstance(value, (int, float, Decimal, bool, date, datetime)):
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            return value.replace(tzinfo=None)  # Excel has no time zones; values are local time
+        return value
+    return str(value)
+
+
+def xlsx_bytes(sheets: dict[str, tuple[list[str], list[list[object]]]]) -> bytes:
+    """A workbook with one sheet per entry: {title: (headers, rows)}."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="E8EEF5")
+    for title, (headers, rows) in sheets.items() or {"Sheet1": ([], [])}.items():
+        ws = wb.create_sheet(title=str(title).translate(_INVALID_TITLE)[:31] or "Sheet")
+        widths = [_display_width(h) for h in headers]
+        ws.append([str(h) for h in headers])
+        for cell in ws[1] if headers else []:
+            cell.font = bold
+            cell.fill = fill
+            cell.alignment = Alignment(vertical="center")
+        for row in rows:
+            values = [_cell(v) for v in row]
+            ws.append(values)
+            for i, v in enumerate(values):
+                w = _display_width(v.strftime("%Y-%m-%d %H:%M") if isinstance(v, datetime) else v)
+                if i >= len(widths):
+                    widths.append(w)
+                elif w > widths[i]:
+                    widths[i] = w
+        for i, w in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = min(max(w + 2, 8), 60)
+        for i, v in enumerate(rows[0] if rows else [], start=1):
+            if isinstance(v, datetime):
+                for (c,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
+                    c.number_format = "yyyy-mm-dd hh:mm"
+            elif isinstance(v, date):
+                for (c,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
+                    c.number_format = "yyyy-mm-dd"
+        if headers:
+            ws.freeze_panes = "A2"
+    if not wb.worksheets:
+        wb.create_sheet("Sheet1")
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def xlsx_response(filename: str, sheets: dict[str, tuple[list[str], list[list[object]]]]) -> HttpResponse:
+    """An attachment download of `xlsx_bytes(sheets)` (Chinese file names are RFC 5987 encoded)."""
+    response = HttpResponse(xlsx_bytes(sheets), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition(filename, inline=False)
+    return response
+
+
+def content_disposition(filename: str, *, inline: bool) -> str:
+    kind = "inline" if inline else "attachment"
+    ascii_name = filename.encode("ascii", "ignore").decode() or "download"
+    ascii_name = ascii_name.replace('"', "").replace("\\", "")
+    if ascii_name.startswith("."):
+        ascii_name = "download" + ascii_name
+    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
