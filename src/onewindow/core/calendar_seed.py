@@ -1,0 +1,51 @@
+"""The official schedules packaged in `chinese-calendar` (2004–2026), cross-checked with `holidays`.
+
+Used by the data migration that seeds every fresh database; kept outside the migration so the mapping is
+tested. Returns plain tuples so the migration can bulk_create historical models.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+SOURCE = "chinese-calendar 1.11.0 / holidays 0.109（国务院办公厅节假日安排通知）"
+
+NAMES_ZH = {
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "National Day": "国庆节",
+    "Mid-autumn Festival": "中秋节",
+    "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
+}
+
+
+def official_years() -> list[int]:
+    from chinese_calendar import constants
+
+    return sorted({d.year for d in constants.holidays})
+
+
+def official_days() -> list[tuple[date, str, str]]:
+    """(date, "holiday"|"workday", Chinese name) for every official day the packages know."""
+    from chinese_calendar import constants
+
+    days: dict[date, tuple[str, str]] = {}
+    for d, name in constants.holidays.items():
+        days[d] = ("holiday", NAMES_ZH.get(name, name))
+    for d, name in constants.workdays.items():
+        days[d] = ("workday", f"{NAMES_ZH.get(name, name)}调休上班")
+    # `holidays` knows the same schedules; add any make-up day chinese-calendar lacks for those years.
+    try:
+        import holidays
+
+        years = set(official_years())
+        extra = holidays.China(years=sorted(years))
+        for d in getattr(extra, "weekend_workdays", ()):
+            if d.year in years and d not in days:
+                days[d] = ("workday", "调休上班")
+    except Exception:  # pragma: no cover - the holidays package is optional here
+        pass
+    return sorted((d, kind, name) for d, (kind, name) in days.items())

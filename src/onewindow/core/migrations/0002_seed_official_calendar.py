@@ -1,0 +1,37 @@
+"""Seed the official holiday schedules 2004–2026 so every fresh database (tests included) has them."""
+
+from django.db import migrations
+
+
+def seed(apps, schema_editor):
+    from onewindow.core.calendar_seed import SOURCE, official_days, official_years
+
+    CalendarYear = apps.get_model("core", "CalendarYear")
+    OfficialDay = apps.get_model("core", "OfficialDay")
+    CalendarRevision = apps.get_model("core", "CalendarRevision")
+    years = official_years()
+    existing_years = set(CalendarYear.objects.values_list("year", flat=True))
+    CalendarYear.objects.bulk_create(
+        [CalendarYear(year=y, official=True, source=SOURCE) for y in years if y not in existing_years])
+    existing_days = set(OfficialDay.objects.values_list("date", flat=True))
+    OfficialDay.objects.bulk_create(
+        [OfficialDay(date=d, kind=kind, name=name, source=SOURCE)
+         for d, kind, name in official_days() if d not in existing_days and d.year in years],
+        batch_size=500)
+    row, _ = CalendarRevision.objects.get_or_create(pk=1)
+    row.revision += 1
+    row.save()
+
+
+def unseed(apps, schema_editor):
+    from onewindow.core.calendar_seed import SOURCE
+
+    apps.get_model("core", "OfficialDay").objects.filter(source=SOURCE).delete()
+    apps.get_model("core", "CalendarYear").objects.filter(source=SOURCE).delete()
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [("core", "0001_initial")]
+
+    operations = [migrations.RunPython(seed, unseed)]

@@ -1,0 +1,152 @@
+"""What was served: resolve a rating target (case, application, served ticket) to its number, department,
+hall, counter, clerk and item at rating time, and list the services still unrated for the default rating.
+
+Reads the cases and hall tables directly (read-only); those apps own them. A resolver may be replaced in
+tests through `RESOLVERS`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+
+
+@dataclass
+class ServedTarget:
+    kind: str
+    id: int
+    number: str
+    finished: bool
+    served_at: dt.datetime | None = None
+    department_id: int | None = None
+    item_id: int | None = None
+    item_name: str = ""
+    clerk_id: int | None = None
+    hall_id: int | None = None
+    counter_id: int | None = None
+    hall_name: str = ""
+    counter_name: str = ""
+    department_name: str = ""
+    user_prop: str = "1"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _model(label: str) -> Any:
+    try:
+        return apps.get_model(label)
+    except LookupError:
+        return None
+
+
+def _case_target(case: Any) -> ServedTarget:
+    from onewindow.cases.models import CaseStatus
+
+    finished = case.status in (CaseStatus.COMPLETED, CaseStatus.DELIVERED, CaseStatus.APPROVED, CaseStatus.DENIED,
+                               CaseStatus.NOT_ACCEPTED)
+    served_at = case.completed_at or case.decided_at
+    applicant = case.application.applicant
+    return ServedTarget(
+        kind="case", id=case.pk, number=case.number, finished=finished, served_at=served_at,
+        department_id=case.department_id, department_name=case.department.name, item_id=case.item_id,
+        item_name=case.item_name, clerk_id=case.decided_by_id,
+        user_prop="2" if applicant.kind == "enterprise" else "1",
+    )
+
+
+def resolve_case(target_id: int) -> ServedTarget | None:
+    Case = _model("cases.Case")
+    if Case is None:
+        return None
+    case = Case.objects.select_related("department", "application__applicant").filter(pk=target_id).first()
+    return _case_target(case) if case else None
+
+
+def resolve_application(target_id: int) -> ServedTarget | None:
+    Application = _model("cases.Application")
+    if Application is None:
+        return None
+    app = Application.objects.select_related("applicant").filter(pk=target_id).first()
+    if app is None:
+        return None
+    from onewindow.cases.models import derive_application_status
+
+    cases = list(app.cases.select_related("department").order_by("id"))
+    status = derive_application_status(c.status for c in cases)
+    first = cases[0] if cases else None
+    done = [c.completed_at for c in cases if c.completed_at]
+    return ServedTarget(
+        kind="application", id=app.pk, number=app.number, finished=status in ("completed", "delivered", "closed"),
+        served_at=max(done) if done else None,
+        department_id=first.department_id if first else None, department_name=first.department.name if first else "",
+        item_id=first.item_id if first and len(cases) == 1 else None,
+        item_name=app.name, clerk_id=app.submitted_by_id,
+        user_prop="2" if app.applicant.kind == "enterprise" else "1",
+    )
+
+
+def resolve_ticket(target_id: int) -> ServedTarget | None:
+    Ticket = _model("hall.Ticket")
+    if Ticket is None:
+        return None
+    ticket = Ticket.objects.select_related("hall", "counter").filter(pk=target_id).first()
+    if ticket is None:
+        return None
+    finished_event = ticket.events.filter(kind="finished").order_by("-at").first()
+    target = ServedTarget(
+        kind="ticket", id=ticket.pk, number=f"{ticket.day:%Y%m%d}-{ticket.number}", finished=ticket.status == "finished",
+        served_at=finished_event.at if finished_event else None,
+        clerk_id=ticket.clerk_id, hall_id=ticket.hall_id, counter_id=ticket.counter_id,
+        hall_name=ticket.hall.name,
+        counter_name=(ticket.counter.name or f"{ticket.counter.number}号窗口") if ticket.counter else "",
+        item_name=ticket.items_handled or ticket.service_label,
+    )
+    # the department and item come from the application handled at this ticket, when one is linked
+    link = ticket.application_links.order_by("id").first() if hasattr(ticket, "application_links") else None
+    Case = _model("cases.Case")
+    if link is not None and Case is not None:
+        case = Case.objects.select_related("department").filter(application_id=link.application_id).order_by("id").first()
+        if case is not None:
+            target.department_id = case.department_id
+            target.department_name = case.department.name
+            target.item_id = case.item_id
+            target.item_name = target.item_name or case.item_name
+    return target
+
+
+RESOLVERS: dict[str, Callable[[int], ServedTarget | None]] = {
+    "case": resolve_case,
+    "application": resolve_application,
+    "ticket": resolve_ticket,
+}
+
+
+def resolve(kind: str, target_id: int) -> ServedTarget | None:
+    resolver = RESOLVERS.get(kind)
+    return resolver(target_id) if resolver else None
+
+
+def unrated_before(cutoff: dt.datetime, rated: set[tuple[str, int]], limit: int = 5000) -> Iterable[ServedTarget]:
+    """Finished services served before `cutoff` that have no rating yet (default-rating candidates).
+
+    Cases and served tickets are the rated services; applications are rated through their cases.
+    """
+    Case = _model("cases.Case")
+    if Case is not None:
+        qs = (Case.objects.select_related("department", "application__applicant")
+              .filter(status__in=["completed", "delivered"], completed_at__lt=cutoff).order_by("id"))
+        for case in qs[:limit]:
+            if ("case", case.pk) not in rated:
+                yield _case_target(case)
+    Ticket = _model("hall.Ticket")
+    if Ticket is not None:
+        finished = (Ticket.objects.filter(status="finished", events__kind="finished", events__at__lt=cutoff)
+                    .values_list("pk", flat=True).distinct().order_by("pk"))
+        for pk in list(finished[:limit]):
+            if ("ticket", pk) not in rated:
+                target = resolve_ticket(pk)
+                if target is not None:
+                    yield target
