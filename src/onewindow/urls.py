@@ -19,6 +19,7 @@ urlpatterns = [
     path("cases/", include("onewindow.cases.urls")),
     path("hall/", include("onewindow.hall.urls")),
     path("feedback/", include("onewindow.feedback.urls")),
+    path("open311/v2/", include("onewindow.feedback.urls_open311")),
     path("supervision/", include("onewindow.supervision.urls")),
     path("insights/", include("onewindow.insights.urls")),
     path("navigator/", include("onewindow.navigator.urls")),

@@ -1,3 +1,305 @@
+"""JSON API for applications, cases and the worklist (mounted at /api/v1/).
+
+POST /api/v1/applications accepts either
+- multipart/form-data: a part `payload` holding the JSON below, plus one file part per material named
+  `material.<canonical material code>`; or
+- application/json: the same JSON with `files: {"<material code>": {"name": "x.pdf", "content_base64": "…"}}`.
+
+payload: {"kind": "bundle"|"item", "code": "…", "answers": {question: option | [options]},
+          "applicant": {"kind": "person", "name", "id_number", "phone"} |
+                       {"kind": "enterprise", "name", "credit_code", "legal_representative", "contact_name", "contact_phone"},
+          "form": {field key: value}, "deferral_promise": false,
+          "channel": "online"|"window" (window: clerks only), "checked_materials": [codes seen at the window],
+          "ticket_id": null}
+Header `Idempotency-Key`: a retry with the same key by the same user answers 200 with the first application
+(header `Idempotent-Replayed: true`) and creates nothing; a first submission answers 201.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Router
 
+from onewindow.cases import selectors, services
+from onewindow.cases.models import Application, Case, Channel
+from onewindow.core.access import SIGNED_IN, Role, allow, user_department_id, user_roles
+from onewindow.core.audit import audit_log
+from onewindow.core.errors import ServiceError
+from onewindow.core.masking import mask_id_number, mask_phone
+
 router = Router()
+
+MAX_FILES = 40
+
+
+def _json(request: HttpRequest, data: Any, status: int = 200) -> HttpResponse:
+    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def case_dict(case: Case, lt: selectors.Lights, *, full: bool = True) -> dict[str, Any]:
+    d: dict[str, Any] = {
+        "number": case.number,
+        "item_code": case.item_code,
+        "item_name": case.item_name,
+        "status": case.status,
+        "status_label": case.get_status_display(),
+        "accepted_on": case.accepted_on.isoformat() if case.accepted_on else None,
+        "due_date": case.due_date.isoformat() if case.due_date else None,
+        "due_provisional": case.due_provisional,
+        "light": lt.light(case),
+        "version": case.version,
+    }
+    if full:
+        d.update({
+            "department": case.department.name if "department" in case._state.fields_cache else case.department_id,
+            "promised_limit": case.promised_limit,
+            "handling_type": case.handling_type,
+            "paused_workdays": case.paused_workdays,
+            "makeup_due": case.makeup_due.isoformat() if case.makeup_due else None,
+            "result_number": case.result_number,
+            "delivery_method": case.delivery_method,
+            "delivery_ref": case.delivery_ref,
+            "decided_by_system": case.decided_by_system,
+        })
+    return d
+
+
+def application_dict(app: Application) -> dict[str, Any]:
+    lt = selectors.lights()
+    a = app.applicant
+    return {
+        "number": app.number,
+        "kind": app.kind,
+        "code": app.code,
+        "name": app.name,
+        "channel": app.channel,
+        "status": app.status,
+        "status_label": app.get_status_display(),
+        "submitted_at": app.submitted_at.isoformat(),
+        "applicant": {
+            "kind": a.kind, "name": a.name,
+            "id_number": mask_id_number(a.id_number) if a.id_number else "",
+            "credit_code": a.credit_code,
+            "phone": mask_phone(a.notify_phone),
+        },
+        "cases": [case_dict(c, lt) for c in app.cases.all()],
+    }
+
+
+def _parse_submission(request: HttpRequest) -> tuple[dict[str, Any], dict[str, services.Upload]]:
+    content_type = request.META.get("CONTENT_TYPE", "")
+    files: dict[str, services.Upload] = {}
+    if content_type.startswith("multipart/form-data"):
+        raw = request.POST.get("payload", "")
+        try:
+            payload = json.loads(raw) if raw else {}
+        except json.JSONDecodeError:
+            raise ServiceError("payload 不是有效的 JSON", field="payload") from None
+        for name, f in request.FILES.items():
+            if not name.startswith("material."):
+                raise ServiceError("文件字段应命名为 material.<材料编码>", field=name)
+            files[name.removeprefix("material.")] = services.upload_from_django(f)
+    else:
+        try:
+            payload = json.loads(request.body or b"{}")
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise ServiceError("请求体不是有效的 JSON", field="body") from None
+        raw_files = payload.pop("files", None) or {} if isinstance(payload, dict) else {}
+        if not isinstance(raw_files, dict):
+            raise ServiceError("files 应为 {材料编码: {name, content_base64}}", field="files")
+        for code, spec in raw_files.items():
+            if not isinstance(spec, dict) or not isinstance(spec.get("content_base64"), str):
+                raise ServiceError("应提供 content_base64", field=f"materials.{code}")
+            files[str(code)] = services.upload_from_base64(str(spec.get("name") or ""), spec["content_base64"],
+                                                           field=f"materials.{code}")
+    if not isinstance(payload, dict):
+        raise ServiceError("payload 应为 JSON 对象", field="payload")
+    if len(files) > MAX_FILES:
+        raise ServiceError(f"一次最多上传{MAX_FILES}个文件", field="files")
+    return payload, files
+
+
+def _body(request: HttpRequest) -> dict:
+    """The JSON body of an action (empty body = {})."""
+    if not request.body:
+        return {}
+    try:
+        body = json.loads(request.body)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise ServiceError("请求体不是有效的 JSON", field="body") from None
+    if not isinstance(body, dict):
+        raise ServiceError("请求体应为 JSON 对象", field="body")
+    return body
+
+
+def _dict_field(payload: dict, name: str) -> dict:
+    value = payload.get(name) or {}
+    if not isinstance(value, dict):
+        raise ServiceError(f"{name} 应为 JSON 对象", field=name)
+    return value
+
+
+@router.post("/applications", response={201: dict, 200: dict}, summary="提交申请（一件事或单个事项）")
+@allow(SIGNED_IN)
+def submit_application(request: HttpRequest) -> HttpResponse:
+    payload, files = _parse_submission(request)
+    roles = user_roles(request.user)
+    channel = str(payload.get("channel") or (Channel.WINDOW if Role.CLERK in roles else Channel.ONLINE))
+    if channel == Channel.WINDOW and Role.CLERK not in roles:
+        raise ServiceError("只有窗口人员可以提交窗口受理的申请", field="channel", status=403)
+    ticket = payload.get("ticket_id")
+    if ticket is not None and not isinstance(ticket, int):
+        raise ServiceError("ticket_id 应为整数", field="ticket_id")
+    checked = payload.get("checked_materials") or []
+    if not isinstance(checked, list):
+        raise ServiceError("checked_materials 应为材料编码列表", field="checked_materials")
+    result = services.application_submit(
+        actor=request.user, channel=channel, kind=str(payload.get("kind") or ""), code=str(payload.get("code") or ""),
+        answers=_dict_field(payload, "answers"), applicant=_dict_field(payload, "applicant"),
+        form=_dict_field(payload, "form"), files=files,
+        checked_materials=checked if channel == Channel.WINDOW else [],
+        deferral_promise=bool(payload.get("deferral_promise")), idempotency_key=request.headers.get("Idempotency-Key", ""),
+        ticket_id=ticket if channel == Channel.WINDOW else None)
+    app = Application.objects.select_related("applicant").prefetch_related("cases__department").get(pk=result.application.pk)
+    response = _json(request, application_dict(app), status=201 if result.created else 200)
+    if not result.created:
+        response["Idempotent-Replayed"] = "true"
+    return response
+
+
+@router.get("/applications/{number}", response=dict, summary="申请详情（本人、窗口人员或相关部门）")
+@allow(SIGNED_IN)
+def get_application(request: HttpRequest, number: str) -> dict:
+    app = selectors.application_for_user(request.user, number)
+    return application_dict(app)
+
+
+APPLICATION_ACTIONS = ("accept", "supplement", "withdraw")
+
+
+@router.post("/applications/{number}/{action}", response=dict, summary="整件操作：受理、一次性告知补正、撤回")
+@allow(SIGNED_IN)
+def application_action(request: HttpRequest, number: str, action: str) -> dict:
+    app = selectors.application_for_user(request.user, number)
+    roles = user_roles(request.user)
+    body = _body(request)
+    if action not in APPLICATION_ACTIONS:
+        raise ServiceError(f"未知操作：{action}", field="action", status=404)
+    if action == "withdraw":
+        if not (Role.CLERK in roles or selectors.owns_application(request.user, app)):
+            raise ServiceError("只有申请人本人或窗口人员可以撤回", field="action", status=403)
+        services.application_withdraw(application=app, actor=request.user, reason=str(body.get("reason") or ""))
+    else:
+        if Role.CLERK not in roles:
+            raise ServiceError("只有窗口人员可以整件受理或告知补正", field="action", status=403)
+        if action == "accept":
+            services.application_accept(application=app, actor=request.user)
+        else:
+            services.application_request_supplement(application=app, actor=request.user,
+                                                    missing=body.get("missing") or [], note=str(body.get("note") or ""))
+    return application_dict(selectors.application_for_user(request.user, number))
+
+
+CASE_ACTIONS = tuple(selectors.ACTION_RULES)
+
+
+def _int(body: dict, name: str) -> int:
+    try:
+        return int(body.get(name))
+    except (TypeError, ValueError):
+        raise ServiceError(f"{name} 应为整数", field=name) from None
+
+
+def _run_case_action(case: Case, action: str, body: dict, actor: Any) -> None:
+    s = services
+    if action == "accept":
+        s.case_accept(case=case, actor=actor)
+    elif action == "not-accept":
+        s.case_not_accept(case=case, actor=actor, reason=str(body.get("reason") or ""))
+    elif action == "supplement":
+        s.case_request_supplement(case=case, actor=actor, missing=body.get("missing") or [], note=str(body.get("note") or ""))
+    elif action == "supplement-complete":
+        s.case_complete_supplement(case=case, actor=actor)
+    elif action == "accept-deferral":
+        s.case_accept_with_deferral(case=case, actor=actor, makeup_days=_int(body, "makeup_days"),
+                                    materials=body.get("materials"))
+    elif action == "makeup-complete":
+        s.case_complete_makeup(case=case, actor=actor)
+    elif action == "start-review":
+        s.case_start_review(case=case, actor=actor)
+    elif action == "special-start":
+        s.case_start_special_procedure(case=case, actor=actor, kind=str(body.get("kind") or ""),
+                                       reason=str(body.get("reason") or ""))
+    elif action == "special-end":
+        s.case_end_special_procedure(case=case, actor=actor, result=str(body.get("result") or ""))
+    elif action == "approve":
+        s.case_approve(case=case, actor=actor, opinion=str(body.get("opinion") or ""))
+    elif action == "deny":
+        s.case_deny(case=case, actor=actor, reason=str(body.get("reason") or ""))
+    elif action == "complete":
+        s.case_complete(case=case, actor=actor, result_number=str(body.get("result_number") or ""))
+    elif action == "deliver":
+        s.case_deliver(case=case, actor=actor, method=str(body.get("method") or ""),
+                       tracking_number=str(body.get("tracking_number") or ""),
+                       pickup_code=str(body.get("pickup_code") or ""))
+    elif action == "withdraw":
+        s.case_withdraw(case=case, actor=actor, reason=str(body.get("reason") or ""))
+
+
+@router.get("/cases/{number}", response=dict, summary="办件详情（含历史）")
+@allow(SIGNED_IN)
+def get_case(request: HttpRequest, number: str) -> dict:
+    case = selectors.case_for_user(request.user, number)
+    data = case_dict(case, selectors.lights())
+    data["application"] = case.application.number
+    data["events"] = [{"at": e.at.isoformat(), "action": e.action, "from": e.from_status, "to": e.to_status,
+                       "actor": e.actor_label, "reason": e.reason} for e in selectors.case_events(case)]
+    return data
+
+
+@router.post("/cases/{number}/{action}", response=dict,
+             summary="办件操作：accept|not-accept|supplement|supplement-complete|accept-deferral|makeup-complete|"
+                     "start-review|special-start|special-end|approve|deny|complete|deliver|withdraw")
+@allow(SIGNED_IN)
+def case_action(request: HttpRequest, number: str, action: str) -> dict:
+    """Body fields by action: reason (not-accept, deny, special-start), missing [{name, note}] (supplement),
+    makeup_days (accept-deferral), kind hearing|testing|expert|inspection|other (special-start),
+    result_number (complete), method pickup|post|locker|electronic + tracking_number / pickup_code (deliver).
+    Optional `version`: refuse with 409 when the case has changed since it was read."""
+    case = selectors.case_for_user(request.user, number)
+    if action not in CASE_ACTIONS:
+        raise ServiceError(f"未知操作：{action}", field="action", status=404)
+    if not selectors.can_act_on_case(request.user, case, action):
+        raise ServiceError("您没有权限对该办件执行此操作", field="action", status=403)
+    body = _body(request)
+    if body.get("version") is not None and _int(body, "version") != case.version:
+        raise ServiceError("办件已被他人处理，请刷新后重试", field="version", status=409)
+    _run_case_action(case, action, body, request.user)
+    case = selectors.case_for_user(request.user, number)
+    return case_dict(case, selectors.lights())
+
+
+@router.get("/worklist", response=dict, summary="本部门待办件，按紧急程度排序（红、黄、绿）")
+@allow(Role.REVIEWER, Role.DEPARTMENT_HEAD)
+def get_worklist(request: HttpRequest, status: str = "open", item: str = "", light: str = "", q: str = "",
+                 page: int = 1, per_page: int = 20) -> dict:
+    wl = selectors.worklist(department_id=user_department_id(request.user), status=status, item_code=item, light=light,
+                            q=q, page=page, per_page=per_page)
+    return {
+        "page": wl.page, "per_page": wl.per_page, "has_next": wl.has_next,
+        "results": [{**case_dict(c, wl.lights, full=False), "application": c.application.number,
+                     "applicant": _masked_applicant(c.application.applicant)} for c in wl.rows],
+    }
+
+
+def _masked_applicant(a: Any) -> str:
+    ident = mask_id_number(a.id_number) if a.kind == "person" else a.credit_code
+    return f"{a.name}（{ident}）"
+
+
+def audit_full_view(request: HttpRequest, app: Application) -> None:
+    audit_log(actor=request.user, action="applicant.view_full", target=app.applicant,
+              detail={"application": app.number})

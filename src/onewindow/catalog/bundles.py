@@ -478,11 +478,17 @@ class Preview:
         return answers_to_query(self.evaluation.answers)
 
 
-def preview(*, bundle_code: str, answers: Mapping[str, Any] | None, include_drafts: bool = True) -> Preview:
-    """Lenient evaluation for pages and the admin: invalid or hidden answers are dropped, problems reported."""
+def preview(*, bundle_code: str, answers: Mapping[str, Any] | None = None, query: Any = None,
+            include_drafts: bool = True) -> Preview:
+    """Lenient evaluation for pages and the admin: invalid or hidden answers are dropped, problems reported.
+
+    Answers come either as a mapping or from a QueryDict (`query`, see `answers_from_query`).
+    """
     spec = load_bundle(bundle_code)
     if not include_drafts and spec.bundle.status != ItemStatus.PUBLISHED:
         raise NotFound(_("未找到该一件事：%(code)s") % {"code": bundle_code}, field="bundle_code")
+    if query is not None:
+        answers = answers_from_query(query, spec=spec)
     evaluation = evaluate(spec, answers)
     return Preview(spec, evaluation, compute_notice(spec, evaluation), full_before_after(spec))
 

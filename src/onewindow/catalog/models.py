@@ -133,6 +133,9 @@ class ServiceItem(models.Model):
     item_type = models.CharField(_("事项类型"), max_length=2, choices=ItemType.choices, default=ItemType.PUBLIC_SERVICE)
     exercise_level = models.CharField(_("行使层级"), max_length=1, choices=ExerciseLevel.choices, default=ExerciseLevel.COUNTY)
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="items", verbose_name=_("实施主体"))
+    handling_department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.SET_NULL,
+                                            related_name="handled_items", verbose_name=_("承办机构"),
+                                            help_text=_("实际承办的内设或下属机构；为空时即实施主体"))
     window_category = models.ForeignKey(WindowCategory, null=True, blank=True, on_delete=models.SET_NULL,
                                         related_name="items", verbose_name=_("受理窗口类别"))
     legal_limit = models.PositiveIntegerField(_("法定办结时限"), default=20)
@@ -200,6 +203,9 @@ class ItemHistory(models.Model):
     material_count = models.PositiveSmallIntegerField(_("材料数"), default=0)
     online_depth = models.PositiveSmallIntegerField(_("网上办理深度"), choices=OnlineDepth.choices)
     note = models.CharField(_("说明"), max_length=200, blank=True)
+    changed_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("修改人"))
+    recorded_at = models.DateTimeField(_("记录时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["item", "version"]

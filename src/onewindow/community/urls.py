@@ -1,1 +1,51 @@
-urlpatterns: list = []
+from django.urls import path, re_path
+
+from . import views
+
+app_name = "community"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("organisation/", views.organisation, name="organisation"),
+    path("organisation/import/", views.tree_import, name="tree_import"),
+    path("members/", views.members, name="members"),
+    path("members/new/", views.member_create, name="member_create"),
+    path("members/<int:pk>/", views.member_detail, name="member_detail"),
+    re_path(r"^members/(?P<pk>\d+)/(?P<action>report_in|star|join)/$", views.member_action, name="member_action"),
+    path("teams/", views.teams, name="teams"),
+    path("menu/", views.menu, name="menu"),
+    path("orders/", views.orders, name="orders"),
+    path("orders/new/", views.order_place, name="order_place"),
+    path("orders/<int:pk>/", views.order_detail, name="order_detail"),
+    re_path(r"^orders/(?P<pk>\d+)/(?P<action>take|done|confirm|dispute|resolve|cancel)/$", views.order_action,
+            name="order_action"),
+    path("ledger/", views.ledger, name="ledger"),
+    path("ledger/transfers/<int:pk>/reverse/", views.transfer_reverse, name="transfer_reverse"),
+    path("ledger/accounts/<int:pk>/", views.account_statement, name="account_statement"),
+    path("me/", views.me, name="me"),
+    path("me/statement/", views.my_statement, name="my_statement"),
+    re_path(r"^me/(?P<action>report_in|donate|redeem|sign_up)/$", views.my_action, name="my_action"),
+    path("matters/", views.matters, name="matters"),
+    path("matters/new/", views.matter_intake, name="matter_intake"),
+    path("matters/<int:pk>/", views.matter_detail, name="matter_detail"),
+    re_path(r"^matters/(?P<pk>\d+)/(?P<action>route|mediate|resolve|close)/$", views.matter_action,
+            name="matter_action"),
+    path("proposals/", views.proposals, name="proposals"),
+    path("proposals/new/", views.proposal_create, name="proposal_create"),
+    path("proposals/<int:pk>/", views.proposal_detail, name="proposal_detail"),
+    path("proposals/<int:pk>/advance/", views.proposal_advance, name="proposal_advance"),
+    path("events/", views.events, name="events"),
+    path("events/new/", views.event_create, name="event_create"),
+    path("events/<int:pk>/", views.event_detail, name="event_detail"),
+    re_path(r"^events/(?P<pk>\d+)/(?P<action>attendance|close|sign_up)/$", views.event_action, name="event_action"),
+    path("reports/", views.reports_page, name="reports"),
+    path("reports.xlsx", views.reports_xlsx, name="reports_xlsx"),
+    path("feedback/", views.feedback_index, name="feedback"),
+    re_path(r"^feedback/(?P<employer_id>\d+)/(?P<month>\d{4}-\d{2})/$", views.feedback_report,
+            name="feedback_report"),
+    re_path(r"^feedback/(?P<employer_id>\d+)/(?P<month>\d{4}-\d{2})\.(?P<fmt>pdf|xlsx)$", views.feedback_report,
+            name="feedback_report_file"),
+    path("public/coverage/", views.public_coverage, name="public_coverage"),
+    path("public/proposals/", views.public_proposals, name="public_proposals"),
+    path("public/proposals/<int:pk>/", views.public_proposal, name="public_proposal"),
+]

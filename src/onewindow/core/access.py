@@ -52,10 +52,7 @@ def user_roles(user: Any) -> frozenset[str]:
     cached = getattr(user, "_onewindow_roles", None)
     if cached is not None:
         return cached
-    if user.is_superuser:
-        roles = frozenset(Role)
-    else:
-        roles = frozenset(user.groups.values_list("name", flat=True))
+    roles = frozenset(Role) if user.is_superuser else frozenset(user.groups.values_list("name", flat=True))
     user._onewindow_roles = roles
     return roles
 

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import threading
 import time
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 
 from django.conf import settings
 
@@ -62,13 +63,15 @@ class _State:
     revision: int = -1
     official_years: frozenset[int] = frozenset()
     covered: tuple[int, int] = (0, -1)  # year range whose exceptions are in the lists
+    lo_ord: int = 0  # ordinal range of those years
+    hi_ord: int = -1
     off: list[int] = field(default_factory=list)  # ordinals of weekday holidays (Mon–Fri off)
     on: list[int] = field(default_factory=list)  # ordinals of weekend make-up working days
     off_set: frozenset[int] = frozenset()
     on_set: frozenset[int] = frozenset()
     official_off: dict[int, list[int]] = field(default_factory=dict)  # year -> ordinals (from the DB)
     official_on: dict[int, list[int]] = field(default_factory=dict)
-    checked_at: float = float("-inf")
+    check_after: float = float("-inf")  # time.monotonic() after which the revision is read again
 
 
 _state = _State()
@@ -89,10 +92,17 @@ def _read_revision() -> int:
 def _load(revision: int) -> _State:
     from onewindow.core.models import CalendarYear, OfficialDay
 
-    official_years = frozenset(CalendarYear.objects.filter(official=True).values_list("year", flat=True))
+    years = dict(CalendarYear.objects.values_list("year", "official"))
+    if years:
+        official_years = frozenset(y for y, official in years.items() if official)
+        days = OfficialDay.objects.filter(calendar_year__official=True).values_list("date", "kind")
+    else:
+        # No calendar in the database at all (not migrated yet, or a test flushed the tables): fall back to
+        # the schedules packaged with chinese-calendar/holidays, the same data the seed migration stores.
+        official_years, days = _packaged()
     off: dict[int, list[int]] = {}
     on: dict[int, list[int]] = {}
-    for d, kind in OfficialDay.objects.filter(date__year__in=official_years).values_list("date", "kind"):
+    for d, kind in days:
         weekend = d.weekday() >= 5
         if kind == "holiday" and not weekend:
             off.setdefault(d.year, []).append(d.toordinal())
@@ -104,6 +114,13 @@ def _load(revision: int) -> _State:
     hi = max([*official_years, today]) + 5
     _cover(state, lo, hi)
     return state
+
+
+@cache
+def _packaged() -> tuple[frozenset[int], tuple[tuple[date, str], ...]]:
+    from onewindow.core.calendar_seed import official_days, official_years
+
+    return frozenset(official_years()), tuple((d, kind) for d, kind, _name in official_days())
 
 
 def _cover(state: _State, lo: int, hi: int) -> None:
@@ -123,27 +140,27 @@ def _cover(state: _State, lo: int, hi: int) -> None:
     state.off, state.on = off, on
     state.off_set, state.on_set = frozenset(off), frozenset(on)
     state.covered = (lo, hi)
+    state.lo_ord, state.hi_ord = date(lo, 1, 1).toordinal(), date(hi, 12, 31).toordinal()
 
 
-def _current(*years: int) -> _State:
-    """The cached calendar, re-read if the revision changed, covering the given years."""
+def _current(lo_ord: int = 0, hi_ord: int = 0) -> _State:
+    """The cached calendar, re-read if the revision changed, covering the ordinals lo_ord..hi_ord."""
     global _state
     state = _state
-    now = time.monotonic()
-    if now - state.checked_at > _ttl():
+    if time.monotonic() > state.check_after:
         with _lock:
             revision = _read_revision()
             if revision != _state.revision:
                 _state = _load(revision)
-            _state.checked_at = time.monotonic()
+            _state.check_after = time.monotonic() + _ttl()
             state = _state
-    if years:
-        lo, hi = min(years), max(years)
-        if lo < state.covered[0] or hi > state.covered[1]:
-            with _lock:
-                state = _state
-                if lo < state.covered[0] or hi > state.covered[1]:
-                    _cover(state, max(1, lo - 1), min(9998, hi + 1))
+    if lo_ord and (lo_ord < state.lo_ord or hi_ord > state.hi_ord):
+        with _lock:
+            state = _state
+            if lo_ord < state.lo_ord or hi_ord > state.hi_ord:
+                lo_year = date.fromordinal(max(1, lo_ord)).year
+                hi_year = date.fromordinal(min(hi_ord, date(9998, 12, 31).toordinal())).year
+                _cover(state, max(1, lo_year - 1), min(9998, hi_year + 1))
     return state
 
 
@@ -163,11 +180,13 @@ def _weekdays_upto(ordinal: int) -> int:
 
 
 def _count(state: _State, a: int, b: int) -> int:
-    """Working days with ordinal in (a, b]; requires a <= b."""
-    weekdays = _weekdays_upto(b) - _weekdays_upto(a)
-    off = bisect_right(state.off, b) - bisect_right(state.off, a)
-    on = bisect_right(state.on, b) - bisect_right(state.on, a)
-    return weekdays - off + on
+    """Working days with ordinal in (a, b]; requires a <= b. (_weekdays_upto inlined: this is the hot path.)"""
+    wa, ra = divmod(a, 7)
+    wb, rb = divmod(b, 7)
+    weekdays = (wb - wa) * 5 + (rb if rb < 5 else 5) - (ra if ra < 5 else 5)
+    off, on = state.off, state.on
+    return (weekdays - bisect_right(off, b) + bisect_right(off, a)
+            + bisect_right(on, b) - bisect_right(on, a))
 
 
 def _add_weekdays(ordinal: int, n: int) -> int:
@@ -187,16 +206,16 @@ def _is_workday_ordinal(state: _State, o: int) -> bool:
 
 def is_workday(d: date) -> bool:
     """True on a working day (Mon–Fri not a holiday, or a make-up working day on a weekend)."""
-    state = _current(d.year)
-    return _is_workday_ordinal(state, d.toordinal())
+    o = d.toordinal()
+    return _is_workday_ordinal(_current(o, o), o)
 
 
 def workdays_between(a: date, b: date) -> int:
     """Working days after `a` up to and including `b`; 0 when b <= a."""
     if b <= a:
         return 0
-    state = _current(a.year, b.year)
-    return _count(state, a.toordinal(), b.toordinal())
+    ao, bo = a.toordinal(), b.toordinal()
+    return _count(_current(ao, bo), ao, bo)
 
 
 def add_workdays(start: date, n: int) -> date:
@@ -211,15 +230,15 @@ def add_workdays(start: date, n: int) -> date:
     a = start.toordinal()
     # Guess with plain weekdays; holidays only push the answer later, make-up days earlier.
     guess = _add_weekdays(a, n)
-    state = _current(start.year, date.fromordinal(guess).year + 1)
+    state = _current(a, guess)
     lo = a  # count(lo) < n
     hi = guess
     c = _count(state, a, hi)
     while c < n:
         lo = hi
         hi = _add_weekdays(hi, n - c)
-        if date.fromordinal(hi).year > state.covered[1]:
-            state = _current(start.year, date.fromordinal(hi).year + 1)
+        if hi > state.hi_ord:
+            state = _current(a, hi)
         c = _count(state, a, hi)
     if c == n and _is_workday_ordinal(state, hi):
         return date.fromordinal(hi)
@@ -237,11 +256,11 @@ def _sub_workdays(start: date, n: int) -> date:
     """The nth working day before `start` (n >= 1): largest x < start with count(x-1.., start-1) == n."""
     b = start.toordinal() - 1  # count working days in [x, b] = count(x-1, b)
     span = n * 2 + 40  # a generous bracket: no stretch of n working days spans more calendar days than this
-    state = _current(date.fromordinal(b - span).year, start.year)
+    state = _current(b - span, b + 1)
     lo = b - span
     while _count(state, lo, b) < n:
         lo -= span
-        state = _current(date.fromordinal(lo).year, start.year)
+        state = _current(lo, b + 1)
     hi = b + 1  # count(hi-1, b) = 0 < n ; want largest x with count(x-1, b) >= n
     lo += 1  # count(lo-1, b) >= n
     while hi - lo > 1:

@@ -24,9 +24,11 @@ class OfficialDay(models.Model):
     """A day that differs from the plain Monday–Friday rule: a holiday, or a make-up working day (调休)."""
 
     class Kind(models.TextChoices):
-        HOLIDAY = "holiday", _("休息日（节假日）")
+        HOLIDAY = "holiday", _("休息日")
         WORKDAY = "workday", _("调休上班日")
 
+    calendar_year = models.ForeignKey(CalendarYear, on_delete=models.CASCADE, related_name="days",
+                                      verbose_name=_("年度"))
     date = models.DateField(_("日期"), unique=True)
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
     name = models.CharField(_("名称"), max_length=100, blank=True)

@@ -175,10 +175,8 @@ class PdfDocument:
             return self
         if col_widths:
             total = sum(col_widths)
-            if total <= 1.0001:  # fractions
-                widths = [self.width * w for w in col_widths]
-            else:  # millimetres
-                widths = [w * mm for w in col_widths]
+            # fractions of the text width, or millimetres
+            widths = [self.width * w for w in col_widths] if total <= 1.0001 else [w * mm for w in col_widths]
         else:
             widths = [self.width / ncols] * ncols
         table = Table(body, colWidths=widths, repeatRows=1)

@@ -1,3 +1,266 @@
-from ninja import Router
+"""Hall API: tickets, counter actions, board, statistics and appointments (mounted at /api/v1/).
+
+No `from __future__ import annotations` here: django-ninja resolves the schema annotations at import."""
+
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from ninja import Router, Schema, Status
+
+from onewindow.core import clock
+from onewindow.core.access import PUBLIC, SIGNED_IN, Role, allow
+from onewindow.core.errors import NotFound, ServiceError
+from onewindow.hall import selectors, services
+from onewindow.hall.models import Counter, Ticket
 
 router = Router()
+
+CLERKS = (Role.CLERK, Role.SUPERVISOR)
+
+
+class IssueIn(Schema):
+    category: str = ""
+    bundle: str = ""
+    priority_reason: str = ""
+    source: str = "kiosk"
+    phone: str = ""
+
+
+class TicketOut(Schema):
+    id: int
+    number: str
+    token: str
+    status: str
+    category: str
+    category_name: str
+    priority: int
+    priority_reason: str
+    counter: int | None
+    issued_at: dt.datetime
+    ahead: int | None = None
+    wait_minutes: int | None = None
+    follow_url: str = ""
+
+
+class CallOut(Schema):
+    ticket: TicketOut | None
+    message: str = ""
+
+
+class TransferIn(Schema):
+    to_category: str = ""
+    to_counter: int | None = None
+    note: str = ""
+
+
+class FinishIn(Schema):
+    items_handled: str = ""
+
+
+class StateIn(Schema):
+    state: str
+
+
+class CheckInIn(Schema):
+    code: str
+
+
+class BookIn(Schema):
+    slot_id: int
+    phone: str
+    note: str = ""
+
+
+class AppointmentOut(Schema):
+    id: int
+    code: str
+    status: str
+    hall: str
+    category: str
+    date: dt.date
+    start: dt.time
+    end: dt.time
+
+
+class SlotOut(Schema):
+    id: int
+    category: str
+    category_name: str
+    date: dt.date
+    start: dt.time
+    end: dt.time
+    capacity: int
+    remaining: int
+
+
+def _ticket_out(request: HttpRequest, t: Ticket, ahead: int | None = None, wait: int | None = None) -> dict[str, Any]:
+    hc = t.category
+    return {
+        "id": t.pk, "number": t.number, "token": t.token, "status": t.status, "category": hc.category.code,
+        "category_name": hc.category.name, "priority": t.priority, "priority_reason": t.priority_reason,
+        "counter": t.counter.number if t.counter_id and t.counter else None, "issued_at": t.issued_at,
+        "ahead": ahead, "wait_minutes": wait,
+        "follow_url": request.build_absolute_uri(reverse("hall:follow", args=[t.token])),
+    }
+
+
+def _appointment_out(a: Any) -> dict[str, Any]:
+    s = a.slot
+    return {"id": a.pk, "code": a.code, "status": a.status, "hall": s.hall.code, "category": s.category.category.code,
+            "date": s.date, "start": s.start, "end": s.end}
+
+
+def _hall(code: str) -> Any:
+    hall = selectors.hall_by_code(code)
+    if hall is None:
+        raise NotFound("大厅不存在", field="hall")
+    return hall
+
+
+def _counter(counter_id: int) -> Counter:
+    counter = Counter.objects.select_related("hall").filter(pk=counter_id, active=True).first()
+    if counter is None:
+        raise NotFound("窗口不存在", field="counter")
+    return counter
+
+
+@router.post("halls/{hall}/tickets", response={201: TicketOut})
+@allow(PUBLIC)
+def issue_ticket(request: HttpRequest, hall: str, payload: IssueIn) -> Status:
+    """取号 at the kiosk or from a phone (source=phone needs a mobile number)."""
+    issued = services.ticket_issue(hall=_hall(hall), category=payload.category, bundle=payload.bundle,
+                                   priority_reason=payload.priority_reason, source=payload.source,
+                                   citizen=request.user, phone=payload.phone)
+    return Status(201, _ticket_out(request, issued.ticket, issued.ahead, issued.wait_minutes))
+
+
+@router.get("tickets/{token}", response=TicketOut)
+@allow(PUBLIC)
+def follow_ticket(request: HttpRequest, token: str) -> dict:
+    ticket = selectors.ticket_by_token(token)
+    if ticket is None:
+        raise NotFound("号码不存在", field="token")
+    pos = selectors.ticket_position(ticket)
+    return _ticket_out(request, ticket, pos.ahead, pos.wait_minutes)
+
+
+@router.post("counters/{counter}/sign-in", response={201: dict})
+@allow(*CLERKS)
+def sign_in(request: HttpRequest, counter: int) -> Status:
+    session = services.clerk_session_start(counter=_counter(counter), clerk=request.user)
+    return Status(201, {"session": session.pk, "counter": session.counter.number, "state": session.state})
+
+
+@router.post("clerk/state", response=dict)
+@allow(*CLERKS)
+def set_state(request: HttpRequest, payload: StateIn) -> dict:
+    session = services.clerk_session_set_state(clerk=request.user, state=payload.state)
+    return {"session": session.pk, "state": session.state}
+
+
+@router.post("clerk/sign-out", response=dict)
+@allow(*CLERKS)
+def sign_out(request: HttpRequest) -> dict:
+    session = services.clerk_session_end(clerk=request.user)
+    return {"session": session.pk, "ended_at": session.ended_at}
+
+
+@router.post("counters/{counter}/call-next", response=CallOut)
+@allow(*CLERKS)
+def call_next(request: HttpRequest, counter: int) -> dict:
+    ticket = services.counter_call_next(counter=_counter(counter), actor=request.user)
+    if ticket is None:
+        return {"ticket": None, "message": "当前没有等候的号"}
+    return {"ticket": _ticket_out(request, ticket)}
+
+
+@router.post("counters/{counter}/recall", response=TicketOut)
+@allow(*CLERKS)
+def recall(request: HttpRequest, counter: int) -> dict:
+    return _ticket_out(request, services.ticket_recall(counter=_counter(counter), actor=request.user))
+
+
+@router.post("counters/{counter}/transfer", response=TicketOut)
+@allow(*CLERKS)
+def transfer(request: HttpRequest, counter: int, payload: TransferIn) -> dict:
+    t = services.ticket_transfer(counter=_counter(counter), actor=request.user, to_category=payload.to_category or None,
+                                 to_counter=payload.to_counter, note=payload.note)
+    return _ticket_out(request, t)
+
+
+@router.post("counters/{counter}/no-show", response=TicketOut)
+@allow(*CLERKS)
+def no_show(request: HttpRequest, counter: int) -> dict:
+    return _ticket_out(request, services.ticket_no_show(counter=_counter(counter), actor=request.user))
+
+
+@router.post("counters/{counter}/start", response=TicketOut)
+@allow(*CLERKS)
+def start(request: HttpRequest, counter: int) -> dict:
+    return _ticket_out(request, services.ticket_start(counter=_counter(counter), actor=request.user))
+
+
+@router.post("counters/{counter}/finish", response=TicketOut)
+@allow(*CLERKS)
+def finish(request: HttpRequest, counter: int, payload: FinishIn | None = None) -> dict:
+    t = services.ticket_finish(counter=_counter(counter), actor=request.user,
+                               items_handled=payload.items_handled if payload else "")
+    return _ticket_out(request, t)
+
+
+@router.get("counters/{counter}/pad", response=dict)
+@allow(PUBLIC)
+def pad(request: HttpRequest, counter: int) -> dict:
+    prompt = selectors.pad_prompt(_counter(counter))
+    return {"prompt": prompt}
+
+
+@router.get("halls/{hall}/board", response=dict)
+@allow(PUBLIC)
+def board(request: HttpRequest, hall: str) -> dict:
+    return selectors.board(_hall(hall))
+
+
+@router.get("halls/{hall}/stats", response=dict)
+@allow(Role.SUPERVISOR)
+def stats(request: HttpRequest, hall: str, date: dt.date | None = None) -> dict:
+    h = _hall(hall)
+    data = selectors.hall_stats(h, date or services.hall_local(h, clock.now()).date())
+    return {k: v for k, v in data.items() if k != "hall"} | {"hall": h.code}
+
+
+@router.get("halls/{hall}/slots", response=list[SlotOut])
+@allow(PUBLIC)
+def slots(request: HttpRequest, hall: str, category: str = "", date: dt.date | None = None) -> list[dict]:
+    h = _hall(hall)
+    hc = None
+    if category:
+        hc = next((c for c in selectors.hall_categories(h) if c.category.code == category), None)
+        if hc is None:
+            raise ServiceError("该大厅没有此窗口类别", field="category")
+    return [{"id": s.pk, "category": s.category.category.code, "category_name": s.category.category.name,
+             "date": s.date, "start": s.start, "end": s.end, "capacity": s.capacity, "remaining": s.remaining}
+            for s in selectors.open_slots(h, category=hc, day=date)]
+
+
+@router.post("appointments", response={201: AppointmentOut})
+@allow(SIGNED_IN)
+def book(request: HttpRequest, payload: BookIn) -> Status:
+    a = services.appointment_book(slot_id=payload.slot_id, citizen=request.user, phone=payload.phone, note=payload.note)
+    return Status(201, _appointment_out(a))
+
+
+@router.post("appointments/{appointment}/cancel", response=AppointmentOut)
+@allow(SIGNED_IN)
+def cancel(request: HttpRequest, appointment: int) -> dict:
+    return _appointment_out(services.appointment_cancel(appointment_id=appointment, actor=request.user))
+
+
+@router.post("halls/{hall}/check-in", response={201: TicketOut})
+@allow(PUBLIC)
+def check_in(request: HttpRequest, hall: str, payload: CheckInIn) -> Status:
+    issued = services.appointment_check_in(hall=_hall(hall), code=payload.code)
+    return Status(201, _ticket_out(request, issued.ticket, issued.ahead, issued.wait_minutes))

@@ -22,6 +22,8 @@ class Hall(models.Model):
     no_lunch_break = models.BooleanField(_("午间不休"), default=False)
     lunch_start = models.TimeField(_("午休开始"), null=True, blank=True)
     lunch_end = models.TimeField(_("午休结束"), null=True, blank=True)
+    reform_date = models.DateField(_("综合窗口改革日期"), null=True, blank=True,
+                                   help_text=_("此前为部门窗口；用于改革前后对比"))
     active = models.BooleanField(_("启用"), default=True)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
 

@@ -1,1 +1,25 @@
-urlpatterns: list = []
+from django.urls import path
+
+from onewindow.hall import views
+
+app_name = "hall"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("console/", views.console, name="console"),
+    path("console/sign-in/", views.console_sign_in, name="console_sign_in"),
+    path("console/action/", views.console_action, name="console_action"),
+    path("console/accept/", views.accept_redirect, name="accept_redirect"),
+    path("counters/<int:counter>/pad/", views.pad, name="pad"),
+    path("t/<str:token>/", views.follow, name="follow"),
+    path("appointments/", views.appointments, name="appointments"),
+    path("appointments/book/", views.appointment_book, name="appointment_book"),
+    path("appointments/<int:appointment>/cancel/", views.appointment_cancel, name="appointment_cancel"),
+    path("stats/", views.stats_index, name="stats_index"),
+    path("<slug:hall>/kiosk/", views.kiosk, name="kiosk"),
+    path("<slug:hall>/kiosk/ticket/<str:token>/", views.kiosk_ticket, name="kiosk_ticket"),
+    path("<slug:hall>/remote/", views.remote, name="remote"),
+    path("<slug:hall>/board/", views.board, name="board"),
+    path("<slug:hall>/stats/", views.stats, name="stats"),
+    path("<slug:hall>/stats.xlsx", views.stats_xlsx, name="stats_xlsx"),
+]

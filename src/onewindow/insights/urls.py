@@ -1,1 +1,9 @@
-urlpatterns: list = []
+"""Pages under /insights/. Other insights modules append their paths to this list."""
+
+from django.urls import path
+
+from onewindow.insights import views
+
+urlpatterns = [
+    path("simulation/", views.simulation, name="insights_simulation"),
+]

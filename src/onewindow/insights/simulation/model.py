@@ -40,6 +40,7 @@ class Demand:
     no_show_share: float = 0.0  # called but gone
     no_show_minutes: float = 1.0  # time a counter loses on a no-show
     patience_minutes: float | None = None  # mean (exponential) patience; None: nobody leaves
+    handover_minutes: float = 0.0  # a window's gap between one customer and calling the next
 
     @property
     def hours(self) -> int:
@@ -96,7 +97,7 @@ class Layout:
 class Customer:
     arrival: float
     category: str
-    service: float
+    service: float  # minutes at the window (for a no-show: how long the window waited for them)
     priority: bool = False
     no_show: bool = False
     patience: float | None = None
@@ -127,12 +128,12 @@ def draw_customers(demand: Demand, seed: int, *, horizon_hours: int | None = Non
                 t = (hour + 1) * 60.0
                 continue
             t += dt
-            out.append(Customer(
-                arrival=t, category=cat.code, service=cat.service.sample(attr),
-                priority=attr.random() < demand.priority_share,
-                no_show=attr.random() < demand.no_show_share,
-                patience=attr.expovariate(1.0 / demand.patience_minutes) if demand.patience_minutes else None,
-            ))
+            service = cat.service.sample(attr)
+            priority = attr.random() < demand.priority_share
+            no_show = attr.random() < demand.no_show_share
+            patience = attr.expovariate(1.0 / demand.patience_minutes) if demand.patience_minutes else None
+            out.append(Customer(arrival=t, category=cat.code, service=demand.no_show_minutes if no_show else service,
+                                priority=priority, no_show=no_show, patience=patience))
     out.sort(key=lambda c: c.arrival)
     return out
 
@@ -155,12 +156,12 @@ class RunResult:
 
 
 class HallModel:
-    def __init__(self, layout: Layout, customers: list[Customer], *, hours: int, no_show_minutes: float = 1.0,
+    def __init__(self, layout: Layout, customers: list[Customer], *, hours: int, handover_minutes: float = 0.0,
                  max_overtime_minutes: float = 240.0) -> None:
         self.layout = layout
+        self.handover = handover_minutes
         self.customers = customers
         self.hours = hours
-        self.no_show_minutes = no_show_minutes
         self.close = hours * 60.0
         self.stop_at = self.close + max_overtime_minutes
         self.env = simpy.Environment()
@@ -175,6 +176,13 @@ class HallModel:
                 self.counters.append(CounterState(pool=pool, index=i))
         self.skills: dict[int, list[str]] = {
             id(cs): [code for code in self.queues if cs.pool.serves(code)] for cs in self.counters}
+        # per counter: (priority queues of its skills, normal queues of its skills)
+        self.levels: dict[int, tuple[list[deque[Customer]], list[deque[Customer]]]] = {
+            id(cs): ([self.queues[k][0] for k in self.skills[id(cs)]], [self.queues[k][1] for k in self.skills[id(cs)]])
+            for cs in self.counters}
+        # counters open in every hour never need the duty check
+        self.always_on: set[int] = {id(cs) for cs in self.counters
+                                    if all(cs.index < cs.pool.open_at(h) for h in range(max(1, hours) + 1))}
         self.idle: list[CounterState] = []
         self.arrivals_done = False
 
@@ -195,18 +203,17 @@ class HallModel:
 
     # --- queues ---------------------------------------------------------------------------------
     def take(self, cs: CounterState) -> Customer | None:
-        best: Customer | None = None
-        best_q: deque[Customer] | None = None
-        for level in (0, 1):  # 0: priority tickets, 1: the rest
-            for code in self.skills[id(cs)]:
-                q = self.queues[code][level]
+        """The priority ticket that has waited longest, else the ticket that has waited longest (skills only)."""
+        for level in self.levels[id(cs)]:
+            best_q: deque[Customer] | None = None
+            best_t = 0.0
+            for q in level:
                 while q and q[0].abandoned:
                     q.popleft()
-                if q and (best is None or q[0].arrival < best.arrival):
-                    best, best_q = q[0], q
-            if best is not None:
-                best_q.popleft()  # type: ignore[union-attr]
-                return best
+                if q and (best_q is None or q[0].arrival < best_t):
+                    best_q, best_t = q, q[0].arrival
+            if best_q is not None:
+                return best_q.popleft()
         return None
 
     def queues_empty(self) -> bool:
@@ -258,8 +265,10 @@ class HallModel:
     def counter(self, cs: CounterState):  # type: ignore[no-untyped-def]
         env = self.env
         factor = self.layout.service_factor
+        handover = self.handover
+        always = id(cs) in self.always_on
         while True:
-            if not self.on_duty(cs, env.now):
+            if not always and not self.on_duty(cs, env.now):
                 start = self.next_duty_start(cs, env.now)
                 if start is None:
                     return
@@ -275,7 +284,7 @@ class HallModel:
                 if c is None:
                     continue
             c.called = env.now
-            work = self.no_show_minutes if c.no_show else c.service * factor
+            work = c.service * (1.0 if c.no_show else factor) + handover  # a no-show's service: the wait
             yield env.timeout(work)
             c.finished = env.now
             cs.busy += work
@@ -298,4 +307,4 @@ class HallModel:
 def simulate_once(demand: Demand, layout: Layout, seed: int, *, customers: list[Customer] | None = None) -> RunResult:
     people = customers if customers is not None else draw_customers(demand, seed)
     fresh = [Customer(c.arrival, c.category, c.service, c.priority, c.no_show, c.patience) for c in people]
-    return HallModel(layout, fresh, hours=demand.hours, no_show_minutes=demand.no_show_minutes).run()
+    return HallModel(layout, fresh, hours=demand.hours, handover_minutes=demand.handover_minutes).run()

@@ -7,7 +7,7 @@ numbers), so differences between layouts are not noise from different arrivals.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from onewindow.insights.simulation.distributions import quantile, share_above
 from onewindow.insights.simulation.model import Customer, Demand, Layout, RunResult, draw_customers, simulate_once
@@ -83,9 +83,7 @@ class ReplicationMetrics:
     overall: dict[str, float]
     by_category: dict[str, dict[str, float]]
     by_hour: list[dict[str, float]]  # by the hour of arrival
-    by_pool_hour: dict[str, list[dict[str, float]]]  # per pool and hour of arrival (the planner's view)
     utilisation: dict[str, float]  # per pool
-    waits_by_hour: list[list[float]] = field(default_factory=list)
 
 
 def measure(run: RunResult, demand: Demand, layout: Layout, *, warmup_minutes: float = 0.0) -> ReplicationMetrics:
@@ -96,17 +94,6 @@ def measure(run: RunResult, demand: Demand, layout: Layout, *, warmup_minutes: f
         by_cat.setdefault(c.category, []).append(c)
         h = min(int(c.arrival // 60), demand.hours - 1)
         by_hour[h].append(c)
-    pool_of: dict[str, str] = {}
-    for code in demand.codes:
-        for pool in layout.pools:
-            if pool.serves(code):
-                pool_of.setdefault(code, pool.name)
-    by_pool_hour: dict[str, list[dict[str, float]]] = {}
-    for pool in layout.pools:
-        rows = []
-        for h in range(demand.hours):
-            rows.append(_stats([c for c in by_hour[h] if pool_of.get(c.category) == pool.name]))
-        by_pool_hour[pool.name] = rows
     busy: dict[str, float] = {}
     for cs in run.counters:
         busy[cs.pool.name] = busy.get(cs.pool.name, 0.0) + cs.busy
@@ -116,7 +103,6 @@ def measure(run: RunResult, demand: Demand, layout: Layout, *, warmup_minutes: f
         overall=_stats(people),
         by_category={code: _stats(group) for code, group in by_cat.items()},
         by_hour=[_stats(group) for group in by_hour],
-        by_pool_hour=by_pool_hour,
         utilisation=utilisation,
     )
 
@@ -133,14 +119,6 @@ class LayoutResult:
 
     def hour_estimate(self, metric: str, hour: int) -> Estimate:
         return Estimate.of([r.by_hour[hour][metric] for r in self.replications])
-
-    def pool_hour_mean(self, pool: str, hour: int, metric: str) -> float:
-        """Mean over replications, weighting each by its number of served customers (0 when none)."""
-        rows = [r.by_pool_hour[pool][hour] for r in self.replications]
-        served = sum(row["served"] for row in rows)
-        if served == 0:
-            return 0.0
-        return sum(row[metric] * row["served"] for row in rows) / served
 
     def utilisation(self) -> dict[str, Estimate]:
         names = [p.name for p in self.layout.pools]

@@ -49,7 +49,7 @@ class Command(BaseCommand):
     def _print_logins(self) -> None:
         from onewindow.core.demo import DEMO_LOGINS, DEMO_PASSWORD
 
-        self.stdout.write(self.style.SUCCESS("\nDemo logins (password for all: %s)" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD})"))
         for login in DEMO_LOGINS:
             roles = "、".join(str(ROLE_LABELS[r]) for r in login.roles)
             self.stdout.write(f"  {login.username:<16} {login.display_name:<6} {roles}")

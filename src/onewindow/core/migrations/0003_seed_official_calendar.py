@@ -13,9 +13,10 @@ def seed(apps, schema_editor):
     existing_years = set(CalendarYear.objects.values_list("year", flat=True))
     CalendarYear.objects.bulk_create(
         [CalendarYear(year=y, official=True, source=SOURCE) for y in years if y not in existing_years])
+    year_ids = dict(CalendarYear.objects.values_list("year", "id"))
     existing_days = set(OfficialDay.objects.values_list("date", flat=True))
     OfficialDay.objects.bulk_create(
-        [OfficialDay(date=d, kind=kind, name=name, source=SOURCE)
+        [OfficialDay(calendar_year_id=year_ids[d.year], date=d, kind=kind, name=name, source=SOURCE)
          for d, kind, name in official_days() if d not in existing_days and d.year in years],
         batch_size=500)
     row, _ = CalendarRevision.objects.get_or_create(pk=1)
@@ -32,6 +33,6 @@ def unseed(apps, schema_editor):
 
 class Migration(migrations.Migration):
 
-    dependencies = [("core", "0001_initial")]
+    dependencies = [("core", "0002_officialday_calendar_year")]
 
     operations = [migrations.RunPython(seed, unseed)]

@@ -1,0 +1,256 @@
+"""Reads for the cases pages and API, with object-level access rules.
+
+Every list here runs a fixed number of queries whatever its length (select_related / prefetch_related).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from onewindow.cases.models import OPEN_STATUSES, Application, Case, CaseEvent, CaseStatus, SubmittedMaterial
+from onewindow.core import clock
+from onewindow.core.access import Role, user_department_id, user_roles
+
+# --------------------------------------------------------------------------- access rules
+
+
+def is_department_staff(user: Any) -> bool:
+    return bool(user_roles(user) & {Role.REVIEWER, Role.DEPARTMENT_HEAD})
+
+
+def owns_application(user: Any, application: Application) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return application.submitted_by_id == user.pk or application.applicant.user_id == user.pk
+
+
+def can_view_case(user: Any, case: Case) -> bool:
+    roles = user_roles(user)
+    if roles & {Role.CLERK, Role.SUPERVISOR}:
+        return True
+    if roles & {Role.REVIEWER, Role.DEPARTMENT_HEAD}:
+        return case.department_id == user_department_id(user)
+    return owns_application(user, case.application)
+
+
+def can_view_application(user: Any, application: Application, *, session_numbers: list[str] | None = None) -> bool:
+    roles = user_roles(user)
+    if roles & {Role.CLERK, Role.SUPERVISOR}:
+        return True
+    if owns_application(user, application):
+        return True
+    if session_numbers and application.number in session_numbers:
+        return True
+    if roles & {Role.REVIEWER, Role.DEPARTMENT_HEAD}:
+        dept = user_department_id(user)
+        return dept is not None and any(c.department_id == dept for c in application.cases.all())
+    return False
+
+
+#: who may do what to a case: "window" = clerk or the case's department staff; "department" = its staff only;
+#: "applicant" = the owner (or a clerk on their behalf)
+ACTION_RULES = {
+    "accept": "window", "not-accept": "window", "supplement": "window", "supplement-complete": "window",
+    "accept-deferral": "window", "makeup-complete": "window",
+    "start-review": "department", "special-start": "department", "special-end": "department",
+    "approve": "department", "deny": "department", "complete": "department", "deliver": "window",
+    "withdraw": "applicant",
+}
+
+
+def can_act_on_case(user: Any, case: Case, action: str) -> bool:
+    rule = ACTION_RULES.get(action)
+    roles = user_roles(user)
+    own_dept = bool(roles & {Role.REVIEWER, Role.DEPARTMENT_HEAD}) and case.department_id == user_department_id(user)
+    if rule == "department":
+        return own_dept
+    if rule == "window":
+        return own_dept or Role.CLERK in roles
+    if rule == "applicant":
+        return Role.CLERK in roles or owns_application(user, case.application)
+    return False
+
+
+def case_for_user(user: Any, number: str) -> Case:
+    """The case if this user may see it; 404 otherwise (a reviewer never learns of another department's case)."""
+    case = (Case.objects.select_related("application__applicant", "department", "item", "decided_by__profile")
+            .filter(number=number).first())
+    if case is None or not can_view_case(user, case):
+        raise Http404("case")
+    return case
+
+
+def application_for_user(user: Any, number: str, *, session_numbers: list[str] | None = None) -> Application:
+    app = (Application.objects.select_related("applicant")
+           .prefetch_related(Prefetch("cases", queryset=Case.objects.select_related("department").order_by("number")))
+           .filter(number=number).first())
+    if app is None or not can_view_application(user, app, session_numbers=session_numbers):
+        raise Http404("application")
+    return app
+
+
+# --------------------------------------------------------------------------- deadline lights
+
+@dataclass(frozen=True)
+class Lights:
+    today: dt.date
+    yellow_until: dt.date  # due on or before this (and not before today) → yellow
+
+    def light(self, case: Case) -> str:
+        if case.status not in OPEN_STATUSES or case.due_date is None:
+            return ""
+        if case.status == CaseStatus.SPECIAL_PROCEDURE:
+            return "paused"
+        if case.due_date < self.today:
+            return "red"
+        if case.due_date <= self.yellow_until:
+            return "yellow"
+        return "green"
+
+    def days_left(self, case: Case) -> int | None:
+        from onewindow.core.calendar import workdays_between
+
+        if case.due_date is None or case.status not in OPEN_STATUSES:
+            return None
+        if case.due_date >= self.today:
+            return workdays_between(self.today, case.due_date)
+        return -workdays_between(case.due_date, self.today)
+
+
+def lights(today: dt.date | None = None) -> Lights:
+    from onewindow.core.calendar import add_workdays
+
+    today = today or clock.today()
+    n = int(settings.ONEWINDOW.get("DEADLINE_YELLOW_WORKDAYS", 2))
+    return Lights(today=today, yellow_until=add_workdays(today, n))
+
+
+LIGHT_LABELS = {"red": "已超期", "yellow": "即将到期", "green": "正常", "paused": "暂停计时", "": "未计时"}
+
+
+# --------------------------------------------------------------------------- worklist
+
+WORKLIST_FILTER_STATUSES = ("open", *[s.value for s in CaseStatus])
+
+
+@dataclass
+class WorklistPage:
+    rows: list[Case]
+    page: int
+    per_page: int
+    has_next: bool
+    lights: Lights
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def worklist(*, department_id: int | None, status: str = "open", item_code: str = "", light: str = "", q: str = "",
+             page: int = 1, per_page: int = 20) -> WorklistPage:
+    """A department's cases by urgency: overdue (red) first, then yellow, then green, then not yet timed.
+
+    Runs one query for the page (plus none per row); no COUNT, so the cost does not grow with the table.
+    """
+    lt = lights()
+    page = max(1, int(page or 1))
+    per_page = max(1, min(100, int(per_page or 20)))
+    if department_id is None:
+        return WorklistPage([], page, per_page, False, lt)
+    qs: QuerySet[Case] = Case.objects.filter(department_id=department_id)
+    if not status or status == "open":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif status in CaseStatus.values:
+        qs = qs.filter(status=status)
+    if item_code:
+        qs = qs.filter(item_code=item_code)
+    if light == "red":
+        qs = qs.filter(due_date__lt=lt.today)
+    elif light == "yellow":
+        qs = qs.filter(due_date__gte=lt.today, due_date__lte=lt.yellow_until)
+    elif light == "green":
+        qs = qs.filter(due_date__gt=lt.yellow_until)
+    q = (q or "").strip()
+    if q:
+        upper = q.upper()
+        if upper.startswith("BJ"):
+            qs = qs.filter(number__startswith=upper)
+        elif upper.startswith("SQ"):
+            qs = qs.filter(application__number__startswith=upper)
+        else:
+            qs = qs.filter(application__applicant__name=q)
+    qs = (qs.select_related("application__applicant")
+          .only("id", "number", "item_code", "item_name", "status", "due_date", "due_provisional", "accepted_on",
+                "received_at", "makeup_due", "department_id", "application__number", "application__name",
+                "application__channel", "application__applicant__name", "application__applicant__kind",
+                "application__applicant__id_number", "application__applicant__credit_code")
+          .order_by(F("due_date").asc(nulls_last=True), "id"))
+    start = (page - 1) * per_page
+    rows = list(qs[start:start + per_page + 1])
+    return WorklistPage(rows[:per_page], page, per_page, len(rows) > per_page, lt)
+
+
+def department_items(department_id: int | None) -> list[tuple[str, str]]:
+    from onewindow.catalog.models import ServiceItem
+
+    if department_id is None:
+        return []
+    return list(ServiceItem.objects.filter(department_id=department_id).order_by("code").values_list("code", "name"))
+
+
+# --------------------------------------------------------------------------- case page, applications
+
+def case_events(case: Case) -> list[CaseEvent]:
+    return list(CaseEvent.objects.filter(case=case).order_by("at", "id"))
+
+
+def case_materials(case: Case) -> list[SubmittedMaterial]:
+    return list(SubmittedMaterial.objects.filter(cases=case).select_related("material").order_by("id"))
+
+
+def application_materials(app: Application) -> list[SubmittedMaterial]:
+    return list(SubmittedMaterial.objects.filter(application=app).select_related("material").order_by("id"))
+
+
+def application_events(app: Application) -> list[CaseEvent]:
+    return list(CaseEvent.objects.filter(case__application=app).select_related("case").order_by("at", "id"))
+
+
+def my_applications(user: Any, *, limit: int = 100) -> list[Application]:
+    return list(Application.objects.filter(Q(submitted_by=user) | Q(applicant__user=user))
+                .select_related("applicant").prefetch_related(Prefetch("cases", queryset=Case.objects.order_by("number")))
+                .order_by("-submitted_at", "-id")[:limit])
+
+
+def progress_lookup(*, number: str, phone_last4: str) -> Application | None:
+    """The application when number and the phone's last four digits both match; None otherwise (no hint which)."""
+    number = (number or "").strip().upper()
+    last4 = (phone_last4 or "").strip()
+    if not number or len(last4) != 4 or not last4.isdigit():
+        return None
+    return (Application.objects.filter(number=number, phone_last4=last4)
+            .prefetch_related(Prefetch("cases", queryset=Case.objects.select_related("department").order_by("number")))
+            .first())
+
+
+def material_for_user(user: Any, pk: int, *, session_numbers: list[str] | None = None) -> SubmittedMaterial:
+    """A submitted file, if the user may see the application (or a case that uses it)."""
+    sm = SubmittedMaterial.objects.select_related("application__applicant", "material").filter(pk=pk).first()
+    if sm is None or not sm.file:
+        raise Http404("material")
+    app = sm.application
+    roles = user_roles(user)
+    if roles & {Role.CLERK, Role.SUPERVISOR} or owns_application(user, app) or (
+            session_numbers and app.number in session_numbers):
+        return sm
+    if roles & {Role.REVIEWER, Role.DEPARTMENT_HEAD}:
+        dept = user_department_id(user)
+        if dept is not None and Case.objects.filter(application=app, department_id=dept, materials=sm).exists():
+            return sm
+    raise Http404("material")

@@ -1,0 +1,247 @@
+"""Django admin for the catalog, for the catalog admin (事项管理员). Item edits go through the services:
+changing limits bumps the version and writes an ItemHistory row; publish/retire are actions."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.catalog import services, transfer
+from onewindow.catalog.models import (
+    CanonicalMaterial,
+    Department,
+    ItemHistory,
+    ItemMaterial,
+    ServiceItem,
+    WindowCategory,
+)
+from onewindow.core.errors import ServiceError
+from onewindow.core.excel import XLSX_CONTENT_TYPE, content_disposition
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "short_name", "parent", "credit_code", "phone", "item_count", "sort_order")
+    list_filter = ("parent",)
+    search_fields = ("code", "name", "short_name", "credit_code")
+    list_select_related = ("parent",)
+    autocomplete_fields = ("parent",)
+    ordering = ("sort_order", "code")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(_item_count=Count("items"))
+
+    @admin.display(description=_("事项数"), ordering="_item_count")
+    def item_count(self, obj: Department) -> int:
+        return obj._item_count  # type: ignore[attr-defined]
+
+
+@admin.register(WindowCategory)
+class WindowCategoryAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "default_ticket_prefix", "sort_order")
+    search_fields = ("code", "name")
+
+
+@admin.register(CanonicalMaterial)
+class CanonicalMaterialAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "issuer", "use_count")
+    search_fields = ("code", "name", "issuer")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(_use_count=Count("uses"))
+
+    @admin.display(description=_("使用事项数"), ordering="_use_count")
+    def use_count(self, obj: CanonicalMaterial) -> int:
+        return obj._use_count  # type: ignore[attr-defined]
+
+
+class ItemMaterialInline(admin.TabularInline):
+    model = ItemMaterial
+    extra = 0
+    autocomplete_fields = ("material",)
+    fields = ("order", "material", "source", "necessity", "originals", "copies", "form", "paper_size",
+              "has_blank_form", "has_sample", "notes")
+    formfield_overrides = {ItemMaterial._meta.get_field("notes").__class__: {
+        "widget": forms.Textarea(attrs={"rows": 1, "cols": 24})}}
+
+
+class ItemHistoryInline(admin.TabularInline):
+    model = ItemHistory
+    extra = 0
+    can_delete = False
+    fields = ("version", "effective_from", "legal_limit", "promised_limit", "handling_type", "max_visits",
+              "material_count", "online_depth", "note", "changed_by", "recorded_at")
+    readonly_fields = fields
+    ordering = ("-version",)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ServiceItemForm(forms.ModelForm):
+    class Meta:
+        model = ServiceItem
+        fields = "__all__"  # noqa: DJ007 - the admin fieldsets choose the fields
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        values = {f.name: data.get(f.name, getattr(self.instance, f.name, None))
+                  for f in ServiceItem._meta.concrete_fields if f.name in data}
+        for problem in services.check_item_rules(values):
+            field = problem.field if problem.field in self.fields else None
+            self.add_error(field, str(problem.message))
+        return data
+
+
+@admin.register(ServiceItem)
+class ServiceItemAdmin(admin.ModelAdmin):
+    form = ServiceItemForm
+    change_list_template = "admin/catalog/serviceitem/change_list.html"
+    list_display = ("code", "name", "department", "window_category", "item_type", "handling_type", "limits",
+                    "max_visits", "online_depth", "status", "version")
+    list_filter = ("status", "window_category", "item_type", "handling_type", "audience", "online_depth",
+                   ("department", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("code", "basic_code", "name", "aliases")
+    list_select_related = ("department", "window_category")
+    autocomplete_fields = ("department", "handling_department")
+    readonly_fields = ("version", "updated_at")
+    list_per_page = 50
+    actions = ("publish_items", "retire_items")
+    inlines = (ItemMaterialInline, ItemHistoryInline)
+    fieldsets = (
+        (_("基本信息"), {"fields": ("name", "code", "basic_code", "item_type", "exercise_level", "department",
+                                "handling_department", "window_category", "audience", "status", "version",
+                                "updated_at")}),
+        (_("时限与办件类型"), {"fields": (("legal_limit", "legal_limit_unit"), ("promised_limit", "promised_limit_unit"),
+                                    "handling_type")}),
+        (_("办理方式"), {"fields": ("handling_forms", "online_depth", "max_visits", "visits_reason",
+                                "supports_appointment", "supports_post", "supports_online_payment")}),
+        (_("办事指南"), {"fields": ("acceptance_conditions", "process_steps", "result_name", "has_fee", "fee_basis",
+                                "place", "hours", "consult_phone", "complaint_phone", "legal_basis", "description",
+                                "aliases", "faq")}),
+    )
+
+    @admin.display(description=_("法定/承诺时限"))
+    def limits(self, obj: ServiceItem) -> str:
+        promised = _("即办") if obj.is_instant else f"{obj.promised_limit}{obj.get_promised_limit_unit_display()}"
+        return f"{obj.legal_limit}{obj.get_legal_limit_unit_display()} / {promised}"
+
+    def save_model(self, request: HttpRequest, obj: ServiceItem, form: Any, change: bool) -> None:
+        if change:
+            services.item_update(item=obj, actor=request.user)
+        else:
+            services.item_create(item=obj, actor=request.user)
+
+    @admin.action(description=_("发布所选事项"), permissions=["change"])
+    def publish_items(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._each(request, queryset, services.item_publish, _("已发布 %(n)d 个事项"))
+
+    @admin.action(description=_("停用所选事项"), permissions=["change"])
+    def retire_items(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._each(request, queryset, services.item_retire, _("已停用 %(n)d 个事项"))
+
+    def _each(self, request: HttpRequest, queryset: QuerySet, action: Any, done: Any) -> None:
+        n = 0
+        for item in queryset:
+            try:
+                action(item=item, actor=request.user)
+                n += 1
+            except ServiceError as exc:
+                self.message_user(request, exc.message, messages.WARNING)
+        self.message_user(request, done % {"n": n}, messages.SUCCESS)
+
+    # ---- import / export pages
+    def get_urls(self) -> list:
+        wrap = self.admin_site.admin_view
+        return [
+            path("import/", wrap(self.import_view), name="catalog_serviceitem_import"),
+            path("export.xlsx", wrap(self.export_view), name="catalog_serviceitem_export"),
+            path("national-basic.csv", wrap(self.national_view), {"kind": "basic"},
+                 name="catalog_serviceitem_national_basic"),
+            path("national-material.csv", wrap(self.national_view), {"kind": "material"},
+                 name="catalog_serviceitem_national_material"),
+            *super().get_urls(),
+        ]
+
+    def export_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        response = HttpResponse(transfer.catalog_export_xlsx(), content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = content_disposition("事项库.xlsx", inline=False)
+        return response
+
+    def national_view(self, request: HttpRequest, kind: str) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if kind == "basic":
+            content, name = transfer.national_basic_csv(), "task_general_basic.csv"
+        else:
+            content, name = transfer.national_material_csv(), "task_general_material.csv"
+        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = content_disposition(name, inline=False)
+        return response
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        problems: list = []
+        summary = ""
+        if request.method == "POST":
+            upload = request.FILES.get("file")
+            if upload is None:
+                problems = [ServiceError("请选择要导入的 .xlsx 文件", field="file").problems[0]]
+                summary = str(_("请选择要导入的 .xlsx 文件"))
+            else:
+                try:
+                    result = transfer.catalog_import_xlsx(file=upload, actor=request.user)
+                except ServiceError as exc:
+                    problems, summary = exc.problems, exc.message
+                else:
+                    self.message_user(request, result.summary(), messages.SUCCESS)
+                    return TemplateResponse(request, "admin/catalog/serviceitem/import.html", {
+                        **self.admin_site.each_context(request), "opts": self.model._meta, "result": result,
+                        "title": _("导入事项（Excel）"),
+                        "changelist_url": reverse("admin:catalog_serviceitem_changelist")})
+        return TemplateResponse(request, "admin/catalog/serviceitem/import.html", {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "problems": problems,
+            "summary": summary, "title": _("导入事项（Excel）"),
+            "changelist_url": reverse("admin:catalog_serviceitem_changelist")}, status=400 if problems else 200)
+
+
+@admin.register(ItemMaterial)
+class ItemMaterialAdmin(admin.ModelAdmin):
+    list_display = ("item", "material", "source", "necessity", "originals", "copies", "form")
+    list_filter = ("source", "necessity", "form")
+    search_fields = ("item__name", "item__code", "material__name", "material__code")
+    list_select_related = ("item", "material")
+    autocomplete_fields = ("item", "material")
+
+
+@admin.register(ItemHistory)
+class ItemHistoryAdmin(admin.ModelAdmin):
+    list_display = ("item", "version", "effective_from", "legal_limit", "promised_limit", "handling_type",
+                    "max_visits", "material_count", "online_depth", "note")
+    list_filter = ("handling_type", "effective_from")
+    search_fields = ("item__name", "item__code")
+    list_select_related = ("item",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+from onewindow.catalog.admin_bundles import *  # noqa: E402,F401,F403

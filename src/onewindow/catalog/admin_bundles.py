@@ -1,0 +1,176 @@
+"""Django admin for bundles (一件事): items, questions, options (with their extra materials and fields),
+and a "preview notice" page that computes the one-time notice for any set of answers."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.catalog import bundles as sel
+from onewindow.catalog.models import (
+    Bundle,
+    BundleItem,
+    FormField,
+    Option,
+    OptionMaterial,
+    Question,
+    ServiceItem,
+)
+
+
+class BundleItemInline(admin.TabularInline):
+    model = BundleItem
+    extra = 0
+    raw_id_fields = ["item"]
+    fields = ["item", "always", "order"]
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    extra = 0
+    fields = ["key", "text", "kind", "required", "order", "shown_when"]
+    show_change_link = True
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "shown_when":
+            bundle = getattr(request, "_bundle_obj", None)
+            kwargs["queryset"] = (Option.objects.filter(question__bundle=bundle).select_related("question")
+                                  if bundle else Option.objects.none())
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Bundle)
+class BundleAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "audience", "lead_department", "status", "item_count", "preview_link"]
+    list_filter = ["audience", "status", "window_category", "lead_department"]
+    search_fields = ["code", "name", "aliases"]
+    inlines = [BundleItemInline, QuestionInline]
+    fieldsets = [
+        (None, {"fields": ["code", "name", "audience", "status", "description", "aliases", "sort_order"]}),
+        (_("受理与时限"), {"fields": ["lead_department", "window_category", "parallel_limit", "visits", "place",
+                                   "hours", "consult_phone"]}),
+        (_("说明"), {"fields": ["materials_note", "process_note"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        from django.db.models import Count
+
+        return super().get_queryset(request).select_related("lead_department").annotate(n_items=Count("bundle_items"))
+
+    @admin.display(description=_("事项数"), ordering="n_items")
+    def item_count(self, obj: Bundle) -> int:
+        return obj.n_items
+
+    @admin.display(description=_("告知单预览"))
+    def preview_link(self, obj: Bundle) -> str:
+        return format_html('<a href="{}">{}</a>', reverse("admin:catalog_bundle_preview", args=[obj.pk]), _("预览"))
+
+    def get_form(self, request: HttpRequest, obj: Bundle | None = None, change: bool = False, **kwargs: Any) -> Any:
+        request._bundle_obj = obj  # type: ignore[attr-defined]
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_urls(self) -> list:
+        return [path("<int:pk>/preview/", self.admin_site.admin_view(self.preview_view),
+                     name="catalog_bundle_preview"), *super().get_urls()]
+
+    def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """The notice for the answers in the query string, for any bundle status (drafts too)."""
+        if not self.has_view_permission(request):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        bundle = get_object_or_404(Bundle, pk=pk)
+        pv = sel.preview(bundle_code=bundle.code, query=request.GET, include_drafts=True)
+        reveals = {q.shown_when_id for q in pv.spec.questions if q.shown_when_id}
+        questions = []
+        for q in pv.evaluation.visible:
+            chosen = set(pv.evaluation.chosen_keys(q))
+            questions.append({"question": q, "problem": "", "options": [
+                {"key": o.key, "label": o.label, "checked": o.key in chosen, "reveals": o.id in reveals}
+                for o in pv.spec.options.get(q.id, [])]})
+        item_names = {i.code: i.name for i in pv.notice.items}
+        context = {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "original": bundle,
+            "title": _("告知单预览：%(name)s") % {"name": bundle.name}, "bundle": bundle, "pv": pv,
+            "notice": pv.notice, "questions": questions, "missing": [p.message for p in pv.evaluation.problems],
+            "materials": [{"m": m, "items": [item_names.get(c, c) for c in m.item_codes]}
+                          for m in pv.notice.materials],
+            "public_url": reverse("bundles:notice", args=[bundle.code]) + (f"?{pv.query}" if pv.query else ""),
+        }
+        return TemplateResponse(request, "catalog/bundles/admin_preview.html", context)
+
+
+class OptionInline(admin.TabularInline):
+    model = Option
+    extra = 0
+    fields = ["key", "label", "order", "items"]
+    show_change_link = True
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "items":
+            question = getattr(request, "_question_obj", None)
+            kwargs["queryset"] = (ServiceItem.objects.filter(bundle_uses__bundle_id=question.bundle_id)
+                                  if question else ServiceItem.objects.none())
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["bundle", "key", "text", "kind", "required", "shown_when"]
+    list_filter = ["kind", "required", "bundle"]
+    search_fields = ["key", "text", "bundle__name", "bundle__code"]
+    list_select_related = ["bundle", "shown_when__question"]
+    raw_id_fields = ["bundle"]
+    inlines = [OptionInline]
+
+    def get_form(self, request: HttpRequest, obj: Question | None = None, change: bool = False, **kwargs: Any) -> Any:
+        request._question_obj = obj  # type: ignore[attr-defined]
+        return super().get_form(request, obj, change, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "shown_when":
+            question = getattr(request, "_question_obj", None)
+            kwargs["queryset"] = (Option.objects.filter(question__bundle_id=question.bundle_id)
+                                  .exclude(question=question).select_related("question")
+                                  if question else Option.objects.select_related("question"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class OptionMaterialInline(admin.TabularInline):
+    model = OptionMaterial
+    extra = 0
+    raw_id_fields = ["material", "item"]
+    fields = ["material", "item", "source", "necessity", "originals", "copies", "form", "notes"]
+
+
+class OptionFieldInline(admin.TabularInline):
+    model = FormField
+    fk_name = "option"
+    extra = 0
+    fields = ["key", "label", "kind", "required", "choices", "help", "order"]
+
+
+@admin.register(Option)
+class OptionAdmin(admin.ModelAdmin):
+    list_display = ["question", "key", "label", "order"]
+    search_fields = ["key", "label", "question__text", "question__bundle__name"]
+    list_select_related = ["question__bundle"]
+    raw_id_fields = ["question"]
+    filter_horizontal = ["items"]
+    inlines = [OptionMaterialInline, OptionFieldInline]
+
+
+@admin.register(FormField)
+class FormFieldAdmin(admin.ModelAdmin):
+    """Item form fields (事项表单字段); the same key across items is asked once in a bundle's merged form."""
+
+    list_display = ["key", "label", "kind", "required", "item", "option"]
+    list_filter = ["kind", "required"]
+    search_fields = ["key", "label", "item__name", "item__code"]
+    list_select_related = ["item", "option__question"]
+    raw_id_fields = ["item", "option"]

@@ -1,0 +1,14 @@
+"""Open311 GeoReport v2 at /open311/v2/ (see open311_api.py)."""
+
+from django.urls import re_path
+
+from onewindow.feedback import open311_api as v
+
+app_name = "open311"
+
+urlpatterns = [
+    re_path(r"^services\.(?P<fmt>json|xml)$", v.services_list, name="services"),
+    re_path(r"^services/(?P<service_code>[\w.-]+)\.(?P<fmt>json|xml)$", v.service_definition, name="service"),
+    re_path(r"^requests\.(?P<fmt>json|xml)$", v.requests_collection, name="requests"),
+    re_path(r"^requests/(?P<service_request_id>[\w-]+)\.(?P<fmt>json|xml)$", v.request_detail, name="request"),
+]

@@ -1,0 +1,391 @@
+"""Hall pages: kiosk, phone ticket, follow page, display board, clerk console, rating pad, appointments,
+statistics. Thin: each action calls one service or selector."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from onewindow.core import clock
+from onewindow.core.access import PUBLIC, SIGNED_IN, Role, allow
+from onewindow.core.errors import ServiceError
+from onewindow.hall import selectors, services
+from onewindow.hall.models import Appointment, Counter, Hall, PriorityReason
+
+CLERKS = (Role.CLERK, Role.SUPERVISOR)
+
+
+def _hall_or_404(code: str) -> Hall:
+    hall = selectors.hall_by_code(code)
+    if hall is None:
+        raise Http404
+    return hall
+
+
+def _bundles_for(hall: Hall) -> list[Any]:
+    """Bundles (一件事) that map to a window category of this hall, when the catalog has them."""
+    from django.apps import apps
+
+    try:
+        Bundle = apps.get_model("catalog", "Bundle")
+    except LookupError:
+        return []
+    if not hasattr(Bundle, "window_category"):
+        return []
+    cat_ids = [c.category_id for c in selectors.hall_categories(hall)]
+    qs = Bundle.objects.filter(window_category_id__in=cat_ids)
+    if hasattr(Bundle, "status"):
+        qs = qs.filter(status="published")
+    return list(qs[:24])
+
+
+def _today(hall: Hall) -> dt.date:
+    return services.hall_local(hall, clock.now()).date()
+
+
+@allow(PUBLIC)
+def index(request: HttpRequest) -> HttpResponse:
+    halls = selectors.halls()
+    rows = [{"hall": h, "hours": services.hours_text(h, _today(h)), "open": services.hall_is_open(h, clock.now())}
+            for h in halls]
+    return render(request, "hall/index.html", {"rows": rows})
+
+
+# --------------------------------------------------------------------------- kiosk and phone
+
+
+@allow(PUBLIC)
+def kiosk(request: HttpRequest, hall: str) -> HttpResponse:
+    h = _hall_or_404(hall)
+    if request.method == "POST":
+        try:
+            if request.POST.get("code") is not None and "checkin" in request.POST:
+                issued = services.appointment_check_in(hall=h, code=request.POST.get("code", ""))
+            else:
+                issued = services.ticket_issue(hall=h, category=request.POST.get("category", ""),
+                                               bundle=request.POST.get("bundle", ""),
+                                               priority_reason=request.POST.get("priority_reason", ""))
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+            return redirect("hall:kiosk", hall=h.code)
+        return redirect(reverse("hall:kiosk_ticket", args=[h.code, issued.ticket.token]))
+    context = {
+        "hall": h, "categories": selectors.hall_categories(h), "bundles": _bundles_for(h),
+        "reasons": [c for c in PriorityReason.choices if c[0] not in ("", PriorityReason.APPOINTMENT)],
+        "hours": services.hours_text(h, _today(h)), "open": services.hall_is_open(h, clock.now()),
+    }
+    return render(request, "hall/kiosk.html", context)
+
+
+@allow(PUBLIC)
+def kiosk_ticket(request: HttpRequest, hall: str, token: str) -> HttpResponse:
+    h = _hall_or_404(hall)
+    ticket = selectors.ticket_by_token(token)
+    if ticket is None or ticket.hall_id != h.pk:
+        raise Http404
+    pos = selectors.ticket_position(ticket)
+    from onewindow.core.qr import qr_svg
+
+    follow = request.build_absolute_uri(reverse("hall:follow", args=[ticket.token]))
+    return render(request, "hall/kiosk_ticket.html", {
+        "hall": h, "ticket": ticket, "pos": pos, "qr": mark_safe(qr_svg(follow, scale=4)),  # noqa: S308 - segno SVG
+        "follow": follow, "issued_local": services.hall_local(h, ticket.issued_at),
+        "effective_local": services.hall_local(h, ticket.effective_time),
+    })
+
+
+@allow(SIGNED_IN)
+def remote(request: HttpRequest, hall: str) -> HttpResponse:
+    """掌上取号: take a number from a phone before arriving."""
+    h = _hall_or_404(hall)
+    if request.method == "POST":
+        try:
+            issued = services.ticket_issue(hall=h, category=request.POST.get("category", ""), source="phone",
+                                           citizen=request.user, phone=request.POST.get("phone", ""))
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+            return render(request, "hall/remote.html", {"hall": h, "categories": selectors.hall_categories(h),
+                                                        "form": request.POST}, status=400)
+        return redirect("hall:follow", token=issued.ticket.token)
+    return render(request, "hall/remote.html", {"hall": h, "categories": selectors.hall_categories(h), "form": {}})
+
+
+@allow(PUBLIC)
+def follow(request: HttpRequest, token: str) -> HttpResponse:
+    ticket = selectors.ticket_by_token(token)
+    if ticket is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.ticket_cancel(token=token, actor=request.user)
+            messages.success(request, _("已取消"))
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        return redirect("hall:follow", token=token)
+    pos = selectors.ticket_position(ticket)
+    template = "hall/_follow_status.html" if request.htmx else "hall/follow.html"
+    return render(request, template, {"ticket": ticket, "pos": pos, "hall": ticket.hall})
+
+
+# --------------------------------------------------------------------------- board
+
+
+@allow(PUBLIC)
+def board(request: HttpRequest, hall: str) -> HttpResponse:
+    h = _hall_or_404(hall)
+    return render(request, "hall/board.html", {"hall": h, "data": selectors.board(h),
+                                               "api": f"/api/v1/halls/{h.code}/board"})
+
+
+# --------------------------------------------------------------------------- clerk console
+
+
+def _console_context(request: HttpRequest) -> dict[str, Any]:
+    session = selectors.clerk_open_session(request.user)
+    if session is None:
+        halls = selectors.halls()
+        code = request.GET.get("hall") or (halls[0].code if halls else "")
+        hall = next((h for h in halls if h.code == code), None)
+        return {"session": None, "halls": halls, "hall": hall,
+                "counters": selectors.available_counters(hall) if hall else []}
+    counter = session.counter
+    ticket = selectors.counter_current_ticket(counter)
+    return {
+        "session": session, "counter": counter, "hall": counter.hall, "ticket": ticket,
+        "queue": selectors.counter_queue(counter),
+        "categories": selectors.hall_categories(counter.hall),
+        "other_counters": Counter.objects.filter(hall=counter.hall, active=True).exclude(pk=counter.pk),
+        "accept_url": (reverse("hall:accept_redirect") + f"?ticket={ticket.pk}") if ticket else "",
+        "called_local": None,
+    }
+
+
+@allow(*CLERKS)
+def console(request: HttpRequest) -> HttpResponse:
+    context = _console_context(request)
+    template = "hall/_console_panel.html" if request.htmx else "hall/console.html"
+    return render(request, template, context)
+
+
+@require_POST
+@allow(*CLERKS)
+def console_sign_in(request: HttpRequest) -> HttpResponse:
+    try:
+        services.clerk_session_start(counter=int(request.POST.get("counter") or 0), clerk=request.user)
+    except (ServiceError, ValueError) as exc:
+        messages.error(request, getattr(exc, "message", _("请选择窗口")))
+    return redirect("hall:console")
+
+
+CONSOLE_ACTIONS = {
+    "call": lambda c, u, p: services.counter_call_next(counter=c, actor=u),
+    "recall": lambda c, u, p: services.ticket_recall(counter=c, actor=u),
+    "start": lambda c, u, p: services.ticket_start(counter=c, actor=u),
+    "finish": lambda c, u, p: services.ticket_finish(counter=c, actor=u, items_handled=p.get("items_handled", "")),
+    "no_show": lambda c, u, p: services.ticket_no_show(counter=c, actor=u),
+    "transfer": lambda c, u, p: services.ticket_transfer(
+        counter=c, actor=u, to_category=p.get("to_category") or None,
+        to_counter=int(p["to_counter"]) if (p.get("to_counter") or "").isdigit() else None),
+    "break": lambda c, u, p: services.clerk_session_set_state(clerk=u, state="break"),
+    "available": lambda c, u, p: services.clerk_session_set_state(clerk=u, state="available"),
+    "sign_out": lambda c, u, p: services.clerk_session_end(clerk=u),
+}
+
+
+@require_POST
+@allow(*CLERKS)
+def console_action(request: HttpRequest) -> HttpResponse:
+    action = request.POST.get("action", "")
+    session = selectors.clerk_open_session(request.user)
+    if session is None or action not in CONSOLE_ACTIONS:
+        messages.error(request, _("请先在窗口签入"))
+        return redirect("hall:console")
+    try:
+        result = CONSOLE_ACTIONS[action](session.counter, request.user, request.POST)
+        if action == "call" and result is None:
+            messages.info(request, _("当前没有等候的号"))
+        elif action == "call":
+            messages.success(request, _("已呼叫 %(n)s") % {"n": result.number})
+        elif action == "finish":
+            messages.success(request, _("%(n)s 已办结，评价器已提示评价") % {"n": result.number})
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("hall:console")
+
+
+@allow(*CLERKS)
+def accept_redirect(request: HttpRequest) -> HttpResponse:
+    """受理业务: open the cases app's acceptance page for the called ticket."""
+    ticket = request.GET.get("ticket", "")
+    return HttpResponseRedirect(f"/cases/clerk/accept/?ticket={int(ticket) if ticket.isdigit() else ''}")
+
+
+# --------------------------------------------------------------------------- rating pad
+
+
+def _rating_url(ticket_id: int) -> str:
+    try:
+        from onewindow.feedback.links import rating_url
+    except ImportError:
+        return ""
+    try:
+        return rating_url(target_kind="ticket", target_id=ticket_id, channel="4")
+    except Exception:  # noqa: BLE001 - the pad keeps working while feedback is unavailable
+        return ""
+
+
+@allow(PUBLIC)
+def pad(request: HttpRequest, counter: int) -> HttpResponse:
+    c = get_object_or_404(Counter.objects.select_related("hall"), pk=counter, active=True)
+    prompt = selectors.pad_prompt(c)
+    context = {"counter": c, "prompt": prompt, "rating_url": _rating_url(prompt["ticket_id"]) if prompt else ""}
+    template = "hall/_pad_prompt.html" if request.htmx else "hall/pad.html"
+    return render(request, template, context)
+
+
+# --------------------------------------------------------------------------- appointments
+
+
+@allow(SIGNED_IN)
+def appointments(request: HttpRequest) -> HttpResponse:
+    halls = selectors.halls()
+    code = request.GET.get("hall") or (halls[0].code if halls else "")
+    hall = next((h for h in halls if h.code == code), None)
+    cats = selectors.hall_categories(hall) if hall else []
+    cat_code = request.GET.get("category") or (cats[0].category.code if cats else "")
+    hc = next((c for c in cats if c.category.code == cat_code), None)
+    slots = selectors.open_slots(hall, category=hc) if hall and hc else []
+    days: dict[dt.date, list] = {}
+    for s in slots:
+        days.setdefault(s.date, []).append(s)
+    mine = (Appointment.objects.filter(citizen=request.user).select_related("slot__hall", "slot__category__category")
+            .order_by("-slot__date", "-slot__start")[:20])
+    return render(request, "hall/appointments.html", {
+        "halls": halls, "hall": hall, "categories": cats, "category": hc, "days": sorted(days.items()),
+        "mine": mine, "phone": request.GET.get("phone", ""),
+    })
+
+
+@require_POST
+@allow(SIGNED_IN)
+def appointment_book(request: HttpRequest) -> HttpResponse:
+    try:
+        a = services.appointment_book(slot_id=int(request.POST.get("slot") or 0), citizen=request.user,
+                                      phone=request.POST.get("phone", ""), note=request.POST.get("note", ""))
+        messages.success(request, _("预约成功，预约码 %(code)s，请在预约时段到大厅取号机签到") % {"code": a.code})
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect(request.POST.get("next") or reverse("hall:appointments"))
+
+
+@require_POST
+@allow(SIGNED_IN)
+def appointment_cancel(request: HttpRequest, appointment: int) -> HttpResponse:
+    try:
+        services.appointment_cancel(appointment_id=appointment, actor=request.user)
+        messages.success(request, _("预约已取消"))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("hall:appointments")
+
+
+# --------------------------------------------------------------------------- statistics
+
+
+def _stats_day(request: HttpRequest, hall: Hall) -> dt.date:
+    raw = request.GET.get("date", "")
+    if raw:
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            messages.error(request, _("日期格式应为 YYYY-MM-DD"))
+    days = selectors.ticket_days(hall, limit=1)
+    today = _today(hall)
+    return today if not days or days[0] >= today else days[0]
+
+
+@allow(Role.SUPERVISOR)
+def stats_index(request: HttpRequest) -> HttpResponse:
+    halls = selectors.halls()
+    if not halls:
+        raise Http404
+    return redirect("hall:stats", hall=halls[0].code)
+
+
+def _fmt(v: Any) -> str:
+    return "—" if v is None else str(v)
+
+
+@allow(Role.SUPERVISOR)
+def stats(request: HttpRequest, hall: str) -> HttpResponse:
+    h = _hall_or_404(hall)
+    day = _stats_day(request, h)
+    data = selectors.hall_stats(h, day)
+    charts = {}
+    try:
+        from onewindow.core.charts import figure_json
+
+        hours = data["hours"]
+        charts["hours"] = figure_json({
+            "data": [
+                {"type": "bar", "name": "取号数", "x": [r["label"] for r in hours], "y": [r["tickets"] for r in hours]},
+                {"type": "scatter", "mode": "lines+markers", "name": "平均等候（分钟）", "yaxis": "y2",
+                 "x": [r["label"] for r in hours], "y": [r["mean_wait"] for r in hours]},
+            ],
+            "layout": {"title": {"text": "分时段取号与等候"}, "height": 340, "legend": {"orientation": "h"},
+                       "yaxis": {"title": {"text": "取号数"}},
+                       "yaxis2": {"title": {"text": "分钟"}, "overlaying": "y", "side": "right"},
+                       "margin": {"l": 50, "r": 50, "t": 40, "b": 40}},
+        })
+        cats = data["categories"]
+        charts["categories"] = figure_json({
+            "data": [
+                {"type": "bar", "name": "平均等候", "x": [r["label"] for r in cats], "y": [r["mean_wait"] for r in cats]},
+                {"type": "bar", "name": "P90 等候", "x": [r["label"] for r in cats], "y": [r["p90_wait"] for r in cats]},
+                {"type": "bar", "name": "平均办理", "x": [r["label"] for r in cats], "y": [r["mean_service"] for r in cats]},
+            ],
+            "layout": {"title": {"text": "各类别等候与办理时长（分钟）"}, "height": 340, "barmode": "group",
+                       "legend": {"orientation": "h"}, "margin": {"l": 50, "r": 20, "t": 40, "b": 40}},
+        })
+        counters = data["counters"]
+        charts["counters"] = figure_json({
+            "data": [{"type": "bar", "name": "利用率 %", "x": [r["label"] for r in counters],
+                      "y": [r["utilisation"] for r in counters]}],
+            "layout": {"title": {"text": "窗口利用率（%）"}, "height": 300, "margin": {"l": 50, "r": 20, "t": 40, "b": 60}},
+        })
+    except ImportError:
+        charts = {}
+    return render(request, "hall/stats.html", {
+        "hall": h, "day": day, "data": data, "charts": charts, "halls": selectors.halls(),
+        "days": selectors.ticket_days(h, limit=30),
+    })
+
+
+@allow(Role.SUPERVISOR)
+def stats_xlsx(request: HttpRequest, hall: str) -> HttpResponse:
+    from onewindow.core.excel import xlsx_response
+
+    h = _hall_or_404(hall)
+    day = _stats_day(request, h)
+    data = selectors.hall_stats(h, day)
+    header = ["分组", "取号数", "办结数", "平均等候(分钟)", "P90等候(分钟)", "平均办理(分钟)", "过号率(%)", "利用率(%)"]
+
+    def rows(items: list[dict]) -> list[list[Any]]:
+        return [[r["label"], r["tickets"], r["finished"], r["mean_wait"], r["p90_wait"], r["mean_service"],
+                 r["no_show_rate"], r["utilisation"]] for r in items]
+
+    return xlsx_response(f"{h.code}-hall-stats-{day.isoformat()}.xlsx", {
+        "合计": (header, rows([data["total"]])),
+        "窗口类别": (header, rows(data["categories"])),
+        "窗口": (header, rows(data["counters"])),
+        "受理人员": (header, rows(data["clerks"])),
+        "时段": (header, rows(data["hours"])),
+    })

@@ -1,0 +1,11 @@
+"""Menu entries of insights. Other insights modules append their NavItems to this list."""
+
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.core.access import Role
+from onewindow.core.nav import NavItem
+
+ITEMS = [
+    NavItem(label=_("大厅仿真与排班"), url_name="insights_simulation",
+            roles=frozenset({Role.SUPERVISOR, Role.DEPARTMENT_HEAD}), order=70),
+]

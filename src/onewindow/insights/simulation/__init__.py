@@ -1,0 +1,1 @@
+"""Hall simulation and capacity planning: a SimPy model, layouts, replications, replay, planner, Erlang C."""

@@ -1,0 +1,58 @@
+"""A small Licheng for the community tests: one street, two communities, five compounds, a menu, members."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from onewindow.community import services
+from onewindow.community.models import CoBuildingUnit, Community, Compound, Member, MenuItem, Street, Team
+from onewindow.core.access import Role
+
+
+@dataclass
+class World:
+    street: Street
+    east: Community
+    west: Community
+    compounds: list[Compound]
+    menu: MenuItem
+    employer: CoBuildingUnit
+    team: Team
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    street = Street.objects.create(name="镇海街道")
+    east = Community.objects.create(street=street, name="东梅社区")
+    west = Community.objects.create(street=street, name="英龙社区")
+    compounds = [Compound.objects.create(community=east, name=n) for n in ("浅水湾小区", "浅水湾荔苑", "东梅小区")]
+    compounds += [Compound.objects.create(community=west, name=n) for n in ("华景城小区", "英龙花园")]
+    menu = MenuItem.objects.create(name="义诊服务", category=MenuItem.Category.PUBLIC, suggested_minutes=120)
+    employer = CoBuildingUnit.objects.create(name="荔城区教育局", party_org_name="荔城区教育局党组")
+    team = Team.objects.create(name="东梅社区教育医疗服务队", field="教育医疗", community=east)
+    return World(street, east, west, compounds, menu, employer, team)
+
+
+@pytest.fixture
+def worker(client_for: Callable[..., Client]) -> Client:
+    return client_for(Role.COMMUNITY_WORKER)
+
+
+@pytest.fixture
+def make_volunteer(make_user: Callable[..., User], world: World) -> Callable[..., tuple[Client, Member]]:
+    """make_volunteer("name") → (signed-in client, Member linked to that user, in-service, home 浅水湾小区)."""
+
+    def make(username: str, *, compound: Compound | None = None) -> tuple[Client, Member]:
+        user = make_user(username, Role.VOLUNTEER)
+        member = services.member_create(name=f"党员{username}", category=Member.Category.IN_SERVICE,
+                                        home_compound=compound or world.compounds[0], employer=world.employer,
+                                        phone="13959412368", user=user, actor=None)
+        client = Client()
+        client.force_login(user)
+        client.user = user  # type: ignore[attr-defined]
+        return client, member
+
+    return make

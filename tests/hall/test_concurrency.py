@@ -1,0 +1,118 @@
+"""Many counters calling next while tickets are issued at the same time: every ticket is called exactly once,
+none is lost, and numbers stay unique and gapless per category and day."""
+
+import threading
+from collections import Counter as Tally
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.db import connection
+from django.test import Client
+
+from onewindow.core import clock
+from onewindow.core.access import Role
+from onewindow.hall.models import ClerkSession, Counter, Hall, HallCategory, Ticket, TicketEvent
+from onewindow.hall.services import clerk_session_start
+from tests.hall.conftest import at
+
+
+def _run(hall: Hall, *, clerks: int, issuers: int, per_issuer: int) -> None:
+    categories = list(HallCategory.objects.filter(hall=hall).values_list("category__code", flat=True))
+    group, _ = Group.objects.get_or_create(name=Role.CLERK.value)
+    clients = []
+    for n in range(clerks):
+        counter = Counter.objects.create(hall=hall, number=100 + n, name=f"综合{n}")
+        counter.categories.set(HallCategory.objects.filter(hall=hall))
+        user = User.objects.create_user(f"clerk{n}", password="x")
+        user.groups.add(group)
+        clerk_session_start(counter=counter, clerk=user)
+        c = Client()
+        c.force_login(user)
+        clients.append((c, counter))
+
+    errors: list[str] = []
+    issued: list[int] = []
+    called: list[int] = []
+    lock = threading.Lock()
+    issuing_done = threading.Event()
+    start = threading.Barrier(clerks + issuers)
+
+    def issuer(k: int) -> None:
+        try:
+            c = Client()
+            start.wait()
+            for i in range(per_issuer):
+                r = c.post(f"/api/v1/halls/{hall.code}/tickets", {"category": categories[(k + i) % len(categories)]},
+                           content_type="application/json")
+                if r.status_code != 201:
+                    errors.append(f"issue {r.status_code} {r.content[:200]!r}")
+                    continue
+                with lock:
+                    issued.append(r.json()["id"])
+        except Exception as exc:  # noqa: BLE001
+            errors.append(f"issuer: {exc!r}")
+        finally:
+            connection.close()
+
+    def clerk(c: Client, counter: Counter) -> None:
+        try:
+            start.wait()
+            idle_after_done = 0
+            while idle_after_done < 2:
+                r = c.post(f"/api/v1/counters/{counter.pk}/call-next")
+                if r.status_code != 200:
+                    errors.append(f"call {r.status_code} {r.content[:200]!r}")
+                    return
+                ticket = r.json()["ticket"]
+                if ticket is None:
+                    if issuing_done.is_set():
+                        idle_after_done += 1
+                    continue
+                with lock:
+                    called.append(ticket["id"])
+                f = c.post(f"/api/v1/counters/{counter.pk}/finish", {}, content_type="application/json")
+                if f.status_code != 200:
+                    errors.append(f"finish {f.status_code} {f.content[:200]!r}")
+                    return
+        except Exception as exc:  # noqa: BLE001
+            errors.append(f"clerk: {exc!r}")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=issuer, args=(k,)) for k in range(issuers)]
+    clerk_threads = [threading.Thread(target=clerk, args=pair) for pair in clients]
+    with clock.frozen(at(10, 0)):
+        for t in threads + clerk_threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        issuing_done.set()
+        for t in clerk_threads:
+            t.join(120)
+    assert not errors, errors[:5]
+    assert not any(t.is_alive() for t in threads + clerk_threads)
+
+    total = issuers * per_issuer
+    assert len(issued) == total
+    assert Ticket.objects.filter(hall=hall).count() == total  # none lost
+    assert sorted(called) == sorted(issued)  # every ticket called exactly once
+    calls = Tally(TicketEvent.objects.filter(kind="called").values_list("ticket_id", flat=True))
+    assert set(calls.values()) == {1} and len(calls) == total
+    assert Ticket.objects.filter(hall=hall).exclude(status="finished").count() == 0
+    for hc in HallCategory.objects.filter(hall=hall):
+        seqs = sorted(Ticket.objects.filter(issued_category=hc).values_list("seq", flat=True))
+        assert seqs == list(range(1, len(seqs) + 1))  # unique and gapless
+        numbers = list(Ticket.objects.filter(issued_category=hc).values_list("number", flat=True))
+        assert len(set(numbers)) == len(numbers)
+    assert ClerkSession.objects.filter(ended_at__isnull=True).count() == clerks
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_sixteen_clerks_call_concurrently_while_tickets_are_issued_on_postgres(hall):
+    _run(hall, clerks=16, issuers=4, per_issuer=40)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_clerks_call_concurrently_while_tickets_are_issued_on_any_database(hall):
+    _run(hall, clerks=4, issuers=2, per_issuer=20)
