@@ -42,7 +42,7 @@ def test_a_deadline_skips_the_spring_festival_and_counts_the_make_up_saturday(pe
     case = Case.objects.get(number=number)
     assert case.accepted_on == dt.date(2026, 2, 13)
     assert case.due_date == nth_workday_after(dt.date(2026, 2, 13), 10)
-    assert case.due_date == dt.date(2026, 3, 4)
+    assert case.due_date == dt.date(2026, 3, 5)  # 14 Feb, 24–27 Feb, Sat 28 Feb, 2–5 Mar
     assert not case.due_provisional
 
 
@@ -52,13 +52,13 @@ def test_a_special_procedure_across_national_day_moves_the_due_date_by_the_pause
     assert case.due_date == nth_workday_after(dt.date(2026, 9, 24), 10)
     with clock.frozen(dt.datetime(2026, 9, 28, 15)):
         r = act(people["reviewer_b"], number, "special-start", kind="testing", reason="产品需送检")
-        assert r.status_code == 200 and r.json()["light"] == ""
+        assert r.status_code == 200 and r.json()["light"] == "paused"
     with clock.frozen(dt.datetime(2026, 10, 12, 9)):
         assert act(people["reviewer_b"], number, "special-end", result="检测合格").status_code == 200
     case.refresh_from_db()
     # paused: the working days after 28 Sept up to and including 12 Oct (National Day off, 10 Oct make-up day on)
     paused = sum(1 for i in range(1, 15) if chinese_calendar.is_workday(dt.date(2026, 9, 28) + dt.timedelta(days=i)))
-    assert case.paused_workdays == paused == 5
+    assert case.paused_workdays == paused == 6  # 29, 30 Sept; 8, 9, Sat 10, 12 Oct
     assert case.due_date == nth_workday_after(dt.date(2026, 9, 24), 10 + paused)
     assert case.status == "under_review"
     end = CaseEvent.objects.get(case=case, action="special_end")

@@ -140,3 +140,27 @@ def test_admin_bundle_change_page_and_preview_need_staff(admin_client: Client, c
     question = built.bundle.questions.get(key="is_soe")
     assert admin_client.get(f"/admin/catalog/question/{question.pk}/change/").status_code == 200
     assert client.get(f"/admin/catalog/bundle/{built.bundle.pk}/preview/").status_code == 302
+
+
+def test_bundle_page_and_list_query_counts_do_not_grow_with_questions_and_items(client: Client) -> None:
+    from onewindow.catalog.models import BundleItem, Option, Question, ServiceItem
+
+    built = build_bundle()
+    url = "/bundles/T-RETIRE/notice/?is_soe=yes&soe_kind=local"
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    with CaptureQueriesContext(connection) as list_before:
+        client.get("/bundles/")
+    for n in range(5):
+        item = ServiceItem.objects.create(name=f"追加事项{n}", code=f"T-X{n}", department=built.a.department)
+        BundleItem.objects.create(bundle=built.bundle, item=item, always=True, order=10 + n)
+        question = Question.objects.create(bundle=built.bundle, key=f"extra{n}", text=f"追加问题{n}", required=False,
+                                           order=10 + n)
+        Option.objects.create(question=question, key="a", label="甲").items.add(item)
+    with CaptureQueriesContext(connection) as after:
+        page = client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as list_after:
+        client.get("/bundles/")
+    assert "追加事项4" in page
+    assert len(after) == len(before)
+    assert len(list_after) == len(list_before)

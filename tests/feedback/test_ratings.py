@@ -36,7 +36,7 @@ def test_rating_is_attributed_to_the_hall_counter_and_clerk_that_served(make_tic
     assert response.status_code == 200
     assert "感谢您的评价" in response.content.decode()
     rating = Rating.objects.get()
-    assert (rating.channel, rating.clerk_id, rating.hall_ref, rating.counter_ref, rating.sequence) == (
+    assert (rating.channel, rating.clerk_id, rating.hall_id, rating.counter_id, rating.sequence) == (
         "4", ticket.clerk_id, ticket.hall_id, ticket.counter_id, 1)
     assert rating.reasons == ["517"]
     assert list(rating.events.values_list("kind", flat=True)) == ["rated"]

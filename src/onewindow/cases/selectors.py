@@ -187,7 +187,7 @@ def worklist(*, department_id: int | None, status: str = "open", item_code: str 
             qs = qs.filter(application__applicant__name=q)
     qs = (qs.select_related("application__applicant")
           .only("id", "number", "item_code", "item_name", "status", "due_date", "due_provisional", "accepted_on",
-                "received_at", "makeup_due", "department_id", "application__number", "application__name",
+                "received_at", "makeup_due", "department_id", "version", "handling_type", "promised_limit", "application__number", "application__name",
                 "application__channel", "application__applicant__name", "application__applicant__kind",
                 "application__applicant__id_number", "application__applicant__credit_code")
           .order_by(F("due_date").asc(nulls_last=True), "id"))

@@ -106,8 +106,9 @@ class ServiceItemForm(forms.ModelForm):
 class ServiceItemAdmin(admin.ModelAdmin):
     form = ServiceItemForm
     change_list_template = "admin/catalog/serviceitem/change_list.html"
-    list_display = ("code", "name", "department", "window_category", "item_type", "handling_type", "limits",
-                    "max_visits", "online_depth", "status", "version")
+    list_display = ("name", "code", "department_short", "window_category", "item_type", "limits", "max_visits",
+                    "status", "version")
+    list_display_links = ("name",)
     list_filter = ("status", "window_category", "item_type", "handling_type", "audience", "online_depth",
                    ("department", admin.RelatedOnlyFieldListFilter))
     search_fields = ("code", "basic_code", "name", "aliases")
@@ -129,6 +130,10 @@ class ServiceItemAdmin(admin.ModelAdmin):
                                 "place", "hours", "consult_phone", "complaint_phone", "legal_basis", "description",
                                 "aliases", "faq")}),
     )
+
+    @admin.display(description=_("实施主体"), ordering="department__sort_order")
+    def department_short(self, obj: ServiceItem) -> str:
+        return obj.department.short_name or obj.department.name
 
     @admin.display(description=_("法定/承诺时限"))
     def limits(self, obj: ServiceItem) -> str:

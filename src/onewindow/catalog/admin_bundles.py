@@ -22,6 +22,8 @@ from onewindow.catalog.models import (
     ServiceItem,
 )
 
+__all__ = ["BundleAdmin", "QuestionAdmin", "OptionAdmin", "FormFieldAdmin", "ItemFormFieldInline"]
+
 
 class BundleItemInline(admin.TabularInline):
     model = BundleItem
@@ -174,3 +176,12 @@ class FormFieldAdmin(admin.ModelAdmin):
     search_fields = ["key", "label", "item__name", "item__code"]
     list_select_related = ["item", "option__question"]
     raw_id_fields = ["item", "option"]
+
+
+class ItemFormFieldInline(admin.TabularInline):
+    """The item's application form fields; the item admin may add it to its inlines."""
+
+    model = FormField
+    fk_name = "item"
+    extra = 0
+    fields = ["key", "label", "kind", "required", "choices", "help", "order"]

@@ -599,11 +599,17 @@ def _out(stdout: Any, text: str) -> None:
         stdout.write(text)
 
 
+_MATERIALS: dict[str, CanonicalMaterial] = {}
+
+
 def _material(code: str) -> CanonicalMaterial:
+    if code in _MATERIALS:
+        return _MATERIALS[code]
     material = CanonicalMaterial.objects.filter(code=code).first()
     if material is None:
         name = EXTRA_MATERIALS.get(code, code)
         material, _ = CanonicalMaterial.objects.get_or_create(name=name, defaults={"code": code})
+    _MATERIALS[code] = material
     return material
 
 
@@ -650,20 +656,47 @@ def _ensure_item(name: str, created: list[str]) -> ServiceItem:
     return item
 
 
-def _ensure_fields(item: ServiceItem) -> None:
+def _sync(model: Any, scope: dict[str, Any], key: str, rows: dict[Any, dict[str, Any]], *,
+          prune: bool = True) -> dict[Any, Any]:
+    """Make the rows of `model` within `scope` exactly `rows` (key → values): create, update what differs,
+    delete the rest. One query when nothing changed."""
+    existing = {getattr(obj, key): obj for obj in model.objects.filter(**scope)}
+    result = {}
+    for k, values in rows.items():
+        obj = existing.get(k)
+        if obj is None:
+            obj = model.objects.create(**scope, **{key: k}, **values)
+        elif any(getattr(obj, f) != v for f, v in values.items()):
+            for f, v in values.items():
+                setattr(obj, f, v)
+            obj.save(update_fields=list(values))
+        result[k] = obj
+    if prune:
+        stale = [obj.pk for k, obj in existing.items() if k not in rows]
+        if stale:
+            model.objects.filter(pk__in=stale).delete()
+    return result
+
+
+def _field_values(key: str, order: int) -> dict[str, Any]:
+    label, kind, required, choices, help_text = FIELDS[key]
+    return {"label": label, "kind": kind, "required": required, "choices": choices, "help": help_text,
+            "order": order * 10}
+
+
+def _ensure_fields(item: ServiceItem, done: set[int]) -> None:
+    if item.id in done:
+        return
+    done.add(item.id)
     keys = list(ENTERPRISE_FIELDS if item.audience == "enterprise" else PERSON_FIELDS)
     keys += [k for k in ITEM_FIELDS.get(item.name, []) if k not in keys]
-    for order, key in enumerate(keys, start=1):
-        label, kind, required, choices, help_text = FIELDS[key]
-        FormField.objects.update_or_create(item=item, key=key, defaults={
-            "label": label, "kind": kind, "required": required, "choices": choices, "help": help_text,
-            "order": order * 10})
+    _sync(FormField, {"item": item}, "key", {key: _field_values(key, n) for n, key in enumerate(keys, start=1)})
 
 
-def _load_bundle(spec: dict[str, Any], order: int, created: list[str]) -> int:
+def _load_bundle(spec: dict[str, Any], order: int, created: list[str], done: set[int]) -> int:
     fa = spec["code"].startswith("fa-")
     lead = _department(spec["lead"])
-    bundle, _ = Bundle.objects.update_or_create(code=spec["code"], defaults={
+    values = {
         "name": spec["name"], "audience": spec["audience"], "description": spec["description"],
         "window_category": _category("hr" if fa else ("social" if spec["audience"] == "person" else "business")),
         "lead_department": lead, "parallel_limit": spec["limit"], "visits": spec["visits"],
@@ -672,61 +705,59 @@ def _load_bundle(spec: dict[str, Any], order: int, created: list[str]) -> int:
         "status": ItemStatus.PUBLISHED, "aliases": spec["aliases"], "process_note": spec["process"],
         "materials_note": "多个事项共用的材料只需提交一份；营业执照等可通过数据共享获取的材料免于提交。",
         "sort_order": order * 10,
-    })
+    }
+    bundle = Bundle.objects.filter(code=spec["code"]).first()
+    if bundle is None:
+        bundle = Bundle.objects.create(code=spec["code"], **values)
+    elif any(getattr(bundle, f) != v for f, v in values.items()):
+        for f, v in values.items():
+            setattr(bundle, f, v)
+        bundle.save()
     items: dict[str, ServiceItem] = {}
-    for n, (name, always) in enumerate(spec["items"], start=1):
-        item = _ensure_item(name, created)
-        items[name] = item
-        _ensure_fields(item)
-        BundleItem.objects.update_or_create(bundle=bundle, item=item, defaults={"always": always, "order": n * 10})
-    BundleItem.objects.filter(bundle=bundle).exclude(item__in=items.values()).delete()
+    for name, _always in spec["items"]:
+        items[name] = _ensure_item(name, created)
+        _ensure_fields(items[name], done)
+    _sync(BundleItem, {"bundle": bundle}, "item_id",
+          {items[name].id: {"always": always, "order": n * 10} for n, (name, always) in enumerate(spec["items"], 1)})
 
+    parents = {q["key"]: None for q in spec["questions"]}
+    questions = _sync(Question, {"bundle": bundle}, "key", {
+        q["key"]: {"text": q["text"], "kind": q["kind"], "required": q["required"], "order": n * 10, "help": q["help"]}
+        for n, q in enumerate(spec["questions"], start=1)})
     option_by_key: dict[tuple[str, str], Option] = {}
-    keep_questions = []
-    for qn, q in enumerate(spec["questions"], start=1):
-        question, _ = Question.objects.update_or_create(bundle=bundle, key=q["key"], defaults={
-            "text": q["text"], "kind": q["kind"], "required": q["required"], "order": qn * 10, "help": q["help"],
-            "shown_when": None})
-        keep_questions.append(question.id)
-        keep_options = []
-        for on, (okey, label, option_items, materials, fields) in enumerate(q["options"], start=1):
-            option, _ = Option.objects.update_or_create(question=question, key=okey,
-                                                        defaults={"label": label, "order": on * 10})
-            keep_options.append(option.id)
+    extra = spec.get("extra") or ()
+    for qn, q in enumerate(spec["questions"]):
+        question = questions[q["key"]]
+        options = _sync(Option, {"question": question}, "key", {
+            okey: {"label": label, "order": n * 10} for n, (okey, label, *_rest) in enumerate(q["options"], start=1)})
+        for okey, _label, option_items, materials, fields in q["options"]:
+            option = options[okey]
             option_by_key[(q["key"], okey)] = option
-            option.items.set([items[name] for name in option_items])
-            keep_materials = []
-            for mcode, necessity, originals, copies, note in materials:
-                om, _ = OptionMaterial.objects.update_or_create(option=option, material=_material(mcode), defaults={
-                    "necessity": necessity, "originals": originals, "copies": copies, "notes": note})
-                keep_materials.append(om.id)
-            OptionMaterial.objects.filter(option=option).exclude(id__in=keep_materials).delete()
-            for fn, key in enumerate(fields, start=1):
-                label_, kind, required, choices, help_text = FIELDS[key]
-                FormField.objects.update_or_create(option=option, key=key, defaults={
-                    "label": label_, "kind": kind, "required": required, "choices": choices, "help": help_text,
-                    "order": fn * 10})
-        Option.objects.filter(question=question).exclude(id__in=keep_options).delete()
+            wanted = {items[name].id for name in option_items}
+            if set(option.items.values_list("id", flat=True)) != wanted:
+                option.items.set(list(wanted))
+            # bundle-wide extra materials hang on every option of the first question (apply whatever the answer)
+            rows = [*materials, *(extra if qn == 0 else ())]
+            _sync(OptionMaterial, {"option": option}, "material_id", {
+                _material(mcode).id: {"necessity": necessity, "originals": originals, "copies": copies, "notes": note}
+                for mcode, necessity, originals, copies, note in rows})
+            _sync(FormField, {"option": option}, "key",
+                  {key: _field_values(key, n) for n, key in enumerate(fields, start=1)})
     for q in spec["questions"]:
-        if q["after"]:
-            Question.objects.filter(bundle=bundle, key=q["key"]).update(shown_when=option_by_key[q["after"]])
-    Question.objects.filter(bundle=bundle).exclude(id__in=keep_questions).delete()
-    # Bundle-wide extra materials hang on every option of the first question (they apply whatever the answer).
-    if spec.get("extra") and spec["questions"]:
-        first = Question.objects.get(bundle=bundle, key=spec["questions"][0]["key"])
-        for option in first.options.all():
-            for mcode, necessity, originals, copies, note in spec["extra"]:
-                OptionMaterial.objects.update_or_create(option=option, material=_material(mcode), defaults={
-                    "necessity": necessity, "originals": originals, "copies": copies, "notes": note})
+        parents[q["key"]] = option_by_key[q["after"]].id if q["after"] else None
+        if questions[q["key"]].shown_when_id != parents[q["key"]]:
+            Question.objects.filter(pk=questions[q["key"]].pk).update(shown_when_id=parents[q["key"]])
     return len(items)
 
 
 def load(*, scale: int = 0, stdout: Any = None) -> None:
     created: list[str] = []
+    done: set[int] = set()
     uses = {"fa": 0, "hl": 0}
+    _MATERIALS.clear()  # ids differ between databases (tests)
     with transaction.atomic():
         for order, spec in enumerate([*FA_BUNDLES, *HL_BUNDLES], start=1):
-            uses[spec["code"][:2]] += _load_bundle(spec, order, created)
+            uses[spec["code"][:2]] += _load_bundle(spec, order, created, done)
     _out(stdout, f"   bundles: {len(FA_BUNDLES)} Fu'an bundles ({uses['fa']} item uses), "
                  f"{len(HL_BUNDLES)} Huli bundles ({uses['hl']} item uses)\n")
     if created:

@@ -107,7 +107,9 @@ def material_rows(item: ServiceItem) -> list[dict[str, Any]]:
 def build_guide(item: ServiceItem) -> Guide:
     forms = [HANDLING_FORMS.get(code.strip(), code.strip()) for code in item.handling_forms.split(",") if code.strip()]
     fee = _("收费：") + item.fee_basis if item.has_fee else _("不收费")
-    online = item.get_online_depth_display() + ("（" + _("全程网办") + "）" if item.fully_online else "")
+    online = str(item.get_online_depth_display())
+    if item.fully_online and _("全程网办") not in online:
+        online += "（" + _("全程网办") + "）"
     dept = item.department.name
     if item.handling_department_id:
         dept += "（" + _("承办：") + item.handling_department.name + "）"

@@ -213,6 +213,9 @@ class ItemHistory(models.Model):
         verbose_name_plural = _("事项历史版本")
         constraints = [models.UniqueConstraint(fields=["item", "version"], name="item_history_unique_version")]
 
+    def __str__(self) -> str:
+        return f"{self.item} · v{self.version}"
+
 
 class MaterialSource(models.TextChoices):
     APPLICANT = "10", _("申请人自备")

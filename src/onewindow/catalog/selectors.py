@@ -78,7 +78,7 @@ def search_items(filters: ItemFilters) -> QuerySet[ServiceItem]:
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(basic_code__icontains=q)
                        | Q(aliases__icontains=q))
-    return qs.order_by("department__sort_order", "code")
+    return qs.order_by("department__sort_order", "department_id", "id")
 
 
 def paginate(qs: QuerySet, *, page: int | str | None, page_size: int) -> Page:

@@ -6,14 +6,12 @@ Transfers (donation, redemption) need an `Idempotency-Key` header: a retry with 
 transfer (200) instead of moving minutes twice.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from onewindow.core.access import PUBLIC, SIGNED_IN, Role, allow, has_role
 from onewindow.core.audit import audit_log
@@ -133,13 +131,13 @@ def members_list(request: HttpRequest, q: str = "", category: str = "", communit
 
 @router.post("members", response={201: dict}, summary="新建党员档案")
 @allow(WORKER)
-def members_create(request: HttpRequest, payload: MemberIn) -> tuple[int, dict[str, Any]]:
+def members_create(request: HttpRequest, payload: MemberIn) -> Status:
     employer = _obj(CoBuildingUnit, payload.employer_id, "employer_id") if payload.employer_id else None
     m = services.member_create(name=payload.name, category=payload.category, phone=payload.phone,
                                home_compound=_obj(Compound, payload.home_compound_id, "home_compound_id"),
                                employer=employer, skills=payload.skills, actor=request.user)
     m = selectors.members().get(pk=m.pk)
-    return 201, selectors.member_row(m)
+    return Status(201, selectors.member_row(m))
 
 
 @router.post("members/{member_id}/report-in", summary="党员到社区报到")
@@ -219,13 +217,13 @@ def orders_list(request: HttpRequest, status: str = "", mine: bool = False, limi
 
 @router.post("orders", response={201: dict}, summary="下单")
 @allow(WORKER, Role.CITIZEN, Role.VOLUNTEER)
-def orders_create(request: HttpRequest, payload: OrderIn) -> tuple[int, dict[str, Any]]:
+def orders_create(request: HttpRequest, payload: OrderIn) -> Status:
     order = services.order_place(menu_item=_obj(MenuItem, payload.menu_item_id, "menu_item_id"),
                                  compound=_obj(Compound, payload.compound_id, "compound_id"),
                                  service_date=payload.service_date, requester_kind=payload.requester_kind,
                                  description=payload.description, requester_name=payload.requester_name,
                                  actor=request.user)
-    return 201, order_dict(selectors.order_detail(order.pk), events=True)
+    return Status(201, order_dict(selectors.order_detail(order.pk), events=True))
 
 
 @router.get("orders/{order_id}", summary="订单详情与事件")
@@ -447,11 +445,11 @@ def matters_list(request: HttpRequest, status: str = "", kind: str = "") -> list
 
 @router.post("matters", response={201: dict}, summary="受理居民说事 / 维权 / 法律援助")
 @allow(WORKER)
-def matters_create(request: HttpRequest, payload: MatterIn) -> tuple[int, dict[str, Any]]:
+def matters_create(request: HttpRequest, payload: MatterIn) -> Status:
     m = services.matter_intake(kind=payload.kind, compound=_obj(Compound, payload.compound_id, "compound_id"),
                                resident_name=payload.resident_name, resident_phone=payload.resident_phone,
                                subject=payload.subject, description=payload.description, actor=request.user)
-    return 201, matter_dict(m)
+    return Status(201, matter_dict(m))
 
 
 @router.post("matters/{matter_id}/{action}", summary="分派 route / 调解 mediate / 办结 resolve / 关闭 close")
@@ -508,10 +506,10 @@ def proposals_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post("proposals", response={201: dict}, summary="党支部提议")
 @allow(WORKER)
-def proposals_create(request: HttpRequest, payload: ProposalIn) -> tuple[int, dict[str, Any]]:
+def proposals_create(request: HttpRequest, payload: ProposalIn) -> Status:
     p = services.proposal_create(compound=_obj(Compound, payload.compound_id, "compound_id"), topic=payload.topic,
                                  title=payload.title, content=payload.content, actor=request.user)
-    return 201, proposal_dict(p)
+    return Status(201, proposal_dict(p))
 
 
 @router.post("proposals/{proposal_id}/advance", summary="下一阶段：deliberate / decide / evaluate / publish")
@@ -558,11 +556,11 @@ def events_list(request: HttpRequest, upcoming: bool = False) -> list[dict[str, 
 
 @router.post("events", response={201: dict}, summary="发布活动（主题党日为每月15日）")
 @allow(WORKER)
-def events_create(request: HttpRequest, payload: EventIn) -> tuple[int, dict[str, Any]]:
+def events_create(request: HttpRequest, payload: EventIn) -> Status:
     e = services.event_create(community=_obj(Community, payload.community_id, "community_id"), title=payload.title,
                               date=payload.date, place=payload.place, capacity=payload.capacity,
                               credit_minutes=payload.credit_minutes, actor=request.user)
-    return 201, event_dict(e)
+    return Status(201, event_dict(e))
 
 
 @router.post("events/{event_id}/signup", summary="报名（志愿者为本人；社区工作者可代报）")

@@ -88,6 +88,8 @@ class CalendarYearAdmin(admin.ModelAdmin):
         return getattr(obj, "n_workdays", 0)
 
     def save_model(self, request, obj, form, change) -> None:  # noqa: ANN001
+        if change and not form.has_changed():
+            return
         saved = services.calendar_year_save(year=obj.year, official=obj.official, source=obj.source,
                                             actor=request.user)
         obj.pk = saved.pk

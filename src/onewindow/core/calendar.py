@@ -35,6 +35,7 @@ __all__ = [
     "estimated_holidays",
     "is_official_year",
     "is_workday",
+    "provisional_years",
     "workdays_between",
 ]
 

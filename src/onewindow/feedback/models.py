@@ -90,10 +90,12 @@ class Rating(models.Model):
                              related_name="ratings", verbose_name=_("事项"))
     clerk = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="ratings_received", verbose_name=_("窗口人员"))
-    hall_ref = models.BigIntegerField(_("大厅编号"), null=True, blank=True)
-    counter_ref = models.BigIntegerField(_("窗口编号"), null=True, blank=True)
-    hall_name = models.CharField(_("大厅"), max_length=100, blank=True)
-    counter_name = models.CharField(_("窗口"), max_length=100, blank=True)
+    hall = models.ForeignKey("hall.Hall", null=True, blank=True, on_delete=models.SET_NULL, related_name="ratings",
+                             verbose_name=_("大厅"))
+    counter = models.ForeignKey("hall.Counter", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="ratings", verbose_name=_("窗口"))
+    hall_name = models.CharField(_("大厅名称"), max_length=100, blank=True)
+    counter_name = models.CharField(_("窗口名称"), max_length=100, blank=True)
     item_name = models.CharField(_("事项名称"), max_length=200, blank=True)
     served_at = models.DateTimeField(_("服务完成时间"), null=True, blank=True)
     rated_at = models.DateTimeField(_("评价时间"), db_index=True)

@@ -150,9 +150,9 @@ def rating_breakdown(dimension: str, filters: StatsFilter, scope: Q) -> list[dic
     if dimension == "department":
         rows = qs.values(key=F("department_id"), label=F("department__name"))
     elif dimension == "hall":
-        rows = qs.values(key=F("hall_ref"), label=F("hall_name"))
+        rows = qs.values(key=F("hall_id"), label=F("hall_name"))
     elif dimension == "counter":
-        rows = qs.values(key=F("counter_ref"), label=F("counter_name"), group=F("hall_name"))
+        rows = qs.values(key=F("counter_id"), label=F("counter_name"), group=F("hall_name"))
     elif dimension == "clerk":
         rows = qs.values(key=F("clerk_id"), label=F("clerk__profile__display_name"), login=F("clerk__username"))
     elif dimension == "item":

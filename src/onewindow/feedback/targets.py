@@ -132,15 +132,31 @@ def resolve(kind: str, target_id: int) -> ServedTarget | None:
 def unrated_before(cutoff: dt.datetime, rated: set[tuple[str, int]], limit: int = 5000) -> Iterable[ServedTarget]:
     """Finished services served before `cutoff` that have no rating yet (default-rating candidates).
 
-    Cases and served tickets are the rated services; applications are rated through their cases.
+    The rated services are the applications (their page and receipt QR code carry the rating link) and the
+    served tickets. An application counts as rated when it or any of its cases was rated.
     """
-    Case = _model("cases.Case")
-    if Case is not None:
-        qs = (Case.objects.select_related("department", "application__applicant")
-              .filter(status__in=["completed", "delivered"], completed_at__lt=cutoff).order_by("id"))
-        for case in qs[:limit]:
-            if ("case", case.pk) not in rated:
-                yield _case_target(case)
+    Application = _model("cases.Application")
+    if Application is not None:
+        from django.db.models import Count, Max, Q
+
+        from onewindow.cases.models import DONE_STATUSES
+
+        rated_cases = {tid for kind, tid in rated if kind == "case"}
+        apps_qs = (Application.objects
+                   .annotate(open_cases=Count("cases", filter=~Q(cases__status__in=list(DONE_STATUSES))),
+                             done_cases=Count("cases", filter=Q(cases__status__in=["completed", "delivered"])),
+                             last_done=Max("cases__completed_at"))
+                   .filter(open_cases=0, done_cases__gt=0, last_done__lt=cutoff).order_by("id"))
+        candidates = [a.pk for a in apps_qs[:limit] if ("application", a.pk) not in rated]
+        if rated_cases and candidates:
+            Case = _model("cases.Case")
+            skip = set(Case.objects.filter(pk__in=rated_cases, application_id__in=candidates)
+                       .values_list("application_id", flat=True))
+            candidates = [pk for pk in candidates if pk not in skip]
+        for pk in candidates:
+            target = resolve_application(pk)
+            if target is not None:
+                yield target
     Ticket = _model("hall.Ticket")
     if Ticket is not None:
         finished = (Ticket.objects.filter(status="finished", events__kind="finished", events__at__lt=cutoff)

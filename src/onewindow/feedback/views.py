@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import uuid
 from typing import Any
@@ -10,6 +11,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -92,6 +94,9 @@ def rate(request: HttpRequest, token: str) -> HttpResponse:
         status = 409
         context["errors"] = {"all": _("该服务已评价并已追评，不能再次评价") if sequence is None
                              else _("该服务尚未办结，办结后才能评价")}
+    if data.channel == Channel.HALL_PAD and target.counter_id:
+        with contextlib.suppress(NoReverseMatch):
+            context["pad_url"] = reverse("hall:pad", kwargs={"counter": target.counter_id})
     context["previous"] = list(Rating.objects.filter(target_kind=data.target_kind, target_id=data.target_id,
                                                      is_default=False).order_by("sequence"))
     return render(request, "feedback/rate.html", context, status=status)

@@ -252,6 +252,7 @@ class TicketEvent(models.Model):
         indexes = [
             models.Index(fields=["ticket", "at"], name="ticket_event_ticket_at"),
             models.Index(fields=["counter", "at"], name="ticket_event_counter_at"),
+            models.Index(fields=["kind", "at"], name="ticket_event_kind_at"),
         ]
 
 

@@ -22,12 +22,12 @@ BEGIN
         tid := NEW.id;
     END IF;
     SELECT COALESCE(SUM(amount), 0), COUNT(*) INTO total, legs FROM community_entry WHERE transfer_id = tid;
-    IF legs < 2 THEN
-        RAISE EXCEPTION 'ledger: transfer % has % entries; at least two are required', tid, legs
-            USING ERRCODE = 'check_violation';
-    END IF;
     IF total <> 0 THEN
         RAISE EXCEPTION 'ledger: transfer % does not balance (entries sum to %)', tid, total
+            USING ERRCODE = 'check_violation';
+    END IF;
+    IF legs < 2 THEN
+        RAISE EXCEPTION 'ledger: transfer % has % entries; at least two are required', tid, legs
             USING ERRCODE = 'check_violation';
     END IF;
     RETURN NULL;

@@ -10,3 +10,10 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 });
+
+// Counter pad: after the thanks page, go back to the pad's waiting screen by itself.
+document.addEventListener("DOMContentLoaded", () => {
+  const back = document.querySelector("[data-return-after]");
+  if (!back) return;
+  window.setTimeout(() => { window.location.href = back.href; }, Number(back.dataset.returnAfter) * 1000);
+});

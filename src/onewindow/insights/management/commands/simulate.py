@@ -118,7 +118,8 @@ class Command(BaseCommand):
         groups = _groups(o["groups"])
         department = _staffing(o["department"])
         if o["hall"]:
-            demand, _days = scenarios.hall_demand(o["hall"], o["days"])
+            demand, _period, recorded = scenarios.hall_demand(o["hall"], o["days"])
+            department = department if department is not None else recorded
         elif o["demand"]:
             data = _demand(o["demand"], o["hours"])
             data.update(open_hour=o["open_hour"], priority_share=o["priority_share"],

@@ -1,0 +1,309 @@
+#!/usr/bin/env python
+"""bench/queue: issue + call-next + finish cycles per second with 16 concurrent clerks.
+
+1. creates a fresh PostgreSQL database (default ow_hall_bench), migrates it and sets up one hall with one
+   category and 16 counters, each with a signed-in clerk;
+2. starts a real server (gunicorn, several worker processes × threads) on a loopback port against it and
+   drives it with 16 client threads over keep-alive HTTP: POST /api/v1/halls/{hall}/tickets, then
+   POST /api/v1/counters/{id}/call-next, then POST /api/v1/counters/{id}/finish;
+3. does the same work as raw SQL through psycopg (16 threads, one connection each: the counter upsert,
+   ticket + event inserts; SELECT … FOR UPDATE SKIP LOCKED + update + event; update + event) — the
+   database's own ceiling;
+4. prints cycles/s and p50/p99 latency of both, and their ratio.
+
+    bench/queue  (or .venv/bin/python bench/queue_bench.py; not queue.py: that name would shadow the stdlib) [--seconds 15] [--clerks 16] [--workers 4] [--threads 4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+
+
+def pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    s = sorted(values)
+    return s[min(len(s) - 1, max(0, int(round(p / 100 * len(s) + 0.5)) - 1))]
+
+
+def fresh_database(name: str) -> str:
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{PG}/{name}"
+
+
+def setup_django(url: str, var_dir: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ["ONEWINDOW_VAR_DIR"] = var_dir
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onewindow.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def setup_hall(clerks: int) -> dict:
+    import datetime as dt
+
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.models import Group, User
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from onewindow.catalog.models import WindowCategory
+    from onewindow.core.access import Role
+    from onewindow.hall.models import Counter, Hall, HallCategory, OpeningHours
+    from onewindow.hall.services import clerk_session_start
+
+    hall = Hall.objects.create(code="bench", name="压测大厅", no_lunch_break=True)
+    for wd in range(7):
+        OpeningHours.objects.create(hall=hall, weekday=wd, opens=dt.time(0, 0), closes=dt.time(23, 59, 59))
+    wc, _ = WindowCategory.objects.get_or_create(code="social", defaults={"name": "社会民生", "default_ticket_prefix": "A"})
+    hc = HallCategory.objects.create(hall=hall, category=wc, prefix="A")
+    group, _ = Group.objects.get_or_create(name=Role.CLERK.value)
+    out = []
+    for n in range(1, clerks + 1):
+        counter = Counter.objects.create(hall=hall, number=n)
+        counter.categories.set([hc])
+        user = User.objects.create_user(f"bench{n}", password=secrets.token_hex(8))
+        user.groups.add(group)
+        clerk_session_start(counter=counter, clerk=user)
+        s = SessionStore()
+        s[SESSION_KEY] = str(user.pk)
+        s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        s[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        s.create()
+        out.append({"counter": counter.pk, "session": s.session_key, "user": user.pk})
+    return {"hall": hall.pk, "hall_code": hall.code, "category": hc.pk, "clerks": out}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(url: str, var_dir: str, port: int, workers: int, threads: int) -> subprocess.Popen:
+    env = dict(os.environ, DATABASE_URL=url, ONEWINDOW_VAR_DIR=var_dir, ONEWINDOW_CONN_MAX_AGE="60",
+               ONEWINDOW_DEBUG="0", ONEWINDOW_LOG_LEVEL="ERROR")
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    proc = subprocess.Popen([gunicorn, "onewindow.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", str(workers),
+                             "-k", "gthread", "--threads", str(threads), "--log-level", "warning",
+                             "--keep-alive", "30"], env=env, cwd=str(ROOT))
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            c.request("GET", "/api/v1/halls/bench/board")
+            if c.getresponse().status == 200:
+                return proc
+        except OSError:
+            pass
+        time.sleep(0.3)
+    proc.kill()
+    raise SystemExit("server did not start")
+
+
+def http_phase(port: int, setup: dict, seconds: float, warmup: float) -> dict:
+    stop = threading.Event()
+    measuring = threading.Event()
+    lock = threading.Lock()
+    cycles: list[float] = []
+    ops: dict[str, list[float]] = {"issue": [], "call": [], "finish": []}
+    errors: list[str] = []
+    empty = [0]
+
+    def post(conn: http.client.HTTPConnection, path: str, body: dict, cookie: str | None) -> tuple[int, dict]:
+        headers = {"Content-Type": "application/json"}
+        if cookie:
+            headers["Cookie"] = f"sessionid={cookie}"
+        conn.request("POST", path, body=json.dumps(body), headers=headers)
+        r = conn.getresponse()
+        return r.status, json.loads(r.read() or b"{}")
+
+    def clerk(info: dict) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine = {"issue": [], "call": [], "finish": []}
+        my_cycles = []
+        try:
+            while not stop.is_set():
+                t0 = time.perf_counter()
+                st, _ = post(conn, f"/api/v1/halls/{setup['hall_code']}/tickets", {"category": "social"}, None)
+                t1 = time.perf_counter()
+                if st != 201:
+                    errors.append(f"issue {st}")
+                    return
+                st, body = post(conn, f"/api/v1/counters/{info['counter']}/call-next", {}, info["session"])
+                t2 = time.perf_counter()
+                if st != 200:
+                    errors.append(f"call {st} {body}")
+                    return
+                if body.get("ticket") is None:
+                    empty[0] += 1
+                    continue
+                st, body = post(conn, f"/api/v1/counters/{info['counter']}/finish", {}, info["session"])
+                t3 = time.perf_counter()
+                if st != 200:
+                    errors.append(f"finish {st} {body}")
+                    return
+                if not measuring.is_set() or t0 < measured_from[0]:
+                    continue
+                mine["issue"].append(t1 - t0)
+                mine["call"].append(t2 - t1)
+                mine["finish"].append(t3 - t2)
+                my_cycles.append(t3 - t0)
+        finally:
+            conn.close()
+            with lock:
+                cycles.extend(my_cycles)
+                for k in ops:
+                    ops[k].extend(mine[k])
+
+    measured_from = [float("inf")]
+    threads = [threading.Thread(target=clerk, args=(c,)) for c in setup["clerks"]]
+    for t in threads:
+        t.start()
+    time.sleep(warmup)  # every worker process imports and connects first; not measured
+    measured_from[0] = time.perf_counter()
+    measuring.set()
+    time.sleep(seconds)
+    stop.set()
+    elapsed = time.perf_counter() - measured_from[0]  # cycles that started before the stop are counted
+    for t in threads:
+        t.join(60)
+    return {"cycles": len(cycles), "elapsed": elapsed, "lat": cycles, "ops": ops, "errors": errors, "empty": empty[0]}
+
+
+def sql_phase(url: str, setup: dict, seconds: float) -> dict:
+    import psycopg
+
+    stop = threading.Event()
+    lock = threading.Lock()
+    cycles: list[float] = []
+    errors: list[str] = []
+    hall, category = setup["hall"], setup["category"]
+    scope = f"ticket:{hall}:{category}:sql"  # its own numbering and day, apart from the HTTP phase
+
+    def clerk(info: dict) -> None:
+        mine = []
+        try:
+            with psycopg.connect(url) as conn:
+                while not stop.is_set():
+                    t0 = time.perf_counter()
+                    with conn.transaction():
+                        seq = conn.execute(
+                            "INSERT INTO core_dailycounter (scope, day, value) VALUES (%s, current_date, 1) "
+                            "ON CONFLICT (scope, day) DO UPDATE SET value = core_dailycounter.value + 1 "
+                            "RETURNING value", (scope,)).fetchone()[0]
+                        tid = conn.execute(
+                            "INSERT INTO hall_ticket (hall_id, category_id, issued_category_id, day, seq, number, token,"
+                            " priority, priority_reason, source, issued_at, effective_time, status, requeue_count,"
+                            " bundle_code, service_label, items_handled, phone) VALUES (%s, %s, %s, current_date + 1000,"
+                            " %s, %s, %s, 0, '', 'kiosk', now(), now(), 'waiting', 0, '', '', '', '') RETURNING id",
+                            (hall, category, category, seq, f"A{seq:03d}", secrets.token_urlsafe(12))).fetchone()[0]
+                        conn.execute("INSERT INTO hall_ticketevent (ticket_id, kind, at, to_category_id, note)"
+                                     " VALUES (%s, 'issued', now(), %s, '')", (tid, category))
+                    with conn.transaction():
+                        row = conn.execute(
+                            "SELECT id FROM hall_ticket WHERE hall_id = %s AND status = 'waiting' AND category_id = %s"
+                            " AND effective_time <= now() ORDER BY priority DESC, effective_time, id LIMIT 1"
+                            " FOR UPDATE SKIP LOCKED", (hall, category)).fetchone()
+                        if row is None:
+                            continue
+                        conn.execute("UPDATE hall_ticket SET status = 'called', counter_id = %s, clerk_id = %s"
+                                     " WHERE id = %s AND status = 'waiting'", (info["counter"], info["user"], row[0]))
+                        conn.execute("INSERT INTO hall_ticketevent (ticket_id, kind, at, counter_id, clerk_id, note)"
+                                     " VALUES (%s, 'called', now(), %s, %s, '')", (row[0], info["counter"], info["user"]))
+                    with conn.transaction():
+                        conn.execute("UPDATE hall_ticket SET status = 'finished' WHERE id = %s", (row[0],))
+                        conn.execute("INSERT INTO hall_ticketevent (ticket_id, kind, at, counter_id, clerk_id, note)"
+                                     " VALUES (%s, 'finished', now(), %s, %s, '')", (row[0], info["counter"], info["user"]))
+                    mine.append(time.perf_counter() - t0)
+        except Exception as exc:  # noqa: BLE001
+            errors.append(repr(exc))
+        finally:
+            with lock:
+                cycles.extend(mine)
+
+    threads = [threading.Thread(target=clerk, args=(c,)) for c in setup["clerks"]]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    time.sleep(seconds)
+    stop.set()
+    for t in threads:
+        t.join(60)
+    return {"cycles": len(cycles), "elapsed": time.perf_counter() - t0, "lat": cycles, "errors": errors}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seconds", type=float, default=15)
+    ap.add_argument("--warmup", type=float, default=5)
+    ap.add_argument("--clerks", type=int, default=16)
+    ap.add_argument("--workers", type=int, default=4)
+    ap.add_argument("--threads", type=int, default=4)
+    ap.add_argument("--database", default="ow_hall_bench")
+    args = ap.parse_args()
+
+    load_before = f"{os.getloadavg()[0]:.1f}"
+    url = fresh_database(args.database)
+    var_dir = tempfile.mkdtemp(prefix="ow-bench-queue-")
+    setup_django(url, var_dir)
+    setup = setup_hall(args.clerks)
+    from django.db import connections
+
+    connections.close_all()
+    port = free_port()
+    server = start_server(url, var_dir, port, args.workers, args.threads)
+    try:
+        h = http_phase(port, setup, args.seconds, args.warmup)
+    finally:
+        server.terminate()
+        server.wait(30)
+    s = sql_phase(url, setup, args.seconds)
+
+    def line(label: str, r: dict) -> float:
+        rate = r["cycles"] / r["elapsed"]
+        print(f"{label:<34} {r['cycles']:>6} cycles in {r['elapsed']:5.1f} s = {rate:8.1f} cycles/s   "
+              f"p50 {1000 * pct(r['lat'], 50):7.1f} ms   p99 {1000 * pct(r['lat'], 99):7.1f} ms")
+        return rate
+
+    print(f"bench/queue: {args.clerks} concurrent clerks, issue + call-next + finish, PostgreSQL "
+          f"{args.database}, {os.cpu_count()} CPU cores")
+    print(f"load average before/after: {load_before} / {os.getloadavg()[0]:.1f} (a shared machine skews both figures)")
+    print(f"server: gunicorn gthread {args.workers} workers × {args.threads} threads, CONN_MAX_AGE=60, loopback")
+    rh = line("HTTP API (Django + ninja)", h)
+    for op in ("issue", "call", "finish"):
+        v = h["ops"][op]
+        print(f"    {op:<8} p50 {1000 * pct(v, 50):7.1f} ms   p99 {1000 * pct(v, 99):7.1f} ms   "
+              f"mean {1000 * statistics.fmean(v) if v else float('nan'):7.1f} ms")
+    rs = line("raw SQL (psycopg, same work)", s)
+    print(f"ratio HTTP / raw SQL: {rh / rs:.3f}  (raw SQL is {rs / rh:.1f}× faster)")
+    if h["errors"] or s["errors"]:
+        print("errors:", (h["errors"] + s["errors"])[:5])
+    if h["empty"]:
+        print(f"call-next found the queue empty {h['empty']} times (another counter took the ticket)")
+
+
+if __name__ == "__main__":
+    main()
