@@ -139,6 +139,10 @@ def test_admin_bundle_change_page_and_preview_need_staff(admin_client: Client, c
     assert admin_client.get("/admin/catalog/bundle/").status_code == 200
     question = built.bundle.questions.get(key="is_soe")
     assert admin_client.get(f"/admin/catalog/question/{question.pk}/change/").status_code == 200
+    option = question.options.get(key="yes")
+    assert admin_client.get(f"/admin/catalog/option/{option.pk}/change/").status_code == 200
+    assert admin_client.get("/admin/catalog/bundle/add/").status_code == 200
+    assert admin_client.get("/admin/catalog/formfield/").status_code == 200
     assert client.get(f"/admin/catalog/bundle/{built.bundle.pk}/preview/").status_code == 302
 
 

@@ -4,12 +4,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.test import Client
 
 from onewindow.community import services
 from onewindow.community.models import CoBuildingUnit, Community, Compound, Member, MenuItem, Street, Team
 from onewindow.core.access import Role
+from onewindow.core.models import Profile
 
 
 @dataclass
@@ -36,23 +37,37 @@ def world(db: None) -> World:
     return World(street, east, west, compounds, menu, employer, team)
 
 
-@pytest.fixture
-def worker(client_for: Callable[..., Client]) -> Client:
-    return client_for(Role.COMMUNITY_WORKER)
+def quick_user(username: str, *roles: str) -> User:
+    """A user without a password (no slow password hashing): tests sign in with force_login."""
+    user = User.objects.create(username=username)
+    for role in roles:
+        group, _ = Group.objects.get_or_create(name=str(role))
+        user.groups.add(group)
+    Profile.objects.create(user=user, display_name=username)
+    return user
+
+
+def signed_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    client.user = user  # type: ignore[attr-defined]
+    return client
 
 
 @pytest.fixture
-def make_volunteer(make_user: Callable[..., User], world: World) -> Callable[..., tuple[Client, Member]]:
+def worker(db: None) -> Client:
+    return signed_in(quick_user("worker", Role.COMMUNITY_WORKER))
+
+
+@pytest.fixture
+def make_volunteer(world: World) -> Callable[..., tuple[Client, Member]]:
     """make_volunteer("name") → (signed-in client, Member linked to that user, in-service, home 浅水湾小区)."""
 
     def make(username: str, *, compound: Compound | None = None) -> tuple[Client, Member]:
-        user = make_user(username, Role.VOLUNTEER)
+        user = quick_user(username, Role.VOLUNTEER)
         member = services.member_create(name=f"党员{username}", category=Member.Category.IN_SERVICE,
                                         home_compound=compound or world.compounds[0], employer=world.employer,
                                         phone="13959412368", user=user, actor=None)
-        client = Client()
-        client.force_login(user)
-        client.user = user  # type: ignore[attr-defined]
-        return client, member
+        return signed_in(user), member
 
     return make

@@ -16,10 +16,12 @@ N = 32
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_confirmations_and_transfers_keep_the_ledger_whole(world, make_user, make_volunteer) -> None:
+def test_concurrent_confirmations_and_transfers_keep_the_ledger_whole(world, make_volunteer) -> None:
     from onewindow.core.access import Role
 
-    worker = make_user("worker", Role.COMMUNITY_WORKER)
+    from .conftest import quick_user
+
+    worker = quick_user("worker2", Role.COMMUNITY_WORKER)
     members = [make_volunteer(f"v{i}")[1] for i in range(4)]
     for i, m in enumerate(members):
         services.transfer_post(kind=Transfer.Kind.GRANT, reason="期初", idempotency_key=f"grant-{i}",

@@ -348,3 +348,19 @@ def test_an_admin_edit_bumps_the_revision_and_is_audited(admin_client_for_calend
     assert gone.status_code == 302
     assert is_workday(D(2026, 6, 22))
     assert CalendarRevision.objects.get(pk=1).revision == before + 2
+
+
+def test_without_calendar_rows_the_packaged_schedules_still_apply() -> None:
+    OfficialDay.objects.all().delete()
+    CalendarYear.objects.all().delete()
+    calendar_refresh()
+    assert is_official_year(2026)
+    assert is_workday(D(2026, 2, 14)) and not is_workday(D(2026, 2, 16))
+
+
+def test_a_year_marked_not_official_becomes_provisional() -> None:
+    CalendarYear.objects.filter(year=2026).update(official=False)
+    calendar_refresh()
+    assert not is_official_year(2026)
+    assert not is_workday(D(2026, 2, 14))  # the make-up Saturday is no longer known
+    assert deadline_after(D(2026, 2, 13), 1).provisional

@@ -40,13 +40,15 @@ def test_erlang_c_edge_cases_are_defined():
 
 
 def test_simulated_mm4_mean_wait_agrees_with_erlang_c_within_two_percent():
-    # M/M/4, λ = 32/h, 6 min service (ρ = 0.8): four replications of ~102,000 customers, fixed seeds
+    # M/M/4, λ = 32/h, 6 min service (ρ = 0.8): four replications of ~102,000 customers (seeds 1–4).
+    # At this load the standard error of the mean wait is still about 1.5%; seed 1 is the first we tried.
     demand = four_departments(hours=3200)
     result = run_layouts(demand, [comprehensive_layout(demand, 4)], replications=4, seed=1, warmup_minutes=120)[0]
     simulated = result.estimate("mean_wait")
-    theory = erlang_c_metrics(arrivals_per_hour=32, service_minutes=6, servers=4).mean_wait_minutes
-    assert abs(simulated.mean - theory) / theory < 0.02, (simulated, theory)
-    assert simulated.low <= theory <= simulated.high
+    theory = erlang_c_metrics(arrivals_per_hour=32, service_minutes=6, servers=4)
+    assert abs(simulated.mean - theory.mean_wait_minutes) / theory.mean_wait_minutes < 0.02, (simulated, theory)
+    assert simulated.low <= theory.mean_wait_minutes <= simulated.high
+    assert result.estimate("p_wait").mean == pytest.approx(theory.p_wait, rel=0.02)
     assert result.overall_utilisation().mean == pytest.approx(0.8, abs=0.01)
 
 

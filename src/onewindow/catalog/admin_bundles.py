@@ -52,8 +52,10 @@ class BundleAdmin(admin.ModelAdmin):
     list_filter = ["audience", "status", "window_category", "lead_department"]
     search_fields = ["code", "name", "aliases"]
     inlines = [BundleItemInline, QuestionInline]
+    readonly_fields = ["preview_link"]
     fieldsets = [
-        (None, {"fields": ["code", "name", "audience", "status", "description", "aliases", "sort_order"]}),
+        (None, {"fields": ["code", "name", "audience", "status", "preview_link", "description", "aliases",
+                           "sort_order"]}),
         (_("受理与时限"), {"fields": ["lead_department", "window_category", "parallel_limit", "visits", "place",
                                    "hours", "consult_phone"]}),
         (_("说明"), {"fields": ["materials_note", "process_note"]}),
@@ -69,7 +71,9 @@ class BundleAdmin(admin.ModelAdmin):
         return obj.n_items
 
     @admin.display(description=_("告知单预览"))
-    def preview_link(self, obj: Bundle) -> str:
+    def preview_link(self, obj: Bundle | None) -> str:
+        if obj is None or obj.pk is None:
+            return "—"
         return format_html('<a href="{}">{}</a>', reverse("admin:catalog_bundle_preview", args=[obj.pk]), _("预览"))
 
     def get_form(self, request: HttpRequest, obj: Bundle | None = None, change: bool = False, **kwargs: Any) -> Any:
@@ -165,6 +169,16 @@ class OptionAdmin(admin.ModelAdmin):
     raw_id_fields = ["question"]
     filter_horizontal = ["items"]
     inlines = [OptionMaterialInline, OptionFieldInline]
+
+    def get_form(self, request: HttpRequest, obj: Option | None = None, change: bool = False, **kwargs: Any) -> Any:
+        request._option_obj = obj  # type: ignore[attr-defined]
+        return super().get_form(request, obj, change, **kwargs)
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        option = getattr(request, "_option_obj", None)
+        if db_field.name == "items" and option is not None:
+            kwargs["queryset"] = ServiceItem.objects.filter(bundle_uses__bundle_id=option.question.bundle_id)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(FormField)

@@ -110,21 +110,18 @@ def load(*, scale: int = 0, stdout: Any = None) -> None:
             material.save(update_fields=["name", "issuer"])
         materials[code] = material
 
-    count = 0
-    for region, rows in ((data.FA_REGION, data.FA_ITEMS), (data.HL_REGION, data.HL_ITEMS)):
-        for row in rows:
-            _load_item(region, row, categories, departments, materials)
-            count += 1
-    _out(stdout, f"   catalog: {len(departments)} departments, {count} items, {len(materials)} canonical materials\n")
+    rows = [(data.FA_REGION, row) for row in data.FA_ITEMS] + [(data.HL_REGION, row) for row in data.HL_ITEMS]
+    _load_items(rows, categories, departments, materials)
+    _out(stdout, f"   catalog: {len(departments)} departments, {len(rows)} items, {len(materials)} canonical materials\n")
     if scale > 0:
         made = generate_synthetic(scale, stdout=stdout)
         _out(stdout, f"   catalog: {made} synthetic items created (SYN-…)\n")
     grant_catalog_admin_permissions()
 
 
-def _load_item(region: str, row: tuple, categories: dict, departments: dict, materials: dict) -> ServiceItem:
+def _item_values(region: str, row: tuple, categories: dict, departments: dict) -> tuple[str, dict]:
     (num, name, dept_code, unit_code, category, item_type, audience, legal, promised, visits, depth, result,
-     material_spec, extra) = row
+     _material_spec, extra) = row
     code = item_code(region, item_type, num)
     dept = departments[dept_code]
     unit = departments.get(unit_code) if unit_code and unit_code != dept_code else None
@@ -137,7 +134,6 @@ def _load_item(region: str, row: tuple, categories: dict, departments: dict, mat
     else:
         floor = dept.address.replace("湖里区行政服务中心", "")
         place = f"湖里区行政服务中心 {floor} {categories[category].name}综合窗口"
-    phone = (unit or dept).phone
     fee = extra.get("fee", "")
     if instant:
         steps, faq = PROCESS_INSTANT, FAQ_INSTANT + FAQ_COMMON
@@ -148,7 +144,7 @@ def _load_item(region: str, row: tuple, categories: dict, departments: dict, mat
     if depth >= 4:
         faq = FAQ_ONLINE + faq
     audience_label = Audience(audience).label
-    defaults = {
+    return code, {
         "name": name,
         "basic_code": f"{item_type}{num:05d}000",
         "item_type": item_type,
@@ -176,54 +172,86 @@ def _load_item(region: str, row: tuple, categories: dict, departments: dict, mat
         "supports_online_payment": bool(fee),
         "place": place,
         "hours": data.FA_HOURS if is_fa else data.HL_HOURS,
-        "consult_phone": phone,
+        "consult_phone": (unit or dept).phone,
         "complaint_phone": data.FA_COMPLAINT if is_fa else data.HL_COMPLAINT,
         "legal_basis": LEGAL_BASIS.get(dept_code, LEGAL_BASIS["FA-RSJ"] if is_fa else ""),
         "aliases": extra.get("aliases", ""),
         "faq": faq,
         "status": ItemStatus.PUBLISHED,
     }
-    sped_up = data.FA_SPED_UP.get(num) if is_fa else None
-    item = ServiceItem.objects.filter(code=code).first()
-    if item is None:
-        item = ServiceItem.objects.create(code=code, version=2 if sped_up else 1, **defaults)
-    else:
-        for field, value in defaults.items():
-            setattr(item, field, value)
-        item.save()
-    wanted = _parse_materials(material_spec)
-    ItemMaterial.objects.filter(item=item).exclude(material__code__in=[c for c, _ in wanted]).delete()
-    current = {im.material.code: im for im in item.materials.select_related("material")}
-    for order, (mcode, necessity) in enumerate(wanted, start=1):
-        _name, _issuer, source, originals, copies, form = data.MATERIALS[mcode]
-        values = {"source": source, "necessity": necessity, "originals": originals, "copies": copies, "form": form,
-                  "paper_size": "A4" if form != "electronic" else "", "has_blank_form": mcode == "app_form",
-                  "has_sample": mcode in ("app_form", "floor_plan", "retire_form"), "order": order * 10,
-                  "notes": _material_note(mcode)}
-        im = current.get(mcode)
-        if im is None:
-            ItemMaterial.objects.create(item=item, material=materials[mcode], **values)
-        elif any(getattr(im, k) != v for k, v in values.items()):
-            for k, v in values.items():
-                setattr(im, k, v)
-            im.save()
+
+
+def _load_items(rows: list[tuple[str, tuple]], categories: dict, departments: dict, materials: dict) -> None:
+    """Upsert the demo items, their materials and history in a handful of queries (bulk operations)."""
+    specs = []
+    for region, row in rows:
+        code, values = _item_values(region, row, categories, departments)
+        sped_up = data.FA_SPED_UP.get(row[0]) if region == data.FA_REGION else None
+        specs.append((code, values, _parse_materials(row[12]), sped_up))
+    existing = {i.code: i for i in ServiceItem.objects.filter(code__in=[c for c, *_ in specs])
+                .select_related("department", "handling_department", "window_category")}
+    to_create, to_update = [], []
+    for code, values, _mats, sped_up in specs:
+        item = existing.get(code)
+        if item is None:
+            to_create.append(ServiceItem(code=code, version=2 if sped_up else 1, **values))
+        elif any(getattr(item, f) != v for f, v in values.items()):
+            for f, v in values.items():
+                setattr(item, f, v)
+            to_update.append(item)
+    ServiceItem.objects.bulk_create(to_create)
+    if to_update:
+        ServiceItem.objects.bulk_update(to_update, list(specs[0][1]))
+    items = {i.code: i for i in ServiceItem.objects.filter(code__in=[c for c, *_ in specs])}
+
+    current: dict[int, dict[str, ItemMaterial]] = {}
+    for im in ItemMaterial.objects.filter(item__in=items.values()).select_related("material"):
+        current.setdefault(im.item_id, {})[im.material.code] = im
+    material_fields = ["source", "necessity", "originals", "copies", "form", "paper_size", "has_blank_form",
+                       "has_sample", "order", "notes"]
+    new_links, changed_links, stale = [], [], []
+    for code, _values, wanted, _sped in specs:
+        item = items[code]
+        have = current.get(item.pk, {})
+        stale += [im.pk for mcode, im in have.items() if mcode not in {c for c, _ in wanted}]
+        for order, (mcode, necessity) in enumerate(wanted, start=1):
+            _name, _issuer, source, originals, copies, form = data.MATERIALS[mcode]
+            values = {"source": source, "necessity": necessity, "originals": originals, "copies": copies,
+                      "form": form, "paper_size": "A4" if form != "electronic" else "",
+                      "has_blank_form": mcode == "app_form", "has_sample": mcode in ("app_form", "floor_plan", "retire_form"),
+                      "order": order * 10, "notes": _material_note(mcode)}
+            im = have.get(mcode)
+            if im is None:
+                new_links.append(ItemMaterial(item=item, material=materials[mcode], **values))
+            elif any(getattr(im, k) != v for k, v in values.items()):
+                for k, v in values.items():
+                    setattr(im, k, v)
+                changed_links.append(im)
+    if stale:
+        ItemMaterial.objects.filter(pk__in=stale).delete()
+    ItemMaterial.objects.bulk_create(new_links)
+    if changed_links:
+        ItemMaterial.objects.bulk_update(changed_links, material_fields)
+
+    have_versions = set(ItemHistory.objects.filter(item__in=items.values()).values_list("item_id", "version"))
     history = []
-    if sped_up:
-        old_promised, old_visits, old_materials, old_depth = sped_up
-        history.append((1, BEFORE_REFORM, legal, old_promised, HandlingType.PROMISED, old_visits, old_materials,
-                        old_depth, "改革前（人社服务快办行动前）"))
-        history.append((2, REFORM_DATE, legal, promised, defaults["handling_type"], visits, len(wanted), depth,
-                        "人社服务快办行动：提速办"))
-    else:
-        history.append((1, BEFORE_REFORM, legal, promised, defaults["handling_type"], visits, len(wanted), depth,
-                        "初始版本"))
-    for version, since, h_legal, h_promised, h_type, h_visits, h_mats, h_depth, note in history:
-        ItemHistory.objects.get_or_create(
-            item=item, version=version,
-            defaults={"effective_from": since, "legal_limit": h_legal, "promised_limit": h_promised,
-                      "handling_type": h_type, "max_visits": h_visits, "material_count": h_mats,
-                      "online_depth": h_depth, "note": note})
-    return item
+    for code, values, wanted, sped_up in specs:
+        item = items[code]
+        current_row = (values["legal_limit"], values["promised_limit"], values["handling_type"], values["max_visits"],
+                       len(wanted), values["online_depth"])
+        if sped_up:
+            old_promised, old_visits, old_materials, old_depth = sped_up
+            versions = [(1, BEFORE_REFORM, (values["legal_limit"], old_promised, HandlingType.PROMISED, old_visits,
+                                            old_materials, old_depth), "改革前（人社服务快办行动前）"),
+                        (2, REFORM_DATE, current_row, "人社服务快办行动：提速办")]
+        else:
+            versions = [(1, BEFORE_REFORM, current_row, "初始版本")]
+        for version, since, (legal, promised, handling, visits, mats, depth), note in versions:
+            if (item.pk, version) not in have_versions:
+                history.append(ItemHistory(item=item, version=version, effective_from=since, legal_limit=legal,
+                                           promised_limit=promised, handling_type=handling, max_visits=visits,
+                                           material_count=mats, online_depth=depth, note=note))
+    ItemHistory.objects.bulk_create(history)
 
 
 def _material_note(code: str) -> str:

@@ -93,14 +93,16 @@ def _read_revision() -> int:
 def _load(revision: int) -> _State:
     from onewindow.core.models import CalendarYear, OfficialDay
 
-    years = dict(CalendarYear.objects.values_list("year", "official"))
-    if years:
-        official_years = frozenset(y for y, official in years.items() if official)
-        days = OfficialDay.objects.filter(calendar_year__official=True).values_list("date", "kind")
-    else:
-        # No calendar in the database at all (not migrated yet, or a test flushed the tables): fall back to
-        # the schedules packaged with chinese-calendar/holidays, the same data the seed migration stores.
-        official_years, days = _packaged()
+    db_years = dict(CalendarYear.objects.values_list("year", "official"))
+    db_official = {y for y, official in db_years.items() if official}
+    days: list[tuple[date, str]] = list(
+        OfficialDay.objects.filter(calendar_year__official=True).values_list("date", "kind"))
+    # The schedules packaged with chinese-calendar/holidays (the same data the seed migration stores) fill in
+    # any year the database has no row for — e.g. when a test flushed the tables. A database row always wins.
+    packaged_years, packaged_days = _packaged()
+    fill = packaged_years - db_years.keys()
+    days.extend((d, kind) for d, kind in packaged_days if d.year in fill)
+    official_years = frozenset(db_official | fill)
     off: dict[int, list[int]] = {}
     on: dict[int, list[int]] = {}
     for d, kind in days:

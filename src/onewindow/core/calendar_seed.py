@@ -49,3 +49,23 @@ def official_days() -> list[tuple[date, str, str]]:
     except Exception:  # pragma: no cover - the holidays package is optional here
         pass
     return sorted((d, kind, name) for d, (kind, name) in days.items())
+
+
+def seed(CalendarYear, OfficialDay, CalendarRevision) -> int:  # noqa: ANN001, N803
+    """Store the packaged schedules (years and days missing from the tables) with bulk_create; bump the
+    revision. Takes the model classes so the data migration can pass its historical models. Returns the
+    number of days added."""
+    years = official_years()
+    existing_years = set(CalendarYear.objects.values_list("year", flat=True))
+    CalendarYear.objects.bulk_create(
+        [CalendarYear(year=y, official=True, source=SOURCE) for y in years if y not in existing_years])
+    year_ids = dict(CalendarYear.objects.filter(year__in=years).values_list("year", "id"))
+    existing_days = set(OfficialDay.objects.values_list("date", flat=True))
+    new_days = [OfficialDay(calendar_year_id=year_ids[d.year], date=d, kind=kind, name=name, source=SOURCE)
+                for d, kind, name in official_days()
+                if d not in existing_days and d.year in year_ids and d.year not in existing_years]
+    OfficialDay.objects.bulk_create(new_days, batch_size=500)
+    row, _created = CalendarRevision.objects.get_or_create(pk=1)
+    row.revision += 1
+    row.save()
+    return len(new_days)

@@ -231,7 +231,8 @@ def calendar_year_save(*, year: int, official: bool, source: str = "", actor: An
 
 
 def calendar_year_delete(*, year: int, actor: Any = None) -> None:
-    """Remove a year and its days: the year becomes provisional (estimated holidays)."""
+    """Remove a year and its days. A year the packaged schedules cover (2004–2026) falls back to them; any other
+    year becomes provisional. To make a packaged year provisional, save it with official=False instead."""
     with transaction.atomic():
         deleted, _by_model = CalendarYear.objects.filter(year=year).delete()
         if not deleted:

@@ -310,7 +310,7 @@ def _suggestions(rnd: random.Random, cats: dict[str, SuggestionCategory], now: d
         recent = i >= total - 4  # the last few are still being worked
         when = (now - dt.timedelta(days=[20, 9, 4, 1][i - (total - 4)], hours=3)) if recent else \
             start + dt.timedelta(seconds=span * i / total + rnd.randint(0, 86400 * 5))
-        when = when.replace(hour=rnd.randint(9, 16), minute=rnd.randint(0, 59))
+        when = when.astimezone(TZ).replace(hour=rnd.randint(9, 16), minute=rnd.randint(0, 59))
         channel = "cant_do" if cat_code == "cant-do" else channels[i % len(channels)]
         data = services.SuggestionInput(
             category=cat_code, description=text if i < len(SUGGESTIONS) else f"{text}（再次反映）", kind=kind,

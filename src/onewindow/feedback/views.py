@@ -228,11 +228,12 @@ def _stat_charts(totals: dict, months: list[dict], channels: list[dict], rows: l
              "y": [r["good_rate"] for r in months], "yaxis": "y2"},
         ],
         "layout": {"title": {"text": str(_("各月评价数与好评率"))}, "barmode": "stack",
+                   "xaxis": {"type": "category"},
                    "yaxis2": {"overlaying": "y", "side": "right", "tickformat": ".1%", "range": [0, 1.05]},
                    "legend": {"orientation": "h"}, "margin": {"l": 40, "r": 48, "t": 40, "b": 40}},
     }
     levels = {
-        "data": [{"type": "pie", "hole": 0.45, "sort": False,
+        "data": [{"type": "pie", "hole": 0.45, "sort": False, "textposition": "inside", "textinfo": "percent",
                   "labels": [str(lv.label) for lv in Level],
                   "values": [totals["very"], totals["satisfied"], totals["basic"], totals["dissatisfied"],
                              totals["very_dissatisfied"]],
@@ -240,17 +241,27 @@ def _stat_charts(totals: dict, months: list[dict], channels: list[dict], rows: l
         "layout": {"title": {"text": str(_("主动评价等级构成"))}, "margin": {"l": 16, "r": 16, "t": 40, "b": 16}},
     }
     by_channel = {
-        "data": [{"type": "bar", "x": [str(r["label"]) for r in channels], "y": [r["services"] for r in channels]}],
-        "layout": {"title": {"text": str(_("按评价渠道"))}, "margin": {"l": 40, "r": 16, "t": 40, "b": 80}},
+        "data": [{"type": "bar", "x": [str(r["label"])[:8] for r in channels], "y": [r["services"] for r in channels]}],
+        "layout": {"title": {"text": str(_("按评价渠道"))}, "margin": {"l": 40, "r": 16, "t": 40, "b": 60},
+                   "xaxis": {"type": "category", "automargin": True}},
     }
     top = sorted(rows, key=lambda r: -r["services"])[:15]
     by_dim = {
-        "data": [{"type": "bar", "orientation": "h", "y": [str(r["label"])[:18] for r in top][::-1],
+        "data": [{"type": "bar", "orientation": "h",
+                  "y": [_short(str(r["label"])) for r in top][::-1],
                   "x": [r["services"] for r in top][::-1], "name": str(_("服务数"))}],
         "layout": {"title": {"text": str(_("按%(d)s的服务数") % {"d": selectors.DIMENSIONS[dimension]})},
-                   "margin": {"l": 140, "r": 16, "t": 40, "b": 30}},
+                   "yaxis": {"automargin": True}, "margin": {"l": 16, "r": 16, "t": 40, "b": 30}},
     }
     return [figure_json(fig) for fig in (trend, levels, by_channel, by_dim)]
+
+
+def _short(label: str) -> str:
+    for prefix, short in (("国家税务总局厦门市", ""), ("厦门市湖里区", "湖里"), ("厦门市", ""), ("福安市", "福安")):
+        if label.startswith(prefix) and len(label) > len(prefix) + 2:
+            label = short + label[len(prefix):]
+            break
+    return label[:16]
 
 
 @allow(*STAFF)
@@ -506,7 +517,8 @@ def suggestions_report(request: HttpRequest) -> HttpResponse:
     cats = report["by_category"]
     volume = figure_json({"data": [{"type": "bar", "x": [str(c["label"]) for c in cats], "y": [c["received"] for c in cats],
                                     "name": str(_("受理量"))}],
-                          "layout": {"title": {"text": str(_("按类别受理量"))}, "margin": {"l": 40, "r": 16, "t": 40, "b": 90}}})
+                          "layout": {"title": {"text": str(_("按类别受理量"))}, "yaxis": {"tickformat": ",d"},
+                                     "margin": {"l": 40, "r": 16, "t": 40, "b": 90}}})
     return render(request, "feedback/suggestions_report.html", {
         "r": report, "month": f"{year:04d}-{month:02d}", "charts": [volume, mix],
         "formulas": selectors.MONTHLY_FORMULAS.values()})

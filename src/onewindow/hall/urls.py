@@ -9,7 +9,6 @@ urlpatterns = [
     path("console/", views.console, name="console"),
     path("console/sign-in/", views.console_sign_in, name="console_sign_in"),
     path("console/action/", views.console_action, name="console_action"),
-    path("console/accept/", views.accept_redirect, name="accept_redirect"),
     path("counters/<int:counter>/pad/", views.pad, name="pad"),
     path("t/<str:token>/", views.follow, name="follow"),
     path("appointments/", views.appointments, name="appointments"),

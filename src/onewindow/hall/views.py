@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -163,7 +163,7 @@ def _console_context(request: HttpRequest) -> dict[str, Any]:
         "queue": selectors.counter_queue(counter),
         "categories": selectors.hall_categories(counter.hall),
         "other_counters": Counter.objects.filter(hall=counter.hall, active=True).exclude(pk=counter.pk),
-        "accept_url": (reverse("hall:accept_redirect") + f"?ticket={ticket.pk}") if ticket else "",
+        "accept_url": f"/cases/clerk/accept/?ticket={ticket.pk}" if ticket else "",  # built by the cases app
         "called_local": None,
     }
 
@@ -219,13 +219,6 @@ def console_action(request: HttpRequest) -> HttpResponse:
     except ServiceError as exc:
         messages.error(request, exc.message)
     return redirect("hall:console")
-
-
-@allow(*CLERKS)
-def accept_redirect(request: HttpRequest) -> HttpResponse:
-    """受理业务: open the cases app's acceptance page for the called ticket."""
-    ticket = request.GET.get("ticket", "")
-    return HttpResponseRedirect(f"/cases/clerk/accept/?ticket={int(ticket) if ticket.isdigit() else ''}")
 
 
 # --------------------------------------------------------------------------- rating pad
@@ -363,8 +356,18 @@ def stats(request: HttpRequest, hall: str) -> HttpResponse:
         })
     except ImportError:
         charts = {}
+    reform = None
+    if h.reform_date:
+        before = selectors.period_summary(h, dt.date(2000, 1, 1), h.reform_date - dt.timedelta(days=1))
+        after = selectors.period_summary(h, day - dt.timedelta(days=30), day)
+        if before["tickets"] and after["tickets"] and before["mean_wait"] and after["mean_wait"] is not None:
+            reform = {"before": before, "after": after,
+                      "wait_change": round(100 * (after["mean_wait"] - before["mean_wait"]) / before["mean_wait"], 1),
+                      "service_change": round(100 * (after["mean_service"] - before["mean_service"])
+                                              / before["mean_service"], 1)
+                      if before["mean_service"] and after["mean_service"] is not None else None}
     return render(request, "hall/stats.html", {
-        "hall": h, "day": day, "data": data, "charts": charts, "halls": selectors.halls(),
+        "hall": h, "day": day, "data": data, "charts": charts, "halls": selectors.halls(), "reform": reform,
         "days": selectors.ticket_days(h, limit=30),
     })
 

@@ -16,16 +16,16 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from onewindow.navigator import text
-from onewindow.navigator.synonyms import STOPWORDS, SYNONYMS
+from onewindow.navigator.synonyms import STOPWORDS
 
 FIELD_WEIGHTS = {"name": 3.0, "aliases": 2.5, "keywords": 1.5, "description": 1.0, "faq": 0.8, "materials": 0.5}
 STREAM_WEIGHTS = {"w": 1.0, "b": 0.3, "p": 0.4}
 K1 = 1.2
 B = 0.75
-BUNDLE_PRIOR = 1.15  # a "one thing" bundle answers a life event better than any one of its items
-SYNONYM_WEIGHT = 0.9
+BUNDLE_PRIOR = 1.3  # a "one thing" bundle answers a life event better than any one of its items
 FUZZY_MIN = 66.0
 RELATIVE_CUTOFF = 0.25  # drop results scoring below this share of the best one
+PHRASE_BONUS = 2.0  # per character of a document's whole name or alias found in the query
 
 
 @dataclass
@@ -64,9 +64,10 @@ class QueryTerm:
 
 
 def _streams(value: str) -> list[str]:
-    toks = [f"w:{w}" for w in text.words(value)]
+    words = text.words(value)
+    toks = [f"w:{w}" for w in words]
     toks += [f"b:{b}" for b in text.bigrams(value) if b not in STOPWORDS]
-    toks += [f"p:{text.pinyin_key(w)}" for w in text.words(value) if len(w) >= 2 and not w.isascii()]
+    toks += [f"p:{text.pinyin_key(w)}" for w in words if len(w) >= 2 and not w.isascii()]
     return toks
 
 
@@ -91,6 +92,13 @@ class Index:
         self.idf = {tok: math.log(1 + (len(docs) - df + 0.5) / (df + 0.5)) for tok, df in self.df.items()}
         self.vocab_words = sorted({t[2:] for t in self.postings if t.startswith("w:") and len(t) >= 4})
         self.vocab_pinyin = sorted({t[2:] for t in self.postings if t.startswith("p:")})
+        # whole names and aliases: a query that contains one names that document outright
+        self.phrases: list[tuple[str, int]] = []
+        for i, doc in enumerate(docs):
+            for phrase in [doc.name, *doc.fields.get("aliases", "").split(",")]:
+                phrase = text.normalise(phrase)
+                if len(phrase) >= 2:
+                    self.phrases.append((phrase, i))
         names = []
         for doc in docs:
             names.append(doc.name)
@@ -108,19 +116,19 @@ class Index:
         for w in words:
             terms.append(QueryTerm(f"w:{w}", 1.0, w))
             if not w.isascii() and len(w) >= 2:
-                terms.append(QueryTerm(f"p:{text.pinyin_key(w)}", 1.0, w, "pinyin"))
+                terms.append(QueryTerm(f"p:{text.pinyin_key(w)}", 1.0, f"{w}（同音）", "pinyin"))
         for bg in text.bigrams(qn):
             if bg not in STOPWORDS:
                 terms.append(QueryTerm(f"b:{bg}", 1.0, bg))
         # colloquial phrases → catalog words
-        for phrases, targets in SYNONYMS:
-            hit = next((p for p in phrases if text.normalise(p) in qn), None)
+        for phrases, targets, weight in text.synonym_table():
+            hit = next((p for p in phrases if p in qn), None)
             if hit is None:
                 continue
             synonyms.append(f"{hit} → {'、'.join(targets)}")
             for target in targets:
                 for tok in _streams(target):
-                    terms.append(QueryTerm(tok, SYNONYM_WEIGHT, target, "synonym"))
+                    terms.append(QueryTerm(tok, weight, target, "synonym"))
         # unknown words: nearest known word (typos), or pinyin typed in Latin letters
         for w in words:
             if f"w:{w}" in self.postings:
@@ -128,8 +136,9 @@ class Index:
             if text.is_pinyin_like(w):
                 for match, score, _i in process.extract(w, self.vocab_pinyin, scorer=fuzz.ratio, limit=3,
                                                         score_cutoff=80):
-                    terms.append(QueryTerm(f"p:{match}", score / 100.0, w, "pinyin"))
-                    fuzzy.append(f"{w} → {match}")
+                    terms.append(QueryTerm(f"p:{match}", score / 100.0, f"{w}（拼音）", "pinyin"))
+                    if match != w:
+                        fuzzy.append(f"{w} → {match}")
                 continue
             if len(w) < 2 or w.isascii():
                 continue
@@ -145,7 +154,7 @@ class Index:
             for match, score, _i in process.extract(compact, self.vocab_pinyin, scorer=fuzz.partial_ratio, limit=5,
                                                     score_cutoff=85):
                 if len(match) >= 4:
-                    terms.append(QueryTerm(f"p:{match}", 0.8 * score / 100.0, compact, "pinyin"))
+                    terms.append(QueryTerm(f"p:{match}", 0.8 * score / 100.0, f"{compact}（拼音）", "pinyin"))
         return terms, synonyms, fuzzy
 
     def search(self, q: str, *, limit: int = 10, audience: str | None = None,
@@ -174,6 +183,16 @@ class Index:
                 if tok[0] == "w" or term.source != "query":
                     label = f"{term.label}（{FIELD_LABELS[fname]}）"
                     why[d][label] = why[d].get(label, 0.0) + s
+        qn = text.normalise(q)
+        phrase_bonus: dict[int, tuple[float, str]] = {}
+        for phrase, d in self.phrases:
+            if phrase in qn:
+                bonus = PHRASE_BONUS * len(phrase)
+                if bonus > phrase_bonus.get(d, (0.0, ""))[0]:
+                    phrase_bonus[d] = (bonus, phrase)
+        for d, (bonus, phrase) in phrase_bonus.items():
+            scores[d] += bonus
+            why[d][f"“{phrase}”（整词）"] = bonus
         ranked = []
         for d, s in scores.items():
             doc = self.docs[d]
@@ -192,14 +211,16 @@ class Index:
         for s, d in ranked[:limit]:
             if s < top * RELATIVE_CUTOFF:
                 break
-            matched = [label for label, _v in sorted(why[d].items(), key=lambda kv: -kv[1])[:4]]
+            labels = [label for label, _v in sorted(why[d].items(), key=lambda kv: -kv[1])]
+            plain = {label.split("（")[0] for label in labels if "同音" not in label}
+            matched = [label for label in labels if "同音" not in label or label.split("（")[0] not in plain][:4]
             hits.append(Hit(self.docs[d], s, matched, synonyms, fuzzy))
         return hits
 
     def did_you_mean(self, q: str, limit: int = 3) -> list[str]:
         """Names close to the query, by characters or by sound."""
-        qn = text.normalise(q)
-        if not qn:
+        qn = "".join(text.words(q))
+        if len(qn) < 2:
             return []
         found: dict[str, float] = {}
         for match, score, _i in process.extract(qn, self.suggestions, scorer=fuzz.partial_ratio, limit=limit,

@@ -3,6 +3,7 @@ character bigrams and pinyin keys."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
@@ -36,8 +37,8 @@ def tokenizer():  # type: ignore[no-untyped-def]
                 tk.initialize()
                 for word in DOMAIN_WORDS:
                     tk.add_word(word, freq=20000)
-                for phrases, targets in SYNONYMS:
-                    for word in (*phrases, *targets):
+                for row in SYNONYMS:
+                    for word in (*row[0], *row[1]):
                         if len(word) >= 2:
                             tk.add_word(normalise(word), freq=20000)
                 _tokenizer = tk
@@ -76,10 +77,18 @@ def bigrams(text: str) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=50_000)
 def pinyin_key(word: str) -> str:
     from pypinyin import lazy_pinyin
 
     return "".join(lazy_pinyin(word))
+
+
+@functools.lru_cache(maxsize=1)
+def synonym_table() -> tuple[tuple[tuple[str, ...], tuple[str, ...], float], ...]:
+    """SYNONYMS with every phrase normalised once, and each row's weight."""
+    return tuple((tuple(normalise(p) for p in row[0]), row[1], row[2] if len(row) > 2 else 0.9)  # type: ignore[misc]
+                 for row in SYNONYMS)
 
 
 def is_pinyin_like(word: str) -> bool:

@@ -58,7 +58,8 @@ class Estimate:
         return {"mean": round(self.mean, digits), "low": round(self.low, digits), "high": round(self.high, digits)}
 
 
-METRICS = ("mean_wait", "p90_wait", "share_over_15", "abandonment", "no_show", "served", "arrived", "unserved")
+METRICS = ("mean_wait", "p90_wait", "share_over_15", "p_wait", "abandonment", "no_show", "served", "arrived",
+           "unserved")
 
 
 def _stats(people: list[Customer]) -> dict[str, float]:
@@ -70,6 +71,7 @@ def _stats(people: list[Customer]) -> dict[str, float]:
         "mean_wait": sum(waits) / len(waits) if waits else 0.0,
         "p90_wait": quantile(waits, 0.9),
         "share_over_15": share_above(waits, LONG_WAIT_MINUTES),
+        "p_wait": share_above(waits, 1e-9),  # had to wait at all (Erlang C's C(c, a))
         "abandonment": abandoned / arrived if arrived else 0.0,
         "no_show": sum(1 for c in people if c.no_show and c.called is not None) / arrived if arrived else 0.0,
         "served": float(len(waits)),
