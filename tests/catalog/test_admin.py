@@ -136,3 +136,18 @@ def test_admin_downloads_excel_and_national_csv(admin_client: Client, small_cata
     assert basic.status_code == 200 and basic.content.decode("utf-8-sig").startswith("task_name,catalog_code,task_code")
     material = admin_client.get("/admin/catalog/serviceitem/national-material.csv")
     assert "material_name" in material.content.decode("utf-8-sig").splitlines()[0]
+
+
+def test_catalog_admin_adds_an_item_with_a_material_and_version_one_is_recorded(admin_client: Client,
+                                                                               small_catalog: SmallCatalog) -> None:
+    data = _form_data(admin_client.get("/admin/catalog/serviceitem/add/"))
+    data.update({"name": "新设事项", "code": "T-ADD", "department": small_catalog.hl.pk, "legal_limit": 20,
+                 "promised_limit": 5, "max_visits": 1, "visits_reason": "需现场核验原件",
+                 "materials-TOTAL_FORMS": 1, "materials-0-material": small_catalog.materials["t_id"].pk,
+                 "materials-0-source": "10", "materials-0-necessity": "1", "materials-0-originals": 1,
+                 "materials-0-copies": 1, "materials-0-form": "both", "materials-0-order": 10})
+    response = admin_client.post("/admin/catalog/serviceitem/add/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    item = ServiceItem.objects.get(code="T-ADD")
+    assert [im.material.code for im in item.materials.all()] == ["t_id"]
+    assert list(item.history.values_list("version", "promised_limit", "material_count")) == [(1, 5, 1)]

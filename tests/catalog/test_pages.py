@@ -86,3 +86,12 @@ def test_list_page_query_count_does_not_grow_with_the_list(small_catalog: SmallC
         assert "批量事项" in client.get("/catalog/").content.decode()
     with django_assert_max_num_queries(8):
         client.get("/catalog/departments/T-HL/")
+
+
+def test_guide_and_list_speak_english_when_asked(small_catalog: SmallCatalog) -> None:
+    client = Client()
+    client.cookies["django_language"] = "en"
+    guide = client.get("/catalog/items/T-003/").content.decode()
+    assert "Download PDF" in guide and "Materials" in guide and "20 working days" in guide
+    assert "75% faster than the legal limit" in guide
+    assert "items in all" in client.get("/catalog/").content.decode()

@@ -169,3 +169,22 @@ def test_appointment_pages_book_and_cancel(hall, client_for):
     a.refresh_from_db()
     slot.refresh_from_db()
     assert a.status == "cancelled" and slot.booked == 0
+
+
+def test_a_bundle_chosen_at_the_kiosk_queues_in_its_window_category(hall, frozen_morning, clerk_at):
+    from django.apps import apps
+
+    from onewindow.catalog.models import Department, WindowCategory
+
+    Bundle = apps.get_model("catalog", "Bundle")
+    department = Department.objects.create(code="T-SCJ", name="测试市场监督管理局")
+    Bundle.objects.create(code="open-hotel", name="我要开旅馆", lead_department=department,
+                          window_category=WindowCategory.objects.get(code="business"))
+    c = Client()
+    assert "我要开旅馆" in c.get(f"/hall/{hall.code}/kiosk/").content.decode()
+    r = c.post(f"/hall/{hall.code}/kiosk/", {"bundle": "open-hotel"})
+    assert r.status_code == 302
+    ticket = Ticket.objects.get()
+    assert ticket.number == "B001" and ticket.bundle_code == "open-hotel" and ticket.service_label == "我要开旅馆"
+    clerk = clerk_at(counter(hall, 2))
+    assert call_next(clerk)["number"] == "B001"

@@ -146,6 +146,10 @@ class ServiceItemAdmin(admin.ModelAdmin):
         else:
             services.item_create(item=obj, actor=request.user)
 
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        services.item_sync_material_count(item=form.instance)
+
     @admin.action(description=_("发布所选事项"), permissions=["change"])
     def publish_items(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._each(request, queryset, services.item_publish, _("已发布 %(n)d 个事项"))

@@ -30,7 +30,7 @@ class Guide:
 
 
 def limit_text(value: int, unit: str) -> str:
-    return f"{value}{LimitUnit(unit).label}"
+    return _("%(n)d%(unit)s") % {"n": value, "unit": LimitUnit(unit).label}
 
 
 def promised_text(item: ServiceItem) -> str:

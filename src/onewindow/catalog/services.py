@@ -103,6 +103,11 @@ def item_update(*, item: ServiceItem, actor: Any, changes: dict[str, Any] | None
     return item
 
 
+def item_sync_material_count(*, item: ServiceItem) -> None:
+    """After materials were edited alongside the item (admin inlines), keep the current version's count right."""
+    ItemHistory.objects.filter(item=item, version=item.version).update(material_count=item.materials.count())
+
+
 @transaction.atomic
 def item_create(*, item: ServiceItem, actor: Any) -> ServiceItem:
     problems = check_item_rules({f.name: getattr(item, f.name) for f in ServiceItem._meta.concrete_fields})

@@ -175,6 +175,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     audit_log(actor=request.user, action="community.member_view_full", target=member)
     return render(request, "community/member_detail.html", {
         "member": member, "teams": member.teams.all(), "events": member.events.all()[:50],
+        "all_teams": Team.objects.order_by("id").only("id", "name"),
         "statement": selectors.statement(services.account_for_member(member), limit=50),
         "orders": selectors.orders(member=member)[:20],
     })

@@ -85,7 +85,7 @@ SUGGESTIONS = [
 ]
 
 HULI_LEVELS = [(Level.VERY_SATISFIED, 993), (Level.SATISFIED, 6), (Level.BASIC, 1)]
-FUAN_LEVELS = [(Level.VERY_SATISFIED, 985), (Level.SATISFIED, 12), (Level.BASIC, 3)]
+FUAN_LEVELS = [(Level.VERY_SATISFIED, 990), (Level.SATISFIED, 8), (Level.BASIC, 2)]
 CHANNEL_MIX = [(Channel.HALL_PAD, 84), (Channel.QR, 10), (Channel.MOBILE, 4), (Channel.HALL_TERMINAL, 2)]
 REASONS_GOOD = {Level.VERY_SATISFIED: ["510", "511", "512", "515", "516", "517", "517", "517"],
                 Level.SATISFIED: ["408", "410", "411", "413"], Level.BASIC: ["309", "310", "314"]}
@@ -362,4 +362,6 @@ def load(*, scale: int = 0, stdout: Any = None) -> None:
     except ImportError:
         pass
     _rate_applications(rnd, now, stdout)
+    defaults = services.rating_default_apply(now=now)
+    _say(stdout, f"   ratings: {defaults} default ratings (services left unrated for the configured days)")
     _suggestions(rnd, cats, now, stdout)

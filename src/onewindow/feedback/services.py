@@ -197,17 +197,20 @@ def rating_default_apply(*, now: dt.datetime | None = None, limit: int = 5000) -
     if level in BAD_LEVELS:
         raise ServiceError(_("默认评价不能是差评"), field="DEFAULT_RATING_LEVEL")
     now = now or clock.now()
-    cutoff = now - dt.timedelta(days=int(conf("DEFAULT_RATING_AFTER_DAYS", 7)))
+    after = int(conf("DEFAULT_RATING_AFTER_DAYS", 7))
+    cutoff = now - dt.timedelta(days=after)
     rated = set(Rating.objects.filter(sequence=1).values_list("target_kind", "target_id"))
     written = 0
     for target in targets.unrated_before(cutoff, rated, limit=limit):
         try:
             with transaction.atomic():
+                # dated when the rating period ran out (the day the task should have given it), never later
+                due = target.served_at + dt.timedelta(days=after) if target.served_at else now
                 rating = Rating.objects.create(
                     target_kind=target.kind, target_id=target.id, sequence=1, level=level, channel="",
-                    reasons=[], anonymous=True, is_default=True, rated_at=now, **_attribution(target))
+                    reasons=[], anonymous=True, is_default=True, rated_at=min(due, now), **_attribution(target))
                 RatingEvent.objects.create(rating=rating, kind=RatingEvent.Kind.DEFAULTED, at=now,
-                                           detail={"level": level, "after_days": conf("DEFAULT_RATING_AFTER_DAYS", 7)})
+                                           detail={"level": level, "after_days": after})
         except IntegrityError:
             continue  # rated meanwhile
         written += 1

@@ -349,7 +349,7 @@ def load(*, scale: int = 0, stdout=None) -> None:  # noqa: ANN001
         special.categories.set(list(hcs.values()))
     huli_clerks = _clerks("hl_clerk", 28, seed=1)
     pairs = list(zip(huli_counters, huli_clerks, strict=True))
-    after_plan = [(hcs["social"], 655), (hcs["business"], 495), (hcs["construction"], 165)]
+    after_plan = [(hcs["social"], 648), (hcs["business"], 490), (hcs["construction"], 162)]
     _run_days(huli, _working_days_before(today, past_days) + [today], after_plan, pairs, 11, now, stdout)
 
     # ---- Huli before the reform: department windows with separate queues (inactive now)

@@ -158,11 +158,10 @@ def _counter(counter: Counter | int) -> Counter:
     return found
 
 
-def _event(ticket: Ticket, kind: str, at: dt.datetime, *, counter: Counter | None = None, clerk: Any = None,
+def _event(ticket: Ticket, kind: str, at: dt.datetime, *, counter: Counter | None = None, clerk_id: int | None = None,
            from_category: HallCategory | None = None, to_category: HallCategory | None = None,
            note: str = "") -> TicketEvent:
-    return TicketEvent.objects.create(ticket=ticket, kind=kind, at=at, counter=counter,
-                                      clerk=clerk if getattr(clerk, "is_authenticated", False) else None,
+    return TicketEvent.objects.create(ticket=ticket, kind=kind, at=at, counter=counter, clerk_id=clerk_id,
                                       from_category=from_category, to_category=to_category, note=note[:200])
 
 
@@ -205,7 +204,7 @@ def _create_ticket(*, hall: Hall, category: HallCategory, at: dt.datetime, prior
     return ticket
 
 
-def _bundle_category(hall: Hall, bundle: str) -> tuple[HallCategory, str]:
+def _bundle_category(hall: Hall, bundle: str) -> tuple[HallCategory, str, str]:
     """A bundle chosen at the kiosk maps to its window category (catalog.Bundle when it exists)."""
     try:
         from django.apps import apps
@@ -225,7 +224,7 @@ def _bundle_category(hall: Hall, bundle: str) -> tuple[HallCategory, str]:
     hc = HallCategory.objects.select_related("category").filter(hall=hall, category_id=category_id, active=True).first()
     if hc is None:
         raise ServiceError(_("本大厅不受理该一件事"), field="bundle")
-    return hc, getattr(found, "code", str(found.pk))
+    return hc, getattr(found, "code", str(found.pk)), getattr(found, "name", str(found))
 
 
 def ticket_issue(*, hall: Hall | str | int, category: str | int | HallCategory | None = None, bundle: str = "",
@@ -240,9 +239,8 @@ def ticket_issue(*, hall: Hall | str | int, category: str | int | HallCategory |
         raise ServiceError(_("取号来源无效"), field="source")
     bundle_code = ""
     if bundle:
-        hc, bundle_code = _bundle_category(hall, bundle)
-        if not service_label:
-            service_label = str(bundle)
+        hc, bundle_code, bundle_name = _bundle_category(hall, bundle)
+        service_label = service_label or bundle_name
     elif category:
         hc = _hall_category(hall, category)
     else:
@@ -280,7 +278,8 @@ def ticket_cancel(*, token: str, actor: Any = None) -> Ticket:
         if Ticket.objects.filter(pk=ticket.pk, status=TicketStatus.WAITING).update(status=TicketStatus.CANCELLED) != 1:
             raise Conflict(_("该号已叫号或已结束，不能取消"), field="ticket")
         ticket.status = TicketStatus.CANCELLED
-        _event(ticket, TicketEventKind.CANCELLED, at, clerk=actor)
+        _event(ticket, TicketEventKind.CANCELLED, at,
+               clerk_id=actor.pk if getattr(actor, "is_authenticated", False) else None)
         return ticket
 
 
@@ -317,11 +316,11 @@ def counter_call_next(*, counter: Counter | int, actor: Any) -> Ticket | None:
             if ticket is None:
                 return None
             claimed = Ticket.objects.filter(pk=ticket.pk, status=TicketStatus.WAITING).update(
-                status=TicketStatus.CALLED, counter=counter, clerk=session.clerk, target_counter=None)
+                status=TicketStatus.CALLED, counter=counter, clerk_id=session.clerk_id, target_counter=None)
             if claimed != 1:
                 continue  # another counter got there first (only possible without row locks): try the next one
             ticket = Ticket.objects.select_related("category__category").get(pk=ticket.pk)
-            _event(ticket, TicketEventKind.CALLED, at, counter=counter, clerk=session.clerk)
+            _event(ticket, TicketEventKind.CALLED, at, counter=counter, clerk_id=session.clerk_id)
             _set_clerk_state(session, ClerkState.SERVING, at)
             return ticket
     raise Conflict(_("叫号繁忙，请重试"), field="counter")
@@ -340,7 +339,7 @@ def ticket_recall(*, counter: Counter | int, actor: Any) -> Ticket:
     counter = _counter(counter)
     with transaction.atomic():
         session, ticket = _require_current(counter, actor, TicketStatus.CALLED)
-        _event(ticket, TicketEventKind.RECALLED, clock.now(), counter=counter, clerk=session.clerk)
+        _event(ticket, TicketEventKind.RECALLED, clock.now(), counter=counter, clerk_id=session.clerk_id)
         return ticket
 
 
@@ -351,7 +350,7 @@ def ticket_start(*, counter: Counter | int, actor: Any) -> Ticket:
         at = clock.now()
         Ticket.objects.filter(pk=ticket.pk).update(status=TicketStatus.SERVING)
         ticket.status = TicketStatus.SERVING
-        _event(ticket, TicketEventKind.STARTED, at, counter=counter, clerk=session.clerk)
+        _event(ticket, TicketEventKind.STARTED, at, counter=counter, clerk_id=session.clerk_id)
         return ticket
 
 
@@ -365,7 +364,7 @@ def ticket_finish(*, counter: Counter | int, actor: Any, items_handled: str = ""
         Ticket.objects.filter(pk=ticket.pk).update(status=TicketStatus.FINISHED, items_handled=items)
         ticket.status = TicketStatus.FINISHED
         ticket.items_handled = items
-        _event(ticket, TicketEventKind.FINISHED, at, counter=counter, clerk=session.clerk, note=items)
+        _event(ticket, TicketEventKind.FINISHED, at, counter=counter, clerk_id=session.clerk_id, note=items)
         _set_clerk_state(session, ClerkState.AVAILABLE, at)
         return ticket
 
@@ -384,11 +383,11 @@ def ticket_no_show(*, counter: Counter | int, actor: Any, policy: str | None = N
             Ticket.objects.filter(pk=ticket.pk).update(status=TicketStatus.WAITING, counter=None, clerk=None,
                                                        requeue_count=F("requeue_count") + 1, effective_time=at)
             ticket.refresh_from_db()
-            _event(ticket, TicketEventKind.REQUEUED, at, counter=counter, clerk=session.clerk)
+            _event(ticket, TicketEventKind.REQUEUED, at, counter=counter, clerk_id=session.clerk_id)
         else:
             Ticket.objects.filter(pk=ticket.pk).update(status=TicketStatus.NO_SHOW)
             ticket.status = TicketStatus.NO_SHOW
-            _event(ticket, TicketEventKind.NO_SHOW, at, counter=counter, clerk=session.clerk)
+            _event(ticket, TicketEventKind.NO_SHOW, at, counter=counter, clerk_id=session.clerk_id)
         _set_clerk_state(session, ClerkState.AVAILABLE, at)
         return ticket
 
@@ -419,7 +418,7 @@ def ticket_transfer(*, counter: Counter | int, actor: Any, to_category: str | in
                                                    clerk=None, target_counter=target_counter)
         ticket.refresh_from_db()
         label = f"→ {target_counter}" if target_counter else ""
-        _event(ticket, TicketEventKind.TRANSFERRED, at, counter=counter, clerk=session.clerk,
+        _event(ticket, TicketEventKind.TRANSFERRED, at, counter=counter, clerk_id=session.clerk_id,
                from_category=from_category, to_category=new_category, note=(note or label))
         _set_clerk_state(session, ClerkState.AVAILABLE, at)
         return ticket

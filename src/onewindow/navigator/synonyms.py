@@ -82,9 +82,10 @@ DOMAIN_WORDS = (
 )
 
 # Words that carry no meaning for finding a service.
-STOPWORDS = frozenset("""
+_STOPWORD_TEXT = """
 我 我们 你 你们 他 她 它 想 想要 要 我要 我想 需要 怎么 怎么办 怎样 如何 哪里 在哪 在哪里 去哪 去哪里 什么 啥 吗 呢 吧 啊 呀 了 的 地 得 着 过
 个 一个 一下 下 能 能不能 可以 可不可以 该 应该 是 有 没有 和 与 及 或 还 也 就 都 又 请问 请 问 你好 您好 谢谢 麻烦 帮 帮我 给 把 被
 办 办理 办个 去办 要办 手续 流程 哪些 多久 多少 几天 这个 那个 一些 这 那 从 在 到 对 为 于 让 自己 家 里 上 中 后 前 时候 现在 刚 刚刚
 以及 等 等等 及其 其 相关 有关 进行 申请 申办 申领 事 事情 东西 ， 。 ？ ！ 、 ： ； （ ） “ ” 《 》 , . ? ! : ; ( ) " ' - _ / \\ ~ …
-""".split())
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())

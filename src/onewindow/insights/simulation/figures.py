@@ -56,7 +56,8 @@ def plan_chart(plan: dict, demand: dict) -> str:
         {"type": "scatter", "mode": "lines", "name": "到达人数/小时", "x": hours, "y": demand["total_per_hour"],
          "yaxis": "y2", "line": {"color": "#5f6b7a"}},
     ]
-    layout = _layout("各时段所需窗口数", yaxis={"title": {"text": "窗口"}, "rangemode": "tozero"},
+    layout = _layout("各时段所需窗口数", margin={"l": 48, "r": 56, "t": 44, "b": 40},
+                     yaxis={"title": {"text": "窗口"}, "rangemode": "tozero"},
                      yaxis2={"title": {"text": "人/小时"}, "overlaying": "y", "side": "right", "showgrid": False,
                              "rangemode": "tozero"})
     return figure_json({"data": data, "layout": layout})

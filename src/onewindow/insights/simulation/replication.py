@@ -10,7 +10,14 @@ import math
 from dataclasses import dataclass
 
 from onewindow.insights.simulation.distributions import quantile, share_above
-from onewindow.insights.simulation.model import Customer, Demand, Layout, RunResult, draw_customers, simulate_once
+from onewindow.insights.simulation.model import (
+    Customer,
+    Demand,
+    Layout,
+    RunResult,
+    draw_customers,
+    simulate_once,
+)
 
 LONG_WAIT_MINUTES = 15.0
 

@@ -1,0 +1,272 @@
+"""Reform metrics (改革成效指标): what the reform changed, for a period and a scope against a baseline period.
+
+Every figure reads the daily rollups (`insights.rollups`) or the catalog, never the raw cases, tickets or
+ratings, so a dashboard over a million cases costs about what one over ten thousand costs. DEFINITIONS gives
+each figure's definition; the page shows it next to the figure.
+
+scope: "all" (the district), "hall:<hall code>", "dept:<department code>", "bundle:<bundle code>".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, Sum
+
+from onewindow.core.errors import FieldProblem, ServiceError, collect
+from onewindow.supervision.models import CaseDaily, RatingDaily, TicketDaily
+
+DEFINITIONS: dict[str, str] = {
+    "compression_legal": "时限压缩率（较法定）= 1 − Σ承诺时限 ÷ Σ法定时限，范围内已发布事项，按统计期末的事项版本。",
+    "compression_before": "时限压缩率（较基期）= 1 − Σ统计期末承诺时限 ÷ Σ基期末承诺时限（事项历史版本）。",
+    "instant_share": "即办件占比 = 办件类型为即办件的事项数 ÷ 事项数（期末与基期末版本）。",
+    "online_share": "全流程网办占比 = 网上办理深度为“互联网办理”且到现场0次的事项数 ÷ 事项数。",
+    "bundle_saved": "一件事减材料/减跑动 = Σ（逐项办理所需材料或到现场次数 − 一件事所需）× 统计期内该一件事申请量。",
+    "waiting": "平均等候时间 = Σ（首次叫号时间 − 取号时间）÷ 已叫号的号数，来自大厅排队号事件；变化 = 统计期 ÷ 基期 − 1。",
+    "processing": "平均办理时间 = Σ受理日至办结日的工作日数 ÷ 办结件数（受理当日不计）；小时数为接件至办结的自然小时；变化 = 统计期 ÷ 基期 − 1。",
+    "on_time": "按时办结率 = 办结日不晚于承诺办结日期的办件 ÷ 办结件数。",
+    "volumes": "一件事办件量 = 统计期内提交的一件事申请数（每份申请计1件）。",
+    "satisfaction": "好评率 = 首次评价中非“不满意/非常不满意”的评价数 ÷ 首次评价数（不含系统默认评价）；非常满意占比同理。",
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    kind: str  # all / hall / dept / bundle
+    code: str = ""
+    label: str = "全区"
+    obj_id: int | None = None
+
+
+def parse_scope(value: str | None) -> Scope:
+    from onewindow.catalog.models import Bundle, Department
+    from onewindow.hall.models import Hall
+
+    value = (value or "all").strip()
+    if value in ("", "all", "district"):
+        return Scope("all")
+    kind, _, code = value.partition(":")
+    model = {"hall": Hall, "dept": Department, "bundle": Bundle}.get(kind)
+    if model is None or not code:
+        raise ServiceError("范围应为 all、hall:<大厅代码>、dept:<部门编码> 或 bundle:<一件事编码>", field="scope")
+    obj = model.objects.filter(code=code).first()
+    if obj is None:
+        raise ServiceError(f"没有编码为 {code} 的{ {'hall': '大厅', 'dept': '部门', 'bundle': '一件事'}[kind] }",
+                           field="scope")
+    return Scope(kind, code, obj.name, obj.pk)
+
+
+def check_periods(start: dt.date | None, end: dt.date | None, b_start: dt.date | None,
+                  b_end: dt.date | None) -> None:
+    problems = []
+    for field, a, b in (("from", start, end), ("baseline_from", b_start, b_end)):
+        if a is None or b is None:
+            problems.append(FieldProblem(field, "请填写起止日期"))
+        elif a > b:
+            problems.append(FieldProblem(field, "开始日期不能晚于结束日期"))
+        elif (b - a).days > 366 * 20:
+            problems.append(FieldProblem(field, "统计期不能超过20年"))
+    collect(problems, "统计期有误")
+
+
+def _change(now: float | None, before: float | None) -> float | None:
+    if now is None or before in (None, 0):
+        return None
+    return round(now / before - 1, 4)
+
+
+def _ratio(a: float, b: float, digits: int = 4) -> float | None:
+    return round(a / b, digits) if b else None
+
+
+# ------------------------------------------------------------------------------------------ catalog
+
+
+def _scope_items(scope: Scope) -> list[Any]:
+    from onewindow.catalog.models import BundleItem, ItemStatus, ServiceItem
+    from onewindow.hall.models import HallCategory
+
+    qs = ServiceItem.objects.filter(status=ItemStatus.PUBLISHED)
+    if scope.kind == "dept":
+        qs = qs.filter(Q(department_id=scope.obj_id) | Q(handling_department_id=scope.obj_id))
+    elif scope.kind == "bundle":
+        qs = qs.filter(pk__in=BundleItem.objects.filter(bundle_id=scope.obj_id).values("item_id"))
+    elif scope.kind == "hall":
+        qs = qs.filter(window_category_id__in=HallCategory.objects.filter(hall_id=scope.obj_id).values("category_id"))
+    return list(qs.values("pk", "legal_limit", "promised_limit", "handling_type", "max_visits", "online_depth"))
+
+
+def _as_of(items: list[dict], day: dt.date) -> list[dict]:
+    """Each item's figures in force on `day` (its latest history version effective by then; the item itself when
+    it has no history; left out when all its versions start later)."""
+    from onewindow.catalog.models import ItemHistory
+
+    history: dict[int, list[dict]] = defaultdict(list)
+    for h in (ItemHistory.objects.filter(item_id__in=[i["pk"] for i in items])
+              .values("item_id", "version", "effective_from", "legal_limit", "promised_limit", "handling_type",
+                      "max_visits", "online_depth").order_by("item_id", "version")):
+        history[h["item_id"]].append(h)
+    out = []
+    for item in items:
+        versions = history.get(item["pk"])
+        if not versions:
+            out.append(item)
+            continue
+        valid = [v for v in versions if v["effective_from"] <= day]
+        if valid:
+            out.append(valid[-1])
+    return out
+
+
+def catalog_figures(items: list[dict]) -> dict[str, Any]:
+    n = len(items)
+    legal = sum(i["legal_limit"] for i in items)
+    promised = sum(i["promised_limit"] for i in items)
+    instant = sum(1 for i in items if i["handling_type"] == "1")
+    online = sum(1 for i in items if i["online_depth"] == 5 and i["max_visits"] == 0)
+    return {"items": n, "legal_sum": legal, "promised_sum": promised,
+            "compression_legal": round(1 - promised / legal, 4) if legal else None,
+            "instant_items": instant, "instant_share": _ratio(instant, n),
+            "online_items": online, "online_share": _ratio(online, n),
+            "visits_mean": _ratio(sum(i["max_visits"] for i in items), n, 2)}
+
+
+# ------------------------------------------------------------------------------------------ rollups
+
+
+def _case_rows(scope: Scope, start: dt.date, end: dt.date) -> Any:
+    qs = CaseDaily.objects.filter(day__gte=start, day__lte=end, department_id__gt=0)
+    if scope.kind == "dept":
+        qs = qs.filter(department_id=scope.obj_id)
+    elif scope.kind == "bundle":
+        qs = qs.filter(bundle_code=scope.code)
+    return qs
+
+
+def case_figures(scope: Scope, start: dt.date, end: dt.date) -> dict[str, Any] | None:
+    if scope.kind == "hall":
+        return None
+    s = _case_rows(scope, start, end).aggregate(
+        completed=Sum("completed"), on_time=Sum("completed_on_time"), instant=Sum("completed_instant"),
+        wd=Sum("processing_workdays"), hours=Sum("processing_hours"), accepted=Sum("accepted"))
+    done = s["completed"] or 0
+    return {"completed": done, "accepted": s["accepted"] or 0,
+            "processing_workdays": _ratio(s["wd"] or 0, done, 2), "processing_hours": _ratio(s["hours"] or 0, done, 1),
+            "on_time_rate": _ratio(s["on_time"] or 0, done), "instant_completed_share": _ratio(s["instant"] or 0, done)}
+
+
+def ticket_figures(scope: Scope, start: dt.date, end: dt.date) -> dict[str, Any] | None:
+    if scope.kind in ("dept", "bundle"):
+        return None
+    qs = TicketDaily.objects.filter(day__gte=start, day__lte=end)
+    if scope.kind == "hall":
+        qs = qs.filter(hall_id=scope.obj_id)
+    s = qs.aggregate(issued=Sum("issued"), called=Sum("called"), wait=Sum("wait_seconds"), served=Sum("served"),
+                     service=Sum("service_seconds"), no_show=Sum("no_show"))
+    called = s["called"] or 0
+    return {"tickets": s["issued"] or 0, "called": called,
+            "waiting_minutes": round((s["wait"] or 0) / called / 60, 1) if called else None,
+            "service_minutes": round((s["service"] or 0) / s["served"] / 60, 1) if s["served"] else None,
+            "no_show_share": _ratio(s["no_show"] or 0, s["issued"] or 0)}
+
+
+def rating_figures(scope: Scope, start: dt.date, end: dt.date) -> dict[str, Any] | None:
+    if scope.kind == "bundle":
+        return None
+    qs = RatingDaily.objects.filter(day__gte=start, day__lte=end)
+    if scope.kind == "dept":
+        qs = qs.filter(department_id=scope.obj_id)
+    elif scope.kind == "hall":
+        qs = qs.filter(hall_id=scope.obj_id)
+    s = qs.aggregate(total=Sum("total"), very=Sum("very_satisfied"), bad=Sum("bad"), defaulted=Sum("defaulted"))
+    total = s["total"] or 0
+    return {"ratings": total, "good_rate": _ratio(total - (s["bad"] or 0), total),
+            "very_satisfied_share": _ratio(s["very"] or 0, total), "bad": s["bad"] or 0,
+            "defaulted": s["defaulted"] or 0}
+
+
+def bundle_figures(scope: Scope, start: dt.date, end: dt.date, b_start: dt.date, b_end: dt.date) -> list[dict]:
+    from onewindow.catalog.bundles import list_bundles
+    from onewindow.hall.models import HallCategory
+
+    cards = list_bundles()
+    if scope.kind == "bundle":
+        cards = [c for c in cards if c.bundle.code == scope.code]
+    elif scope.kind == "dept":
+        cards = [c for c in cards if c.bundle.lead_department_id == scope.obj_id
+                 or any(bi.item.department_id == scope.obj_id for bi in c.bundle.bundle_items.all())]
+    elif scope.kind == "hall":
+        cats = set(HallCategory.objects.filter(hall_id=scope.obj_id).values_list("category_id", flat=True))
+        cards = [c for c in cards if c.bundle.window_category_id in cats]
+    codes = [c.bundle.code for c in cards]
+
+    def volumes(a: dt.date, b: dt.date) -> dict[str, int]:
+        return {r["bundle_code"]: r["n"] for r in CaseDaily.objects.filter(
+            day__gte=a, day__lte=b, department_id=0, bundle_code__in=codes).values("bundle_code").annotate(
+            n=Sum("applications"))}
+
+    now, before = volumes(start, end), volumes(b_start, b_end)
+    out = []
+    for c in cards:
+        f = c.figures
+        vol = now.get(c.bundle.code, 0)
+        out.append({"code": c.bundle.code, "name": c.bundle.name, "items": f.items, "applications": vol,
+                    "baseline_applications": before.get(c.bundle.code, 0),
+                    "materials_before": f.materials_before, "materials_after": f.materials_after,
+                    "visits_before": f.visits_before, "visits_after": f.visits_after,
+                    "days_before": f.days_before, "days_after": f.days_after,
+                    "materials_saved": max(0, f.materials_before - f.materials_after) * vol,
+                    "visits_saved": max(0, f.visits_before - f.visits_after) * vol})
+    out.sort(key=lambda r: (-r["applications"], r["code"]))
+    return out
+
+
+def compute(*, start: dt.date, end: dt.date, baseline_start: dt.date, baseline_end: dt.date,
+            scope: str | Scope = "all") -> dict[str, Any]:
+    """All figures of the dashboard for one period, scope and baseline (a fixed number of queries)."""
+    check_periods(start, end, baseline_start, baseline_end)
+    sc = scope if isinstance(scope, Scope) else parse_scope(scope)
+    items = _scope_items(sc)
+    cat_now, cat_before = catalog_figures(_as_of(items, end)), catalog_figures(_as_of(items, baseline_end))
+    promised_before = cat_before["promised_sum"]
+    cases_now, cases_before = case_figures(sc, start, end), case_figures(sc, baseline_start, baseline_end)
+    tickets_now, tickets_before = ticket_figures(sc, start, end), ticket_figures(sc, baseline_start, baseline_end)
+    ratings_now, ratings_before = rating_figures(sc, start, end), rating_figures(sc, baseline_start, baseline_end)
+    bundles = bundle_figures(sc, start, end, baseline_start, baseline_end)
+    return {
+        "scope": {"kind": sc.kind, "code": sc.code, "label": sc.label},
+        "period": {"from": start.isoformat(), "to": end.isoformat()},
+        "baseline": {"from": baseline_start.isoformat(), "to": baseline_end.isoformat()},
+        "catalog": {"period": cat_now, "baseline": cat_before,
+                    "compression_before": (round(1 - cat_now["promised_sum"] / promised_before, 4)
+                                           if promised_before else None)},
+        "cases": {"period": cases_now, "baseline": cases_before,
+                  "processing_change": _change(cases_now and cases_now["processing_workdays"],
+                                               cases_before and cases_before["processing_workdays"]),
+                  "processing_hours_change": _change(cases_now and cases_now["processing_hours"],
+                                                     cases_before and cases_before["processing_hours"])},
+        "hall": {"period": tickets_now, "baseline": tickets_before,
+                 "waiting_change": _change(tickets_now and tickets_now["waiting_minutes"],
+                                           tickets_before and tickets_before["waiting_minutes"])},
+        "satisfaction": {"period": ratings_now, "baseline": ratings_before},
+        "bundles": bundles,
+        "bundle_totals": {"applications": sum(b["applications"] for b in bundles),
+                          "materials_saved": sum(b["materials_saved"] for b in bundles),
+                          "visits_saved": sum(b["visits_saved"] for b in bundles)},
+        "definitions": DEFINITIONS,
+    }
+
+
+def monthly_trend(scope: Scope, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """Completed cases and mean working days per month (for the trend chart), from the rollup."""
+    from django.db.models.functions import TruncMonth
+
+    if scope.kind == "hall":
+        return []
+    rows = (_case_rows(scope, start, end).annotate(m=TruncMonth("day")).values("m")
+            .annotate(done=Sum("completed"), wd=Sum("processing_workdays")).order_by("m"))
+    return [{"month": r["m"].strftime("%Y-%m"), "completed": r["done"] or 0,
+             "workdays": _ratio(r["wd"] or 0, r["done"] or 0, 2)} for r in rows if r["done"]]

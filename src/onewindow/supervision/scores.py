@@ -1,0 +1,151 @@
+"""Monthly department score (部门综合评分) and ranking.
+
+Parts, each 0–100 (None = no data that month, left out and the other weights renormalised):
+  on_time        按时办结率   cases completed that month on or before their due date / cases completed (rollup)
+  satisfaction   好评率       first ratings that month that are not 不满意/非常不满意 / first ratings (rollup)
+  rectification  按期整改率   notices issued that month answered on or before their deadline / notices issued that
+                              month that are answered or past their deadline
+  notices        整改通知     100 − penalty × notices issued to the department that month (not below 0)
+  instant        即办件占比   published items of the department that are 即办件 / its published items
+total = Σ weight × part / Σ weight (over parts with data), rounded to 2 places; rank 1 = highest total.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from onewindow.core import clock
+from onewindow.core.errors import Conflict
+from onewindow.supervision.models import (
+    CaseDaily,
+    DepartmentScore,
+    Notice,
+    NoticeStatus,
+    RankingPublication,
+    RatingDaily,
+    ScoreWeights,
+)
+
+PARTS = ("on_time", "satisfaction", "rectification", "notices", "instant")
+PART_LABELS = {"on_time": "按时办结率", "satisfaction": "好评率", "rectification": "按期整改率",
+               "notices": "整改通知", "instant": "即办件占比"}
+
+
+def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
+    first = month.replace(day=1)
+    return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
+
+def active_weights() -> dict[str, int]:
+    w = ScoreWeights.objects.filter(active=True).first() or ScoreWeights()
+    return {"on_time": w.on_time, "satisfaction": w.satisfaction, "rectification": w.rectification,
+            "notices": w.notices, "instant": w.instant, "notice_penalty": w.notice_penalty}
+
+
+def _pct(a: float, b: float) -> float | None:
+    return round(100.0 * a / b, 2) if b else None
+
+
+def combine(parts: dict[str, float | None], weights: dict[str, int]) -> Decimal:
+    used = [(weights[k], parts[k]) for k in PARTS if parts.get(k) is not None and weights.get(k, 0) > 0]
+    total_weight = sum(w for w, _ in used)
+    if not total_weight:
+        return Decimal("0.00")
+    value = sum(Decimal(str(w)) * Decimal(str(p)) for w, p in used) / Decimal(total_weight)
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def compute_parts(month: dt.date) -> dict[int, dict[str, Any]]:
+    """department id → parts with their counts, from rollups, notices and the catalog (a fixed number of queries)."""
+    from onewindow.catalog.models import HandlingType, ItemStatus, ServiceItem
+
+    first, last = month_bounds(month)
+    today = clock.today()
+    weights = active_weights()
+    cases = {r["department_id"]: r for r in CaseDaily.objects.filter(day__gte=first, day__lte=last, department_id__gt=0)
+             .values("department_id").annotate(done=Sum("completed"), on_time=Sum("completed_on_time"))}
+    ratings = {r["department_id"]: r for r in RatingDaily.objects.filter(day__gte=first, day__lte=last,
+                                                                          department_id__gt=0)
+               .values("department_id").annotate(total=Sum("total"), bad=Sum("bad"))}
+    notices: dict[int, dict[str, int]] = {}
+    for n in Notice.objects.filter(issued_on__gte=first, issued_on__lte=last, department__isnull=False).values(
+            "department_id", "status", "due_on", "responded_at"):
+        d = notices.setdefault(n["department_id"], {"issued": 0, "due": 0, "on_time": 0})
+        d["issued"] += 1
+        answered = n["status"] in (NoticeStatus.RESPONDED, NoticeStatus.ACCEPTED) and n["responded_at"] is not None
+        if answered or n["due_on"] < today:
+            d["due"] += 1
+            if answered and timezone.localdate(n["responded_at"]) <= n["due_on"]:
+                d["on_time"] += 1
+    items = {r["department_id"]: r for r in ServiceItem.objects.filter(status=ItemStatus.PUBLISHED)
+             .values("department_id").annotate(n=Count("pk"), instant=Count("pk", filter=Q(
+                 handling_type=HandlingType.INSTANT)))}
+    out: dict[int, dict[str, Any]] = {}
+    for dept_id in set(cases) | set(ratings) | set(notices) | set(items):
+        c = cases.get(dept_id, {"done": 0, "on_time": 0})
+        r = ratings.get(dept_id, {"total": 0, "bad": 0})
+        n = notices.get(dept_id, {"issued": 0, "due": 0, "on_time": 0})
+        i = items.get(dept_id, {"n": 0, "instant": 0})
+        parts = {
+            "on_time": _pct(c["on_time"] or 0, c["done"] or 0),
+            "satisfaction": _pct((r["total"] or 0) - (r["bad"] or 0), r["total"] or 0),
+            "rectification": _pct(n["on_time"], n["due"]),
+            "notices": float(max(0, 100 - weights["notice_penalty"] * n["issued"])),
+            "instant": _pct(i["instant"], i["n"]),
+        }
+        out[dept_id] = {"parts": parts, "counts": {
+            "completed": c["done"] or 0, "completed_on_time": c["on_time"] or 0, "ratings": r["total"] or 0,
+            "bad": r["bad"] or 0, "notices": n["issued"], "notices_due": n["due"], "notices_on_time": n["on_time"],
+            "items": i["n"], "instant_items": i["instant"]}}
+    return out
+
+
+def scores_compute(*, month: dt.date) -> list[DepartmentScore]:
+    """(Re)compute and store a month's scores and ranks. A published month is frozen (Conflict)."""
+    from onewindow.catalog.models import Department
+
+    first, _ = month_bounds(month)
+    if RankingPublication.objects.filter(month=first, published=True).exists():
+        raise Conflict("该月排名已公布，不能重新计算", field="month")
+    weights = active_weights()
+    data = compute_parts(first)
+    order = {d.pk: (d.sort_order, d.code) for d in Department.objects.filter(pk__in=data)}
+    rows = []
+    for dept_id, d in data.items():
+        if dept_id not in order:
+            continue
+        rows.append((combine(d["parts"], weights), dept_id, d))
+    rows.sort(key=lambda r: (-r[0], order[r[1]]))
+    now = clock.now()
+    objs = []
+    rank = 0
+    previous = None
+    for position, (total, dept_id, d) in enumerate(rows, start=1):
+        if total != previous:
+            rank, previous = position, total
+        objs.append(DepartmentScore(month=first, department_id=dept_id, total=total, rank=rank,
+                                    parts=d["parts"] | {"counts": d["counts"]}, weights=weights, computed_at=now))
+    with transaction.atomic():
+        DepartmentScore.objects.filter(month=first).delete()
+        DepartmentScore.objects.bulk_create(objs)
+    return objs
+
+
+def ranking(*, month: dt.date) -> list[DepartmentScore]:
+    first, _ = month_bounds(month)
+    return list(DepartmentScore.objects.filter(month=first).select_related("department").order_by("rank", "id"))
+
+
+def is_published(month: dt.date) -> bool:
+    return RankingPublication.objects.filter(month=month.replace(day=1), published=True).exists()
+
+
+def published_months() -> list[dt.date]:
+    return list(RankingPublication.objects.filter(published=True).order_by("-month").values_list("month", flat=True))
