@@ -32,6 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+CSRF = "".join(secrets.choice("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") for _ in range(32))
 
 
 def pct(values: list[float], p: float) -> float:
@@ -60,6 +61,7 @@ def setup_django(url: str, var_dir: str) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
 
 
 def setup_hall(clerks: int) -> dict:
@@ -104,7 +106,8 @@ def free_port() -> int:
 
 def start_server(url: str, var_dir: str, port: int, workers: int, threads: int) -> subprocess.Popen:
     env = dict(os.environ, DATABASE_URL=url, ONEWINDOW_VAR_DIR=var_dir, ONEWINDOW_CONN_MAX_AGE="60",
-               ONEWINDOW_DEBUG="0", ONEWINDOW_LOG_LEVEL="ERROR")
+               ONEWINDOW_DEBUG="0", ONEWINDOW_LOG_LEVEL="ERROR",
+               ONEWINDOW_RATE_LIMIT_EXEMPT="127.0.0.0/8")  # the bench plays the hall's own kiosks
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     proc = subprocess.Popen([gunicorn, "onewindow.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", str(workers),
                              "-k", "gthread", "--threads", str(threads), "--log-level", "warning",
@@ -134,11 +137,16 @@ def http_phase(port: int, setup: dict, seconds: float, warmup: float) -> dict:
 
     def post(conn: http.client.HTTPConnection, path: str, body: dict, cookie: str | None) -> tuple[int, dict]:
         headers = {"Content-Type": "application/json"}
-        if cookie:
-            headers["Cookie"] = f"sessionid={cookie}"
+        if cookie:  # a signed-in browser: session cookie plus the CSRF cookie/header pair
+            headers["Cookie"] = f"sessionid={cookie}; csrftoken={CSRF}"
+            headers["X-CSRFToken"] = CSRF
         conn.request("POST", path, body=json.dumps(body), headers=headers)
         r = conn.getresponse()
-        return r.status, json.loads(r.read() or b"{}")
+        raw = r.read()
+        try:
+            return r.status, json.loads(raw or b"{}")
+        except ValueError:
+            return r.status, {"raw": raw[:200].decode("utf-8", "replace")}
 
     def clerk(info: dict) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -147,10 +155,10 @@ def http_phase(port: int, setup: dict, seconds: float, warmup: float) -> dict:
         try:
             while not stop.is_set():
                 t0 = time.perf_counter()
-                st, _ = post(conn, f"/api/v1/halls/{setup['hall_code']}/tickets", {"category": "social"}, None)
+                st, body = post(conn, f"/api/v1/halls/{setup['hall_code']}/tickets", {"category": "social"}, None)
                 t1 = time.perf_counter()
                 if st != 201:
-                    errors.append(f"issue {st}")
+                    errors.append(f"issue {st} {body}")
                     return
                 st, body = post(conn, f"/api/v1/counters/{info['counter']}/call-next", {}, info["session"])
                 t2 = time.perf_counter()
@@ -298,7 +306,8 @@ def main() -> None:
         print(f"    {op:<8} p50 {1000 * pct(v, 50):7.1f} ms   p99 {1000 * pct(v, 99):7.1f} ms   "
               f"mean {1000 * statistics.fmean(v) if v else float('nan'):7.1f} ms")
     rs = line("raw SQL (psycopg, same work)", s)
-    print(f"ratio HTTP / raw SQL: {rh / rs:.3f}  (raw SQL is {rs / rh:.1f}× faster)")
+    if rh and rs:
+        print(f"ratio HTTP / raw SQL: {rh / rs:.3f}  (raw SQL is {rs / rh:.1f}× faster)")
     if h["errors"] or s["errors"]:
         print("errors:", (h["errors"] + s["errors"])[:5])
     if h["empty"]:

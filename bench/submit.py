@@ -147,13 +147,17 @@ def main() -> None:
         warm = requests.Session()
         warm.cookies.set("sessionid", keys[0], domain="127.0.0.1")
         for _ in range(WORKERS * 2):
-            warm.get(f"http://127.0.0.1:{port}/api/v1/worklist", timeout=120)
+            warm.get(f"http://127.0.0.1:{port}/cases/mine/", timeout=120)
         stop_at = time.perf_counter() + SECONDS + 2  # 2 s of warm-up not counted
         count_from = time.perf_counter() + 2
 
         def client(n: int) -> None:
             s = requests.Session()
             s.cookies.set("sessionid", keys[n], domain="127.0.0.1")
+            # a signed-in API caller proves same-origin with the CSRF cookie + header pair
+            token = uuid.uuid4().hex
+            s.cookies.set("csrftoken", token, domain="127.0.0.1")
+            s.headers["X-CSRFToken"] = token
             i = 0
             while True:
                 now = time.perf_counter()

@@ -96,7 +96,7 @@ def load_cases(n: int, item_ids: list[int], dept_base: int) -> float:
                    CASE WHEN s.is_open AND s.open_status IN ('received', 'supplement') THEN NULL
                         ELSE current_date - (s.g %% 40) END,
                    CASE WHEN s.is_open AND s.open_status IN ('received', 'supplement') THEN NULL
-                        ELSE current_date + ((s.g * 7919) %% 50 - 20) END,
+                        ELSE current_date + ((s.g::bigint * 7919) %% 50 - 20)::int END,
                    false, 0, '[]'::jsonb, '', CASE WHEN s.is_open THEN '' ELSE 'pickup' END, '', false, 1, now()
             FROM src s JOIN catalog_serviceitem i ON i.id = s.item_id""", [n, apps])
         c.execute("ANALYZE cases_case; ANALYZE cases_application; ANALYZE cases_applicant")
@@ -106,21 +106,28 @@ def load_cases(n: int, item_ids: list[int], dept_base: int) -> float:
     return time.perf_counter() - t
 
 
-def measure(client: object, path: str) -> tuple[float, int]:
+def switch_to(name: str) -> None:
+    from django.db import connection
+
+    connection.close()
+    connection.settings_dict["NAME"] = name
+
+
+def time_once(client: object, path: str) -> float:
+    t = time.perf_counter()
+    r = client.get(path)
+    took = time.perf_counter() - t
+    assert r.status_code == 200, (path, r.status_code)
+    return took
+
+
+def count_queries(client: object, path: str) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    for _ in range(3):  # warm up caches (calendar, templates, plans)
-        client.get(path)
-    times = []
-    for _ in range(REPEAT):
-        t = time.perf_counter()
-        r = client.get(path)
-        times.append(time.perf_counter() - t)
-        assert r.status_code == 200, (path, r.status_code)
     with CaptureQueriesContext(connection) as ctx:
         client.get(path)
-    return statistics.median(times) * 1000, len(ctx.captured_queries)
+    return len(ctx.captured_queries)
 
 
 PATHS = {
@@ -134,12 +141,15 @@ PATHS = {
 
 
 def main() -> None:
+    """One database per size (copied from a template holding the catalog and the reviewer's session); the
+    measurements alternate between them round by round so that load on a shared machine hits both alike."""
     sizes = [int(a) for a in sys.argv[1:]] or [10_000, 1_000_000]
     print(f"bench/worklist on {URL}")
     recreate_database()
     import django
 
     django.setup()
+    import psycopg
     from django.core.management import call_command
     from django.test import Client
 
@@ -147,10 +157,33 @@ def main() -> None:
     user, item_ids, dept = setup_catalog()
     client = Client()
     client.force_login(user)
+    from django.db import connection
+
+    template = connection.settings_dict["NAME"]
+    connection.close()
+    base = URL.rsplit("/", 1)[0]
+    names = {n: f"{template}_{n}" for n in sizes}
+    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+        for name in names.values():
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    for n in sizes:
+        switch_to(names[n])
+        load_cases(n, item_ids, dept)
+        for path in PATHS.values():  # warm up plans and caches
+            for _ in range(3):
+                client.get(path)
+    samples: dict[int, dict[str, list[float]]] = {n: {p: [] for p in PATHS} for n in sizes}
+    for _round in range(REPEAT):
+        for n in sizes:
+            switch_to(names[n])
+            for name, path in PATHS.items():
+                samples[n][name].append(time_once(client, path))
     results: dict[int, dict[str, tuple[float, int]]] = {}
     for n in sizes:
-        load_cases(n, item_ids, dept)
-        results[n] = {name: measure(client, path) for name, path in PATHS.items()}
+        switch_to(names[n])
+        results[n] = {name: (statistics.median(samples[n][name]) * 1000, count_queries(client, path))
+                      for name, path in PATHS.items()}
         for name, (ms, q) in results[n].items():
             print(f"  {n:>9,} cases  {name:<24} median {ms:7.1f} ms   {q} SQL queries")
     if len(sizes) >= 2:

@@ -11,6 +11,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from onewindow.core.access import NotSignedIn
 from onewindow.core.errors import ServiceError
+from onewindow.core.security import access_before_validation
 
 api = NinjaAPI(
     title="OneWindow 一窗通办 API",
@@ -19,6 +20,8 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     docs_url="/docs",
 )
+# `@allow` is checked before the input is validated (401/403 rather than 422 for callers without access)
+api.add_decorator(access_before_validation, mode="view")
 
 
 def _error(request: HttpRequest, status: int, detail: str, errors: list[dict] | None = None) -> HttpResponse:

@@ -5,6 +5,7 @@ ONEWINDOW_SECRET_KEY, ONEWINDOW_DEBUG (1/0), ONEWINDOW_ALLOWED_HOSTS (comma list
 ONEWINDOW_VAR_DIR   where the SQLite file and uploaded files live (default ./var)
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "import_export",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "onewindow.core",
     "onewindow.catalog",
     "onewindow.cases",
@@ -64,6 +66,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "onewindow.core.middleware.RequestContextMiddleware",
     "onewindow.core.access.LoginRedirectMiddleware",
+    "onewindow.core.security.ApiCsrfMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "onewindow.urls"
@@ -117,6 +121,20 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Login lockout (django-axes): 5 failures for one username from one address lock that pair for 15 minutes.
+# The axes backend comes first; it skips calls without a request (test clients' login()).
+AUTHENTICATION_BACKENDS = [
+    "onewindow.core.security.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("ONEWINDOW_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("ONEWINDOW_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "onewindow.core.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "onewindow.core.security.client_ip"
+AXES_VERBOSE = False
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -145,6 +163,16 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+CSRF_COOKIE_HTTPONLY = False  # htmx and the API clients read the token from the cookie
+SESSION_COOKIE_AGE = int(os.environ.get("ONEWINDOW_SESSION_SECONDS", str(8 * 3600)))  # one working day
+if SESSION_COOKIE_SECURE:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("ONEWINDOW_HSTS_SECONDS", "31536000"))
+# Reverse proxies whose X-Forwarded-For is believed (comma list of addresses/networks, e.g. 127.0.0.1/32):
+# rate limits and the login lockout then key on the real client address, not nginx's.
+TRUSTED_PROXIES = [n.strip() for n in os.environ.get("ONEWINDOW_TRUSTED_PROXIES", "").split(",") if n.strip()]
+# Networks exempt from public rate limits (the hall's own kiosks, ticket machines, load tests).
+RATE_LIMIT_EXEMPT = [n.strip() for n in os.environ.get("ONEWINDOW_RATE_LIMIT_EXEMPT", "").split(",") if n.strip()]
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -185,6 +213,8 @@ ONEWINDOW = {
     "NO_SHOW_POLICY": "requeue_once",  # or "close"
     "APPOINTMENT_GRACE_MINUTES": 15,
     "DEFAULT_SERVICE_MINUTES": 8,
+    # `onewindow retention` anonymises closed applications older than this many days
+    "RETENTION_DAYS": int(os.environ.get("ONEWINDOW_RETENTION_DAYS", str(3 * 365))),
 }
 
 SITE_NAME = _("一窗通办")

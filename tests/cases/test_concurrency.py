@@ -26,7 +26,7 @@ def test_two_reviewers_deciding_one_case_at_once_make_exactly_one_decision(peopl
         barrier = threading.Barrier(2)
         outcomes: list[str] = []
 
-        def decide(i: int) -> None:
+        def decide(i: int, barrier: threading.Barrier = barrier, outcomes: list[str] = outcomes) -> None:
             case = Case.objects.get(number=number)  # both read the same version
             barrier.wait()
             try:

@@ -1,5 +1,9 @@
+from collections.abc import Iterator
+
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from onewindow.core.access import Role
 from tests.catalog.conftest import SmallCatalog, add_item
@@ -22,6 +26,8 @@ def test_anonymous_visitor_browses_searches_and_filters_the_catalog(small_catalo
     category = client.get("/catalog/", {"category": "t-hr"}).content.decode()
     assert "社会保障卡申领" in category and "食品经营许可" not in category
     assert "没有找到" in client.get("/catalog/", {"q": "不存在的事项"}).content.decode()
+    tabs = client.get("/catalog/", {"audience": "enterprise", "category": "t-hr"}).content.decode()
+    assert 'href="?category=t-business&amp;audience=enterprise"' in tabs  # the tabs keep the other filters
 
 
 def test_service_guide_shows_everything_a_citizen_needs(small_catalog: SmallCatalog) -> None:
@@ -88,7 +94,13 @@ def test_list_page_query_count_does_not_grow_with_the_list(small_catalog: SmallC
         client.get("/catalog/departments/T-HL/")
 
 
-def test_guide_and_list_speak_english_when_asked(small_catalog: SmallCatalog) -> None:
+@pytest.fixture
+def restore_language() -> Iterator[None]:
+    yield
+    translation.activate(settings.LANGUAGE_CODE)  # the locale middleware leaves the last language active
+
+
+def test_guide_and_list_speak_english_when_asked(small_catalog: SmallCatalog, restore_language: None) -> None:
     client = Client()
     client.cookies["django_language"] = "en"
     guide = client.get("/catalog/items/T-003/").content.decode()

@@ -3,6 +3,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 from openpyxl import load_workbook
 
 from onewindow.catalog.models import ItemMaterial, ServiceItem
@@ -86,6 +87,15 @@ def test_import_adds_new_items_and_new_canonical_materials(small_catalog: SmallC
     item = ServiceItem.objects.get(code="T-NEW")
     assert (item.item_type, item.audience, item.department.code) == ("01", "enterprise", "T-HL")
     assert [im.material.name for im in item.materials.all()] == ["新的证明材料"]
+
+
+def test_the_file_format_does_not_depend_on_the_users_language(small_catalog: SmallCatalog) -> None:
+    with translation.override("en"):
+        content = catalog_export_xlsx()
+    assert load_workbook(io.BytesIO(content))["事项"]["D4"].value == "行政许可"
+    with translation.override("en"):
+        result = catalog_import_xlsx(file=io.BytesIO(content), actor=None)
+    assert result.unchanged == 5
 
 
 def test_bad_file_is_rejected_whole_with_every_error_by_sheet_row_and_column(small_catalog: SmallCatalog) -> None:

@@ -111,3 +111,15 @@ def test_provincial_export_maps_fields_and_reverses_gbt39046(rated, make_case, i
     assert len(with_default.splitlines()) == 8
     call_command("feedback_provincial_export", output="/tmp/feedback-export-test.jsonl", stderr=open("/dev/null", "w"))  # noqa: SIM115
     assert len(open("/tmp/feedback-export-test.jsonl", encoding="utf-8").read().splitlines()) == 7  # noqa: SIM115
+
+
+def test_daily_default_run_leaves_services_older_than_the_lookback_alone(make_case) -> None:  # noqa: ANN001
+    from onewindow.feedback.services import rating_default_apply
+
+    old = make_case(completed_at=clock.now() - dt.timedelta(days=100))
+    recent = make_case(completed_at=clock.now() - dt.timedelta(days=8))
+    fresh = make_case(completed_at=clock.now() - dt.timedelta(days=2))
+    assert rating_default_apply() == 1
+    default = Rating.objects.get()
+    assert default.target_id == recent.application_id and default.rated_at == recent.completed_at + dt.timedelta(days=7)
+    assert old.application_id != fresh.application_id

@@ -34,9 +34,12 @@ from onewindow.core import clock
 DEMO_SCOPE = "demo"
 SURNAMES = "林陈黄郑吴王李张蔡许方刘杨翁朱徐周余宋卓谢洪郭邱曾廖赖苏叶庄"
 GIVEN = "晓梅建华志明国栋文斌丽娟淑芬志强雅琴秀英美玲海燕春生金水丽华德明振宇婷婷思远嘉怡子涵欣怡俊杰"
-COMPANIES = ("福安市闽东电机有限公司", "福建赛岐船舶修造有限公司", "福安市坦洋工夫茶业有限公司", "宁德时代新能源配件厂",
-             "福安市穆阳线面食品厂", "厦门湖里鹭江宾馆有限公司", "厦门海沧湾餐饮管理有限公司", "厦门五缘湾大药房有限公司",
-             "厦门湖里金山便利店", "厦门东渡健身管理有限公司", "厦门禾山网络科技有限公司", "厦门枋湖教育咨询有限公司")
+COMPANIES = {
+    "350981": ("福安市闽东电机有限公司", "福建赛岐船舶修造有限公司", "福安市坦洋工夫茶业有限公司", "福安市穆阳线面食品厂",
+               "福安市甘棠电机配件厂", "福安市城阳建筑工程有限公司", "福安市溪柄椰雕工艺品厂"),
+    "350206": ("厦门湖里鹭江宾馆有限公司", "厦门海沧湾餐饮管理有限公司", "厦门五缘湾大药房有限公司", "厦门湖里金山便利店",
+               "厦门东渡健身管理有限公司", "厦门禾山网络科技有限公司", "厦门枋湖教育咨询有限公司", "厦门殿前美发工作室"),
+}
 
 # bundle code → applications since 2021 (seed figures for Fu'an; a plausible volume for Huli's)
 FUAN_COUNTS = {"fa-hire-staff": 20, "fa-terminate": 15, "fa-unemployment": 23, "fa-public-hire": 26,
@@ -89,6 +92,10 @@ def _fill(field: Any, rng: random.Random, name: str) -> str:
         return rng.choice(field.choices)
     if field.kind == "mobile":
         return f"139{rng.randrange(10 ** 7, 10 ** 8)}"
+    if field.kind == "id_number":
+        return _id_number(rng, "350981")
+    if field.kind == "credit_code":
+        return _credit_code(rng, "350981")
     if "name" in field.key:
         return name
     return f"{field.label}（演示）"
@@ -156,11 +163,16 @@ def load(*, scale: int = 0, stdout: Any = None) -> None:
             # after the reform: bundles, spread from 2021 to today, the last weeks still open
             for k in range(n):
                 recent = k < max(3, min(12, n // 3)) if n < 1000 else k < 40
+                notice = rng.choice(notices)
                 if recent:
-                    submitted = _workday_back(today, rng.randrange(0, 26))
+                    # open cases near today: about 15% overdue, 20% close to the deadline, the rest in good time
+                    longest = max((i.promised_limit for i in notice.items if i.handling_type == "2"), default=0)
+                    r = rng.random()
+                    left = -rng.randint(1, 4) if r < 0.15 else rng.randint(0, 2) if r < 0.35 else rng.randint(3, 12)
+                    submitted = _workday_back(today, max(0, longest - left))
                 else:
                     submitted = dt.date(2021, 1, 4) + dt.timedelta(days=rng.randrange(0, max(1, (today - dt.date(2021, 1, 4)).days - 30)))
-                builder.add(spec.bundle, rng.choice(notices), submitted, region=region, open_case=recent,
+                builder.add(spec.bundle, notice, submitted, region=region, open_case=recent,
                             light=code != "fa-ss-card" and n < 1000)
             # before the reform (2020): the same items one by one, old limits, longer processing
             if code.startswith("fa-") and code != "fa-ss-card":
@@ -211,7 +223,7 @@ class _Builder:
         name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
         phone = f"1{rng.choice('3589')}{rng.randrange(0, 10)}{rng.randrange(10 ** 7, 10 ** 8)}"
         if enterprise:
-            return Applicant(kind="enterprise", name=rng.choice(COMPANIES), credit_code=_credit_code(rng, region),
+            return Applicant(kind="enterprise", name=rng.choice(COMPANIES[region]), credit_code=_credit_code(rng, region),
                              legal_representative=name, contact_name=rng.choice(SURNAMES) + rng.choice(GIVEN[::2]),
                              contact_phone=phone, created_at=when)
         return Applicant(kind="person", name=name, id_number=_id_number(rng, region), phone=phone, created_at=when)
@@ -272,8 +284,8 @@ class _Builder:
             else:
                 r = rng.random()
                 status = ("withdrawn" if r < 0.01 else "not_accepted" if r < 0.02 else "denied" if r < 0.04
-                          else "completed" if r < 0.30 else "delivered")
-                if instant and status in ("denied",):
+                          else "terminated" if r < 0.046 else "completed" if r < 0.30 else "delivered")
+                if instant and status in ("denied", "terminated"):
                     status = "delivered"
             if status == "supplement":
                 c.status = status
@@ -323,6 +335,17 @@ class _Builder:
                     c.decided_by, c.decided_at = reviewer, self._at(self.today, 9)
                     ev.append({"at": c.decided_at, "action": "approve", "from": "under_review", "to": "approved",
                                "actor": reviewer})
+                cases.append(c)
+                events.append(ev)
+                continue
+            if status == "terminated":  # 容缺受理 whose make-up deadline passed
+                c.status = status
+                c.deferred_materials = [{"material_id": None, "code": "", "name": "经营场所产权证明"}]
+                c.makeup_due = add_workdays(accept_day, max(1, min(20, c.promised_limit - 2)))
+                ev[-1]["action"] = "accept_deferral"
+                ev.append({"at": self._at(min(self.today, c.makeup_due + dt.timedelta(days=1)), 2), "action": "terminate",
+                           "from": "accepted", "to": "terminated", "actor": None,
+                           "reason": "容缺材料未在承诺期限内补齐，办件终止"})
                 cases.append(c)
                 events.append(ev)
                 continue

@@ -15,7 +15,14 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from onewindow.cases import selectors, services
-from onewindow.cases.models import APPLICATION_STATUS_LABELS, Application, Case, CaseStatus, Channel, DeliveryMethod
+from onewindow.cases.models import (
+    APPLICATION_STATUS_LABELS,
+    Application,
+    Case,
+    CaseStatus,
+    Channel,
+    DeliveryMethod,
+)
 from onewindow.core.access import PUBLIC, SIGNED_IN, Role, allow, user_department_id, user_roles
 from onewindow.core.audit import audit_log, client_ip
 from onewindow.core.errors import ServiceError
@@ -401,22 +408,33 @@ def case_page(request: HttpRequest, number: str) -> HttpResponse:
         audit_log(actor=request.user, action="applicant.view_full", target=app.applicant, detail={"case": number})
     buttons = [b for b in CASE_BUTTONS.get(case.status, []) if selectors.can_act_on_case(request.user, case, b)]
     if case.deferred_materials and case.status in (CaseStatus.ACCEPTED, CaseStatus.UNDER_REVIEW,
-                                                   CaseStatus.SPECIAL_PROCEDURE):
-        if selectors.can_act_on_case(request.user, case, "makeup-complete"):
-            buttons.append("makeup-complete")
+                                                   CaseStatus.SPECIAL_PROCEDURE) and selectors.can_act_on_case(
+            request.user, case, "makeup-complete"):
+        buttons.append("makeup-complete")
     lt = selectors.lights()
     light = lt.light(case)
-    labels = {f.key: f.label for f in _fields_for(app)}
+    fields = {f.key: f for f in _fields_for(app)}
     return render(request, "cases/case.html", {
         "case": case, "app": app, "a": app.applicant, "full": full, "staff": staff,
         "id_masked": mask_id_number(app.applicant.id_number), "phone_masked": mask_phone(app.applicant.notify_phone),
         "light": light, "light_label": selectors.LIGHT_LABELS[light], "days_left": lt.days_left(case),
-        "form_rows": [(labels.get(k, k), v) for k, v in app.form_data.items()],
+        "form_rows": [(fields[k].label if k in fields else k, _shown(fields.get(k), v, full)) for k, v in app.form_data.items()],
         "materials": selectors.case_materials(case), "events": selectors.case_events(case),
         "buttons": [(b, ACTION_TITLES[b]) for b in buttons], "special_kinds": services.SPECIAL_KINDS,
         "delivery_methods": DeliveryMethod.choices, "action_labels": services.ACTION_LABEL,
         "status_labels": services.STATUS_LABEL,
     })
+
+
+def _shown(field: Any, value: Any, full: bool) -> Any:
+    """Personal numbers inside the form are masked like the applicant's own unless the full view was asked for."""
+    if full or field is None:
+        return value
+    if field.kind == "id_number":
+        return mask_id_number(value)
+    if field.kind == "mobile":
+        return mask_phone(value)
+    return value
 
 
 def _fields_for(app: Application) -> list[Any]:

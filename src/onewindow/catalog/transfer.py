@@ -18,6 +18,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import translation
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
@@ -66,6 +67,7 @@ MATERIAL_COLUMNS: list[tuple[str, str]] = [
 READ_ONLY_ITEM_FIELDS = {"version"}  # exported for information; managed by the system
 FK_MODELS = {"department": Department, "handling_department": Department, "window_category": WindowCategory}
 REQUIRED_ITEM = {"code", "name", "department"}
+FILE_LANGUAGE = "zh-hans"  # the file's choice labels are Chinese whatever the user's language
 TRUE_WORDS = {"是", "true", "1", "yes", "y", "√"}
 FALSE_WORDS = {"否", "false", "0", "no", "n", ""}
 
@@ -94,7 +96,8 @@ def _display(obj: models.Model, name: str) -> Any:
     if isinstance(f, models.BooleanField):
         return "是" if value else "否"
     if f.choices:
-        return getattr(obj, f"get_{name}_display")()
+        with translation.override(FILE_LANGUAGE):
+            return str(getattr(obj, f"get_{name}_display")())
     return value
 
 
@@ -157,10 +160,12 @@ def _convert(model_field: models.Field, raw: Any) -> Any:
     if model_field.choices:
         if text == "" and model_field.has_default():
             return model_field.get_default()
-        for value, label in model_field.choices:
-            if text in (str(value), str(label)):
+        with translation.override(FILE_LANGUAGE):
+            choices = [(value, str(label)) for value, label in model_field.choices]
+        for value, label in choices:
+            if text in (str(value), label):
                 return value
-        labels = "、".join(str(label) for _v, label in model_field.choices)
+        labels = "、".join(label for _v, label in choices)
         raise ValidationError(f"“{text}”不是可选值（可选：{labels}）")
     if isinstance(model_field, (models.IntegerField,)):
         if text == "":

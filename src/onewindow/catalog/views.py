@@ -32,8 +32,11 @@ def index(request: HttpRequest) -> HttpResponse:
     page = selectors.paginate(selectors.search_items(filters), page=request.GET.get("page"), page_size=PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
+    tab_query = query.copy()
+    tab_query.pop("category", None)
     return render(request, "catalog/index.html", {
         "filters": filters, "page": page, "rows": _rows(list(page.object_list)), "query": query.urlencode(),
+        "tab_query": tab_query.urlencode(),
         "departments": list(selectors.departments()), "categories": list(selectors.window_categories()),
         "audiences": [(Audience.PERSON, Audience.PERSON.label), (Audience.ENTERPRISE, Audience.ENTERPRISE.label)],
     })

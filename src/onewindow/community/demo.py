@@ -320,49 +320,45 @@ def _history(rng: random.Random, compounds: list[Compound], teams: list[Team]) -
     actors = [(m, takers_users[m.pk]) for m in takers[:12]]
     if me is not None:
         actors.append((me, volunteer_user))
+    # every step is scheduled at its own time and all steps run in time order, so ledger postings (and
+    # statements) follow the calendar
+    steps: list[tuple[dt.datetime, int, Any]] = []
+
+    def at(when: dt.datetime, fn: Any) -> None:
+        steps.append((when, len(steps), fn))
+
     for k in range(110):
         day = today - dt.timedelta(days=rng.randint(1, 175) if k < 107 else 1)
         compound = rng.choice(compounds[:60] + [c for c in compounds if c.name in ("浅水湾小区", "华景城小区")])
         item = rng.choice(menu)
         taker, taker_user = actors[k % len(actors)]
-        with clock.frozen(_aware(day - dt.timedelta(days=3), 9)):
-            order = services.order_place(menu_item=item, compound=compound, service_date=day - dt.timedelta(days=1),
-                                         requester_kind=Order.RequesterKind.COMMUNITY, actor=worker,
-                                         description=f"{compound.name}{item.name}")
+        state: dict[str, Any] = {}
+
+        def place(state=state, item=item, compound=compound, day=day) -> None:  # noqa: ANN001
+            state["order"] = services.order_place(
+                menu_item=item, compound=compound, service_date=day - dt.timedelta(days=1),
+                requester_kind=Order.RequesterKind.COMMUNITY, actor=worker, description=f"{compound.name}{item.name}")
+
+        at(_aware(day - dt.timedelta(days=3), 9), place)
         if k % 11 == 10:
-            with clock.frozen(_aware(day - dt.timedelta(days=2), 9)):
-                services.order_cancel(order=order, actor=worker, reason="居民需求已由物业解决")
+            at(_aware(day - dt.timedelta(days=2), 9), lambda state=state: services.order_cancel(
+                order=state["order"], actor=worker, reason="居民需求已由物业解决"))
             continue
-        with clock.frozen(_aware(day - dt.timedelta(days=2), 11)):
-            team = None
-            if k % 5 == 0:
-                team = taker.teams.first()
-            order = services.order_take(order=order, actor=taker_user, team=team)
-        with clock.frozen(_aware(day - dt.timedelta(days=1), 17)):
-            order = services.order_mark_done(order=order, actor=taker_user)
+        team = taker.teams.first() if k % 5 == 0 else None
+        at(_aware(day - dt.timedelta(days=2), 11), lambda state=state, u=taker_user, t=team: services.order_take(
+            order=state["order"], actor=u, team=t))
+        at(_aware(day - dt.timedelta(days=1), 17), lambda state=state, u=taker_user: services.order_mark_done(
+            order=state["order"], actor=u))
         if k >= 107:
             continue  # the last few await the community's confirmation
         if k % 17 == 16:
-            with clock.frozen(_aware(day, 10)):
-                services.order_dispute(order=order, actor=worker, reason="服务时长与实际不符")
+            at(_aware(day, 10), lambda state=state: services.order_dispute(
+                order=state["order"], actor=worker, reason="服务时长与实际不符"))
             continue
-        with clock.frozen(_aware(day, 10)):
-            minutes = item.suggested_minutes + rng.choice((-30, 0, 0, 0, 30))
-            services.order_confirm(order=order, minutes=max(minutes, 30), rating=rng.choice((5, 5, 5, 4, 4, 3)),
-                                   actor=worker)
-    # open orders for the coming week: the board has work on it
-    with clock.frozen(_aware(today, 8)):
-        for k in range(8):
-            compound = [c for c in compounds if c.name in ("浅水湾小区", "华景城小区", "浅水湾荔苑", "东梅小区")][k % 4]
-            services.order_place(menu_item=menu[k % len(menu)], compound=compound,
-                                 service_date=today + dt.timedelta(days=1 + k % 6),
-                                 requester_kind=Order.RequesterKind.COMMUNITY, actor=worker,
-                                 description=f"{compound.name}居民需求：{menu[k % len(menu)].description}")
-    # the volunteer already has a taken order to finish
-    if me is not None:
-        open_order = Order.objects.filter(status=Order.Status.OPEN, service_date__gte=today).order_by("id").first()
-        if open_order is not None:
-            services.order_take(order=open_order, actor=volunteer_user)
+        minutes = max(item.suggested_minutes + rng.choice((-30, 0, 0, 0, 30)), 30)
+        rating = rng.choice((5, 5, 5, 4, 4, 3))
+        at(_aware(day, 10), lambda state=state, m=minutes, r=rating: services.order_confirm(
+            order=state["order"], minutes=m, rating=r, actor=worker))
     # theme days on the 15th of the last six months: sign-up, attendance, hours credited
     shuiwan = next(c for c in compounds if c.name == "浅水湾小区").community
     participants = list(Member.objects.filter(home_compound__community=shuiwan).order_by("id")[:40])
@@ -376,17 +372,39 @@ def _history(rng: random.Random, compounds: list[Compound], teams: list[Team]) -
         day = services.theme_day(year, month)
         if day >= today:
             continue
-        with clock.frozen(_aware(day - dt.timedelta(days=7))):
-            event = services.event_create(community=shuiwan, title=titles[i], date=day, actor=worker,
-                                          place="东梅社区党群服务中心", capacity=60, credit_minutes=120)
-            chosen = rng.sample(participants, min(25, len(participants)))
-            if me is not None and me not in chosen:
-                chosen.append(me)
+        chosen = rng.sample(participants, min(25, len(participants)))
+        if me is not None and me not in chosen:
+            chosen.insert(0, me)
+        state = {}
+
+        def create(state=state, title=titles[i], day=day, chosen=chosen) -> None:  # noqa: ANN001
+            state["event"] = services.event_create(community=shuiwan, title=title, date=day, actor=worker,
+                                                   place="东梅社区党群服务中心", capacity=60, credit_minutes=120)
             for m in chosen:
-                services.event_sign_up(event=event, member=m, actor=worker)
-        with clock.frozen(_aware(day, 16)):
-            services.event_mark_attendance(event=event, member_ids=[m.pk for m in chosen[:-3]], actor=worker)
-            services.event_close(event=event, actor=worker)
+                services.event_sign_up(event=state["event"], member=m, actor=worker)
+
+        def finish(state=state, chosen=chosen) -> None:  # noqa: ANN001
+            services.event_mark_attendance(event=state["event"], member_ids=[m.pk for m in chosen[:-3]], actor=worker)
+            services.event_close(event=state["event"], actor=worker)
+
+        at(_aware(day - dt.timedelta(days=7)), create)
+        at(_aware(day, 16), finish)
+    for when, _seq, fn in sorted(steps, key=lambda s: (s[0], s[1])):
+        with clock.frozen(when):
+            fn()
+    # open orders for the coming week: the board has work on it
+    with clock.frozen(_aware(today, 8)):
+        for k in range(8):
+            compound = [c for c in compounds if c.name in ("浅水湾小区", "华景城小区", "浅水湾荔苑", "东梅小区")][k % 4]
+            services.order_place(menu_item=menu[k % len(menu)], compound=compound,
+                                 service_date=today + dt.timedelta(days=1 + k % 6),
+                                 requester_kind=Order.RequesterKind.COMMUNITY, actor=worker,
+                                 description=f"{compound.name}居民需求：{menu[k % len(menu)].description}")
+    # the volunteer already has a taken order to finish
+    if me is not None:
+        open_order = Order.objects.filter(status=Order.Status.OPEN, service_date__gte=today).order_by("id").first()
+        if open_order is not None:
+            services.order_take(order=open_order, actor=volunteer_user)
     next_month = dt.date(today.year + (today.month == 12), today.month % 12 + 1, 1)
     upcoming = services.theme_day(today.year, today.month) if today.day < 15 else services.theme_day(
         next_month.year, next_month.month)

@@ -4,10 +4,16 @@ The content security policy allows scripts only from this site (no inline script
 page's behaviour lives in static files. Styles may be inline because plotly and htmx inject them.
 """
 
+import ipaddress
 from collections.abc import Callable
+from typing import Any
 
+from axes.backends import AxesStandaloneBackend
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from onewindow.core.errors import ServiceError
@@ -45,16 +51,49 @@ class RateLimited(ServiceError):
     status = 429
 
 
+def _in_networks(address: str, networks: list[str]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    for net in networks:
+        try:
+            if ip in ipaddress.ip_network(net, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def client_ip(request: Any) -> str | None:
+    """The caller's address. Behind a reverse proxy listed in TRUSTED_PROXIES, the right-most address of
+    X-Forwarded-For that is not itself a trusted proxy (a client cannot forge its way past nginx)."""
+    if request is None:
+        return None
+    remote = request.META.get("REMOTE_ADDR") or None
+    trusted = getattr(settings, "TRUSTED_PROXIES", [])
+    if remote and trusted and _in_networks(remote, trusted):
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        for address in reversed(forwarded):
+            if not _in_networks(address, trusted):
+                return address
+    return remote
+
+
 def client_key(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
+    return client_ip(request) or "unknown"
 
 
 def rate_limit(request: HttpRequest, *, scope: str, limit: int, per_seconds: int) -> None:
     """Refuse with 429 once a client has made `limit` calls of `scope` within the window.
 
     Counts live in the shared cache (database-backed by default), so every server process sees them.
+    Addresses in RATE_LIMIT_EXEMPT (the hall's own kiosks) are never limited.
     """
-    key = f"rl:{scope}:{client_key(request)}"
+    address = client_key(request)
+    if _in_networks(address, getattr(settings, "RATE_LIMIT_EXEMPT", [])):
+        return
+    key = f"rl:{scope}:{address}"
     if cache.add(key, 1, timeout=per_seconds):
         return
     try:
@@ -68,3 +107,88 @@ def rate_limit(request: HttpRequest, *, scope: str, limit: int, per_seconds: int
 
 def rate_limited_response(exc: RateLimited) -> JsonResponse:
     return JsonResponse(exc.as_dict(), status=429)
+
+
+# --------------------------------------------------------------------------- login lockout (django-axes)
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """django-axes' check before the password backends. Without a request (a test client's `login()` or a
+    script calling `authenticate()` directly) there is no address to lock, so it steps aside."""
+
+    def authenticate(self, request: HttpRequest | None, username: str | None = None, password: str | None = None,
+                     **kwargs: Any) -> None:
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def lockout_response(request: HttpRequest, original_response: HttpResponse | None = None,
+                     credentials: dict | None = None) -> HttpResponse:
+    """What a locked-out caller sees: a Chinese page, or the API's error shape for JSON callers."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60) if settings.AXES_COOLOFF_TIME else 15
+    message = _("登录失败次数过多，该账号已在此地址暂时锁定，请 %(minutes)d 分钟后再试；如需帮助请联系系统管理员。") % {
+        "minutes": minutes}
+    wants_json = request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", "")
+    if wants_json:
+        return JsonResponse({"detail": message, "errors": [{"field": "username", "message": message}]}, status=429)
+    return render(request, "core/locked_out.html", {"message": message, "minutes": minutes}, status=429)
+
+
+# --------------------------------------------------------------------------- CSRF for the JSON API
+
+
+def _csrf_probe(request: HttpRequest) -> None:  # a view that is not csrf_exempt, for the check below
+    return None
+
+
+class ApiCsrfMiddleware:
+    """django-ninja views are csrf_exempt. A browser signed in with the session cookie must still prove an
+    unsafe API call comes from our own pages: X-CSRFToken header (or csrfmiddlewaretoken) matching the cookie.
+    Anonymous calls carry no ambient authority and pass; so do Django test clients (enforce_csrf_checks=False).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.csrf = CsrfViewMiddleware(get_response)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func: Callable, view_args: tuple, view_kwargs: dict) -> HttpResponse | None:
+        if not request.path.startswith("/api/") or request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
+            return None
+        if getattr(request, "_dont_enforce_csrf_checks", False):
+            return None
+        if not request.user.is_authenticated:
+            return None
+        if self.csrf.process_view(request, _csrf_probe, (), {}) is None:
+            return None
+        message = _("安全校验失败：请刷新页面后重试（缺少或无效的 CSRF 令牌）")
+        return JsonResponse({"detail": message, "errors": [{"field": None, "message": message}]}, status=403)
+
+
+# --------------------------------------------------------------------------- access before validation (API)
+
+
+def access_before_validation(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A django-ninja "view" decorator: check the operation's `@allow` declaration before the request body
+    is parsed, so a caller without access learns 401/403 and never the shape of the input (422)."""
+    import functools
+
+    from onewindow.core.access import check_access
+
+    operation = getattr(run, "__self__", None)
+    allowed = getattr(getattr(operation, "view_func", None), "access", None)
+    if operation is None or allowed is None:
+        return run
+
+    @functools.wraps(run)
+    def wrapped(request: HttpRequest, **kw: Any) -> HttpResponse:
+        try:
+            check_access(request, allowed)
+        except Exception as exc:  # noqa: BLE001 — answered by the API's own error handlers
+            return operation.api.on_exception(request, exc)
+        return run(request, **kw)
+
+    return wrapped

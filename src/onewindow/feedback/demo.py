@@ -173,7 +173,7 @@ def _rate_tickets(rnd: random.Random, now: dt.datetime, stdout: Any) -> int:
             if level == Level.VERY_SATISFIED else ""))
     with transaction.atomic():
         Rating.objects.bulk_create(rows, batch_size=1000)
-        saved = Rating.objects.filter(target_kind="ticket", target_id__in=[r.target_id for r in rows], sequence=1)
+        saved = Rating.objects.filter(target_kind="ticket", events__isnull=True)
         RatingEvent.objects.bulk_create([
             RatingEvent(rating=r, kind=RatingEvent.Kind.RATED, at=r.rated_at,
                         detail={"level": r.level, "channel": r.channel, "reasons": r.reasons, "demo": True})
@@ -182,31 +182,51 @@ def _rate_tickets(rnd: random.Random, now: dt.datetime, stdout: Any) -> int:
     return len(rows)
 
 
-def _rate_applications(rnd: random.Random, now: dt.datetime, stdout: Any) -> int:
-    """Rate completed applications of the cases demo through the service (channel QR / mobile / PC)."""
+def _rate_applications(now: dt.datetime, stdout: Any) -> int:
+    """Bulk-rate about 93% of the cases demo's completed applications (channel QR / mobile / PC), rated
+    1–48 hours after the last case completed; attribution as `targets.resolve_application` gives it."""
     try:
-        from onewindow.cases.models import Application
+        from onewindow.cases.models import DONE_STATUSES, Application, Case
     except ImportError:
         return 0
     rated = set(Rating.objects.filter(target_kind="application").values_list("target_id", flat=True))
-    n = 0
-    for app in Application.objects.order_by("id")[:3000]:
+    cases: dict[int, list[Any]] = {}
+    for c in Case.objects.select_related("department").order_by("id").only(
+            "id", "application_id", "status", "completed_at", "department_id", "department__name", "item_id",
+            "item_name"):
+        cases.setdefault(c.application_id, []).append(c)
+    rows: list[Rating] = []
+    for app in Application.objects.select_related("applicant").order_by("id").iterator(chunk_size=2000):
         rnd = random.Random(app.pk * 7907)
-        if app.pk in rated or rnd.random() > ACTIVE_SHARE:
+        mine = cases.get(app.pk, [])
+        done = [c.completed_at for c in mine if c.completed_at and c.status in ("completed", "delivered")]
+        if app.pk in rated or not done or any(c.status not in DONE_STATUSES for c in mine):
             continue
-        target = targets.resolve("application", app.pk)
-        if target is None or not target.finished or target.served_at is None:
+        if rnd.random() > ACTIVE_SHARE:
             continue
-        at = min(target.served_at + dt.timedelta(hours=rnd.randint(1, 48)), now)
+        served = max(done)
+        rated_at = served + dt.timedelta(hours=rnd.randint(1, 48))
+        if rated_at > now:
+            continue
         level = _pick(rnd, HULI_LEVELS)
-        with clock.frozen(at):
-            services.rating_create(token=RatingToken("application", app.pk, _pick(rnd, [("3", 6), ("2", 3), ("1", 1)])),
-                                   level=level, reasons=sorted(set(rnd.sample(REASONS_GOOD[level], k=1))),
-                                   anonymous=True)
-        n += 1
-    if n:
-        _say(stdout, f"   ratings: {n} application ratings")
-    return n
+        first = mine[0]
+        rows.append(Rating(
+            target_kind="application", target_id=app.pk, sequence=1, target_number=app.number, level=level,
+            channel=_pick(rnd, [(Channel.QR, 6), (Channel.MOBILE, 3), (Channel.PC, 1)]),
+            reasons=sorted(set(rnd.sample(REASONS_GOOD[level], k=rnd.choice([0, 1, 1])))), anonymous=True,
+            rated_at=rated_at, served_at=served, department_id=first.department_id,
+            item_id=first.item_id if len(mine) == 1 else None, item_name=app.name[:200],
+            clerk_id=app.submitted_by_id,
+            user_prop=UserProp.LEGAL if app.applicant.kind == "enterprise" else UserProp.PERSON))
+    with transaction.atomic():
+        Rating.objects.bulk_create(rows, batch_size=1000)
+        saved = Rating.objects.filter(target_kind="application", events__isnull=True)
+        RatingEvent.objects.bulk_create([
+            RatingEvent(rating=r, kind=RatingEvent.Kind.RATED, at=r.rated_at,
+                        detail={"level": r.level, "channel": r.channel, "reasons": r.reasons, "demo": True})
+            for r in saved.iterator(chunk_size=2000)], batch_size=1000)
+    _say(stdout, f"   ratings: {len(rows)} application ratings")
+    return len(rows)
 
 
 BAD_REVIEWS = [
@@ -361,7 +381,8 @@ def load(*, scale: int = 0, stdout: Any = None) -> None:
         _bad_reviews(rnd, now, stdout)
     except ImportError:
         pass
-    _rate_applications(rnd, now, stdout)
-    defaults = services.rating_default_apply(now=now)
+    _rate_applications(now, stdout)
+    # the whole history since 好差评 started (the daily task only looks back DEFAULT_RATING_LOOKBACK_DAYS)
+    defaults = services.rating_default_apply(now=now, since=dt.datetime(2020, 12, 1, tzinfo=TZ), limit=100000)
     _say(stdout, f"   ratings: {defaults} default ratings (services left unrated for the configured days)")
     _suggestions(rnd, cats, now, stdout)

@@ -185,9 +185,12 @@ def _close_after_followup(first: Rating, followup: Rating, now: dt.datetime) -> 
                note=_("群众追评：%(level)s") % {"level": Level(followup.level).label}, closed_at=now)
 
 
-def rating_default_apply(*, now: dt.datetime | None = None, limit: int = 5000) -> int:
+def rating_default_apply(*, now: dt.datetime | None = None, since: dt.datetime | None = None,
+                         limit: int = 5000) -> int:
     """Give the configured default rating to services unrated for DEFAULT_RATING_AFTER_DAYS days.
 
+    Only services served after `since` are considered (default: DEFAULT_RATING_LOOKBACK_DAYS, 30, before the
+    cutoff — the task runs daily, and services from before the rating system existed are left alone).
     Returns the number of default ratings written; 0 when DEFAULT_RATING_ENABLED is off."""
     if not conf("DEFAULT_RATING_ENABLED", True):
         return 0
@@ -199,9 +202,10 @@ def rating_default_apply(*, now: dt.datetime | None = None, limit: int = 5000) -
     now = now or clock.now()
     after = int(conf("DEFAULT_RATING_AFTER_DAYS", 7))
     cutoff = now - dt.timedelta(days=after)
+    since = since or cutoff - dt.timedelta(days=int(conf("DEFAULT_RATING_LOOKBACK_DAYS", 30)))
     rated = set(Rating.objects.filter(sequence=1).values_list("target_kind", "target_id"))
     written = 0
-    for target in targets.unrated_before(cutoff, rated, limit=limit):
+    for target in targets.unrated_before(cutoff, rated, since=since, limit=limit):
         try:
             with transaction.atomic():
                 # dated when the rating period ran out (the day the task should have given it), never later

@@ -129,8 +129,9 @@ def resolve(kind: str, target_id: int) -> ServedTarget | None:
     return resolver(target_id) if resolver else None
 
 
-def unrated_before(cutoff: dt.datetime, rated: set[tuple[str, int]], limit: int = 5000) -> Iterable[ServedTarget]:
-    """Finished services served before `cutoff` that have no rating yet (default-rating candidates).
+def unrated_before(cutoff: dt.datetime, rated: set[tuple[str, int]], *, since: dt.datetime | None = None,
+                   limit: int = 5000) -> Iterable[ServedTarget]:
+    """Finished services served in [since, cutoff) that have no rating yet (default-rating candidates).
 
     The rated services are the applications (their page and receipt QR code carry the rating link) and the
     served tickets. An application counts as rated when it or any of its cases was rated.
@@ -147,6 +148,8 @@ def unrated_before(cutoff: dt.datetime, rated: set[tuple[str, int]], limit: int 
                              done_cases=Count("cases", filter=Q(cases__status__in=["completed", "delivered"])),
                              last_done=Max("cases__completed_at"))
                    .filter(open_cases=0, done_cases__gt=0, last_done__lt=cutoff).order_by("id"))
+        if since is not None:
+            apps_qs = apps_qs.filter(last_done__gte=since)
         candidates = [a.pk for a in apps_qs[:limit] if ("application", a.pk) not in rated]
         if rated_cases and candidates:
             Case = _model("cases.Case")
@@ -159,7 +162,8 @@ def unrated_before(cutoff: dt.datetime, rated: set[tuple[str, int]], limit: int 
                 yield target
     Ticket = _model("hall.Ticket")
     if Ticket is not None:
-        finished = (Ticket.objects.filter(status="finished", events__kind="finished", events__at__lt=cutoff)
+        window = {"events__at__gte": since} if since is not None else {}  # one join: the finished event
+        finished = (Ticket.objects.filter(status="finished", events__kind="finished", events__at__lt=cutoff, **window)
                     .values_list("pk", flat=True).distinct().order_by("pk"))
         for pk in list(finished[:limit]):
             if ("ticket", pk) not in rated:

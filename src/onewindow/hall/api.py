@@ -13,6 +13,7 @@ from ninja import Router, Schema, Status
 from onewindow.core import clock
 from onewindow.core.access import PUBLIC, SIGNED_IN, Role, allow
 from onewindow.core.errors import NotFound, ServiceError
+from onewindow.core.security import rate_limit
 from onewindow.hall import selectors, services
 from onewindow.hall.models import Counter, Ticket
 
@@ -127,10 +128,14 @@ def _counter(counter_id: int) -> Counter:
     return counter
 
 
+TICKET_RATE_LIMIT = 30  # tickets per address per 10 minutes (hall kiosks: ONEWINDOW_RATE_LIMIT_EXEMPT)
+
+
 @router.post("halls/{hall}/tickets", response={201: TicketOut})
 @allow(PUBLIC)
 def issue_ticket(request: HttpRequest, hall: str, payload: IssueIn) -> Status:
     """取号 at the kiosk or from a phone (source=phone needs a mobile number)."""
+    rate_limit(request, scope="hall.ticket", limit=TICKET_RATE_LIMIT, per_seconds=600)
     issued = services.ticket_issue(hall=_hall(hall), category=payload.category, bundle=payload.bundle,
                                    priority_reason=payload.priority_reason, source=payload.source,
                                    citizen=request.user, phone=payload.phone)

@@ -319,7 +319,7 @@ def counter_call_next(*, counter: Counter | int, actor: Any) -> Ticket | None:
                 status=TicketStatus.CALLED, counter=counter, clerk_id=session.clerk_id, target_counter=None)
             if claimed != 1:
                 continue  # another counter got there first (only possible without row locks): try the next one
-            ticket = Ticket.objects.select_related("category__category").get(pk=ticket.pk)
+            ticket = Ticket.objects.select_related("category__category", "counter").get(pk=ticket.pk)
             _event(ticket, TicketEventKind.CALLED, at, counter=counter, clerk_id=session.clerk_id)
             _set_clerk_state(session, ClerkState.SERVING, at)
             return ticket
@@ -328,7 +328,9 @@ def counter_call_next(*, counter: Counter | int, actor: Any) -> Ticket | None:
 
 def _require_current(counter: Counter, actor: Any, *statuses: str) -> tuple[ClerkSession, Ticket]:
     session = _open_session(counter, actor)
-    ticket = (Ticket.objects.select_for_update().filter(counter=counter, status__in=statuses).order_by("-id").first())
+    ticket = (Ticket.objects.select_related("category__category", "counter")
+              .select_for_update(of=("self",) if connection.features.has_select_for_update_of else ())
+              .filter(counter=counter, status__in=statuses).order_by("-id").first())
     if ticket is None:
         raise Conflict(_("当前窗口没有可操作的号"), field="ticket")
     return session, ticket

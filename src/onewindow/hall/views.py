@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from onewindow.core import clock
 from onewindow.core.access import PUBLIC, SIGNED_IN, Role, allow
 from onewindow.core.errors import ServiceError
+from onewindow.core.security import rate_limit
 from onewindow.hall import selectors, services
 from onewindow.hall.models import Appointment, Counter, Hall, PriorityReason
 
@@ -70,6 +71,7 @@ def kiosk(request: HttpRequest, hall: str) -> HttpResponse:
             if request.POST.get("code") is not None and "checkin" in request.POST:
                 issued = services.appointment_check_in(hall=h, code=request.POST.get("code", ""))
             else:
+                rate_limit(request, scope="hall.ticket", limit=30, per_seconds=600)
                 issued = services.ticket_issue(hall=h, category=request.POST.get("category", ""),
                                                bundle=request.POST.get("bundle", ""),
                                                priority_reason=request.POST.get("priority_reason", ""))

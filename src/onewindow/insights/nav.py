@@ -9,3 +9,7 @@ ITEMS = [
     NavItem(label=_("大厅仿真与排班"), url_name="insights_simulation",
             roles=frozenset({Role.SUPERVISOR, Role.DEPARTMENT_HEAD}), order=70),
 ]
+
+# reform metrics (supervision helper)
+ITEMS.append(NavItem(label=_("改革成效"), url_name="insights_metrics",
+                     roles=frozenset({Role.SUPERVISOR, Role.DEPARTMENT_HEAD}), order=65))

@@ -23,9 +23,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     Min,
-    OuterRef,
     Q,
-    Subquery,
     Sum,
     Value,
     When,
@@ -110,14 +108,22 @@ def rebuild_cases(start: dt.date, end: dt.date) -> int:
 def rebuild_tickets(start: dt.date, end: dt.date) -> int:
     from onewindow.hall.models import Ticket, TicketEvent
 
-    first_call = Subquery(TicketEvent.objects.filter(ticket=OuterRef("pk"), kind="called").order_by("at", "id")
-                          .values("at")[:1])
-    finish = Subquery(TicketEvent.objects.filter(ticket=OuterRef("pk"), kind="finished").order_by("-at", "-id")
-                      .values("at")[:1])
+    tickets = {pk: [day, hall_id, issued_at, status, None, None] for pk, day, hall_id, issued_at, status in
+               Ticket.objects.filter(day__gte=start, day__lte=end)
+               .values_list("pk", "day", "hall_id", "issued_at", "status").iterator(chunk_size=BATCH)}
+    events = (TicketEvent.objects.filter(ticket__day__gte=start, ticket__day__lte=end, kind__in=["called", "finished"])
+              .values_list("ticket_id", "kind", "at").order_by())
+    for ticket_id, kind, at in events.iterator(chunk_size=BATCH):
+        t = tickets.get(ticket_id)
+        if t is None:
+            continue
+        if kind == "called":
+            if t[4] is None or at < t[4]:
+                t[4] = at  # first call
+        elif t[5] is None or at > t[5]:
+            t[5] = at  # last finish
     agg: dict[tuple[dt.date, int], dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    qs = (Ticket.objects.filter(day__gte=start, day__lte=end).annotate(first_call=first_call, finish=finish)
-          .values_list("day", "hall_id", "issued_at", "status", "first_call", "finish"))
-    for day, hall_id, issued_at, status, called_at, finished_at in qs.iterator(chunk_size=BATCH):
+    for day, hall_id, issued_at, status, called_at, finished_at in tickets.values():
         row = agg[(day, hall_id)]
         row["issued"] += 1
         if status == "no_show":
@@ -143,15 +149,15 @@ def rebuild_ratings(start: dt.date, end: dt.date) -> int:
 
     lo, hi = _bounds(start, end)
     rows = (Rating.objects.filter(sequence=1, rated_at__gte=lo, rated_at__lt=hi)
-            .annotate(day=TruncDate("rated_at"), dept=Coalesce("department_id", 0), hall=Coalesce("hall_id", 0))
-            .values("day", "dept", "hall")
+            .annotate(day=TruncDate("rated_at"), dept=Coalesce("department_id", 0), hall_key=Coalesce("hall_id", 0))
+            .values("day", "dept", "hall_key")
             .annotate(total=Count("pk", filter=Q(is_default=False)),
                       very_satisfied=Count("pk", filter=Q(is_default=False, level="very_satisfied")),
                       satisfied=Count("pk", filter=Q(is_default=False, level="satisfied")),
                       basic=Count("pk", filter=Q(is_default=False, level="basic")),
                       bad=Count("pk", filter=Q(is_default=False, level__in=["dissatisfied", "very_dissatisfied"])),
                       defaulted=Count("pk", filter=Q(is_default=True))))
-    objs = [RatingDaily(day=r["day"], department_id=r["dept"], hall_id=r["hall"], total=r["total"],
+    objs = [RatingDaily(day=r["day"], department_id=r["dept"], hall_id=r["hall_key"], total=r["total"],
                         very_satisfied=r["very_satisfied"], satisfied=r["satisfied"], basic=r["basic"], bad=r["bad"],
                         defaulted=r["defaulted"]) for r in rows]
     with transaction.atomic():

@@ -7,3 +7,8 @@ from onewindow.insights import views
 urlpatterns = [
     path("simulation/", views.simulation, name="insights_simulation"),
 ]
+
+# reform metrics (supervision helper)
+from onewindow.insights.urls_metrics import urlpatterns as _metrics_urlpatterns  # noqa: E402
+
+urlpatterns += _metrics_urlpatterns

@@ -116,7 +116,12 @@ class Index:
         for w in words:
             terms.append(QueryTerm(f"w:{w}", 1.0, w))
             if not w.isascii() and len(w) >= 2:
-                terms.append(QueryTerm(f"p:{text.pinyin_key(w)}", 1.0, f"{w}（同音）", "pinyin"))
+                key = f"p:{text.pinyin_key(w)}"
+                # a word the catalog does not know but that sounds like one it does: most likely a wrong
+                # character (结昏 → 结婚), so its sound counts as much as a word would
+                known = f"w:{w}" in self.postings
+                weight = 1.0 if known or key not in self.postings else 1.0 / STREAM_WEIGHTS["p"]
+                terms.append(QueryTerm(key, weight, f"{w}（同音）", "pinyin"))
         for bg in text.bigrams(qn):
             if bg not in STOPWORDS:
                 terms.append(QueryTerm(f"b:{bg}", 1.0, bg))

@@ -1,3 +1,203 @@
-from ninja import Router
+"""Supervision API under /api/v1/: inspections, findings, monitor runs, notices (create, respond, verify), scores,
+and the reform metrics (GET /api/v1/metrics). Thin: schema in, one service/selector call, schema out."""
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from onewindow.core.access import Role, allow
+from onewindow.core.errors import Forbidden, NotFound, ServiceError
+from onewindow.supervision import scores, selectors, services
+from onewindow.supervision.models import Finding, Notice
+from onewindow.supervision.monitors import MONITOR_TITLES, monitors_run
 
 router = Router()
+
+SUPERVISOR = Role.SUPERVISOR
+NOTICE_READERS = (Role.SUPERVISOR, Role.DEPARTMENT_HEAD, Role.REVIEWER, Role.CLERK)
+
+
+class InspectionIn(Schema):
+    hall_id: int
+    template: str
+
+
+class PointIn(Schema):
+    passed: bool | None
+    note: str = ""
+
+
+class SubmitIn(Schema):
+    note: str = ""
+
+
+class NoticeIn(Schema):
+    source: str = "manual"
+    source_id: str = ""
+    department_id: int | None = None
+    hall_id: int | None = None
+    title: str = ""
+    problem: str = ""
+    evidence: str = ""
+    requirement: str = ""
+    workdays: int | None = None
+
+
+class RespondIn(Schema):
+    response: str
+    evidence: str = ""
+
+
+class VerifyIn(Schema):
+    accept: bool
+    note: str = ""
+
+
+class MetricsQuery(Schema):
+    from_: str | None = Field(None, alias="from")
+    to: str | None = None
+    baseline_from: str | None = None
+    baseline_to: str | None = None
+    scope: str = "all"
+
+
+def _inspection(i) -> dict:  # noqa: ANN001
+    return {"id": i.pk, "number": i.number, "hall": i.hall.code, "hall_name": i.hall.name, "template": i.template.code,
+            "status": i.status, "started_at": i.started_at, "submitted_at": i.submitted_at}
+
+
+def _finding(f: Finding) -> dict:
+    return {"id": f.pk, "monitor": f.monitor, "title": MONITOR_TITLES.get(f.monitor, f.monitor), "kind": f.kind,
+            "severity": f.severity, "target_type": f.target_type, "target_id": f.target_id,
+            "target": f.target_label, "message": f.message, "department_id": f.department_id, "hall_id": f.hall_id,
+            "state": f.state, "first_seen": f.first_seen, "last_seen": f.last_seen, "resolved_at": f.resolved_at}
+
+
+def _notice(n: Notice) -> dict:
+    return {"id": n.pk, "number": n.number, "source": n.source, "source_id": n.source_id, "finding_id": n.finding_id,
+            "department_id": n.department_id, "hall_id": n.hall_id, "addressee": n.addressee, "title": n.title,
+            "problem": n.problem, "evidence": n.evidence, "requirement": n.requirement, "workdays": n.workdays,
+            "issued_on": n.issued_on, "due_on": n.due_on, "due_provisional": n.due_provisional, "status": n.status,
+            "overdue": selectors.is_overdue(n), "response": n.response, "response_evidence": n.response_evidence,
+            "responded_at": n.responded_at, "verdict_note": n.verdict_note, "closed_at": n.closed_at,
+            "on_time": n.on_time}
+
+
+def _visible_notice(request: HttpRequest, notice_id: int) -> Notice:
+    n = selectors.notice_detail(notice_id)
+    if n is None or not selectors.can_view_notice(request.user, n):
+        raise NotFound("没有这份整改通知单", field="notice")
+    return n
+
+
+@router.get("inspections")
+@allow(SUPERVISOR)
+def list_inspections(request: HttpRequest) -> list[dict]:
+    return [_inspection(i) | {"points": i.points, "failed": i.failed} for i in selectors.inspections(limit=200)]
+
+
+@router.post("inspections", response={201: dict})
+@allow(SUPERVISOR)
+def start_inspection(request: HttpRequest, payload: InspectionIn) -> tuple[int, dict]:
+    i = services.inspection_start(hall_id=payload.hall_id, template_code=payload.template, actor=request.user)
+    return 201, _inspection(i) | {"points": [{"id": r.point_id, "code": r.point.code, "group": r.point.group,
+                                              "text": r.point.text} for r in selectors.inspection_results(i)]}
+
+
+@router.post("inspections/{inspection_id}/points/{point_id}")
+@allow(SUPERVISOR)
+def record_point(request: HttpRequest, inspection_id: int, point_id: int, payload: PointIn) -> dict:
+    r = services.inspection_record(inspection_id=inspection_id, point_id=point_id, passed=payload.passed,
+                                   note=payload.note, actor=request.user)
+    return {"point_id": r.point_id, "passed": r.passed, "note": r.note}
+
+
+@router.post("inspections/{inspection_id}/submit")
+@allow(SUPERVISOR)
+def submit_inspection(request: HttpRequest, inspection_id: int, payload: SubmitIn) -> dict:
+    i = services.inspection_submit(inspection_id=inspection_id, note=payload.note, actor=request.user)
+    return _inspection(i) | {"findings": [_finding(f) for f in Finding.objects.filter(
+        inspection_result__inspection=i).select_related("department", "hall")]}
+
+
+@router.get("findings")
+@allow(SUPERVISOR)
+def list_findings(request: HttpRequest, state: str = "open", monitor: str = "", limit: int = 200,
+                  offset: int = 0) -> dict:
+    qs = selectors.findings(state=state, monitor=monitor)
+    limit = max(1, min(limit, 1000))
+    return {"count": qs.count(), "items": [_finding(f) for f in qs[offset:offset + limit]]}
+
+
+@router.post("monitors/run")
+@allow(SUPERVISOR)
+def run(request: HttpRequest) -> dict:
+    r = monitors_run(trigger="manual")
+    return {"id": r.pk, "opened": r.opened, "resolved": r.resolved, "still_open": r.still_open,
+            "per_monitor": r.per_monitor}
+
+
+@router.get("notices")
+@allow(*NOTICE_READERS)
+def list_notices(request: HttpRequest, status: str = "", overdue: bool = False) -> list[dict]:
+    return [_notice(n) for n in selectors.notices(user=request.user, status=status, overdue_only=overdue)[:500]]
+
+
+@router.post("notices", response={201: dict})
+@allow(SUPERVISOR)
+def create_notice(request: HttpRequest, payload: NoticeIn) -> tuple[int, dict]:
+    n = services.notice_create(actor=request.user, **payload.dict())
+    return 201, _notice(selectors.notice_detail(n.pk))
+
+
+@router.get("notices/{notice_id}")
+@allow(*NOTICE_READERS)
+def get_notice(request: HttpRequest, notice_id: int) -> dict:
+    n = _visible_notice(request, notice_id)
+    return _notice(n) | {"events": [{"action": e.action, "from": e.from_status, "to": e.to_status, "at": e.at,
+                                     "note": e.note} for e in n.events.all()]}
+
+
+@router.post("notices/{notice_id}/respond")
+@allow(Role.DEPARTMENT_HEAD, Role.REVIEWER, Role.CLERK)
+def respond_notice(request: HttpRequest, notice_id: int, payload: RespondIn) -> dict:
+    n = _visible_notice(request, notice_id)
+    if not selectors.can_respond(request.user, n):
+        raise Forbidden("只有整改单位可以反馈", field="notice")
+    return _notice(services.notice_respond(notice_id=n.pk, response=payload.response, evidence=payload.evidence,
+                                           actor=request.user))
+
+
+@router.post("notices/{notice_id}/verify")
+@allow(SUPERVISOR)
+def verify_notice(request: HttpRequest, notice_id: int, payload: VerifyIn) -> dict:
+    return _notice(services.notice_verify(notice_id=notice_id, accept=payload.accept, note=payload.note,
+                                          actor=request.user))
+
+
+@router.get("scores")
+@allow(SUPERVISOR, Role.DEPARTMENT_HEAD)
+def get_scores(request: HttpRequest, month: str = "", recompute: bool = False) -> dict:
+    try:
+        first = dt.datetime.strptime(month, "%Y-%m").date() if month else dt.date.today().replace(day=1)
+    except ValueError as exc:
+        raise ServiceError("月份格式应为 YYYY-MM", field="month") from exc
+    if recompute and selectors.is_supervisor(request.user):
+        scores.scores_compute(month=first)
+    rows = scores.ranking(month=first)
+    return {"month": f"{first:%Y-%m}", "published": scores.is_published(first),
+            "weights": rows[0].weights if rows else scores.active_weights(),
+            "items": [{"rank": s.rank, "department": s.department.code, "department_name": s.department.name,
+                       "total": float(s.total), "parts": {p: s.parts.get(p) for p in scores.PARTS},
+                       "counts": s.parts.get("counts", {})} for s in rows]}
+
+
+@router.get("metrics")
+@allow(SUPERVISOR, Role.DEPARTMENT_HEAD)
+def get_metrics(request: HttpRequest, params: Query[MetricsQuery]) -> dict:
+    from onewindow.insights.views_metrics import compute_from
+
+    query = {"from": params.from_, "to": params.to, "baseline_from": params.baseline_from,
+             "baseline_to": params.baseline_to, "scope": params.scope}
+    return compute_from(query)

@@ -77,9 +77,30 @@ def _local(t: dt.datetime, tz: dt.tzinfo | None = None) -> dt.datetime:
     return t.astimezone(tz or timezone.get_current_timezone())
 
 
+_records_cache: dict[tuple, list[tuple[RecordedTicket, dt.date]]] = {}
+
+
 def recorded_tickets(hall_code: str, days: list[dt.date]) -> list[tuple[RecordedTicket, dt.date]]:
     """Every ticket of the hall on those days as (category code, issued, first called, finished, counter).
-    Two flat queries (tickets, then their call/finish/no-show events), no joins per row."""
+    Two flat queries (tickets, then their call/finish/no-show events), no joins per row. Kept per process
+    while the days' events are unchanged (their count and latest id), so page reloads skip the reading."""
+    from django.db.models import Count, Max
+
+    from onewindow.hall.models import TicketEvent
+
+    stamp = TicketEvent.objects.filter(ticket__hall__code=hall_code, ticket__day__in=days).aggregate(
+        n=Count("id"), last=Max("id"))
+    key = (hall_code, tuple(sorted(days)), stamp["n"], stamp["last"])
+    cached = _records_cache.get(key)
+    if cached is None:
+        cached = _read_tickets(hall_code, days)
+        if len(_records_cache) >= 8:
+            _records_cache.pop(next(iter(_records_cache)))
+        _records_cache[key] = cached
+    return cached
+
+
+def _read_tickets(hall_code: str, days: list[dt.date]) -> list[tuple[RecordedTicket, dt.date]]:
     from onewindow.hall.models import Counter as HallCounter
     from onewindow.hall.models import HallCategory, Ticket, TicketEvent
 

@@ -111,29 +111,29 @@ def draw_customers(demand: Demand, seed: int, *, horizon_hours: int | None = Non
     """Non-homogeneous Poisson arrivals (piecewise constant per hour) with their attributes, seeded per category."""
     hours = horizon_hours if horizon_hours is not None else demand.hours
     out: list[Customer] = []
+    priority_share, no_show_share = demand.priority_share, demand.no_show_share
+    no_show_minutes, patience_mean = demand.no_show_minutes, demand.patience_minutes
     for cat in demand.categories:
         rng = random.Random(f"{seed}:{cat.code}:arrivals")
         attr = random.Random(f"{seed}:{cat.code}:attributes")
+        sample, code, rates = cat.service.sample, cat.code, cat.arrivals_per_hour
         t = 0.0
-        while True:
-            hour = int(t // 60)
-            if hour >= hours:
-                break
-            rate = cat.arrivals_per_hour[hour] if hour < len(cat.arrivals_per_hour) else 0.0
+        hour = 0
+        while hour < hours:
+            rate = rates[hour] if hour < len(rates) else 0.0
+            end = (hour + 1) * 60.0
             if rate <= 0:
-                t = (hour + 1) * 60.0
+                t, hour = end, hour + 1
                 continue
-            dt = rng.expovariate(rate / 60.0)
-            if t + dt >= (hour + 1) * 60.0:  # memoryless: restart at the next hour with its own rate
-                t = (hour + 1) * 60.0
+            t += rng.expovariate(rate / 60.0)
+            if t >= end:  # memoryless: restart at the next hour with its own rate
+                t, hour = end, hour + 1
                 continue
-            t += dt
-            service = cat.service.sample(attr)
-            priority = attr.random() < demand.priority_share
-            no_show = attr.random() < demand.no_show_share
-            patience = attr.expovariate(1.0 / demand.patience_minutes) if demand.patience_minutes else None
-            out.append(Customer(arrival=t, category=cat.code, service=demand.no_show_minutes if no_show else service,
-                                priority=priority, no_show=no_show, patience=patience))
+            service = sample(attr)
+            priority = attr.random() < priority_share
+            no_show = attr.random() < no_show_share
+            patience = attr.expovariate(1.0 / patience_mean) if patience_mean else None
+            out.append(Customer(t, code, no_show_minutes if no_show else service, priority, no_show, patience))
     out.sort(key=lambda c: c.arrival)
     return out
 

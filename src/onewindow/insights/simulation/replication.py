@@ -98,11 +98,13 @@ class ReplicationMetrics:
 def measure(run: RunResult, demand: Demand, layout: Layout, *, warmup_minutes: float = 0.0) -> ReplicationMetrics:
     people = [c for c in run.customers if c.arrival >= warmup_minutes]
     by_cat: dict[str, list[Customer]] = {code: [] for code in demand.codes}
-    by_hour: list[list[Customer]] = [[] for _ in range(demand.hours)]
+    hours = demand.hours
+    by_hour: list[list[Customer]] = [[] for _ in range(hours)]
+    last = hours - 1
     for c in people:
         by_cat.setdefault(c.category, []).append(c)
-        h = min(int(c.arrival // 60), demand.hours - 1)
-        by_hour[h].append(c)
+        h = int(c.arrival // 60)
+        by_hour[h if h < last else last].append(c)
     busy: dict[str, float] = {}
     for cs in run.counters:
         busy[cs.pool.name] = busy.get(cs.pool.name, 0.0) + cs.busy

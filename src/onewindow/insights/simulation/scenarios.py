@@ -20,7 +20,7 @@ from onewindow.insights.simulation.layouts import (
     proportional_department,
     skill_group_layout,
 )
-from onewindow.insights.simulation.model import CategoryDemand, Demand, Layout
+from onewindow.insights.simulation.model import ALL, CategoryDemand, Demand, Layout, Pool
 from onewindow.insights.simulation.planner import Plan, plan_staffing
 from onewindow.insights.simulation.replay import replay_day
 from onewindow.insights.simulation.replication import METRICS, LayoutResult, run_layouts
@@ -266,8 +266,7 @@ def replay(hall_code: str, day: dt.date, *, alternative: str | None = COMPREHENS
     if alternative == COMPREHENSIVE:
         hours = recorded.hours
         per_hour = [recorded.layout.counters_at(h) for h in range(hours)]
-        from onewindow.insights.simulation.model import Pool
-        alt = Layout(COMPREHENSIVE, "综合窗口（同等人力）", (Pool("all", frozenset({"*"}), tuple(per_hour)),))
+        alt = Layout(COMPREHENSIVE, "综合窗口（同等人力）", (Pool("all", frozenset({ALL}), tuple(per_hour)),))
         out["comprehensive"] = replay_day(tickets, alt).as_dict()
     return out
 

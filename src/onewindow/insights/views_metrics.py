@@ -1,0 +1,155 @@
+"""The reform-metrics dashboard (改革成效) page and its Excel export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import plotly.graph_objects as go
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from onewindow.core import clock
+from onewindow.core.access import Role, allow
+from onewindow.core.charts import figure_json
+from onewindow.core.errors import ServiceError
+from onewindow.core.excel import xlsx_response
+from onewindow.insights import metrics
+
+READERS = (Role.SUPERVISOR, Role.DEPARTMENT_HEAD)
+
+
+def default_periods() -> dict[str, dt.date]:
+    """After the reform (2021 to today) against before it (the Huli hall's 2019 department windows and
+    Fu'an's first half of 2020)."""
+    today = clock.today()
+    return {"from": dt.date(2021, 1, 1), "to": today, "baseline_from": dt.date(2019, 10, 1),
+            "baseline_to": dt.date(2020, 6, 30)}
+
+
+def parse_params(params: Any) -> dict[str, Any]:
+    defaults = default_periods()
+    out: dict[str, Any] = {"scope": params.get("scope") or "all"}
+    problems = []
+    for key in ("from", "to", "baseline_from", "baseline_to"):
+        raw = params.get(key) or ""
+        try:
+            out[key] = dt.date.fromisoformat(raw) if raw else defaults[key]
+        except ValueError:
+            problems.append(key)
+    if problems:
+        raise ServiceError(f"日期格式应为 YYYY-MM-DD：{problems[0]}", field=problems[0])
+    return out
+
+
+def compute_from(params: Any) -> dict[str, Any]:
+    p = parse_params(params)
+    return metrics.compute(start=p["from"], end=p["to"], baseline_start=p["baseline_from"],
+                           baseline_end=p["baseline_to"], scope=p["scope"])
+
+
+def scope_choices() -> list[tuple[str, str]]:
+    from onewindow.catalog.models import Bundle, Department
+    from onewindow.hall.models import Hall
+
+    out = [("all", _("全区（全部）"))]
+    out += [(f"hall:{c}", f"{_('大厅')}：{n}") for c, n in Hall.objects.values_list("code", "name")]
+    out += [(f"dept:{c}", f"{_('部门')}：{n}") for c, n in Department.objects.values_list("code", "name")]
+    out += [(f"bundle:{c}", f"{_('一件事')}：{n}") for c, n in
+            Bundle.objects.filter(status="published").values_list("code", "name")]
+    return out
+
+
+def _charts(data: dict[str, Any], trend: list[dict]) -> dict[str, str]:
+    charts = {}
+    hall = data["hall"]
+    if hall["period"] and hall["baseline"]:
+        charts["waiting"] = figure_json(go.Figure(
+            go.Bar(x=[_("基期"), _("统计期")], y=[hall["baseline"]["waiting_minutes"], hall["period"]["waiting_minutes"]],
+                   marker_color=["#9aa5b1", "#1f5fbf"], text=[hall["baseline"]["waiting_minutes"],
+                                                               hall["period"]["waiting_minutes"]]),
+            layout={"title": _("平均等候时间（分钟）"), "height": 300}))
+    cases = data["cases"]
+    if cases["period"] and cases["baseline"]:
+        charts["processing"] = figure_json(go.Figure(
+            go.Bar(x=[_("基期"), _("统计期")], y=[cases["baseline"]["processing_workdays"],
+                                                   cases["period"]["processing_workdays"]],
+                   marker_color=["#9aa5b1", "#1f5fbf"], text=[cases["baseline"]["processing_workdays"],
+                                                               cases["period"]["processing_workdays"]]),
+            layout={"title": _("平均办理时间（工作日）"), "height": 300}))
+    bundles = [b for b in data["bundles"] if b["applications"]][:15]
+    if bundles:
+        charts["volumes"] = figure_json(go.Figure(
+            go.Bar(y=[b["name"] for b in bundles][::-1], x=[b["applications"] for b in bundles][::-1], orientation="h",
+                   marker_color="#1f5fbf", text=[b["applications"] for b in bundles][::-1]),
+            layout={"title": _("一件事办件量"), "height": 120 + 26 * len(bundles), "xaxis": {"type": "log"},
+                    "margin": {"l": 190, "r": 16, "t": 40, "b": 30}}))
+    if trend:
+        charts["trend"] = figure_json(go.Figure(
+            [go.Bar(x=[t["month"] for t in trend], y=[t["completed"] for t in trend], name=_("办结件数"),
+                    marker_color="#c8d6ef"),
+             go.Scatter(x=[t["month"] for t in trend], y=[t["workdays"] for t in trend], name=_("平均办理工作日"),
+                        yaxis="y2", mode="lines+markers", line={"color": "#c0392b"})],
+            layout={"title": _("每月办结量与平均办理时间"), "height": 320, "yaxis2": {"overlaying": "y", "side": "right"},
+                    "legend": {"orientation": "h", "y": -0.2}}))
+    return charts
+
+
+@allow(*READERS)
+def metrics_page(request: HttpRequest) -> HttpResponse:
+    errors: dict[str, str] = {}
+    try:
+        params = parse_params(request.GET)
+        data = compute_from(request.GET)
+        scope = metrics.parse_scope(params["scope"])
+        trend = metrics.monthly_trend(scope, min(params["baseline_from"], params["from"]),
+                                      max(params["baseline_to"], params["to"]))
+    except ServiceError as exc:
+        errors = {p.field or "__all__": str(p.message) for p in exc.problems}
+        params = default_periods() | {"scope": "all"}
+        data, trend = metrics.compute(start=params["from"], end=params["to"], baseline_start=params["baseline_from"],
+                                      baseline_end=params["baseline_to"], scope="all"), []
+    return render(request, "insights/metrics/dashboard.html", {
+        "d": data, "params": params, "errors": errors, "scopes": scope_choices(), "charts": _charts(data, trend),
+        "query": request.GET.urlencode()}, status=400 if errors else 200)
+
+
+@allow(*READERS)
+def metrics_export(request: HttpRequest) -> HttpResponse:
+    d = compute_from(request.GET)
+    defs = d["definitions"]
+
+    def row(name: str, key: str, before: Any, now: Any, change: Any = None) -> list[Any]:
+        return [name, before, now, change, defs.get(key, "")]
+
+    c, cb = d["catalog"]["period"], d["catalog"]["baseline"]
+    cases, hall, sat = d["cases"], d["hall"], d["satisfaction"]
+    g = lambda part, key: (part or {}).get(key)  # noqa: E731
+    summary = [
+        row("时限压缩率（较法定）", "compression_legal", cb["compression_legal"], c["compression_legal"]),
+        row("时限压缩率（较基期）", "compression_before", None, d["catalog"]["compression_before"]),
+        row("即办件占比", "instant_share", cb["instant_share"], c["instant_share"]),
+        row("全流程网办占比", "online_share", cb["online_share"], c["online_share"]),
+        row("平均等候时间（分钟）", "waiting", g(hall["baseline"], "waiting_minutes"), g(hall["period"], "waiting_minutes"),
+            hall["waiting_change"]),
+        row("平均办理时间（工作日）", "processing", g(cases["baseline"], "processing_workdays"),
+            g(cases["period"], "processing_workdays"), cases["processing_change"]),
+        row("平均办理时间（小时）", "processing", g(cases["baseline"], "processing_hours"),
+            g(cases["period"], "processing_hours"), cases["processing_hours_change"]),
+        row("按时办结率", "on_time", g(cases["baseline"], "on_time_rate"), g(cases["period"], "on_time_rate")),
+        row("好评率", "satisfaction", g(sat["baseline"], "good_rate"), g(sat["period"], "good_rate")),
+        row("非常满意占比", "satisfaction", g(sat["baseline"], "very_satisfied_share"),
+            g(sat["period"], "very_satisfied_share")),
+        row("一件事减少提交材料（份次）", "bundle_saved", None, d["bundle_totals"]["materials_saved"]),
+        row("一件事减少跑动（次）", "bundle_saved", None, d["bundle_totals"]["visits_saved"]),
+    ]
+    bundles = [[b["code"], b["name"], b["applications"], b["baseline_applications"], b["items"], b["materials_before"],
+                b["materials_after"], b["visits_before"], b["visits_after"], b["days_before"], b["days_after"],
+                b["materials_saved"], b["visits_saved"]] for b in d["bundles"]]
+    title = f"{d['scope']['label']} {d['period']['from']}～{d['period']['to']} 对比 {d['baseline']['from']}～{d['baseline']['to']}"
+    return xlsx_response(f"改革成效指标_{d['period']['from']}_{d['period']['to']}.xlsx", {
+        "指标": (["指标（" + title + "）", "基期", "统计期", "变化", "定义"], summary),
+        "一件事": (["编码", "名称", "统计期申请量", "基期申请量", "事项数", "逐项材料", "一件事材料", "逐项跑动",
+                 "一件事跑动", "逐项时限", "一件事时限", "减材料（份次）", "减跑动（次）"], bundles),
+    })

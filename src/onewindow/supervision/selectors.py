@@ -1,0 +1,131 @@
+"""Reads for the supervision pages and API. Lists select_related what they show, so their query count does not
+grow with their length; `can_*` are the object-level access rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from onewindow.core import clock
+from onewindow.core.access import Role, user_department_id, user_roles
+from onewindow.supervision.models import (
+    OPEN_NOTICE_STATUSES,
+    ChecklistTemplate,
+    Finding,
+    FindingState,
+    Inspection,
+    InspectionResult,
+    MonitorRun,
+    Notice,
+    NoticeStatus,
+)
+
+
+def is_supervisor(user: Any) -> bool:
+    return Role.SUPERVISOR in user_roles(user)
+
+
+def notice_scope(user: Any) -> Q:
+    """Supervisors see every notice; department staff their department's; clerks those addressed to a hall."""
+    roles = user_roles(user)
+    if Role.SUPERVISOR in roles:
+        return Q()
+    q = Q(pk__in=[])
+    if roles & {Role.DEPARTMENT_HEAD, Role.REVIEWER}:
+        dept = user_department_id(user)
+        if dept is not None:
+            q |= Q(department_id=dept)
+    if roles & {Role.CLERK, Role.DEPARTMENT_HEAD}:
+        q |= Q(department__isnull=True, hall__isnull=False)
+    return q
+
+
+def can_view_notice(user: Any, notice: Notice) -> bool:
+    return Notice.objects.filter(notice_scope(user), pk=notice.pk).exists()
+
+
+def can_respond(user: Any, notice: Notice) -> bool:
+    roles = user_roles(user)
+    if notice.department_id is not None:
+        return bool(roles & {Role.DEPARTMENT_HEAD, Role.REVIEWER}) and user_department_id(user) == notice.department_id
+    return bool(roles & {Role.CLERK, Role.DEPARTMENT_HEAD})
+
+
+def is_overdue(notice: Notice, today: dt.date | None = None) -> bool:
+    return notice.status in OPEN_NOTICE_STATUSES and notice.due_on < (today or clock.today())
+
+
+def notices(*, user: Any, status: str = "", overdue_only: bool = False) -> QuerySet[Notice]:
+    qs = Notice.objects.filter(notice_scope(user)).select_related("department", "hall", "created_by")
+    if status == "open":
+        qs = qs.exclude(status=NoticeStatus.ACCEPTED)
+    elif status in NoticeStatus.values:
+        qs = qs.filter(status=status)
+    if overdue_only:
+        qs = qs.filter(status__in=OPEN_NOTICE_STATUSES, due_on__lt=clock.today())
+    return qs.order_by("-year", "-seq")
+
+
+def notice_detail(notice_id: int) -> Notice | None:
+    return (Notice.objects.select_related("department", "hall", "created_by", "finding__inspection_result__point")
+            .prefetch_related("events__actor").filter(pk=notice_id).first())
+
+
+def notice_counts(user: Any) -> dict[str, int]:
+    today = clock.today()
+    return Notice.objects.filter(notice_scope(user)).aggregate(
+        open=Count("pk", filter=~Q(status=NoticeStatus.ACCEPTED)),
+        overdue=Count("pk", filter=Q(status__in=OPEN_NOTICE_STATUSES, due_on__lt=today)),
+        responded=Count("pk", filter=Q(status=NoticeStatus.RESPONDED)),
+        total=Count("pk"))
+
+
+def findings(*, state: str = "open", monitor: str = "", kind: str = "") -> QuerySet[Finding]:
+    qs = Finding.objects.select_related("department", "hall")
+    if state in FindingState.values:
+        qs = qs.filter(state=state)
+    if monitor:
+        qs = qs.filter(monitor=monitor)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-severity", "-last_seen", "-id")
+
+
+def finding_counts() -> dict[str, int]:
+    return dict(Finding.objects.filter(state=FindingState.OPEN).values_list("monitor").annotate(n=Count("pk")))
+
+
+def last_run() -> MonitorRun | None:
+    return MonitorRun.objects.first()
+
+
+def templates() -> QuerySet[ChecklistTemplate]:
+    return ChecklistTemplate.objects.filter(active=True).annotate(n=Count("points"))
+
+
+def inspections(*, limit: int = 50) -> list[Inspection]:
+    return list(Inspection.objects.select_related("hall", "template", "inspector__profile")
+                .annotate(failed=Count("results", filter=Q(results__passed=False)),
+                          marked=Count("results", filter=Q(results__passed__isnull=False)),
+                          points=Count("results"))[:limit])
+
+
+def inspection_detail(inspection_id: int) -> Inspection | None:
+    return Inspection.objects.select_related("hall", "template", "inspector__profile").filter(pk=inspection_id).first()
+
+
+def inspection_results(inspection: Inspection) -> list[InspectionResult]:
+    return list(inspection.results.select_related("point").prefetch_related("findings").order_by("point__order", "point_id"))
+
+
+def photo_for_user(user: Any, result_id: int) -> InspectionResult | None:
+    """A photo is seen by supervisors, and by the staff a notice raised from its finding is addressed to."""
+    result = InspectionResult.objects.select_related("inspection").filter(pk=result_id).exclude(photo="").first()
+    if result is None:
+        return None
+    if is_supervisor(user):
+        return result
+    allowed = Notice.objects.filter(notice_scope(user), finding__inspection_result=result).exists()
+    return result if allowed else None
