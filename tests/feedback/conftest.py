@@ -13,6 +13,12 @@ from onewindow.core import clock
 from onewindow.feedback.models import RoutingRule, SuggestionCategory
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings) -> None:  # noqa: ANN001, PT004
+    """Argon2 is slow on purpose; these tests create many users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def dept(db: None) -> Department:
     return Department.objects.create(code="HL-SCJ", name="湖里区市场监督管理局", credit_code="11350206MB0000000X",

@@ -160,9 +160,9 @@ def _check(hall: Hall, *, clerks: int, total: int, issued: list[int], called: li
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_sixteen_clerks_call_concurrently_while_tickets_are_issued_on_postgres(hall):
-    _run(hall, clerks=16, issuers=4, per_issuer=40)
+    _run(hall, clerks=16, issuers=4, per_issuer=25)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_clerks_call_concurrently_while_tickets_are_issued_on_any_database(hall):
-    _run(hall, clerks=4, issuers=2, per_issuer=20)
+    _run(hall, clerks=4, issuers=2, per_issuer=15)

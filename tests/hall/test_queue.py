@@ -290,3 +290,21 @@ def test_phone_ticket_needs_a_mobile_and_one_open_ticket_per_phone(hall, frozen_
     r = c.post(f"/api/v1/halls/{hall.code}/tickets", {"category": "business", "source": "phone", "phone": "13812345678"},
                content_type="application/json")
     assert r.status_code == 409
+
+
+def test_bookings_not_checked_in_expire_after_their_day(hall, client_for):
+    from onewindow.core.access import Role
+    from onewindow.hall.models import Appointment, AppointmentEvent
+    from onewindow.hall.tasks import expire_appointments
+
+    slot = _slot(hall, dt.time(11, 0))
+    with clock.frozen(at(8, 0)):
+        r = client_for(Role.CITIZEN).post("/api/v1/appointments", {"slot_id": slot.pk, "phone": "13700000001"},
+                                          content_type="application/json")
+        assert r.status_code == 201
+    with clock.frozen(at(23, 0)):
+        assert expire_appointments.call() == 0  # still its day
+    with clock.frozen(at(8, 0, WEDNESDAY + dt.timedelta(days=1))):
+        assert expire_appointments.call() == 1
+    assert Appointment.objects.get().status == "expired"
+    assert list(AppointmentEvent.objects.values_list("kind", flat=True)) == ["booked", "expired"]

@@ -24,9 +24,10 @@ from onewindow.cases.models import (
     DeliveryMethod,
 )
 from onewindow.core.access import PUBLIC, SIGNED_IN, Role, allow, user_department_id, user_roles
-from onewindow.core.audit import audit_log, client_ip
+from onewindow.core.audit import audit_log
 from onewindow.core.errors import ServiceError
 from onewindow.core.masking import mask_id_number, mask_phone
+from onewindow.core.security import RateLimited, client_key, rate_limit
 
 SESSION_KEY = "ow_cases_numbers"
 
@@ -234,9 +235,13 @@ def progress(request: HttpRequest) -> HttpResponse:
     limited = False
     number = request.POST.get("number") or request.GET.get("number", "")
     if request.method == "POST":
-        key = f"cases:progress:{client_ip(request)}"
+        key = f"cases:progress:{client_key(request)}"
         tries = cache.get(key, 0)
-        if tries >= PROGRESS_LIMIT:
+        try:  # every lookup, matched or not, also counts against the shared public limit
+            rate_limit(request, scope="cases.progress", limit=3 * PROGRESS_LIMIT, per_seconds=600)
+        except RateLimited:
+            limited = True
+        if limited or tries >= PROGRESS_LIMIT:
             limited = True
         else:
             app = selectors.progress_lookup(number=number, phone_last4=request.POST.get("last4", ""))

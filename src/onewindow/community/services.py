@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from onewindow.core import clock
 from onewindow.core.access import Role, has_role
@@ -198,7 +199,7 @@ def donation_make(*, giver: Member, receiver: Member, minutes: int, operator: An
                          idempotency_key=idempotency_key, operator=operator)
 
 
-REDEMPTION_PURPOSES = {"service": _("兑换服务"), "reward": _("兑换奖励")}
+REDEMPTION_PURPOSES = {"service": gettext_lazy("兑换服务"), "reward": gettext_lazy("兑换奖励")}
 
 
 def redemption_make(*, member: Member, minutes: int, purpose: str, note: str, operator: Any,
@@ -466,8 +467,9 @@ def _order_step(order: Order, *, action: str, to: str, actor: Any, note: str = "
     return order
 
 
-ORDER_ACTION_LABELS = {"take": _("接单"), "done": _("标记完成"), "confirm": _("确认"), "dispute": _("提出异议"),
-                       "resolve": _("处理异议"), "cancel": _("取消")}
+ORDER_ACTION_LABELS = {"take": gettext_lazy("接单"), "done": gettext_lazy("标记完成"), "confirm": gettext_lazy("确认"),
+                       "dispute": gettext_lazy("提出异议"), "resolve": gettext_lazy("处理异议"),
+                       "cancel": gettext_lazy("取消")}
 
 
 def order_place(*, menu_item: MenuItem, compound: Compound, service_date: dt.date, requester_kind: str,
@@ -616,7 +618,8 @@ MATTER_STEPS: dict[str, tuple[tuple[str, ...], str]] = {
     "resolve": ((Matter.Status.ROUTED, Matter.Status.MEDIATING), Matter.Status.RESOLVED),
     "close": ((Matter.Status.RESOLVED,), Matter.Status.CLOSED),
 }
-MATTER_ACTION_LABELS = {"route": _("分派"), "mediate": _("记录调解"), "resolve": _("办结"), "close": _("关闭")}
+MATTER_ACTION_LABELS = {"route": gettext_lazy("分派"), "mediate": gettext_lazy("记录调解"),
+                        "resolve": gettext_lazy("办结"), "close": gettext_lazy("关闭")}
 
 
 def matter_intake(*, kind: str, compound: Compound, resident_name: str, subject: str, actor: Any,

@@ -11,9 +11,10 @@ from onewindow.core.models import AuditEntry
 
 
 def client_ip(request: Any) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+    """The caller's address (X-Forwarded-For only from trusted proxies; see core.security.client_ip)."""
+    from onewindow.core import security
+
+    return security.client_ip(request)
 
 
 def audit_log(*, actor: AbstractBaseUser | AnonymousUser | None, action: str, target: models.Model | None = None,

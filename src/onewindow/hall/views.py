@@ -177,8 +177,8 @@ def console(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@require_POST
 @allow(*CLERKS)
+@require_POST
 def console_sign_in(request: HttpRequest) -> HttpResponse:
     try:
         services.clerk_session_start(counter=int(request.POST.get("counter") or 0), clerk=request.user)
@@ -202,8 +202,8 @@ CONSOLE_ACTIONS = {
 }
 
 
-@require_POST
 @allow(*CLERKS)
+@require_POST
 def console_action(request: HttpRequest) -> HttpResponse:
     action = request.POST.get("action", "")
     session = selectors.clerk_open_session(request.user)
@@ -269,8 +269,8 @@ def appointments(request: HttpRequest) -> HttpResponse:
     })
 
 
-@require_POST
 @allow(SIGNED_IN)
+@require_POST
 def appointment_book(request: HttpRequest) -> HttpResponse:
     try:
         a = services.appointment_book(slot_id=int(request.POST.get("slot") or 0), citizen=request.user,
@@ -281,8 +281,8 @@ def appointment_book(request: HttpRequest) -> HttpResponse:
     return redirect(request.POST.get("next") or reverse("hall:appointments"))
 
 
-@require_POST
 @allow(SIGNED_IN)
+@require_POST
 def appointment_cancel(request: HttpRequest, appointment: int) -> HttpResponse:
     try:
         services.appointment_cancel(appointment_id=appointment, actor=request.user)

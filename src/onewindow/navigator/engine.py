@@ -93,6 +93,7 @@ class Index:
         self.vocab_words = sorted({t[2:] for t in self.postings if t.startswith("w:") and len(t) >= 4})
         self.vocab_pinyin = sorted({t[2:] for t in self.postings if t.startswith("p:")})
         # whole names and aliases: a query that contains one names that document outright
+        self.names_normalised = [text.normalise(doc.name) for doc in docs]
         self.phrases: list[tuple[str, int]] = []
         for i, doc in enumerate(docs):
             for phrase in [doc.name, *doc.fields.get("aliases", "").split(",")]:
@@ -195,6 +196,12 @@ class Index:
                 bonus = PHRASE_BONUS * len(phrase)
                 if bonus > phrase_bonus.get(d, (0.0, ""))[0]:
                     phrase_bonus[d] = (bonus, phrase)
+        if len(qn) >= 3:  # the whole query inside a name ("一次性创业补贴" in "失业人员一次性创业补贴申领")
+            for d, name in enumerate(self.names_normalised):
+                if qn in name:
+                    bonus = PHRASE_BONUS * len(qn)
+                    if bonus > phrase_bonus.get(d, (0.0, ""))[0]:
+                        phrase_bonus[d] = (bonus, qn)
         for d, (bonus, phrase) in phrase_bonus.items():
             scores[d] += bonus
             why[d][f"“{phrase}”（整词）"] = bonus

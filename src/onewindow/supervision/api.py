@@ -4,7 +4,7 @@ and the reform metrics (GET /api/v1/metrics). Thin: schema in, one service/selec
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from onewindow.core.access import Role, allow
 from onewindow.core.errors import Forbidden, NotFound, ServiceError
@@ -99,10 +99,10 @@ def list_inspections(request: HttpRequest) -> list[dict]:
 
 @router.post("inspections", response={201: dict})
 @allow(SUPERVISOR)
-def start_inspection(request: HttpRequest, payload: InspectionIn) -> tuple[int, dict]:
+def start_inspection(request: HttpRequest, payload: InspectionIn) -> Status:
     i = services.inspection_start(hall_id=payload.hall_id, template_code=payload.template, actor=request.user)
-    return 201, _inspection(i) | {"points": [{"id": r.point_id, "code": r.point.code, "group": r.point.group,
-                                              "text": r.point.text} for r in selectors.inspection_results(i)]}
+    return Status(201, _inspection(i) | {"points": [{"id": r.point_id, "code": r.point.code, "group": r.point.group,
+                                              "text": r.point.text} for r in selectors.inspection_results(i)]})
 
 
 @router.post("inspections/{inspection_id}/points/{point_id}")
@@ -146,9 +146,9 @@ def list_notices(request: HttpRequest, status: str = "", overdue: bool = False) 
 
 @router.post("notices", response={201: dict})
 @allow(SUPERVISOR)
-def create_notice(request: HttpRequest, payload: NoticeIn) -> tuple[int, dict]:
+def create_notice(request: HttpRequest, payload: NoticeIn) -> Status:
     n = services.notice_create(actor=request.user, **payload.dict())
-    return 201, _notice(selectors.notice_detail(n.pk))
+    return Status(201, _notice(selectors.notice_detail(n.pk)))
 
 
 @router.get("notices/{notice_id}")

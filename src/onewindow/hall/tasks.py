@@ -1,0 +1,14 @@
+"""Background work for the hall (django-tasks, database backend; run by `onewindow worker`)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from onewindow.core import clock
+from onewindow.hall import services
+
+
+@task()
+def expire_appointments() -> int:
+    """Daily: bookings of past days that were never checked in become expired (an event each)."""
+    return services.appointments_expire(day=clock.today())

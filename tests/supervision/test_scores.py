@@ -1,0 +1,100 @@
+"""Monthly department score: each part from its records, the weighted total by hand, weights set by an admin, a
+published month frozen and shown on the public page, the Excel export."""
+
+import datetime as dt
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from onewindow.core import clock
+from onewindow.core.access import Role
+from onewindow.insights.rollups import rollup_refresh
+from onewindow.supervision import services
+from onewindow.supervision.models import ScoreWeights
+from tests.supervision import builders as b
+
+pytestmark = pytest.mark.django_db
+NOW = b.at(dt.date(2026, 11, 25), 18)
+
+
+@pytest.fixture
+def month_of_records() -> tuple:
+    a, bb = b.department("HL-A", "甲局", 1), b.department("HL-B", "乙局", 2)
+    items = [b.item(a, handling_type="1", promised_limit=0)] + [b.item(a) for _ in range(3)]
+    b.item(bb, handling_type="1", promised_limit=0)
+    b.item(bb, handling_type="1", promised_limit=0)
+    day = dt.date(2026, 11, 10)
+    for k in range(4):  # 4 completed in November, 3 on time
+        b.case(items[1], accepted_on=day, due_date=dt.date(2026, 11, 12),
+               completed=b.at(dt.date(2026, 11, 12 if k < 3 else 13), 15))
+    b.case(items[1], accepted_on=dt.date(2026, 10, 8), due_date=dt.date(2026, 10, 20),
+           completed=b.at(dt.date(2026, 10, 30)))  # October: not counted
+    for level in ("very_satisfied", "very_satisfied", "satisfied", "basic", "dissatisfied"):
+        b.rating(a, level, b.at(day, 11))
+    b.rating(a, "very_dissatisfied", b.at(day, 11), default=True)  # default ratings are counted apart
+    sup = services.User = None  # noqa: F841 - no actor needed
+    with clock.frozen(b.at(dt.date(2026, 11, 2))):
+        on_time = services.notice_create(source="manual", department_id=a.pk, title="一", problem="一", workdays=5,
+                                         actor=None)
+        services.notice_create(source="manual", department_id=a.pk, title="二", problem="二", workdays=5, actor=None)
+    with clock.frozen(b.at(dt.date(2026, 11, 6))):
+        services.notice_respond(notice_id=on_time.pk, response="已整改", actor=None)
+    with clock.frozen(NOW):
+        rollup_refresh(full=True)
+    return a, bb
+
+
+def scores(client, **params):  # noqa: ANN001, ANN003, ANN201
+    with clock.frozen(NOW):
+        r = client.get("/api/v1/scores", {"month": "2026-11", "recompute": "true"} | params)
+    assert r.status_code == 200, r.content
+    return {row["department"]: row for row in r.json()["items"]}
+
+
+def test_each_part_and_the_weighted_total_match_the_hand_computation(client_for, month_of_records) -> None:  # noqa: ANN001
+    rows = scores(client_for(Role.SUPERVISOR))
+    a, bb = rows["HL-A"], rows["HL-B"]
+    assert a["parts"] == {"on_time": 75.0, "satisfaction": 80.0, "rectification": 50.0, "notices": 80.0,
+                          "instant": 25.0}
+    # (30×75 + 25×80 + 20×50 + 15×80 + 10×25) / 100
+    assert a["total"] == 67.0
+    assert bb["parts"] == {"on_time": None, "satisfaction": None, "rectification": None, "notices": 100.0,
+                           "instant": 100.0}
+    assert bb["total"] == 100.0  # only parts with data count: (15×100 + 10×100) / 25
+    assert (bb["rank"], a["rank"]) == (1, 2)
+    assert a["counts"]["completed"] == 4 and a["counts"]["notices"] == 2 and a["counts"]["ratings"] == 5
+
+
+def test_weights_set_by_an_admin_change_the_total(client_for, month_of_records) -> None:  # noqa: ANN001
+    ScoreWeights.objects.create(name="只看按时办结", on_time=1, satisfaction=0, rectification=0, notices=0, instant=0)
+    rows = scores(client_for(Role.SUPERVISOR))
+    assert rows["HL-A"]["total"] == 75.0
+    assert rows["HL-B"]["total"] == 0.0  # no part with data and weight
+
+
+def test_a_published_month_is_frozen_and_shown_to_the_public(client_for, month_of_records) -> None:  # noqa: ANN001
+    sup = client_for(Role.SUPERVISOR)
+    scores(sup)
+    public = client_for(Role.CITIZEN)
+    assert public.get("/supervision/public/ranking/?month=2026-11").status_code == 404
+    with clock.frozen(NOW):
+        r = sup.post("/supervision/ranking/", {"month": "2026-11", "action": "publish"})
+    assert r.status_code == 302
+    page = public.get("/supervision/public/ranking/").content.decode()
+    assert "甲局" in page and "67.00" in page and "按时办结率" in page
+    with clock.frozen(NOW):
+        frozen = sup.get("/api/v1/scores", {"month": "2026-11", "recompute": "true"})
+    assert frozen.status_code == 409 and frozen.json()["errors"][0]["field"] == "month"
+
+
+def test_the_ranking_exports_to_excel_with_its_parts(client_for, month_of_records) -> None:  # noqa: ANN001
+    sup = client_for(Role.SUPERVISOR)
+    scores(sup)
+    r = sup.get("/supervision/ranking/export.xlsx?month=2026-11")
+    assert r.status_code == 200
+    ws = load_workbook(io.BytesIO(r.content)).worksheets[0]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][:4] == ("排名", "部门", "综合得分", "按时办结率（权重30）")
+    assert rows[2][1] == "甲局" and rows[2][2] == 67.0 and rows[2][3] == 75.0
+    assert sup.get("/api/v1/scores?month=2026-13").status_code == 400
