@@ -90,7 +90,14 @@ def test_a_deadline_in_a_year_without_an_official_calendar_is_provisional_until_
     calendar_import(rows=[{"date": "2027-01-01", "kind": "holiday", "name": "元旦"},
                           {"date": "2027-01-04", "kind": "holiday", "name": "元旦"}], source="国办发明电〔2026〕测试")
     calendar_refresh()
-    assert services.recompute_deadlines() == 1
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("cases", "recompute-deadlines", stdout=out)
+    assert "recomputed 1 due dates" in out.getvalue()
+    assert services.recompute_deadlines() == 0  # nothing left to do
     case.refresh_from_db()
     assert not case.due_provisional
     assert case.due_date == provisional_due + dt.timedelta(days=1)

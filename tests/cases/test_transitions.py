@@ -134,11 +134,14 @@ def test_the_application_completes_when_all_its_cases_are_done(people, submitted
     act(people["reviewer_a"], employ, "complete", result_number="JY-1")
     r = people["citizen"].get(f"/api/v1/applications/{number_app}")
     assert r.json()["status"] == "in_progress"
+    assert "/feedback/rate/" not in people["citizen"].get(f"/cases/a/{number_app}/").content.decode()
     assert not OutboxMessage.objects.filter(kind="completed").exists()
     act(people["reviewer_b"], market, "deny", reason="经营场所不符合要求")
     r = people["citizen"].get(f"/api/v1/applications/{number_app}")
     assert r.json()["status"] == "completed"
     assert OutboxMessage.objects.filter(kind="completed", application__number=number_app).count() == 1
+    # the citizen's page now offers the (signed) rating link
+    assert "/feedback/rate/" in people["citizen"].get(f"/cases/a/{number_app}/").content.decode()
 
 
 def test_supplement_lists_everything_once_and_the_clock_starts_when_it_is_complete(people, catalog, media):

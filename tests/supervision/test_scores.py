@@ -33,7 +33,6 @@ def month_of_records() -> tuple:
     for level in ("very_satisfied", "very_satisfied", "satisfied", "basic", "dissatisfied"):
         b.rating(a, level, b.at(day, 11))
     b.rating(a, "very_dissatisfied", b.at(day, 11), default=True)  # default ratings are counted apart
-    sup = services.User = None  # noqa: F841 - no actor needed
     with clock.frozen(b.at(dt.date(2026, 11, 2))):
         on_time = services.notice_create(source="manual", department_id=a.pk, title="一", problem="一", workdays=5,
                                          actor=None)

@@ -82,7 +82,18 @@ SUGGESTIONS = [
     ("cant-do", "complaint", "税务发票领用网上办不了", "fix_now", "已核实为账号权限问题，已开通并指导办理"),
     ("attitude", "complaint", "窗口人员业务不熟练，来回查资料", "fix_deadline", "已开展综合窗口全科业务轮训，考核上岗"),
     ("process", "suggestion", "婚姻登记预约名额太少", "fix_deadline", "已增加节假日前后预约号源"),
+    ("cant-do", "help", "公司地址变更涉及三个部门，不知道先办哪个", "fix_now", "已由帮办代办员全程引导，一窗受理并联办理"),
+    ("hall-env", "suggestion", "母婴室太小，希望改善", "fix_deadline", "已扩建母婴室并配备尿布台和饮水设施"),
+    ("online", "complaint", "掌上办登录老是验证失败", "fix_now", "已升级身份认证接口，问题已解决"),
+    ("materials", "suggestion", "食品经营许可的平面图要求不清楚", "fix_now", "已发布平面图绘制样例并可现场指导"),
+    ("attitude", "praise", "办不成事窗口工作人员主动帮我协调，很感动", "fix_now", "感谢您的表扬，已转达"),
+    ("process", "complaint", "下午四点后就不取号了，上班族来不及", "explain", "按规定17:30停止办理，已开通网上预约和延时服务"),
+    ("hall-env", "suggestion", "大厅指引标识不清楚，找不到综合窗口", "fix_now", "已重新设置导视标识并安排导办员"),
+    ("online", "suggestion", "希望营业执照可以邮寄到家", "fix_now", "已开通免费邮寄送达和24小时智能柜取件"),
+    ("materials", "complaint", "社保卡补办要求的照片规格和照相馆说的不一样", "fix_now", "已统一照片规格说明并提供现场拍照"),
+    ("cant-do", "complaint", "老旧小区加装电梯审批不知道找谁", "explain", "依据相关规定由街道统筹、住建部门审批，已告知办理路径并专人跟进"),
 ]
+CONTEXTS = ["", "周一上午", "月底高峰时段", "上次办事时", "陪老人办事时", "网上预约后到场时"]
 
 HULI_LEVELS = [(Level.VERY_SATISFIED, 993), (Level.SATISFIED, 6), (Level.BASIC, 1)]
 FUAN_LEVELS = [(Level.VERY_SATISFIED, 990), (Level.SATISFIED, 8), (Level.BASIC, 2)]
@@ -333,7 +344,8 @@ def _suggestions(rnd: random.Random, cats: dict[str, SuggestionCategory], now: d
         when = when.astimezone(TZ).replace(hour=rnd.randint(9, 16), minute=rnd.randint(0, 59))
         channel = "cant_do" if cat_code == "cant-do" else channels[i % len(channels)]
         data = services.SuggestionInput(
-            category=cat_code, description=text if i < len(SUGGESTIONS) else f"{text}（再次反映）", kind=kind,
+            category=cat_code, description=text if i < len(SUGGESTIONS) else
+            f"{CONTEXTS[i % len(CONTEXTS)] or '近期'}：{text}", kind=kind,
             channel=channel, citizen_name=rnd.choice(names) + rnd.choice(["先生", "女士"]),
             phone=f"13{rnd.randint(5, 9)}{rnd.randint(10000000, 99999999)}", received_at=when)
         with clock.frozen(when):

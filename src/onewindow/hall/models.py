@@ -211,6 +211,9 @@ class Ticket(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["issued_category", "day", "seq"], name="ticket_unique_number_per_day"),
             models.CheckConstraint(condition=Q(seq__gte=1), name="ticket_seq_positive"),
+            # a counter serves one ticket at a time
+            models.UniqueConstraint(fields=["counter"], condition=Q(status__in=["called", "serving"]),
+                                    name="ticket_one_current_per_counter"),
         ]
         indexes = [
             models.Index(fields=["hall", "category", "priority", "effective_time"], condition=Q(status="waiting"),

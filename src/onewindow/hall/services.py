@@ -141,7 +141,8 @@ def _hall_category(hall: Hall, category: str | int | HallCategory) -> HallCatego
 
 
 def _open_session(counter: Counter, actor: Any) -> ClerkSession:
-    session = ClerkSession.objects.filter(counter=counter, ended_at__isnull=True).first()
+    # locked: two clicks on "call next" at one counter run one after the other (other counters are not held up)
+    session = ClerkSession.objects.select_for_update().filter(counter=counter, ended_at__isnull=True).first()
     if session is None:
         raise Conflict(_("%(counter)s 尚未签入，请先在窗口签入") % {"counter": counter}, field="counter")
     if actor is not None and session.clerk_id != getattr(actor, "pk", None):
