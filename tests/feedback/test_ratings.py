@@ -144,3 +144,16 @@ def test_anonymous_rater_is_hidden_from_staff_in_pages_api_and_exports(make_tick
     assert next(r for r in records if r["anonymityFlag"] == 2)["userName"] == "李公开"
     excel = supervisor.get("/feedback/ratings/export.xlsx")
     assert excel.status_code == 200 and excel.content[:2] == b"PK"
+
+
+def test_counter_pad_takes_only_the_first_rating_and_the_qr_code_the_follow_up(make_ticket) -> None:  # noqa: ANN001
+    ticket = make_ticket()
+    pad = rating_url(target_kind="ticket", target_id=ticket.pk, channel="4")
+    assert Client().post(pad, {"level": "satisfied", "identity": "anonymous"}).status_code == 200
+    again = Client().get(pad).content.decode()
+    assert "如需追评，请扫描回执上的二维码" in again and "提交评价" not in again
+    assert Client().post(pad, {"level": "very_satisfied", "identity": "anonymous"}).status_code == 409
+    qr = rating_url(target_kind="ticket", target_id=ticket.pk, channel="3")
+    assert "提交追评" in Client().get(qr).content.decode()
+    assert Client().post(qr, {"level": "very_satisfied", "identity": "anonymous"}).status_code == 200
+    assert list(Rating.objects.order_by("sequence").values_list("sequence", "channel")) == [(1, "4"), (2, "3")]

@@ -44,7 +44,7 @@ def _error_shape_problem(response: Any) -> str | None:
         body = json.loads(response.content)
     except ValueError:
         return f"{response.status_code} with a body that is not JSON"
-    if not isinstance(body, dict) or not ERROR_KEYS <= set(body) or not isinstance(body["errors"], list):
+    if not isinstance(body, dict) or not set(body) >= ERROR_KEYS or not isinstance(body["errors"], list):
         return f"{response.status_code} without the error shape: {str(body)[:200]}"
     return None
 

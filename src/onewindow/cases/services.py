@@ -383,12 +383,14 @@ def application_submit(*, actor: Any, channel: str, kind: str, code: str, answer
 
     stored: list[str] = []
     try:
+        # files go to storage before the transaction, so the numbering lock is held only for the inserts
+        paths = {code: _store(files[code], kinds[code][0], kinds[code][1], stored) for code in kinds}
         with transaction.atomic():
             result = _create_application(
                 actor=actor, channel=channel, kind=kind, notice=notice, answers=answers, applicant_data=applicant_data,
-                form_data=form_data, files=files, kinds=kinds, checked=checked, deferred=deferred,
+                form_data=form_data, files=files, kinds=kinds, paths=paths, checked=checked, deferred=deferred,
                 deferral_promise=deferral_promise, idempotency_key=idempotency_key,
-                idempotency_scope=idempotency_scope, ticket_id=ticket_id, stored=stored)
+                idempotency_scope=idempotency_scope, ticket_id=ticket_id)
     except IntegrityError:
         _discard(stored)
         if idempotency_key:
@@ -406,9 +408,10 @@ def application_submit(*, actor: Any, channel: str, kind: str, code: str, answer
 
 
 def _create_application(*, actor: Any, channel: str, kind: str, notice: Any, answers: dict, applicant_data: dict,
-                        form_data: dict, files: dict[str, Upload], kinds: dict[str, tuple[str, str]], checked: set[str],
+                        form_data: dict, files: dict[str, Upload], kinds: dict[str, tuple[str, str]],
+                        paths: dict[str, str], checked: set[str],
                         deferred: list[Any], deferral_promise: bool, idempotency_key: str, idempotency_scope: str,
-                        ticket_id: int | None, stored: list[str]) -> SubmitResult:
+                        ticket_id: int | None) -> SubmitResult:
     from onewindow.catalog.models import ServiceItem
 
     now = clock.now()
@@ -435,23 +438,26 @@ def _create_application(*, actor: Any, channel: str, kind: str, notice: Any, ans
                           item_code=n.code, item_name=n.name, department_id=n.department_id,
                           handling_type=n.handling_type, promised_limit=n.promised_limit, status=CaseStatus.RECEIVED,
                           received_at=now, deferred_materials=deferred_here, updated_at=now))
-    Case.objects.bulk_create(cases)
-    cases = list(Case.objects.filter(application=application).order_by("number"))
+    cases = Case.objects.bulk_create(cases)
+    if any(c.pk is None for c in cases):  # backends that do not return ids from bulk inserts
+        cases = list(Case.objects.filter(application=application).order_by("number"))
     by_item_code = {c.item_code: c for c in cases}
     materials = [m for m in notice.materials if m.code in files or m.code in checked]
-    links: list[CaseMaterial] = []
+    rows: list[SubmittedMaterial] = []
     for m in materials:
         if m.code in files:
             content_type, sha = kinds[m.code]
             upload = files[m.code]
-            path = _store(upload, content_type, sha, stored)
-            sm = SubmittedMaterial.objects.create(application=application, material_id=m.material_id, file=path,
-                                                  original_name=upload.name[:200], size=len(upload.data),
-                                                  content_type=content_type, sha256=sha, checked=m.code in checked,
-                                                  uploaded_at=now)
+            rows.append(SubmittedMaterial(application=application, material_id=m.material_id, file=paths[m.code],
+                                          original_name=upload.name[:200], size=len(upload.data),
+                                          content_type=content_type, sha256=sha, checked=m.code in checked,
+                                          uploaded_at=now))
         else:
-            sm = SubmittedMaterial.objects.create(application=application, material_id=m.material_id, checked=True,
-                                                  original_name="窗口核验纸质材料", uploaded_at=now)
+            rows.append(SubmittedMaterial(application=application, material_id=m.material_id, checked=True,
+                                          original_name="窗口核验纸质材料", uploaded_at=now))
+    rows = SubmittedMaterial.objects.bulk_create(rows)
+    links: list[CaseMaterial] = []
+    for m, sm in zip(materials, rows, strict=True):
         links.extend(CaseMaterial(case=by_item_code[c], submitted=sm) for c in m.item_codes if c in by_item_code)
     CaseMaterial.objects.bulk_create(links)
     CaseEvent.objects.bulk_create([

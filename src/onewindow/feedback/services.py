@@ -103,12 +103,16 @@ def _existing_sequences(kind: str, target_id: int) -> dict[int, Rating]:
     return {r.sequence: r for r in Rating.objects.filter(target_kind=kind, target_id=target_id)}
 
 
-def rating_next_sequence(*, target_kind: str, target_id: int) -> int | None:
-    """1 for a first rating, 2 for the follow-up, None when both were given."""
+# the counter pad rates the service just finished; a follow-up (追评) comes later from the citizen's own device
+FIRST_ONLY_CHANNELS = frozenset({Channel.HALL_PAD})
+
+
+def rating_next_sequence(*, target_kind: str, target_id: int, channel: str = "") -> int | None:
+    """1 for a first rating, 2 for the follow-up, None when no more rating is taken on this channel."""
     existing = _existing_sequences(target_kind, target_id)
     if 1 not in existing:
         return 1
-    if 2 not in existing:
+    if 2 not in existing and channel not in FIRST_ONLY_CHANNELS:
         return 2
     return None
 
@@ -153,10 +157,13 @@ def rating_create(*, token: RatingToken, level: str, reasons: list[str] | None =
             existing = _existing_sequences(token.target_kind, token.target_id)
             if 1 not in existing:
                 sequence = 1
-            elif 2 not in existing:
-                sequence = 2
-            else:
+            elif 2 in existing:
                 raise Conflict(_("该服务已评价并已追评，每项服务只能评价一次、追评一次"), field="token")
+            elif token.channel in FIRST_ONLY_CHANNELS:
+                raise Conflict(_("该服务已评价。窗口评价器只受理首次评价，如需追评请扫描回执上的二维码"),
+                               field="token")
+            else:
+                sequence = 2
             rating = Rating.objects.create(
                 target_kind=token.target_kind, target_id=token.target_id, sequence=sequence,
                 level=level, channel=token.channel, reasons=codes, text=(text or "").strip(),

@@ -58,7 +58,8 @@ def rate(request: HttpRequest, token: str) -> HttpResponse:
     target = targets.resolve(data.target_kind, data.target_id)
     if target is None:
         return render(request, "feedback/rate_invalid.html", status=404)
-    sequence = services.rating_next_sequence(target_kind=data.target_kind, target_id=data.target_id)
+    sequence = services.rating_next_sequence(target_kind=data.target_kind, target_id=data.target_id,
+                                             channel=data.channel)
     context: dict[str, Any] = {
         "token": token, "target": target, "channel_label": Channel(data.channel).label, "sequence": sequence,
         "levels": _level_options(), "values": {}, "errors": {}, "done": None, "pad": data.channel == Channel.HALL_PAD,
@@ -85,14 +86,14 @@ def rate(request: HttpRequest, token: str) -> HttpResponse:
             context["values"] = values
             context["errors"] = {p.field or "all": p.message for p in exc.problems}
             context["sequence"] = services.rating_next_sequence(target_kind=data.target_kind,
-                                                                target_id=data.target_id)
+                                                                target_id=data.target_id, channel=data.channel)
         else:
             context["done"] = rating
             context["sequence"] = services.rating_next_sequence(target_kind=data.target_kind,
-                                                                target_id=data.target_id)
+                                                                target_id=data.target_id, channel=data.channel)
     elif request.method == "POST":
         status = 409
-        context["errors"] = {"all": _("该服务已评价并已追评，不能再次评价") if sequence is None
+        context["errors"] = {"all": _("该服务已评价，不能再次评价") if sequence is None
                              else _("该服务尚未办结，办结后才能评价")}
     if data.channel == Channel.HALL_PAD and target.counter_id:
         with contextlib.suppress(NoReverseMatch):
