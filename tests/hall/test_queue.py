@@ -268,15 +268,25 @@ def test_appointment_check_in_joins_as_priority_at_slot_time_and_late_arrivals_q
 
 
 def test_ticket_link_application_stores_the_link_once(hall, frozen_morning, clerk_at):
+    from onewindow.cases.models import Applicant, Application
+    from onewindow.core.errors import NotFound
     from onewindow.hall.models import TicketApplication
     from onewindow.hall.services import ticket_link_application
 
     t = issue(Client(), hall)
     clerk = clerk_at(counter(hall, 1))
     call_next(clerk)
-    ticket_link_application(ticket_id=t["id"], application_id=42, actor=clerk.user)
-    ticket_link_application(ticket_id=t["id"], application_id=42, actor=clerk.user)
-    assert list(TicketApplication.objects.values_list("ticket_id", "application_id")) == [(t["id"], 42)]
+    applicant = Applicant.objects.create(name="林晓梅", id_number="350981199001011234", created_at=clock.now())
+    application = Application.objects.create(number="A20261125001", kind="bundle", code="social-card", name="社会保障卡申领",
+                                             channel="window", applicant=applicant, submitted_at=clock.now(),
+                                             ticket_id=t["id"])
+    ticket_link_application(ticket_id=t["id"], application_id=application.pk, actor=clerk.user)
+    ticket_link_application(ticket_id=t["id"], application_id=application.pk, actor=clerk.user)
+    assert list(TicketApplication.objects.values_list("ticket_id", "application_id")) == [(t["id"], application.pk)]
+    with pytest.raises(NotFound):
+        ticket_link_application(ticket_id=t["id"], application_id=application.pk + 999, actor=clerk.user)
+    page = clerk.get("/hall/console/").content.decode()
+    assert f"#{application.pk}" in page
 
 
 def test_phone_ticket_needs_a_mobile_and_one_open_ticket_per_phone(hall, frozen_morning):

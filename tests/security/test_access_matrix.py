@@ -225,7 +225,7 @@ def _finished_ticket(make_user: Any) -> Any:
     at = clock.now()
     ticket = Ticket.objects.create(
         hall=hall, category=hc, issued_category=hc, day=timezone.localdate(at), seq=1, number="A001",
-        token="sec-rating-token-000000001", issued_at=at - dt.timedelta(minutes=20),
+        token="secratingtoken0000001", issued_at=at - dt.timedelta(minutes=20),
         effective_time=at - dt.timedelta(minutes=20), status="finished", counter=counter, clerk=clerk,
         items_handled="食品经营许可")
     TicketEvent.objects.create(ticket=ticket, kind="finished", at=at, counter=counter, clerk=clerk)

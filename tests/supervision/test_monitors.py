@@ -99,8 +99,9 @@ def test_departments_whose_services_go_unrated_are_flagged() -> None:
     for _ in range(6):
         b.case(it, accepted_on=day, completed=b.at(day, 15), due_date=day)
     rated = [b.case(it2, accepted_on=day, completed=b.at(day, 15), due_date=day) for _ in range(6)]
-    for c in rated:
-        b.rating(quiet, "satisfied", b.at(day, 16), kind="case", target_id=c.pk)
+    for k, c in enumerate(rated):  # rated as a case, or as the application it belongs to
+        b.rating(quiet, "satisfied", b.at(day, 16), kind="case" if k % 2 else "application",
+                 target_id=c.pk if k % 2 else c.application_id)
     run("feedback.unrated")
     assert open_targets("feedback.unrated") == {str(d.pk)}
     assert "0 件有评价" in Finding.objects.get(monitor="feedback.unrated").message
@@ -168,3 +169,25 @@ def test_the_command_runs_the_monitors(capsys) -> None:  # noqa: ANN001
     call_command("supervision", "monitor")
     assert "catalog.no_phone" in capsys.readouterr().out
     assert Finding.objects.filter(monitor="catalog.no_phone", state="open").count() == 1
+
+
+def test_the_findings_and_overview_pages_list_findings_of_every_kind(client_for) -> None:  # noqa: ANN001
+    from onewindow.supervision.models import ChecklistPoint, ChecklistTemplate
+
+    b.item(b.department(), consult_phone="")
+    t = ChecklistTemplate.objects.create(code="daily", name="大厅日常检查")
+    ChecklistPoint.objects.create(template=t, group="attire", code="badge", text="佩戴工作牌", order=1)
+    sup = client_for(Role.SUPERVISOR)
+    iid = sup.post("/api/v1/inspections", {"hall_id": b.hall().pk, "template": "daily"},
+                   content_type="application/json").json()["id"]
+    point = t.points.get()
+    sup.post(f"/api/v1/inspections/{iid}/points/{point.pk}", {"passed": False, "note": "未佩戴"},
+             content_type="application/json")
+    sup.post(f"/api/v1/inspections/{iid}/submit", {}, content_type="application/json")
+    sup.post("/api/v1/monitors/run")
+    page = sup.get("/supervision/findings/")
+    html = page.content.decode()
+    assert page.status_code == 200 and "已发布事项没有咨询电话" in html and "佩戴工作牌：未佩戴" in html
+    assert "湖里区行政服务中心" in html and "湖里区市场监督管理局" in html
+    home = sup.get("/supervision/").content.decode()
+    assert "现场检查不合格" in home and "已发布事项无咨询电话" in home

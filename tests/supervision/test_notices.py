@@ -133,3 +133,20 @@ def test_the_notice_prints_as_a_pdf_and_the_pages_render(client_for) -> None:  #
     page = sup.get(f"/supervision/notices/{nid}/")
     assert "湖审管整改〔" in page.content.decode() and 'data-testid="verify-form"' not in page.content.decode()
     assert client_for(Role.CITIZEN).get(f"/supervision/notices/{nid}/pdf/").status_code == 403
+
+
+def test_the_new_notice_form_takes_its_text_from_the_source_and_refuses_bad_ids(client_for) -> None:  # noqa: ANN001
+    d = b.department()
+    bad = b.rating(d, "dissatisfied", b.at(dt.date(2026, 11, 3)))
+    bad.text = "等了一个小时"
+    bad.save()
+    sup = client_for(Role.SUPERVISOR)
+    page = sup.get(f"/supervision/notices/new/?source=rating&source_id={bad.pk}").content.decode()
+    assert "等了一个小时" in page
+    assert "来源编号应为数字" in sup.get("/supervision/notices/new/?source=rating&source_id=abc").content.decode()
+    r = sup.post("/supervision/notices/new/", {"source": "rating", "source_id": str(bad.pk), "title": "等候过长",
+                                               "problem": "等了一个小时", "workdays": "x", "department_id": str(d.pk)})
+    assert r.status_code == 400 and Notice.objects.count() == 0
+    r = sup.post("/supervision/notices/new/", {"source": "rating", "source_id": str(bad.pk), "title": "等候过长",
+                                               "problem": "等了一个小时", "workdays": "5", "department_id": str(d.pk)})
+    assert r.status_code == 302 and Notice.objects.get().source == "rating"

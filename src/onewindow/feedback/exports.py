@@ -16,51 +16,53 @@ Anonymous ratings carry no rater: nothing about the rater is stored for them.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from django.utils import timezone
 
-from onewindow.feedback.models import Rating, provincial_satisfaction
+from onewindow.feedback.models import provincial_satisfaction
 
 PROVINCIAL_DEFAULT_PF = "5"  # pf used for system default ratings, which have no channel of their own
 
 
-def provincial_record(r: Rating) -> dict[str, Any]:
-    dept = r.department
-    clerk_name = ""
-    if r.clerk_id is not None:
-        profile = getattr(r.clerk, "profile", None)
-        clerk_name = (getattr(profile, "display_name", "") or r.clerk.get_username()) if r.clerk else ""
-    record = {
-        "projectNo": r.target_number or f"{r.target_kind}-{r.target_id}",
-        "taskCode": r.item.code if r.item_id and r.item else "",
-        "taskName": r.item_name or (r.item.name if r.item_id and r.item else ""),
-        "deptCode": (dept.credit_code or dept.code) if dept else "",
-        "deptName": dept.name if dept else "",
-        "areaCode": dept.region if dept else "",
-        "pf": r.channel or PROVINCIAL_DEFAULT_PF,
-        "satisfaction": provincial_satisfaction(r.level),
-        "evalDetail": ",".join(r.reasons or []),
-        "writingEvaluation": r.text,
-        "assessTime": timezone.localtime(r.rated_at).strftime("%Y-%m-%d %H:%M:%S"),
-        "assessNumber": r.sequence,
-        "userProp": int(r.user_prop or 1),
-        "userName": "" if r.anonymous else r.rater_name,
-        "anonymityFlag": 1 if r.anonymous else 2,
-        "proManager": clerk_name,
+EXPORT_FIELDS = ("target_kind", "target_id", "target_number", "item__code", "item__name", "item_name",
+                 "department__credit_code", "department__code", "department__name", "department__region", "channel",
+                 "level", "reasons", "text", "rated_at", "sequence", "user_prop", "anonymous", "rater_name",
+                 "clerk__username", "clerk__profile__display_name", "is_default")
+
+
+def _record(v: dict[str, Any]) -> dict[str, Any]:
+    """One rating (a values() row: fast for large exports) in the provincial field format."""
+    return {
+        "projectNo": v["target_number"] or f"{v['target_kind']}-{v['target_id']}",
+        "taskCode": v["item__code"] or "",
+        "taskName": v["item_name"] or v["item__name"] or "",
+        "deptCode": v["department__credit_code"] or v["department__code"] or "",
+        "deptName": v["department__name"] or "",
+        "areaCode": v["department__region"] or "",
+        "pf": v["channel"] or PROVINCIAL_DEFAULT_PF,
+        "satisfaction": provincial_satisfaction(v["level"]),
+        "evalDetail": ",".join(v["reasons"] or []),
+        "writingEvaluation": v["text"],
+        "assessTime": timezone.localtime(v["rated_at"]).strftime("%Y-%m-%d %H:%M:%S"),
+        "assessNumber": v["sequence"],
+        "userProp": int(v["user_prop"] or 1),
+        "userName": "" if v["anonymous"] else v["rater_name"],
+        "anonymityFlag": 1 if v["anonymous"] else 2,
+        "proManager": v["clerk__profile__display_name"] or v["clerk__username"] or "",
         "proStatus": 3,
-        "defaultFlag": 1 if r.is_default else 0,
+        "defaultFlag": 1 if v["is_default"] else 0,
     }
-    return record
 
 
-def provincial_queryset(qs: Iterable[Rating] | Any, *, include_default: bool = False) -> Any:
+def provincial_queryset(qs: Any, *, include_default: bool = False) -> Any:
     if not include_default:
         qs = qs.filter(is_default=False)
-    return qs.select_related("department", "item", "clerk__profile").order_by("rated_at", "id")
+    return qs.order_by("rated_at", "id").values(*EXPORT_FIELDS)
 
 
 def provincial_lines(qs: Any, *, include_default: bool = False) -> Iterator[str]:
-    for r in provincial_queryset(qs, include_default=include_default).iterator(chunk_size=500):
-        yield json.dumps(provincial_record(r), ensure_ascii=False) + "\n"
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    for v in provincial_queryset(qs, include_default=include_default).iterator(chunk_size=2000):
+        yield dumps(_record(v)) + "\n"

@@ -260,15 +260,16 @@ class TicketEvent(models.Model):
 
 
 class TicketApplication(models.Model):
-    """A ticket's link to an application created at the counter (cases.Application id)."""
+    """A ticket's link to an application created from it at the counter."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="application_links")
-    application_id = models.BigIntegerField(_("申请编号"))
+    application = models.ForeignKey("cases.Application", on_delete=models.PROTECT, related_name="ticket_links",
+                                    verbose_name=_("申请"))
     linked_at = models.DateTimeField()
     linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["ticket", "application_id"], name="ticket_application_unique")]
+        constraints = [models.UniqueConstraint(fields=["ticket", "application"], name="ticket_application_unique")]
 
 
 class AppointmentSlot(models.Model):

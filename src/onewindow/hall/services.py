@@ -429,9 +429,13 @@ def ticket_transfer(*, counter: Counter | int, actor: Any, to_category: str | in
 
 def ticket_link_application(*, ticket_id: int, application_id: int, actor: Any) -> None:
     """Link a ticket to an application the clerk created from it at the counter (called by cases)."""
+    from onewindow.cases.models import Application
+
     ticket = Ticket.objects.filter(pk=ticket_id).first()
     if ticket is None:
         raise NotFound(_("号码不存在"), field="ticket")
+    if not Application.objects.filter(pk=application_id).exists():
+        raise NotFound(_("申请不存在"), field="application")
     with transaction.atomic():
         try:
             with transaction.atomic():

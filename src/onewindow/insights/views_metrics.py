@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import plotly.graph_objects as go
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -61,38 +60,48 @@ def scope_choices() -> list[tuple[str, str]]:
     return out
 
 
+def _fig(data: list[dict], layout: dict) -> str:
+    """A figure as a plain dict (building plotly.graph_objects figures costs more than the whole dashboard)."""
+    from onewindow.core.charts import CHART_FONT
+
+    base = {"font": {"family": CHART_FONT}, "margin": {"l": 40, "r": 16, "t": 40, "b": 40}}
+    return figure_json({"data": data, "layout": base | layout})
+
+
+def _before_after(title: str, before: float | None, after: float | None) -> str:
+    return _fig([{"type": "bar", "x": [_("基期"), _("统计期")], "y": [before, after], "text": [before, after],
+                  "marker": {"color": ["#9aa5b1", "#1f5fbf"]}}], {"title": {"text": title}, "height": 300})
+
+
 def _charts(data: dict[str, Any], trend: list[dict]) -> dict[str, str]:
     charts = {}
     hall = data["hall"]
     if hall["period"] and hall["baseline"]:
-        charts["waiting"] = figure_json(go.Figure(
-            go.Bar(x=[_("基期"), _("统计期")], y=[hall["baseline"]["waiting_minutes"], hall["period"]["waiting_minutes"]],
-                   marker_color=["#9aa5b1", "#1f5fbf"], text=[hall["baseline"]["waiting_minutes"],
-                                                               hall["period"]["waiting_minutes"]]),
-            layout={"title": _("平均等候时间（分钟）"), "height": 300}))
+        charts["waiting"] = _before_after(_("平均等候时间（分钟）"), hall["baseline"]["waiting_minutes"],
+                                          hall["period"]["waiting_minutes"])
     cases = data["cases"]
     if cases["period"] and cases["baseline"]:
-        charts["processing"] = figure_json(go.Figure(
-            go.Bar(x=[_("基期"), _("统计期")], y=[cases["baseline"]["processing_workdays"],
-                                                   cases["period"]["processing_workdays"]],
-                   marker_color=["#9aa5b1", "#1f5fbf"], text=[cases["baseline"]["processing_workdays"],
-                                                               cases["period"]["processing_workdays"]]),
-            layout={"title": _("平均办理时间（工作日）"), "height": 300}))
-    bundles = [b for b in data["bundles"] if b["applications"]][:15]
+        charts["processing"] = _before_after(_("平均办理时间（工作日）"), cases["baseline"]["processing_workdays"],
+                                             cases["period"]["processing_workdays"])
+    bundles = [b for b in data["bundles"] if b["applications"]][:15][::-1]
     if bundles:
-        charts["volumes"] = figure_json(go.Figure(
-            go.Bar(y=[b["name"] for b in bundles][::-1], x=[b["applications"] for b in bundles][::-1], orientation="h",
-                   marker_color="#1f5fbf", text=[b["applications"] for b in bundles][::-1]),
-            layout={"title": _("一件事办件量"), "height": 120 + 26 * len(bundles), "xaxis": {"type": "log"},
-                    "margin": {"l": 190, "r": 16, "t": 40, "b": 30}}))
+        volumes = [b["applications"] for b in bundles]
+        charts["volumes"] = _fig(
+            [{"type": "bar", "orientation": "h", "y": [b["name"] for b in bundles],
+              "x": [b["applications"] for b in bundles], "text": [b["applications"] for b in bundles],
+              "marker": {"color": "#1f5fbf"}}],
+            {"title": {"text": _("一件事办件量")}, "height": 120 + 26 * len(bundles),
+             "xaxis": {"type": "log" if max(volumes) > 50 * max(1, min(volumes)) else "linear"},
+             "margin": {"l": 190, "r": 16, "t": 40, "b": 30}})
     if trend:
-        charts["trend"] = figure_json(go.Figure(
-            [go.Bar(x=[t["month"] for t in trend], y=[t["completed"] for t in trend], name=_("办结件数"),
-                    marker_color="#c8d6ef"),
-             go.Scatter(x=[t["month"] for t in trend], y=[t["workdays"] for t in trend], name=_("平均办理工作日"),
-                        yaxis="y2", mode="lines+markers", line={"color": "#c0392b"})],
-            layout={"title": _("每月办结量与平均办理时间"), "height": 320, "yaxis2": {"overlaying": "y", "side": "right"},
-                    "legend": {"orientation": "h", "y": -0.2}}))
+        months = [t["month"] for t in trend]
+        charts["trend"] = _fig(
+            [{"type": "bar", "x": months, "y": [t["completed"] for t in trend], "name": _("办结件数"),
+              "marker": {"color": "#c8d6ef"}},
+             {"type": "scatter", "x": months, "y": [t["workdays"] for t in trend], "name": _("平均办理工作日"),
+              "yaxis": "y2", "mode": "lines+markers", "line": {"color": "#c0392b"}}],
+            {"title": {"text": _("每月办结量与平均办理时间")}, "height": 320,
+             "yaxis2": {"overlaying": "y", "side": "right"}, "legend": {"orientation": "h", "y": -0.2}})
     return charts
 
 

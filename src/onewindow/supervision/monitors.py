@@ -136,18 +136,20 @@ def check_cases_at_risk() -> list[Breach]:
 
 
 def check_unrated_services() -> list[Breach]:
-    """Per department: cases completed 3–30 days ago; too few rated (below ONEWINDOW MONITOR_MIN_RATED_SHARE)."""
+    """Per department: cases completed 3–30 days ago; too few rated, the case itself or its application (below
+    ONEWINDOW MONITOR_MIN_RATED_SHARE)."""
     from onewindow.cases.models import Case, CaseStatus
     from onewindow.catalog.models import Department
     from onewindow.feedback.models import Rating
 
     now = clock.now()
     minimum = float(conf("MONITOR_MIN_RATED_SHARE", 0.6))
-    rated = Rating.objects.filter(target_kind="case", target_id=OuterRef("pk"))
+    rated = (Exists(Rating.objects.filter(target_kind="case", target_id=OuterRef("pk")))
+             | Exists(Rating.objects.filter(target_kind="application", target_id=OuterRef("application_id"))))
     rows = (Case.objects.filter(status__in=[CaseStatus.COMPLETED, CaseStatus.DELIVERED],
                                 completed_at__gte=now - dt.timedelta(days=30),
                                 completed_at__lt=now - dt.timedelta(days=3))
-            .values("department_id").annotate(total=Count("pk"), rated=Count("pk", filter=Exists(rated))))
+            .values("department_id").annotate(total=Count("pk"), rated=Count("pk", filter=rated)))
     names = dict(Department.objects.values_list("pk", "name"))
     out = []
     for r in rows:

@@ -70,7 +70,7 @@ def notices(*, user: Any, status: str = "", overdue_only: bool = False) -> Query
 
 def notice_detail(notice_id: int) -> Notice | None:
     return (Notice.objects.select_related("department", "hall", "created_by", "finding__inspection_result__point")
-            .prefetch_related("events__actor").filter(pk=notice_id).first())
+            .prefetch_related("events__actor__profile").filter(pk=notice_id).first())
 
 
 def notice_counts(user: Any) -> dict[str, int]:

@@ -177,10 +177,17 @@ def notice_number(year: int, seq: int) -> str:
     return f"{prefix}〔{year}〕第{seq:04d}号"
 
 
+def _source_pk(value: str) -> int:
+    try:
+        return int(value or 0)
+    except ValueError:
+        raise ServiceError("来源编号应为数字", field="source_id") from None
+
+
 def _source_defaults(source: str, source_id: str) -> dict[str, Any]:
     """What the source record tells: addressee, problem and evidence (read from the owning app's tables)."""
     if source == NoticeSource.FINDING:
-        f = Finding.objects.select_related("inspection_result__inspection").filter(pk=int(source_id or 0)).first()
+        f = Finding.objects.select_related("inspection_result__inspection").filter(pk=_source_pk(source_id)).first()
         if f is None:
             raise ServiceError("没有这条监测发现", field="source_id")
         evidence = f"监测规则 {f.monitor}；对象 {f.target_label}；首次发现 {f.first_seen:%Y-%m-%d %H:%M}"
@@ -191,7 +198,7 @@ def _source_defaults(source: str, source_id: str) -> dict[str, Any]:
     if source == NoticeSource.RATING:
         from onewindow.feedback.models import BAD_LEVELS, Rating
 
-        r = Rating.objects.filter(pk=int(source_id or 0)).first()
+        r = Rating.objects.filter(pk=_source_pk(source_id)).first()
         if r is None or r.level not in BAD_LEVELS:
             raise ServiceError("没有这条差评", field="source_id")
         return {"department_id": r.department_id, "hall_id": r.hall_id,
@@ -201,7 +208,7 @@ def _source_defaults(source: str, source_id: str) -> dict[str, Any]:
     if source == NoticeSource.SUGGESTION:
         from onewindow.feedback.models import Suggestion
 
-        s = Suggestion.objects.filter(pk=int(source_id or 0)).first()
+        s = Suggestion.objects.filter(pk=_source_pk(source_id)).first()
         if s is None:
             raise ServiceError("没有这条意见建议", field="source_id")
         return {"department_id": s.department_id, "hall_id": None, "title": s.title or f"意见建议 {s.number}",

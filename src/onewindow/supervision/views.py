@@ -12,7 +12,9 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from onewindow.core import clock
 from onewindow.core.access import PUBLIC, Role, allow
@@ -25,6 +27,8 @@ from onewindow.supervision.monitors import MONITOR_TITLES, monitors_run
 
 SUPERVISOR = Role.SUPERVISOR
 NOTICE_READERS = (Role.SUPERVISOR, Role.DEPARTMENT_HEAD, Role.REVIEWER, Role.CLERK)
+EVENT_LABELS = {"issued": gettext_lazy("下发"), "responded": gettext_lazy("反馈整改情况"), "returned": gettext_lazy("退回"),
+                "accepted": gettext_lazy("验收通过")}
 
 
 def _errors(exc: ServiceError) -> dict[str, str]:
@@ -213,7 +217,8 @@ def notice(request: HttpRequest, pk: int) -> HttpResponse:
             errors = _errors(exc)
             messages.error(request, exc.message)
     return render(request, "supervision/notice.html", {
-        "n": n, "overdue": selectors.is_overdue(n), "events": list(n.events.all()), "errors": errors,
+        "n": n, "overdue": selectors.is_overdue(n),
+        "events": [{"e": e, "label": EVENT_LABELS.get(e.action, e.action)} for e in n.events.all()], "errors": errors,
         "can_respond": selectors.can_respond(request.user, n) and n.status in (NoticeStatus.ISSUED,
                                                                              NoticeStatus.RETURNED),
         "can_verify": selectors.is_supervisor(request.user) and n.status == NoticeStatus.RESPONDED,
@@ -243,7 +248,8 @@ def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         doc.heading(_("验收意见")).paragraph(n.verdict_note)
     doc.heading(_("办理记录")).table(
         [_("时间"), _("环节"), _("说明")],
-        [[e.at.astimezone().strftime("%Y-%m-%d %H:%M"), e.action, e.note] for e in n.events.all()],
+        [[timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M"), EVENT_LABELS.get(e.action, e.action), e.note]
+         for e in n.events.all()],
         col_widths=[0.25, 0.15, 0.6])
     return pdf_response(doc.render(), f"{n.number}.pdf")
 
