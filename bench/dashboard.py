@@ -101,9 +101,8 @@ def generate(have: int, upto: int) -> int:
 
     if have == 0:
         with connection.cursor() as cur:
-            cur.execute("DELETE FROM feedback_rating WHERE target_number LIKE 'BC%%'")
-            cur.execute("DELETE FROM cases_case WHERE number LIKE 'BC%%'")
-            cur.execute("DELETE FROM cases_application WHERE number LIKE 'BA%%'")
+            # a throwaway database: start from no cases, applications or ratings at all
+            cur.execute("TRUNCATE cases_application, cases_case, cases_caseevent, feedback_rating CASCADE")
     applicant = Applicant.objects.filter(name="基准申请人").first() or Applicant.objects.create(
         name="基准申请人", id_number="350206199001011234", created_at=clock.now())
     end = clock.today()

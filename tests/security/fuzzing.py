@@ -66,7 +66,9 @@ def run_fuzz(application: Any, *, headers: dict[str, str], max_examples: int, se
         exercise = _make_exercise(operation, label, seen, report, headers, max_examples)
         try:
             exercise()
-        except Exception as exc:  # noqa: BLE001 — hypothesis could not generate: note it, go on
+        except BaseException as exc:  # noqa: BLE001 — a failure group or a generation problem: note it, go on
+            if isinstance(exc, KeyboardInterrupt):
+                raise
             report.failures.append(f"{label}: generation failed: {' '.join(str(exc).split())[:300]}")
     report.seconds = time.monotonic() - started
     return report
@@ -84,7 +86,8 @@ def _make_exercise(operation: Any, label: str, seen: set[str], report: FuzzRepor
     @hypothesis.given(case=operation.as_strategy())
     def exercise(case: Any) -> None:
         report.examples += 1
-        response = case.call(headers=headers)
+        cookies = dict(part.split("=", 1) for part in headers.get("Cookie", "").split("; ") if "=" in part)
+        response = case.call(headers={k: v for k, v in headers.items() if k != "Cookie"}, cookies=cookies)
         report.by_status[response.status_code] = report.by_status.get(response.status_code, 0) + 1
         problems: list[str] = []
         try:

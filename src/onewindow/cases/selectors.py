@@ -159,7 +159,7 @@ def worklist(*, department_id: int | None, status: str = "open", item_code: str 
     Runs one query for the page (plus none per row); no COUNT, so the cost does not grow with the table.
     """
     lt = lights()
-    page = max(1, int(page or 1))
+    page = max(1, min(int(page or 1), 100_000))
     per_page = max(1, min(100, int(per_page or 20)))
     if department_id is None:
         return WorklistPage([], page, per_page, False, lt)

@@ -107,7 +107,7 @@ class ItemQuery(Schema):
     category: str = Field("", description="窗口类别编码：social / business / construction / hr")
     audience: str = Field("", description="person（个人）或 enterprise（法人）")
     q: str = Field("", max_length=100, description="事项名称、编码或俗称")
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=100_000)
     page_size: int = Field(20, ge=1, le=100)
 
 

@@ -125,6 +125,7 @@ class MemberIn(Schema):
 def members_list(request: HttpRequest, q: str = "", category: str = "", community_id: int | None = None,
                  team_id: int | None = None, limit: int = 50, offset: int = 0) -> dict[str, Any]:
     limit = max(1, min(limit, 200))
+    offset = max(0, min(offset, 1_000_000))
     qs = selectors.members(q=q, category=category, community_id=community_id, team_id=team_id)
     return {"count": qs.count(), "items": [selectors.member_row(m) for m in qs[offset:offset + limit]]}
 
@@ -212,6 +213,7 @@ def orders_list(request: HttpRequest, status: str = "", mine: bool = False, limi
         status = Order.Status.OPEN  # volunteers browse the open board
     qs = selectors.orders(status=status, member=member)
     limit = max(1, min(limit, 200))
+    offset = max(0, min(offset, 1_000_000))
     return {"count": qs.count(), "items": [order_dict(o) for o in qs[offset:offset + limit]]}
 
 

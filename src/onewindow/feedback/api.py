@@ -112,7 +112,7 @@ class RatingFilters(Schema):
     bad_only: bool = False
     include_default: bool = True
     limit: int = Field(100, ge=1, le=1000)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=1_000_000)
 
 
 @router.get("/ratings", response=list[RatingOut], summary="Ratings (staff; anonymous raters never shown)")
@@ -348,7 +348,7 @@ class SuggestionFilters(Schema):
     department: int | None = None
     overdue: bool = False
     limit: int = Field(100, ge=1, le=1000)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=1_000_000)
 
 
 @router.get("/suggestions", response=list[SuggestionOut], summary="Suggestions (staff: own unit; supervisors all)")

@@ -127,6 +127,7 @@ def list_findings(request: HttpRequest, state: str = "open", monitor: str = "", 
                   offset: int = 0) -> dict:
     qs = selectors.findings(state=state, monitor=monitor)
     limit = max(1, min(limit, 1000))
+    offset = max(0, min(offset, 1_000_000))
     return {"count": qs.count(), "items": [_finding(f) for f in qs[offset:offset + limit]]}
 
 
