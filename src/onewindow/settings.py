@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "onewindow.core.middleware.RequestContextMiddleware",
     "onewindow.core.access.LoginRedirectMiddleware",
     "onewindow.core.security.ApiCsrfMiddleware",
+    "onewindow.core.dbrouter.ReportReadsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -9,7 +9,6 @@ from tests.security.fuzzing import run_fuzz, signed_in_headers
 EXAMPLES_PER_OPERATION = 4
 
 
-@pytest.mark.xfail(reason="signed-in fuzzing finds server errors still to fix (see bench/fuzz.py output)", strict=False)
 @pytest.mark.django_db(transaction=True)
 def test_generated_requests_to_every_api_operation_never_cause_a_server_error(submitted, make_user, settings) -> None:  # noqa: ANN001
     from onewindow.wsgi import application

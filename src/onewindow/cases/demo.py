@@ -204,6 +204,7 @@ class _Builder:
         self.app_count = 0
         self.case_count = 0
         self.old_limits = self._old_limits()
+        self.citizen_left = 8
 
     def _old_limits(self) -> dict[int, int]:
         from onewindow.catalog.models import ItemHistory
@@ -234,8 +235,12 @@ class _Builder:
         enterprise = bundle.audience == "enterprise"
         applicant = self._person(region, enterprise, when)
         channel = "online" if rng.random() < 0.45 else "window"
-        if channel == "online" and not enterprise and rng.random() < 0.02 and "citizen" in self.users:
+        # the demo login "citizen" owns a handful: a few recent open ones and some finished ones
+        if (channel == "online" and not enterprise and self.citizen_left > 0 and "citizen" in self.users
+                and rng.random() < (0.3 if open_case else 0.002)):
             applicant.user = self.users["citizen"]
+            applicant.name = "林晓梅"
+            self.citizen_left -= 1
         seq = self.numbers.next(day)
         app = Application(number=f"SQ{day:%Y%m%d}-{seq:04d}", kind="bundle", code=notice.code, name=notice.name,
                           answers={k: list(v) for k, v in notice.answers.items()},

@@ -170,6 +170,8 @@ def worklist(*, department_id: int | None, status: str = "open", item_code: str 
         qs = qs.filter(status=status)
     if item_code:
         qs = qs.filter(item_code=item_code)
+    if light in ("red", "yellow", "green"):
+        qs = qs.exclude(status=CaseStatus.SPECIAL_PROCEDURE)  # paused: no light while the clock stands still
     if light == "red":
         qs = qs.filter(due_date__lt=lt.today)
     elif light == "yellow":

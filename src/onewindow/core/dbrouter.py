@@ -39,3 +39,29 @@ class ReportReplicaRouter:
 
     def allow_migrate(self, db: str, app_label: str, model_name: str | None = None, **hints: Any) -> bool | None:
         return db == "default"
+
+
+DEFAULT_REPORT_PATHS = (
+    "/insights/", "/api/v1/insights/", "/api/v1/metrics", "/api/v1/scores", "/supervision/scores",
+    "/feedback/stats/", "/api/v1/feedback/ratings/stats", "/api/v1/feedback/ratings/provincial.jsonl",
+    "/feedback/ratings/export.xlsx", "/api/v1/community/reports/",
+)
+
+
+def is_report_request(method: str, path: str) -> bool:
+    prefixes = getattr(settings, "REPORT_PATHS", DEFAULT_REPORT_PATHS)
+    return method in ("GET", "HEAD") and path.startswith(tuple(prefixes))
+
+
+class ReportReadsMiddleware:
+    """GET requests for reports, dashboards and exports read through `report_reads()` (the replica, when one
+    is configured). Writes never do: the router sends every write to the primary."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: Any) -> Any:
+        if REPLICA_ALIAS in settings.DATABASES and is_report_request(request.method, request.path):
+            with report_reads():
+                return self.get_response(request)
+        return self.get_response(request)

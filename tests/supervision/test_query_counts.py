@@ -1,0 +1,37 @@
+"""List pages and endpoints run a fixed number of queries whatever the number of rows."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from onewindow.core.access import Role
+from onewindow.supervision import services
+from tests.supervision import builders as b
+
+pytestmark = pytest.mark.django_db
+
+
+def count(client, url: str) -> int:  # noqa: ANN001
+    with CaptureQueriesContext(connection) as q:
+        assert client.get(url).status_code == 200
+    return len(q)
+
+
+def add(n: int) -> None:
+    d, h = b.department(), b.hall()
+    for k in range(n):
+        services.notice_create(source="manual", department_id=d.pk if k % 2 else None, hall_id=None if k % 2 else h.pk,
+                               title=f"问题{k}", problem="p", actor=None)
+        b.item(d, consult_phone="")
+
+
+@pytest.mark.parametrize("url", ["/supervision/notices/?view=all", "/supervision/findings/", "/api/v1/notices",
+                                 "/api/v1/findings", "/supervision/", "/supervision/ranking/"])
+def test_query_count_does_not_grow_with_the_list(client_for, url) -> None:  # noqa: ANN001
+    sup = client_for(Role.SUPERVISOR)
+    add(2)
+    sup.post("/api/v1/monitors/run")
+    few = count(sup, url)
+    add(8)
+    sup.post("/api/v1/monitors/run")
+    assert count(sup, url) <= few + 1  # +1: the live ranking may insert instead of nothing
