@@ -103,3 +103,14 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return self.display_name or self.user.get_username()
+
+
+class DailyJobRun(models.Model):
+    """One row per daily job and day: whichever worker inserts it first enqueues the job, so it runs once."""
+
+    job = models.CharField(max_length=80)
+    day = models.DateField()
+    enqueued_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job", "day"], name="daily_job_run_once_per_day")]

@@ -1,10 +1,48 @@
 """`onewindow worker`: the background task worker for the whole project (django-tasks database backend).
 
 All options of django_tasks_db's `db_worker` pass through (--queue-name, --interval, --batch, --max-tasks, ...).
+Besides running queued tasks, each worker enqueues the daily jobs (core/scheduler.py) when they fall due.
 """
 
+import logging
+import threading
+from typing import Any
+
+from django.db import close_old_connections, connection
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
+
+from onewindow.core.scheduler import daily_jobs_enqueue
+
+logger = logging.getLogger(__name__)
+SCHEDULER_PERIOD_SECONDS = 60
+
+
+def _scheduler_loop(stop: threading.Event) -> None:
+    while not stop.is_set():
+        try:
+            close_old_connections()
+            names = daily_jobs_enqueue()
+            if names:
+                logger.info("enqueued daily jobs: %s", ", ".join(names))
+        except Exception:  # noqa: BLE001 — the scheduler must never take the worker down
+            logger.exception("daily job scheduling failed")
+        finally:
+            connection.close()
+        stop.wait(SCHEDULER_PERIOD_SECONDS)
 
 
 class Command(DbWorkerCommand):
     help = "Run the background task worker (django-tasks database backend; same options as db_worker)."
+
+    def add_arguments(self, parser: Any) -> None:
+        super().add_arguments(parser)
+        parser.add_argument("--no-scheduler", action="store_true", help="do not enqueue the daily jobs")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        stop = threading.Event()
+        if not options.pop("no_scheduler", False) and not options.get("batch"):
+            threading.Thread(target=_scheduler_loop, args=(stop,), daemon=True, name="daily-jobs").start()
+        try:
+            super().handle(*args, **options)
+        finally:
+            stop.set()
