@@ -15,7 +15,6 @@ lost races, e.g. two clerks accepting the same application, are expected outcome
 import argparse
 import os
 import sys
-import threading
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -54,7 +53,7 @@ def main() -> int:
         lc.stop(server)
         lc.stop(worker)
     print(f"bench/load: {elapsed:.0f} s on {url.rsplit('/', 1)[1]}, onewindow serve {args.workers} workers × 4 "
-          f"threads + onewindow worker, {threading.active_count()} client threads done, loopback")
+          f"threads + onewindow worker, {len(threads)} client threads, loopback")
     print(stats.table(elapsed))
     print(f"applications {len(record['applications'])}, tickets {len(record['tickets'])} "
           f"(finished {len(record['finished'])}), ratings {len(record['ratings'])}, "

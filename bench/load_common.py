@@ -275,6 +275,7 @@ def actors(port: int, world: dict[str, Any], stats: Stats, stop_at: float, recor
     """One thread per role family, looping until stop_at. `record` collects ids for the fault checks."""
     rng = random.Random(7)
     lock = threading.Lock()
+    accepted: set[str] = set()
 
     def citizen(k: int) -> None:
         http = Http(port, world["citizens"][k % len(world["citizens"])])
@@ -311,8 +312,9 @@ def actors(port: int, world: dict[str, Any], stats: Stats, stop_at: float, recor
                                                               {"items_handled": "就业登记"}))
                 with lock:
                     record["finished"].append(r.json()["ticket"]["id"])
-            with lock:
-                pending = record["applications"][-5:]
+            with lock:  # accept the applications no clerk has taken yet (a lost race answers 409)
+                pending = [n for n in record["applications"] if n not in accepted][:3]
+                accepted.update(pending)
             for number in pending:
                 stats.timed("clerk_accept_application",
                             lambda number=number: http.post(f"/api/v1/applications/{number}/accept"), (200, 409))
@@ -320,14 +322,15 @@ def actors(port: int, world: dict[str, Any], stats: Stats, stop_at: float, recor
     def reviewer(session: str) -> None:
         http = Http(port, session)
         while time.time() < stop_at:
-            r = stats.timed("reviewer_worklist", lambda: http.get("/api/v1/worklist?status=open&per_page=10"))
+            r = stats.timed("reviewer_worklist", lambda: http.get("/api/v1/worklist?status=accepted&per_page=10"))
             rows = r.json().get("results", []) if r is not None and r.status_code == 200 else []
             decided = False
-            for row in rows[:3]:
+            for row in [r for r in rows if r["status"] in ("accepted", "under_review")][:3]:
                 number = row["number"]
-                if row["status"] == "accepted":
-                    stats.timed("reviewer_start_review", lambda: http.post(f"/api/v1/cases/{number}/start-review"),
-                                (200, 409))
+                if row["status"] in ("accepted", "under_review"):
+                    if row["status"] == "accepted":
+                        stats.timed("reviewer_start_review",
+                                    lambda: http.post(f"/api/v1/cases/{number}/start-review"), (200, 409))
                     stats.timed("reviewer_approve", lambda: http.post(f"/api/v1/cases/{number}/approve",
                                                                       {"opinion": "符合条件"}), (200, 409))
                     decided = True
