@@ -36,6 +36,7 @@ class Command(BaseCommand):
             rows = scores_compute(month=month)
             self.stdout.write(f"{month:%Y-%m}: {len(rows)} departments scored")
         else:
-            from onewindow.supervision.tasks import schedule_nightly
+            from onewindow.supervision.tasks import nightly
 
-            self.stdout.write("enqueued the nightly run" if schedule_nightly() else "a nightly run is already queued")
+            nightly.enqueue()
+            self.stdout.write("enqueued a nightly run now (the workers also enqueue it every night)")
