@@ -246,10 +246,18 @@ class Stats:
                 if len(self.error_samples) < 10:
                     self.error_samples.append(f"{op}: {detail[:200]}")
 
-    def timed(self, op: str, call: Any, ok_statuses: tuple[int, ...] = (200, 201)) -> requests.Response | None:
+    def timed(self, op: str, call: Any, ok_statuses: tuple[int, ...] = (200, 201),
+              idempotent: bool = False) -> requests.Response | None:
+        """Time one call. An idempotent call (a submission carrying its Idempotency-Key) is retried once when a
+        kept-alive connection was closed by the server just as it was reused, as a browser would."""
         start = time.perf_counter()
         try:
-            response = call()
+            try:
+                response = call()
+            except requests.ConnectionError:
+                if not idempotent:
+                    raise
+                response = call()
         except requests.RequestException as exc:
             self.record(op, time.perf_counter() - start, False, repr(exc))
             return None
@@ -295,7 +303,7 @@ def actors(port: int, world: dict[str, Any], stats: Stats, stop_at: float, recor
                 key = f"bench-{k}-{n}-{secrets.token_hex(4)}"
                 r = stats.timed("submit_application", lambda: http.post(
                     "/api/v1/applications", submission(k * 1000 + n, world["bundle"]),
-                    headers={"Idempotency-Key": key}), (200, 201))
+                    headers={"Idempotency-Key": key}), (200, 201), idempotent=True)
                 if r is not None and r.status_code in (200, 201):
                     with lock:
                         record["applications"].append(r.json()["number"])

@@ -211,3 +211,15 @@ def test_forwarded_address_is_believed_only_from_a_trusted_proxy(settings) -> No
     assert client_ip(request) == "203.0.113.9"  # the right-most address nginx saw, not the forged one
     direct = factory.get("/", REMOTE_ADDR="203.0.113.50", HTTP_X_FORWARDED_FOR="9.9.9.9")
     assert client_ip(direct) == "203.0.113.50"
+
+
+@pytest.mark.django_db
+def test_nul_characters_are_refused_with_400_before_reaching_the_database(client_for) -> None:  # noqa: ANN001
+    client = client_for(Role.COMMUNITY_WORKER)
+    response = client.get("/api/v1/community/members", {"q": "林\x00"})
+    assert response.status_code == 400 and set(response.json()) == ERROR_SHAPE_KEYS
+    response = client.post("/api/v1/feedback/suggestions/lookup", '{"number": "S\\u0000", "phone_last4": "1234"}',
+                           content_type="application/json")
+    assert response.status_code == 400
+    assert client.get("/catalog/", {"q": "a\x00"}).status_code == 400
+    assert client.get("/api/v1/community/members", {"q": "林"}).status_code == 200

@@ -192,3 +192,37 @@ def access_before_validation(run: Callable[..., HttpResponse]) -> Callable[..., 
         return run(request, **kw)
 
     return wrapped
+
+
+# --------------------------------------------------------------------------- NUL bytes
+
+
+class RejectNulBytesMiddleware:
+    """A NUL character in a path, query string or JSON/form text is never meaningful here, and PostgreSQL text
+    columns cannot hold one (the query would fail with a server error). Refuse such requests up front with 400.
+    Multipart bodies are left alone: uploaded files are binary and are checked by their own validators."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._has_nul(request):
+            message = _("请求中含有不允许的空字符（NUL）")
+            if request.path.startswith("/api/") or "json" in request.headers.get("Accept", ""):
+                return JsonResponse({"detail": message, "errors": [{"field": None, "message": message}]}, status=400)
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request: HttpRequest) -> bool:
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", "") \
+                or "\x00" in request.META.get("QUERY_STRING", ""):
+            return True
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if request.method in ("POST", "PUT", "PATCH") and (
+                content_type.startswith("application/json") or content_type.startswith("application/x-www-form")):
+            body = request.body
+            if content_type.startswith("application/json"):
+                return b"\x00" in body or b"\\u0000" in body
+            return b"\x00" in body or b"%00" in body
+        return False
