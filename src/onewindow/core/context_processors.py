@@ -10,7 +10,7 @@ from onewindow.core.nav import items_for
 def onewindow(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     return {
-        "site_name": settings.SITE_NAME,
+        "ow_site_name": settings.SITE_NAME,  # Django's login view sets its own site_name
         "nav_items": items_for(user),
         "large_type": request.COOKIES.get("ow_large") == "1",
         "user_role_labels": [ROLE_LABELS[r] for r in sorted(user_roles(user)) if r in ROLE_LABELS],
