@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from onewindow.catalog.models import Department
 from onewindow.core import clock
@@ -231,18 +232,18 @@ def rating_default_apply(*, now: dt.datetime | None = None, since: dt.datetime |
 # ------------------------------------------------------------------ rectification
 
 RECT_ACTIONS_LABELS = {
-    "opened": _("差评生成整改单"),
-    "verify_valid": _("核实为有效差评"),
-    "appeal": _("工作人员申诉"),
-    "appeal_accepted": _("复核：申诉成立，认定无效差评"),
-    "appeal_rejected": _("复核：申诉不成立，认定有效差评"),
-    "fix_now": _("立行立改"),
-    "fix_deadline": _("限期整改"),
-    "explain": _("解释说明"),
-    "fix_done": _("整改完成"),
-    "callback": _("回访群众"),
-    "close": _("办结"),
-    "followup_rated": _("群众追评后办结"),
+    "opened": gettext_lazy("差评生成整改单"),
+    "verify_valid": gettext_lazy("核实为有效差评"),
+    "appeal": gettext_lazy("工作人员申诉"),
+    "appeal_accepted": gettext_lazy("复核：申诉成立，认定无效差评"),
+    "appeal_rejected": gettext_lazy("复核：申诉不成立，认定有效差评"),
+    "fix_now": gettext_lazy("立行立改"),
+    "fix_deadline": gettext_lazy("限期整改"),
+    "explain": gettext_lazy("解释说明"),
+    "fix_done": gettext_lazy("整改完成"),
+    "callback": gettext_lazy("回访群众"),
+    "close": gettext_lazy("办结"),
+    "followup_rated": gettext_lazy("群众追评后办结"),
 }
 
 

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from onewindow.catalog.models import Department
 from onewindow.core import clock
@@ -177,10 +178,10 @@ def _clerk_name(user: Any) -> str:
 
 
 STAT_COLUMNS = [
-    ("services", _("服务数")), ("active", _("主动评价")), ("default", _("默认评价")), ("followups", _("追评")),
-    ("active_rate", _("主动评价率")), ("good_rate", _("好评率")), ("very_rate", _("非常满意率")),
-    ("satisfaction_rate", _("满意率")), ("bad", _("差评")), ("bad_rate", _("差评率")), ("valid_bad", _("有效差评")),
-    ("bad_rectified", _("已整改")), ("fix_rate", _("差评整改率")), ("score", _("平均分")),
+    ("services", gettext_lazy("服务数")), ("active", gettext_lazy("主动评价")), ("default", gettext_lazy("默认评价")), ("followups", gettext_lazy("追评")),
+    ("active_rate", gettext_lazy("主动评价率")), ("good_rate", gettext_lazy("好评率")), ("very_rate", gettext_lazy("非常满意率")),
+    ("satisfaction_rate", gettext_lazy("满意率")), ("bad", gettext_lazy("差评")), ("bad_rate", gettext_lazy("差评率")), ("valid_bad", gettext_lazy("有效差评")),
+    ("bad_rectified", gettext_lazy("已整改")), ("fix_rate", gettext_lazy("差评整改率")), ("score", gettext_lazy("平均分")),
 ]
 RATE_KEYS = {"active_rate", "good_rate", "very_rate", "satisfaction_rate", "bad_rate", "fix_rate"}
 
