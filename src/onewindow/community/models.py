@@ -253,18 +253,24 @@ class Team(models.Model):
         return self.name
 
 
-class MemberEvent(models.Model):
-    """Append-only: report-in and other changes to a member's record."""
+class AppendOnlyLog(models.Model):
+    """Shared shape of the append-only event rows: when, and who (none for the system)."""
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+")
-    action = models.CharField(max_length=30)
-    note = models.CharField(max_length=200, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["id"]
+
+
+class MemberEvent(AppendOnlyLog):
+    """Append-only: report-in and other changes to a member's record."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=30)
+    note = models.CharField(max_length=200, blank=True)
 
 
 # ---------------------------------------------------------------- time bank: menu and orders
@@ -351,20 +357,14 @@ class Order(models.Model):
         return self.number
 
 
-class OrderEvent(models.Model):
+class OrderEvent(AppendOnlyLog):
     """Append-only: one row per state change of an order."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField()
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
     action = models.CharField(max_length=20)
     from_status = models.CharField(max_length=10, blank=True)
     to_status = models.CharField(max_length=10)
     note = models.CharField(max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["id"]
 
 
 # ---------------------------------------------------------------- time bank: ledger
@@ -510,20 +510,14 @@ class Matter(models.Model):
         return self.number
 
 
-class MatterLog(models.Model):
+class MatterLog(AppendOnlyLog):
     """Append-only: state changes and the mediation log of a matter."""
 
     matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="logs")
-    at = models.DateTimeField()
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
     action = models.CharField(max_length=20)
     from_status = models.CharField(max_length=10, blank=True)
     to_status = models.CharField(max_length=10)
     note = models.CharField(max_length=500, blank=True)
-
-    class Meta:
-        ordering = ["id"]
 
 
 # ---------------------------------------------------------------- tri-party council (两议两评两公开)
@@ -573,17 +567,11 @@ class Proposal(models.Model):
         return self.title
 
 
-class ProposalEvent(models.Model):
+class ProposalEvent(AppendOnlyLog):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField()
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12)
     note = models.CharField(max_length=500, blank=True)
-
-    class Meta:
-        ordering = ["id"]
 
 
 # ---------------------------------------------------------------- theme days
