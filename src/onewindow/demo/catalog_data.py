@@ -150,6 +150,8 @@ class Bundle:
     items: tuple[str, ...]
     questions: tuple[Question, ...]
     source_file: str
+    # items reviewed for this scenario but not packed into it (Fu'an reviewed 86 items for 81 slots)
+    considered: tuple[str, ...] = ()
 
     def all_questions(self) -> Iterator[Question]:
         stack = list(self.questions)
@@ -324,7 +326,7 @@ def _read_bundles(root: Path, data: CatalogData) -> None:
                 description=_str(row.get("description")), description_en=_str(row.get("description_en")),
                 aliases=_list(row.get("aliases")), aliases_en=_list(row.get("aliases_en")),
                 items=_list(row.get("items")), questions=tuple(_question(q) for q in row.get("questions") or []),
-                source_file=path.name)
+                source_file=path.name, considered=_list(row.get("considered")))
             if bundle.code in data.bundles:
                 data.problems.append(f"bundles/{path.name}: bundle {bundle.code} twice")
             data.bundles[bundle.code] = bundle
@@ -404,7 +406,7 @@ def _check(data: CatalogData) -> None:  # noqa: C901 - one flat list of independ
             p.append(f"{where}: name_en missing")
         if bundle.lead not in data.departments:
             p.append(f"{where}: lead {bundle.lead!r} unknown")
-        for code in bundle.all_item_codes():
+        for code in sorted(bundle.all_item_codes() | set(bundle.considered)):
             if code not in data.items:
                 p.append(f"{where}: item {code!r} unknown")
         keys: Counter[str] = Counter(q.key for q in bundle.all_questions())
