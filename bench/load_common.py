@@ -39,6 +39,8 @@ def fresh_database(url: str) -> None:
 def setup_django(url: str, var_dir: str) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ["ONEWINDOW_VAR_DIR"] = var_dir
+    # `onewindow serve` refuses the built-in key; the bench and its servers share this one (sessions made here)
+    os.environ.setdefault("ONEWINDOW_SECRET_KEY", secrets.token_urlsafe(50))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onewindow.settings")
     Path(var_dir).mkdir(parents=True, exist_ok=True)
     import django

@@ -24,7 +24,9 @@ def _env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = _env_bool("ONEWINDOW_DEBUG", False)
-SECRET_KEY = os.environ.get("ONEWINDOW_SECRET_KEY", "dev-only-insecure-key-change-me-in-production-0123456789")
+# The built-in key is for the demo and tests only: `onewindow serve` and `check --deploy` refuse it (core/checks.py).
+BUILTIN_SECRET_KEY = "dev-only-insecure-key-change-me-in-production-0123456789"
+SECRET_KEY = os.environ.get("ONEWINDOW_SECRET_KEY", BUILTIN_SECRET_KEY)
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ONEWINDOW_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("ONEWINDOW_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
@@ -55,6 +57,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "onewindow.core.security.SecurityHeadersMiddleware",
+    "onewindow.core.limits.RequestSizeLimitMiddleware",
     "onewindow.core.security.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -116,14 +119,19 @@ DATABASE_ROUTERS = ["onewindow.core.dbrouter.ReportReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    # 10 characters for staff (a staff role, is_staff or superuser; also any account not yet saved), 8 for citizens
+    {"NAME": "onewindow.core.passwords.RoleMinimumLengthValidator", "OPTIONS": {"staff_min": 10, "citizen_min": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
-# Login lockout (django-axes): 5 failures for one username from one address lock that pair for 15 minutes.
+# Login lockout (django-axes): 5 failures for one username from one address lock that pair for 15 minutes, and
+# 20 failures for one username from any number of addresses (password spraying) lock the username itself.
+# axes compares one limit with the worst count; core.security.LockoutHandler gives each parameter its own limit.
 # The axes backend comes first; it skips calls without a request (test clients' login()).
 AUTHENTICATION_BACKENDS = [
     "onewindow.core.security.LockoutBackend",
@@ -131,7 +139,9 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("ONEWINDOW_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("ONEWINDOW_LOGIN_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_USERNAME_FAILURE_LIMIT = int(os.environ.get("ONEWINDOW_LOGIN_USERNAME_FAILURE_LIMIT", "20"))
+AXES_HANDLER = "onewindow.core.security.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "onewindow.core.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "onewindow.core.security.client_ip"
@@ -176,8 +186,11 @@ TRUSTED_PROXIES = [n.strip() for n in os.environ.get("ONEWINDOW_TRUSTED_PROXIES"
 # Networks exempt from public rate limits (the hall's own kiosks, ticket machines, load tests).
 RATE_LIMIT_EXEMPT = [n.strip() for n in os.environ.get("ONEWINDOW_RATE_LIMIT_EXEMPT", "").split(",") if n.strip()]
 
-DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Request size limits (docs/security.md): a body longer than ONEWINDOW["REQUEST_MAX_BYTES"] (multipart) or
+# DATA_UPLOAD_MAX_MEMORY_SIZE (anything else) is refused with 413 before it is read (core.limits). Uploaded
+# files above FILE_UPLOAD_MAX_MEMORY_SIZE stream to a temporary file on disk instead of memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 15 * 1024 * 1024  # JSON bodies (base64 files included) and form fields
+FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 
 CACHES = {
     # Shared by every process (rate limits, cached figures); no broker or cache server needed.
@@ -211,7 +224,9 @@ ONEWINDOW = {
     "DEFAULT_RATING_ENABLED": True,
     "DEFAULT_RATING_AFTER_DAYS": 7,
     "DEFAULT_RATING_LEVEL": "basic",
-    "UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
+    "UPLOAD_MAX_BYTES": 10 * 1024 * 1024,  # one uploaded file
+    # one request with files (multipart); nginx's client_max_body_size should match (docs/operations.md)
+    "REQUEST_MAX_BYTES": int(os.environ.get("ONEWINDOW_REQUEST_MAX_MB", "30")) * 1024 * 1024,
     "NO_SHOW_POLICY": "requeue_once",  # or "close"
     "APPOINTMENT_GRACE_MINUTES": 15,
     "DEFAULT_SERVICE_MINUTES": 8,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -43,7 +44,8 @@ def test_serve_runs_several_processes_and_worker_runs_queued_tasks_against_datab
 
     from onewindow.cases.tasks import send_pending_messages
 
-    env = dict(os.environ, DATABASE_URL=_database_url(), ONEWINDOW_VAR_DIR=str(tmp_path), ONEWINDOW_LOG_LEVEL="ERROR")
+    env = dict(os.environ, DATABASE_URL=_database_url(), ONEWINDOW_VAR_DIR=str(tmp_path), ONEWINDOW_LOG_LEVEL="ERROR",
+               ONEWINDOW_SECRET_KEY=secrets.token_urlsafe(50))  # serve refuses the built-in key
     port = _free_port()
     server = subprocess.Popen([str(BIN / "onewindow"), "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2",
                                "--access-log", ""], env=env, start_new_session=True,

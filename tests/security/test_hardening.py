@@ -223,3 +223,132 @@ def test_nul_characters_are_refused_with_400_before_reaching_the_database(client
     assert response.status_code == 400
     assert client.get("/catalog/", {"q": "a\x00"}).status_code == 400
     assert client.get("/api/v1/community/members", {"q": "林"}).status_code == 200
+
+
+# --------------------------------------------------------------------------- passwords
+
+
+@pytest.mark.django_db
+def test_staff_passwords_need_ten_characters_citizens_eight(make_user) -> None:  # noqa: ANN001
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    citizen = make_user("pw_citizen", Role.CITIZEN)
+    clerk = make_user("pw_clerk", Role.CLERK)
+    supervisor = make_user("pw_supervisor", Role.SUPERVISOR)
+    admin_flag = make_user("pw_staff_flag")
+    admin_flag.is_staff = True
+    admin_flag.save()
+    validate_password("Lx7#kq2v", citizen)  # 8 characters: enough for a citizen
+    for user in (clerk, supervisor, admin_flag, None):
+        with pytest.raises(ValidationError) as short:
+            validate_password("Lx7#kq2v", user)
+        assert "10" in " ".join(short.value.messages)
+        validate_password("Lx7#kq2v-9p", user)  # 11 characters
+    with pytest.raises(ValidationError):
+        validate_password("Lx7#kq2", citizen)  # 7
+
+
+@pytest.mark.django_db
+def test_common_numeric_and_name_like_passwords_are_refused(make_user) -> None:  # noqa: ANN001
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    user = make_user("linxiaomei", Role.CITIZEN)
+    for weak in ("password123", "3509811990", "linxiaomei1"):
+        with pytest.raises(ValidationError):
+            validate_password(weak, user)
+
+
+@pytest.mark.django_db
+def test_the_admin_refuses_a_short_password_for_a_clerk(make_user, settings) -> None:  # noqa: ANN001
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    clerk = make_user("admin_pw_clerk", Role.CLERK)
+    admin = Client()
+    admin.force_login(User.objects.create_superuser("pw_admin", "", "a-long-admin-passphrase"))
+    response = admin.post(f"/admin/auth/user/{clerk.pk}/password/",
+                          {"password1": "Kq8!zu3w", "password2": "Kq8!zu3w", "usable_password": "true"})
+    assert response.status_code == 200 and "至少需要10个字符" in response.content.decode()  # the form again, with the rule
+    clerk.refresh_from_db()
+    assert clerk.check_password("pw-for-tests-1")
+
+
+# --------------------------------------------------------------------------- password spraying
+
+
+@pytest.mark.django_db
+def test_spraying_one_username_from_many_addresses_locks_that_username(make_user, settings) -> None:  # noqa: ANN001
+    make_user("sprayed_clerk", Role.CLERK)
+    limit = settings.AXES_USERNAME_FAILURE_LIMIT
+    assert limit > settings.AXES_FAILURE_LIMIT
+    for n in range(limit - 1):
+        response = _login(Client(REMOTE_ADDR=f"10.{n // 200}.{n % 200}.9"), "sprayed_clerk", f"guess-{n}")
+        assert response.status_code == 200, n  # each address alone stays far below its own limit
+    assert _login(Client(REMOTE_ADDR="10.99.0.1"), "sprayed_clerk", "guess-last").status_code == 429
+    # now even the right password from a fresh address is refused, and no session is made
+    fresh = Client(REMOTE_ADDR="10.99.0.2")
+    assert _login(fresh, "sprayed_clerk", "pw-for-tests-1").status_code == 429
+    assert "_auth_user_id" not in fresh.session
+    # other accounts are not affected
+    make_user("other_clerk", Role.CLERK)
+    assert _login(Client(REMOTE_ADDR="10.99.0.1"), "other_clerk", "pw-for-tests-1").status_code == 302
+
+
+# --------------------------------------------------------------------------- appointment check-in codes
+
+
+@pytest.fixture
+def booked(db) -> object:  # noqa: ANN001
+    """A hall open all day and one appointment booked for today (clock frozen), with its code."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from onewindow.catalog.models import WindowCategory
+    from onewindow.core import clock
+    from onewindow.hall.models import Appointment, AppointmentSlot, Hall, HallCategory, OpeningHours
+
+    now = dt.datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    hall = Hall.objects.create(code="sechall", name="测试大厅", no_lunch_break=True)
+    for weekday in range(7):
+        OpeningHours.objects.create(hall=hall, weekday=weekday, opens=dt.time(8), closes=dt.time(18))
+    category, _ = WindowCategory.objects.get_or_create(code="social", defaults={"name": "社会民生",
+                                                                               "default_ticket_prefix": "A"})
+    hc = HallCategory.objects.create(hall=hall, category=category, prefix="A", default_service_minutes=6)
+    slot = AppointmentSlot.objects.create(hall=hall, category=hc, date=now.date(), start=dt.time(10, 30),
+                                          end=dt.time(11), capacity=5, booked=1)
+    appointment = Appointment.objects.create(slot=slot, phone="13905931234", code="48213579", created_at=now)
+    with clock.frozen(now):
+        yield appointment
+
+
+def _check_in(client: Client, code: str) -> object:
+    return client.post("/api/v1/halls/sechall/check-in", {"code": code}, content_type="application/json")
+
+
+@pytest.mark.django_db
+def test_check_in_code_guesses_are_limited_per_address(booked) -> None:  # noqa: ANN001
+    guesser = Client(REMOTE_ADDR="198.51.100.70")
+    for n in range(10):
+        assert _check_in(guesser, f"{10000000 + n}").status_code == 400
+    _assert_rate_limited(_check_in(guesser, booked.code))  # even the right code, once limited
+    booked.refresh_from_db()
+    assert booked.status == "booked"
+    assert _check_in(Client(REMOTE_ADDR="198.51.100.71"), booked.code).status_code == 201
+
+
+@pytest.mark.django_db
+def test_one_check_in_code_is_limited_across_addresses(booked) -> None:  # noqa: ANN001
+    for n in range(5):
+        assert _check_in(Client(REMOTE_ADDR=f"198.51.100.{80 + n}"), "99999999").status_code == 400
+    _assert_rate_limited(_check_in(Client(REMOTE_ADDR="198.51.100.90"), "99999999"))
+
+
+@pytest.mark.django_db
+def test_kiosk_check_in_guesses_are_limited_too(booked) -> None:  # noqa: ANN001
+    kiosk = Client(REMOTE_ADDR="198.51.100.60")
+    for n in range(10):
+        kiosk.post("/hall/sechall/kiosk/", {"code": f"{20000000 + n}", "checkin": "1"})
+    response = kiosk.post("/hall/sechall/kiosk/", {"code": booked.code, "checkin": "1"}, follow=True)
+    assert "操作过于频繁" in response.content.decode()
+    booked.refresh_from_db()
+    assert booked.status == "booked"

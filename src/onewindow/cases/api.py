@@ -11,13 +11,17 @@ payload: {"kind": "bundle"|"item", "code": "…", "answers": {question: option |
           "form": {field key: value}, "deferral_promise": false,
           "channel": "online"|"window" (window: clerks only), "checked_materials": [codes seen at the window],
           "ticket_id": null}
-Header `Idempotency-Key`: a retry with the same key by the same user answers 200 with the first application
-(header `Idempotent-Replayed: true`) and creates nothing; a first submission answers 201.
+Header `Idempotency-Key`: a retry with the same key and the same content by the same user answers 200 with the
+first application (header `Idempotent-Replayed: true`) and creates nothing; a first submission answers 201; the same
+key with different content answers 409.
+
+Online submissions are rate-limited per client address and per applicant phone number (`limit_online_submission`).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -28,11 +32,29 @@ from onewindow.cases.models import Application, Case, Channel
 from onewindow.core.access import SIGNED_IN, Role, allow, user_department_id, user_roles
 from onewindow.core.audit import audit_log
 from onewindow.core.errors import ServiceError
+from onewindow.core.idempotency import idempotency_scope
 from onewindow.core.masking import mask_id_number, mask_phone
+from onewindow.core.security import phone_key, rate_limit
 
 router = Router()
 
 MAX_FILES = 40
+
+#: online submissions per hour: (per client address, per applicant phone number)
+SUBMIT_LIMITS = {"anonymous": (20, 10), "signed_in": (60, 30)}
+SUBMIT_LIMIT_SECONDS = 3600
+
+
+def limit_online_submission(request: HttpRequest, applicant: Mapping[str, Any]) -> None:
+    """Refuse (429) an online submission once this address, or the applicant's phone number from any address, has
+    made too many within the hour. Every attempt counts, accepted or not. Phone numbers are counted under a keyed
+    hash (core.security.phone_key), never in clear. Window submissions by clerks are not limited."""
+    signed_in = bool(request.user.is_authenticated)
+    per_address, per_phone = SUBMIT_LIMITS["signed_in" if signed_in else "anonymous"]
+    phones = {str(applicant.get(k) or "") for k in ("phone", "contact_phone")} if isinstance(applicant, Mapping) else set()
+    keys = {phone_key(p): per_phone for p in phones if any(ch.isdigit() for ch in p)}
+    rate_limit(request, scope="cases.submit" if signed_in else "cases.submit.anonymous", limit=per_address,
+               per_seconds=SUBMIT_LIMIT_SECONDS, keys=keys)
 
 
 def _json(request: HttpRequest, data: Any, status: int = 200) -> HttpResponse:
@@ -123,7 +145,9 @@ def _parse_submission(request: HttpRequest) -> tuple[dict[str, Any], dict[str, s
 
 
 def _body(request: HttpRequest) -> dict:
-    """The JSON body of an action (empty body = {})."""
+    """The JSON body of an action (empty body = {}); a form-encoded or multipart body gives its fields."""
+    if request.META.get("CONTENT_TYPE", "").startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
+        return {key: request.POST.get(key) for key in request.POST}
     if not request.body:
         return {}
     try:
@@ -156,12 +180,16 @@ def submit_application(request: HttpRequest) -> HttpResponse:
     checked = payload.get("checked_materials") or []
     if not isinstance(checked, list):
         raise ServiceError("checked_materials 应为材料编码列表", field="checked_materials")
+    applicant = _dict_field(payload, "applicant")
+    if channel != Channel.WINDOW:
+        limit_online_submission(request, applicant)
     result = services.application_submit(
         actor=request.user, channel=channel, kind=str(payload.get("kind") or ""), code=str(payload.get("code") or ""),
-        answers=_dict_field(payload, "answers"), applicant=_dict_field(payload, "applicant"),
+        answers=_dict_field(payload, "answers"), applicant=applicant,
         form=_dict_field(payload, "form"), files=files,
         checked_materials=checked if channel == Channel.WINDOW else [],
         deferral_promise=bool(payload.get("deferral_promise")), idempotency_key=request.headers.get("Idempotency-Key", ""),
+        idempotency_scope=idempotency_scope(actor=request.user, request=request),
         ticket_id=ticket if channel == Channel.WINDOW else None)
     app = Application.objects.select_related("applicant").prefetch_related("cases__department").get(pk=result.application.pk)
     response = _json(request, application_dict(app), status=201 if result.created else 200)

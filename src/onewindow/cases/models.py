@@ -75,6 +75,8 @@ class Application(models.Model):
     ticket_id = models.BigIntegerField(_("排队号"), null=True, blank=True)
     idempotency_scope = models.CharField(max_length=80, blank=True)
     idempotency_key = models.CharField(max_length=120, blank=True)
+    # SHA-256 of what the keyed request asked for (core.idempotency): the same key with another body is a 409
+    idempotency_fingerprint = models.CharField(max_length=64, blank=True, default="")
     deferral_promise = models.BooleanField(_("容缺书面承诺"), default=False)
     submitted_at = models.DateTimeField(_("提交时间"), db_index=True)
 

@@ -13,7 +13,15 @@ from django.conf import settings
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from onewindow.cases.models import OPEN_STATUSES, Application, Case, CaseEvent, CaseStatus, SubmittedMaterial
+from onewindow.cases.models import (
+    OPEN_STATUSES,
+    Application,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    Channel,
+    SubmittedMaterial,
+)
 from onewindow.core import clock
 from onewindow.core.access import Role, user_department_id, user_roles
 
@@ -28,6 +36,17 @@ def owns_application(user: Any, application: Application) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return application.submitted_by_id == user.pk or application.applicant.user_id == user.pk
+
+
+def is_own_application(user: Any, application: Application) -> bool:
+    """The user is the applicant: the application is on their account, or they submitted it online themselves.
+    (A clerk who submits at the window on a citizen's behalf is not the applicant.) Staff never accept, decide or
+    deliver their own applications: another member of staff must."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if application.applicant.user_id == user.pk:
+        return True
+    return application.channel == Channel.ONLINE and application.submitted_by_id == user.pk
 
 
 def can_view_case(user: Any, case: Case) -> bool:
@@ -66,6 +85,8 @@ ACTION_RULES = {
 
 def can_act_on_case(user: Any, case: Case, action: str) -> bool:
     rule = ACTION_RULES.get(action)
+    if rule in ("window", "department") and is_own_application(user, case.application):
+        return False
     roles = user_roles(user)
     own_dept = bool(roles & {Role.REVIEWER, Role.DEPARTMENT_HEAD}) and case.department_id == user_department_id(user)
     if rule == "department":

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -42,7 +42,7 @@ from onewindow.cases.models import (
     SupplementRequest,
 )
 from onewindow.core import clock
-from onewindow.core.errors import Conflict, FieldProblem, NotFound, ServiceError
+from onewindow.core.errors import Conflict, FieldProblem, Forbidden, NotFound, ServiceError
 
 log = logging.getLogger(__name__)
 
@@ -56,24 +56,75 @@ STATUS_LABEL = {s.value: str(s.label) for s in CaseStatus}
 
 # --------------------------------------------------------------------------- uploads
 
-@dataclass(frozen=True)
-class Upload:
-    """A file as received (multipart part or decoded base64)."""
+SNIFF_BYTES = 16
+HASH_CHUNK = 64 * 1024
 
-    name: str
-    data: bytes
+
+class Upload:
+    """A file as received: a multipart part (streamed to a temporary file when large) or decoded base64.
+
+    Nothing here reads a file whole: the size comes from the upload itself, the type from its first bytes and the
+    hash from 64 KB chunks; storing it moves or copies it in chunks.
+    """
+
+    def __init__(self, name: str, file: File) -> None:
+        self.name = name
+        self.file = file
+        self._sha256: str | None = None
+
+    @property
+    def size(self) -> int:
+        return int(self.file.size or 0)
+
+    def head(self, n: int = SNIFF_BYTES) -> bytes:
+        self.file.seek(0)
+        data = self.file.read(n)
+        self.file.seek(0)
+        return data
+
+    def sha256(self) -> str:
+        if self._sha256 is None:
+            digest = hashlib.sha256()
+            for chunk in self.file.chunks(HASH_CHUNK):
+                digest.update(chunk)
+            self.file.seek(0)
+            self._sha256 = digest.hexdigest()
+        return self._sha256
+
+
+def _file_name(name: object) -> str:
+    from onewindow.core.validators import clean_text
+
+    return clean_text(name, multiline=False)[:200] or "file"
 
 
 def upload_from_django(f: Any) -> Upload:
-    return Upload(name=str(getattr(f, "name", "") or "file"), data=f.read())
+    return Upload(name=_file_name(getattr(f, "name", "")), file=f)
+
+
+def upload_from_bytes(name: str, data: bytes) -> Upload:
+    name = _file_name(name)
+    return Upload(name=name, file=ContentFile(data, name=name))
+
+
+def _upload_limit() -> int:
+    return int(settings.ONEWINDOW.get("UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
+
+
+def _too_large(size: int, limit: int, *, field: str) -> ServiceError:
+    return ServiceError(f"文件过大：{size / 1048576:.1f} MB，单个文件不能超过 {limit // 1048576} MB", field=field)
 
 
 def upload_from_base64(name: str, content: str, *, field: str) -> Upload:
+    limit = _upload_limit()
+    decoded_size = len(content) * 3 // 4
+    if decoded_size > limit + 3:  # refused from its length, before decoding
+        raise _too_large(decoded_size, limit, field=field)
     try:
         data = base64.b64decode(content, validate=True)
     except (binascii.Error, ValueError):
         raise ServiceError("文件内容不是有效的 base64 编码", field=field) from None
-    return Upload(name=name or "file", data=data)
+    return upload_from_bytes(name, data)
 
 
 def sniff_content_type(data: bytes) -> str | None:
@@ -91,14 +142,15 @@ _EXT = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
 
 def check_upload(upload: Upload, *, field: str) -> str:
-    """Return the detected content type or raise a ServiceError naming the field."""
-    limit = int(settings.ONEWINDOW.get("UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
-    if not upload.data:
+    """Return the detected content type or raise a ServiceError naming the field. The size is checked first, from
+    the upload's own record of it, so an oversized file is refused without being read."""
+    limit = _upload_limit()
+    size = upload.size
+    if not size:
         raise ServiceError("上传的文件是空的", field=field)
-    if len(upload.data) > limit:
-        raise ServiceError(f"文件过大：{len(upload.data) / 1048576:.1f} MB，单个文件不能超过 {limit // 1048576} MB",
-                           field=field)
-    kind = sniff_content_type(upload.data)
+    if size > limit:
+        raise _too_large(size, limit, field=field)
+    kind = sniff_content_type(upload.head())
     if kind is None:
         raise ServiceError("只接受 PDF、JPG 或 PNG 文件（按文件内容识别）", field=field)
     return kind
@@ -108,7 +160,8 @@ def _store(upload: Upload, kind: str, sha: str, stored: list[str]) -> str:
     """Save the file under MEDIA_ROOT; `stored` collects names so a failed transaction can delete them."""
     today = clock.today()
     name = f"cases/{today:%Y/%m}/{sha[:2]}/{uuid.uuid4().hex}.{_EXT[kind]}"
-    saved = default_storage.save(name, ContentFile(upload.data))
+    upload.file.seek(0)
+    saved = default_storage.save(name, upload.file)  # chunked copy (or a move of the temporary file)
     stored.append(saved)
     return saved
 
@@ -132,14 +185,20 @@ def _validated(problems: list[FieldProblem], field_name: str, value: str, valida
 
 
 def clean_applicant(data: Mapping[str, Any], problems: list[FieldProblem]) -> dict[str, str]:
-    from onewindow.core.validators import validate_credit_code, validate_id_number, validate_mobile
+    """The applicant's identity, validated; free text loses control characters (core.validators.clean_text)."""
+    from onewindow.core.validators import (
+        clean_text,
+        validate_credit_code,
+        validate_id_number,
+        validate_mobile,
+    )
 
-    kind = str(data.get("kind") or ApplicantKind.PERSON)
+    kind = clean_text(data.get("kind"), multiline=False) or ApplicantKind.PERSON
     out: dict[str, str] = {"kind": kind}
     if kind not in ApplicantKind.values:
         problems.append(FieldProblem("applicant.kind", "申请人类型只能是个人（person）或企业（enterprise）"))
         return out
-    name = str(data.get("name") or "").strip()
+    name = clean_text(data.get("name"), multiline=False)
     if not name:
         problems.append(FieldProblem("applicant.name", "请填写申请人姓名或名称"))
     elif len(name) > 200:
@@ -151,13 +210,17 @@ def clean_applicant(data: Mapping[str, Any], problems: list[FieldProblem]) -> di
     else:
         out["credit_code"] = _validated(problems, "applicant.credit_code", str(data.get("credit_code") or ""),
                                         validate_credit_code)
-        legal = str(data.get("legal_representative") or "").strip()
+        legal = clean_text(data.get("legal_representative"), multiline=False)
         if not legal:
             problems.append(FieldProblem("applicant.legal_representative", "请填写法定代表人"))
+        elif len(legal) > 50:
+            problems.append(FieldProblem("applicant.legal_representative", "法定代表人不能超过50字"))
         out["legal_representative"] = legal
-        contact = str(data.get("contact_name") or "").strip()
+        contact = clean_text(data.get("contact_name"), multiline=False)
         if not contact:
             problems.append(FieldProblem("applicant.contact_name", "请填写联系人"))
+        elif len(contact) > 50:
+            problems.append(FieldProblem("applicant.contact_name", "联系人不能超过50字"))
         out["contact_name"] = contact
         out["contact_phone"] = _validated(problems, "applicant.contact_phone", str(data.get("contact_phone") or ""),
                                           validate_mobile)
@@ -165,13 +228,20 @@ def clean_applicant(data: Mapping[str, Any], problems: list[FieldProblem]) -> di
 
 
 def clean_form(fields: Sequence[Any], data: Mapping[str, Any], problems: list[FieldProblem]) -> dict[str, Any]:
-    """Validate the merged form against the notice's fields; unknown keys are dropped."""
-    from onewindow.core.validators import validate_credit_code, validate_id_number, validate_mobile
+    """Validate the merged form against the notice's fields; unknown keys are dropped; text loses control
+    characters (core.validators.clean_text)."""
+    from onewindow.core.validators import (
+        clean_text,
+        validate_credit_code,
+        validate_id_number,
+        validate_mobile,
+    )
 
     out: dict[str, Any] = {}
     for f in fields:
         raw = data.get(f.key, "")
-        value = raw.strip() if isinstance(raw, str) else ("" if raw is None else str(raw))
+        value = clean_text(raw, multiline=f.kind not in ("number", "date", "choice", "id_number", "mobile",
+                                                          "credit_code"))
         name = f"form.{f.key}"
         if not value:
             if f.required:
@@ -207,6 +277,13 @@ def clean_form(fields: Sequence[Any], data: Mapping[str, Any], problems: list[Fi
 
 # --------------------------------------------------------------------------- events, transitions, notifications
 
+def _text(value: object, *, multiline: bool = True) -> str:
+    """Free text from staff or applicants, without control characters (core.validators.clean_text)."""
+    from onewindow.core.validators import clean_text
+
+    return clean_text(value, multiline=multiline)
+
+
 def _actor_label(actor: Any) -> str:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return "系统"
@@ -234,9 +311,24 @@ ACTION_LABEL = {
 }
 
 
+#: what staff do to an application; never to their own (selectors.is_own_application)
+STAFF_ACTIONS = frozenset({"accept", "accept_deferral", "not_accept", "supplement", "supplement_complete",
+                           "start_review", "special_start", "special_end", "approve", "deny", "complete", "deliver",
+                           "makeup_complete"})
+
+
+def _refuse_own(case: Case, *, actor: Any, action: str) -> None:
+    from onewindow.cases.selectors import is_own_application
+
+    if action in STAFF_ACTIONS and is_own_application(actor, case.application):
+        raise Forbidden(f"不能{ACTION_LABEL.get(action, action)}本人的申请（{case.application.number}），"
+                        "请由其他工作人员办理", field="actor")
+
+
 def _transition(case: Case, *, to: str, allowed_from: Iterable[str], action: str, actor: Any, reason: str = "",
                 data: dict | None = None, **changes: Any) -> Case:
     """Compare-and-swap the case from its current (status, version) to `to`; one event row."""
+    _refuse_own(case, actor=actor, action=action)
     allowed = {str(s) for s in allowed_from}
     if case.status not in allowed:
         raise Conflict(f"办件{case.number}当前状态为「{STATUS_LABEL.get(case.status, case.status)}」，"
@@ -301,6 +393,24 @@ class SubmitResult:
     cases: list[Case] = field(default_factory=list)
 
 
+def submission_fingerprint(*, channel: str, kind: str, code: str, answers: Mapping[str, Any],
+                           applicant: Mapping[str, Any], form: Mapping[str, Any], files: Mapping[str, Upload],
+                           checked_materials: Sequence[str] = (), deferral_promise: bool = False,
+                           missing_ok: bool = False, ticket_id: int | None = None) -> str:
+    """What a submission asked for, as one hash (core.idempotency.request_fingerprint): the same idempotency key
+    with a different fingerprint is another request, not a retry. Files count by their content's SHA-256 (a file
+    over the size limit by its size: it is refused anyway, and is not read for a hash)."""
+    from onewindow.core.idempotency import request_fingerprint
+
+    limit = _upload_limit()
+    materials = {str(code): (f.sha256() if f.size <= limit else f"size:{f.size}") for code, f in files.items()}
+    return request_fingerprint({
+        "channel": channel, "kind": kind, "code": code, "answers": dict(answers), "applicant": dict(applicant),
+        "form": dict(form), "materials": materials, "checked": sorted(checked_materials),
+        "deferral_promise": bool(deferral_promise), "missing_ok": bool(missing_ok), "ticket": ticket_id,
+    })
+
+
 def _notice_for(kind: str, code: str, answers: Mapping[str, Any]) -> Any:
     from onewindow.catalog import bundles
 
@@ -320,21 +430,31 @@ def application_submit(*, actor: Any, channel: str, kind: str, code: str, answer
 
     `files` maps a canonical material code to its upload; `checked_materials` lists material codes the clerk saw
     on paper at the window. `missing_ok` (clerks only) lets a window submission go ahead with missing materials
-    so that a one-time supplement notice can follow. A retried call with the same idempotency key (per submitter)
-    returns the first application and creates nothing.
+    so that a one-time supplement notice can follow. A retried call with the same idempotency key (per submitter:
+    `core.idempotency.idempotency_scope`) and the same content returns the first application and creates nothing;
+    the same key with different content is refused (409 Conflict).
     """
+    from onewindow.core import idempotency as idem
+
     answers = dict(answers or {})
     form = dict(form or {})
     files = dict(files or {})
-    idempotency_key = (idempotency_key or "").strip()[:120]
+    checked_materials = [str(c) for c in checked_materials]
+    idempotency_key = idem.clean_key(idempotency_key)
+    fingerprint = ""
     if idempotency_key and not idempotency_scope:
         user = _actor_or_none(actor)
         if user is None:
-            raise ServiceError("匿名提交不能使用幂等键", field="Idempotency-Key")
-        idempotency_scope = f"user:{user.pk}"
+            raise ServiceError("匿名提交不能使用幂等键", field=idem.FIELD)
+        idempotency_scope = idem.idempotency_scope(actor=user)
     if idempotency_key:
+        fingerprint = submission_fingerprint(
+            channel=channel, kind=kind, code=code, answers=answers, applicant=applicant, form=form, files=files,
+            checked_materials=checked_materials, deferral_promise=deferral_promise, missing_ok=missing_ok,
+            ticket_id=ticket_id)
         existing = Application.objects.filter(idempotency_scope=idempotency_scope, idempotency_key=idempotency_key).first()
         if existing is not None:
+            idem.idempotent_replay(existing, fingerprint=fingerprint)
             return SubmitResult(existing, False, list(existing.cases.order_by("number")))
     if channel not in Channel.values:
         raise ServiceError("渠道只能是 online 或 window", field="channel")
@@ -351,7 +471,7 @@ def application_submit(*, actor: Any, channel: str, kind: str, code: str, answer
     for key in files:
         if key not in by_code:
             problems.append(FieldProblem(f"materials.{key}", "该材料不在本次申请的材料清单中"))
-    checked = {str(c) for c in checked_materials}
+    checked = set(checked_materials)
     kinds: dict[str, tuple[str, str]] = {}
     for key, upload in files.items():
         if key not in by_code:
@@ -361,7 +481,7 @@ def application_submit(*, actor: Any, channel: str, kind: str, code: str, answer
         except ServiceError as exc:
             problems.extend(exc.problems)
             continue
-        kinds[key] = (content_type, hashlib.sha256(upload.data).hexdigest())
+        kinds[key] = (content_type, upload.sha256())
     missing: list[Any] = []
     deferred: list[Any] = []
     for m in notice.materials:
@@ -390,13 +510,14 @@ def application_submit(*, actor: Any, channel: str, kind: str, code: str, answer
                 actor=actor, channel=channel, kind=kind, notice=notice, answers=answers, applicant_data=applicant_data,
                 form_data=form_data, files=files, kinds=kinds, paths=paths, checked=checked, deferred=deferred,
                 deferral_promise=deferral_promise, idempotency_key=idempotency_key,
-                idempotency_scope=idempotency_scope, ticket_id=ticket_id)
+                idempotency_scope=idempotency_scope, idempotency_fingerprint=fingerprint, ticket_id=ticket_id)
     except IntegrityError:
         _discard(stored)
         if idempotency_key:
             existing = Application.objects.filter(idempotency_scope=idempotency_scope,
                                                   idempotency_key=idempotency_key).first()
             if existing is not None:
+                idem.idempotent_replay(existing, fingerprint=fingerprint)
                 return SubmitResult(existing, False, list(existing.cases.order_by("number")))
         raise
     except Exception:
@@ -411,7 +532,7 @@ def _create_application(*, actor: Any, channel: str, kind: str, notice: Any, ans
                         form_data: dict, files: dict[str, Upload], kinds: dict[str, tuple[str, str]],
                         paths: dict[str, str], checked: set[str],
                         deferred: list[Any], deferral_promise: bool, idempotency_key: str, idempotency_scope: str,
-                        ticket_id: int | None) -> SubmitResult:
+                        idempotency_fingerprint: str, ticket_id: int | None) -> SubmitResult:
     from onewindow.catalog.models import ServiceItem
 
     now = clock.now()
@@ -425,7 +546,8 @@ def _create_application(*, actor: Any, channel: str, kind: str, notice: Any, ans
         answers={k: list(v) if isinstance(v, list | tuple) else v for k, v in answers.items()}, form_data=form_data,
         channel=channel, applicant=applicant, phone_last4=(applicant.notify_phone or "")[-4:], submitted_by=user,
         ticket_id=ticket_id, idempotency_scope=idempotency_scope if idempotency_key else "",
-        idempotency_key=idempotency_key, deferral_promise=deferral_promise, submitted_at=now)
+        idempotency_key=idempotency_key, idempotency_fingerprint=idempotency_fingerprint,
+        deferral_promise=deferral_promise, submitted_at=now)
     items = {i.pk: i for i in ServiceItem.objects.filter(pk__in=[n.item_id for n in notice.items])}
     cases: list[Case] = []
     for index, n in enumerate(notice.items, start=1):
@@ -449,7 +571,7 @@ def _create_application(*, actor: Any, channel: str, kind: str, notice: Any, ans
             content_type, sha = kinds[m.code]
             upload = files[m.code]
             rows.append(SubmittedMaterial(application=application, material_id=m.material_id, file=paths[m.code],
-                                          original_name=upload.name[:200], size=len(upload.data),
+                                          original_name=upload.name[:200], size=upload.size,
                                           content_type=content_type, sha256=sha, checked=m.code in checked,
                                           uploaded_at=now))
         else:
@@ -495,13 +617,13 @@ def application_add_material(*, application: Application, material_code: str, up
     if material is None:
         raise ServiceError("未知的材料", field=field_name)
     content_type = check_upload(upload, field=field_name)
-    sha = hashlib.sha256(upload.data).hexdigest()
+    sha = upload.sha256()
     stored: list[str] = []
     try:
         with transaction.atomic():
             path = _store(upload, content_type, sha, stored)
             sm = SubmittedMaterial.objects.create(application=application, material=material, file=path,
-                                                  original_name=upload.name[:200], size=len(upload.data),
+                                                  original_name=upload.name[:200], size=upload.size,
                                                   content_type=content_type, sha256=sha, uploaded_at=clock.now())
             item_ids = set(ItemMaterial.objects.filter(material=material).values_list("item_id", flat=True))
             CaseMaterial.objects.bulk_create([CaseMaterial(case=c, submitted=sm)
@@ -639,6 +761,7 @@ def case_accept_with_deferral(*, case: Case | str, actor: Any, makeup_days: int,
 def case_complete_makeup(*, case: Case | str, actor: Any) -> Case:
     """The deferred materials arrived (no state change; one event)."""
     case = _lock_case(case)
+    _refuse_own(case, actor=actor, action="makeup_complete")
     if not case.deferred_materials or case.status not in (CaseStatus.ACCEPTED, CaseStatus.UNDER_REVIEW,
                                                           CaseStatus.SPECIAL_PROCEDURE):
         raise Conflict("该办件没有待补齐的容缺材料", field="status")
@@ -692,7 +815,7 @@ def _get_application(application: Application | str) -> Application:
 
 @transaction.atomic
 def case_not_accept(*, case: Case | str, actor: Any, reason: str) -> Case:
-    reason = (reason or "").strip()
+    reason = _text(reason)
     if not reason:
         raise ServiceError("不予受理须说明理由", field="reason")
     case = _lock_case(case)
@@ -706,13 +829,17 @@ def case_not_accept(*, case: Case | str, actor: Any, reason: str) -> Case:
 
 def _clean_missing(missing: Sequence[Any]) -> list[dict[str, str]]:
     out: list[dict[str, str]] = []
+    if missing and not isinstance(missing, (list, tuple)):
+        raise ServiceError("补正清单应为列表", field="missing")
     for entry in missing or []:
         if isinstance(entry, str):
-            name, note, code = entry.strip(), "", ""
+            name, note, code = _text(entry, multiline=False), "", ""
+        elif not isinstance(entry, Mapping):
+            raise ServiceError("补正清单的每一项应为材料名称或 {name, note}", field="missing")
         else:
-            name = str(entry.get("name") or "").strip()
-            note = str(entry.get("note") or "").strip()
-            code = str(entry.get("code") or "").strip()
+            name = _text(entry.get("name"), multiline=False)
+            note = _text(entry.get("note"))
+            code = _text(entry.get("code"), multiline=False)
         if name:
             out.append({"code": code, "name": name, "note": note})
     if not out:
@@ -721,6 +848,7 @@ def _clean_missing(missing: Sequence[Any]) -> list[dict[str, str]]:
 
 
 def _request_supplement(app: Application, cases: Sequence[Case], *, actor: Any, missing: list[dict], note: str) -> SupplementRequest:
+    note = _text(note)
     req = SupplementRequest.objects.create(application=app, missing=missing, note=note, requested_by=_actor_or_none(actor),
                                            requested_at=clock.now())
     for c in cases:
@@ -794,7 +922,7 @@ def case_start_special_procedure(*, case: Case | str, actor: Any, kind: str, rea
     """特别程序: the clock stops until it ends (the paused working days do not count)."""
     if kind not in SPECIAL_KINDS:
         raise ServiceError(f"特别程序种类只能是：{'、'.join(SPECIAL_KINDS.values())}", field="kind")
-    reason = (reason or "").strip()
+    reason = _text(reason)
     if not reason:
         raise ServiceError("请说明进入特别程序的理由", field="reason")
     case = _lock_case(case)
@@ -815,7 +943,7 @@ def case_end_special_procedure(*, case: Case | str, actor: Any, result: str = ""
     total = case.paused_workdays + paused
     due, provisional = _compute_due(case.accepted_on or start, case.promised_limit, total)
     return _transition(case, to=CaseStatus.UNDER_REVIEW, allowed_from=[CaseStatus.SPECIAL_PROCEDURE],
-                       action="special_end", actor=actor, reason=result, data={"paused_workdays": paused,
+                       action="special_end", actor=actor, reason=_text(result), data={"paused_workdays": paused,
                                                                                 "from": start.isoformat()},
                        paused_workdays=total, pause_started_on=None, due_date=due, due_provisional=provisional)
 
@@ -824,13 +952,13 @@ def case_end_special_procedure(*, case: Case | str, actor: Any, result: str = ""
 def case_approve(*, case: Case | str, actor: Any, opinion: str = "") -> Case:
     case = _lock_case(case)
     return _transition(case, to=CaseStatus.APPROVED, allowed_from=[CaseStatus.ACCEPTED, CaseStatus.UNDER_REVIEW],
-                       action="approve", actor=actor, reason=opinion, decided_by=_actor_or_none(actor),
+                       action="approve", actor=actor, reason=_text(opinion), decided_by=_actor_or_none(actor),
                        decided_at=clock.now())
 
 
 @transaction.atomic
 def case_deny(*, case: Case | str, actor: Any, reason: str) -> Case:
-    reason = (reason or "").strip()
+    reason = _text(reason)
     if not reason:
         raise ServiceError("不予批准须说明理由", field="reason")
     case = _lock_case(case)
@@ -846,7 +974,7 @@ def case_deny(*, case: Case | str, actor: Any, reason: str) -> Case:
 @transaction.atomic
 def case_complete(*, case: Case | str, actor: Any, result_number: str) -> Case:
     """办结 with the result (certificate or licence) number."""
-    result_number = (result_number or "").strip()
+    result_number = _text(result_number, multiline=False)
     if not result_number:
         raise ServiceError("请填写结果证照编号", field="result_number")
     if len(result_number) > 60:
@@ -875,11 +1003,11 @@ def case_deliver(*, case: Case | str, actor: Any, method: str, tracking_number: 
         raise ServiceError("送达方式只能是：窗口领取、邮寄、24小时智能柜、电子证照", field="method")
     ref = ""
     if method == DeliveryMethod.POST:
-        ref = (tracking_number or "").strip()
+        ref = _text(tracking_number, multiline=False)
         if not ref:
             raise ServiceError("邮寄送达须填写快递单号", field="tracking_number")
     elif method == DeliveryMethod.LOCKER:
-        ref = (pickup_code or "").strip() or f"{secrets.randbelow(10 ** 6):06d}"
+        ref = _text(pickup_code, multiline=False) or f"{secrets.randbelow(10 ** 6):06d}"
         if not ref.isdigit() or not 4 <= len(ref) <= 8:
             raise ServiceError("取件码应为4到8位数字", field="pickup_code")
     case = _lock_case(case)
@@ -901,7 +1029,7 @@ def case_withdraw(*, case: Case | str, actor: Any, reason: str = "") -> Case:
     """撤回 by the applicant (before a decision)."""
     case = _lock_case(case)
     _transition(case, to=CaseStatus.WITHDRAWN, allowed_from=WITHDRAWABLE, action="withdraw", actor=actor,
-                reason=reason or "申请人撤回")
+                reason=_text(reason) or "申请人撤回")
     return case
 
 

@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from onewindow.cases import selectors, services
+from onewindow.cases.api import limit_online_submission
 from onewindow.cases.models import (
     APPLICATION_STATUS_LABELS,
     Application,
@@ -26,8 +27,9 @@ from onewindow.cases.models import (
 from onewindow.core.access import PUBLIC, SIGNED_IN, Role, allow, user_department_id, user_roles
 from onewindow.core.audit import audit_log
 from onewindow.core.errors import ServiceError
+from onewindow.core.idempotency import idempotency_scope
 from onewindow.core.masking import mask_id_number, mask_phone
-from onewindow.core.security import RateLimited, client_key, rate_limit
+from onewindow.core.security import RateLimited, client_key, hashed_key, rate_limit
 
 SESSION_KEY = "ow_cases_numbers"
 
@@ -99,20 +101,21 @@ def apply(request: HttpRequest, kind: str, code: str) -> HttpResponse:
     errors: dict[str, str] = {}
     values: dict[str, str] = {}
     applicant = _prefill_applicant(request)
+    status = 200
     if request.method == "POST":
         applicant = _applicant_from_post(request.POST)
         values = _form_from_post(request.POST, notice)
-        if not request.session.session_key:
-            request.session.save()
-        scope = f"user:{request.user.pk}" if request.user.is_authenticated else f"session:{request.session.session_key}"
         try:
+            limit_online_submission(request, applicant)
             result = services.application_submit(
                 actor=request.user, channel=Channel.ONLINE, kind=kind, code=code, answers=answers, applicant=applicant,
                 form=values, files=_files_from_request(request),
                 deferral_promise=request.POST.get("deferral_promise") == "1",
-                idempotency_key=request.POST.get("idem", "")[:64], idempotency_scope=scope)
+                idempotency_key=request.POST.get("idem", "")[:64],
+                idempotency_scope=idempotency_scope(actor=request.user, request=request))
         except ServiceError as exc:
             errors = _errors(exc)
+            status = exc.status if exc.status in (409, 429) else 400
         else:
             _remember(request, result.application.number)
             messages.success(request, "申请已提交，请保存申请编号，可凭编号和手机尾号查询进度。")
@@ -121,7 +124,7 @@ def apply(request: HttpRequest, kind: str, code: str) -> HttpResponse:
         "notice": notice, "kind": kind, "answers": answers, "errors": errors, "values": values, "applicant": applicant,
         "idem": request.POST.get("idem") or uuid.uuid4().hex, "has_deferrable": any(m.necessity == "3" for m in notice.materials),
         "query": request.META.get("QUERY_STRING", ""),
-    }, status=400 if errors else 200)
+    }, status=status)
 
 
 def _rating_link(app: Application, channel: str = "1") -> str:
@@ -225,28 +228,39 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 PROGRESS_LIMIT = 10  # failed lookups per address per 10 minutes
+#: failed lookups of one application number, from any address, per hour: the last four digits have only 10,000
+#: values, so without this many addresses together could try them all for a known number
+PROGRESS_NUMBER_LIMIT = 10
+PROGRESS_NUMBER_SECONDS = 3600
 
 
 @allow(PUBLIC)
 def progress(request: HttpRequest) -> HttpResponse:
-    """Public lookup by application number + the phone's last four digits. A mismatch reveals nothing."""
+    """Public lookup by application number + the phone's last four digits. A mismatch reveals nothing: an unknown
+    number and a wrong phone answer alike, and both count against the address and against the number."""
     app = None
     failed = False
     limited = False
     number = request.POST.get("number") or request.GET.get("number", "")
     if request.method == "POST":
         key = f"cases:progress:{client_key(request)}"
+        number_key = f"cases:progress:{hashed_key('number', number.strip().upper())}"
         tries = cache.get(key, 0)
         try:  # every lookup, matched or not, also counts against the shared public limit
             rate_limit(request, scope="cases.progress", limit=3 * PROGRESS_LIMIT, per_seconds=600)
         except RateLimited:
             limited = True
-        if limited or tries >= PROGRESS_LIMIT:
+        if limited or tries >= PROGRESS_LIMIT or cache.get(number_key, 0) >= PROGRESS_NUMBER_LIMIT:
             limited = True
         else:
             app = selectors.progress_lookup(number=number, phone_last4=request.POST.get("last4", ""))
             if app is None:
                 cache.set(key, tries + 1, 600)
+                if not cache.add(number_key, 1, PROGRESS_NUMBER_SECONDS):
+                    try:
+                        cache.incr(number_key)
+                    except ValueError:
+                        cache.add(number_key, 1, PROGRESS_NUMBER_SECONDS)
                 failed = True
     lt = selectors.lights()
     status = app.status if app else ""

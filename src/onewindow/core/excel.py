@@ -2,6 +2,16 @@
 
     from onewindow.core.excel import xlsx_response
     return xlsx_response("办件.xlsx", {"办件": (["编号", "事项"], [["A1", "失业登记"], ...])})
+
+Every .xlsx the system writes goes through `xlsx_bytes`, which writes text that people typed safely:
+
+- **no formulas**: text starting with `=`, `+`, `-`, `@`, a tab or a carriage return is written as a text cell
+  with Excel's quote prefix (the 'apostrophe' that Excel shows only in the edit bar), so `=HYPERLINK(…)` typed by
+  a citizen is shown as those characters and never evaluated, not even after the cell is edited; the visible
+  text is exactly what was typed, and reading the file back gives the same string;
+- **no control characters**: characters that an .xlsx file cannot hold (C0 controls other than tab, line feed and
+  carriage return, e.g. a vertical tab pasted from a word processor) are removed instead of failing the export;
+  carriage returns are written as line feeds.
 """
 
 from __future__ import annotations
@@ -9,17 +19,21 @@ from __future__ import annotations
 import io
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 from urllib.parse import quote
 
 from django.http import HttpResponse
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-__all__ = ["XLSX_CONTENT_TYPE", "xlsx_bytes", "xlsx_response"]
+__all__ = ["XLSX_CONTENT_TYPE", "safe_text", "xlsx_bytes", "xlsx_response"]
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _INVALID_TITLE = str.maketrans({c: "_" for c in "[]:*?/\\"})
+#: a spreadsheet takes text starting with one of these for a formula (CSV/DDE injection)
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")  # a carriage return is written as a line feed
 
 
 def _display_width(value: object) -> int:
@@ -29,12 +43,32 @@ def _display_width(value: object) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in longest)
 
 
+def safe_text(value: object) -> str:
+    """Text without the characters an .xlsx cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE); carriage returns
+    become line feeds (an .xlsx reader would turn them into line feeds anyway)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value).replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def _cell(value: object) -> object:
     if value is None or isinstance(value, (int, float, Decimal, bool, date, datetime)):
         if isinstance(value, datetime) and value.tzinfo is not None:
             return value.replace(tzinfo=None)  # Excel has no time zones; values are local time
         return value
-    return str(value)
+    return safe_text(value)
+
+
+def _write_row(ws: Any, row_number: int, values: list[object]) -> list[Any]:
+    """Write one row; text is always a text cell (never a formula), quote-prefixed when it looks like one."""
+    cells = []
+    for column, value in enumerate(values, start=1):
+        cell = ws.cell(row=row_number, column=column)
+        cell.value = value
+        if isinstance(value, str):
+            cell.data_type = "s"  # openpyxl makes "=…" a formula on assignment; this is text
+            if value.startswith(FORMULA_PREFIXES):
+                cell.quotePrefix = True
+        cells.append(cell)
+    return cells
 
 
 def xlsx_bytes(sheets: dict[str, tuple[list[str], list[list[object]]]]) -> bytes:
@@ -46,14 +80,13 @@ def xlsx_bytes(sheets: dict[str, tuple[list[str], list[list[object]]]]) -> bytes
     for title, (headers, rows) in sheets.items() or {"Sheet1": ([], [])}.items():
         ws = wb.create_sheet(title=str(title).translate(_INVALID_TITLE)[:31] or "Sheet")
         widths = [_display_width(h) for h in headers]
-        ws.append([str(h) for h in headers])
-        for cell in ws[1] if headers else []:
+        for cell in _write_row(ws, 1, [safe_text(h) for h in headers]) if headers else []:
             cell.font = bold
             cell.fill = fill
             cell.alignment = Alignment(vertical="center")
-        for row in rows:
+        for row_number, row in enumerate(rows, start=2):
             values = [_cell(v) for v in row]
-            ws.append(values)
+            _write_row(ws, row_number, values)
             for i, v in enumerate(values):
                 w = _display_width(v.strftime("%Y-%m-%d %H:%M") if isinstance(v, datetime) else v)
                 if i >= len(widths):

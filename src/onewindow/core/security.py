@@ -4,11 +4,14 @@ The content security policy allows scripts only from this site (no inline script
 page's behaviour lives in static files. Styles may be inline because plotly and htmx inject them.
 """
 
+import hashlib
+import hmac
 import ipaddress
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from axes.backends import AxesStandaloneBackend
+from axes.handlers.database import AxesDatabaseHandler
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -84,24 +87,46 @@ def client_key(request: HttpRequest) -> str:
     return client_ip(request) or "unknown"
 
 
-def rate_limit(request: HttpRequest, *, scope: str, limit: int, per_seconds: int) -> None:
+def hashed_key(kind: str, value: object) -> str:
+    """A rate-limit key for a personal value (a phone number, a booking code): a keyed hash, so the cache never
+    holds the value in clear and nobody without the secret key can tell which value a counter belongs to."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+    return f"{kind}:{digest[:32]}"
+
+
+def phone_key(phone: object) -> str:
+    """The rate-limit key of a phone number (digits only, so "139 0593 1234" and "+8613905931234" count as one)."""
+    digits = "".join(ch for ch in str(phone or "") if ch.isdigit())
+    return hashed_key("phone", digits[-11:])
+
+
+def _count(key: str, per_seconds: int) -> int:
+    if cache.add(key, 1, timeout=per_seconds):
+        return 1
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=per_seconds)
+        return 1
+
+
+def rate_limit(request: HttpRequest, *, scope: str, limit: int, per_seconds: int,
+               keys: Mapping[str, int] | None = None) -> None:
     """Refuse with 429 once a client has made `limit` calls of `scope` within the window.
 
+    `keys` adds more counters for the same call, each with its own limit: `{phone_key(phone): 5}` limits one
+    phone number whatever address it comes from. Every call counts against every counter.
     Counts live in the shared cache (database-backed by default), so every server process sees them.
     Addresses in RATE_LIMIT_EXEMPT (the hall's own kiosks) are never limited.
     """
     address = client_key(request)
     if _in_networks(address, getattr(settings, "RATE_LIMIT_EXEMPT", [])):
         return
-    key = f"rl:{scope}:{address}"
-    if cache.add(key, 1, timeout=per_seconds):
-        return
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=per_seconds)
-        return
-    if count > limit:
+    exceeded = _count(f"rl:{scope}:{address}", per_seconds) > limit
+    for key, key_limit in (keys or {}).items():
+        if key and _count(f"rl:{scope}:{key}", per_seconds) > key_limit:
+            exceeded = True
+    if exceeded:
         raise RateLimited(_("操作过于频繁，请稍后再试"), field=None)
 
 
@@ -110,6 +135,31 @@ def rate_limited_response(exc: RateLimited) -> JsonResponse:
 
 
 # --------------------------------------------------------------------------- login lockout (django-axes)
+
+
+class LockoutHandler(AxesDatabaseHandler):
+    """django-axes' database handler with one failure limit per lockout parameter.
+
+    axes sums the failures for each entry of AXES_LOCKOUT_PARAMETERS and compares the largest sum with the single
+    AXES_FAILURE_LIMIT. Here an entry that is the username alone (failures from every address: password spraying)
+    has its own, higher limit, AXES_USERNAME_FAILURE_LIMIT; each count is scaled so that reaching its own limit
+    reaches AXES_FAILURE_LIMIT.
+    """
+
+    def get_failures(self, request: HttpRequest, credentials: dict | None = None) -> int:
+        from django.db.models import Sum
+
+        parameters = settings.AXES_LOCKOUT_PARAMETERS
+        if not isinstance(parameters, list) or not isinstance(settings.AXES_FAILURE_LIMIT, int):
+            return super().get_failures(request, credentials)
+        base = int(settings.AXES_FAILURE_LIMIT)
+        username_limit = int(getattr(settings, "AXES_USERNAME_FAILURE_LIMIT", base)) or base
+        worst = 0
+        for parameter, attempts in zip(parameters, self.get_user_attempts(request, credentials), strict=True):
+            count = attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+            limit = username_limit if parameter == "username" or parameter == ["username"] else base
+            worst = max(worst, count * base // limit)
+        return worst
 
 
 class LockoutBackend(AxesStandaloneBackend):

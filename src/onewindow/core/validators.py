@@ -20,6 +20,7 @@ from onewindow.core import clock
 __all__ = [
     "PROVINCE_CODES",
     "birth_date_from_id",
+    "clean_text",
     "credit_code_check_char",
     "id_check_digit",
     "validate_credit_code",
@@ -48,6 +49,26 @@ _CC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _CC_REGISTRARS = "123456789ANY"  # 登记管理部门代码: 1机构编制 5民政 9工商 Y其他 ...
 
 _MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+# C0 control characters except tab (\x09) and line feed (\x0a); carriage returns are turned into line feeds first.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f]")
+_LINE_BREAK_RE = re.compile(r"\r\n?")
+_SINGLE_LINE_RE = re.compile(r"[\t\n]+")
+
+
+def clean_text(value: object, *, multiline: bool = True) -> str:
+    """Free text as typed by a person, safe to store, show and export: line breaks normalised to \\n, every other
+    C0 control character (NUL, vertical tab, form feed, escape…) removed, surrounding whitespace stripped.
+    With `multiline=False` (names, titles) tabs and line breaks become one space.
+
+        clean_text("林晓梅\\x0b ")  == "林晓梅"
+        clean_text("第一行\\r\\n第二行") == "第一行\\n第二行"
+    """
+    text = "" if value is None else str(value)
+    text = _CONTROL_RE.sub("", _LINE_BREAK_RE.sub("\n", text))
+    if not multiline:
+        text = _SINGLE_LINE_RE.sub(" ", text)
+    return text.strip()
 
 
 def _clean(value: object) -> str:

@@ -13,7 +13,7 @@ from ninja import Router, Schema, Status
 from onewindow.core import clock
 from onewindow.core.access import PUBLIC, SIGNED_IN, Role, allow
 from onewindow.core.errors import NotFound, ServiceError
-from onewindow.core.security import rate_limit
+from onewindow.core.security import hashed_key, rate_limit
 from onewindow.hall import selectors, services
 from onewindow.hall.models import Counter, Ticket
 
@@ -267,5 +267,8 @@ def cancel(request: HttpRequest, appointment: int) -> dict:
 @router.post("halls/{hall}/check-in", response={201: TicketOut})
 @allow(PUBLIC)
 def check_in(request: HttpRequest, hall: str, payload: CheckInIn) -> Status:
+    # 10 tries per address and 5 per booking code (hashed) in 10 minutes: codes cannot be guessed by trying
+    rate_limit(request, scope="hall.checkin", limit=10, per_seconds=600,
+               keys={hashed_key("code", payload.code.strip()): 5})
     issued = services.appointment_check_in(hall=_hall(hall), code=payload.code)
     return Status(201, _ticket_out(request, issued.ticket, issued.ahead, issued.wait_minutes))

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from onewindow.core import clock
 from onewindow.core.access import PUBLIC, SIGNED_IN, Role, allow
 from onewindow.core.errors import ServiceError
-from onewindow.core.security import rate_limit
+from onewindow.core.security import hashed_key, rate_limit
 from onewindow.hall import selectors, services
 from onewindow.hall.models import Appointment, Counter, Hall, PriorityReason
 
@@ -69,6 +69,8 @@ def kiosk(request: HttpRequest, hall: str) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("code") is not None and "checkin" in request.POST:
+                rate_limit(request, scope="hall.checkin", limit=10, per_seconds=600,
+                           keys={hashed_key("code", request.POST.get("code", "").strip()): 5})
                 issued = services.appointment_check_in(hall=h, code=request.POST.get("code", ""))
             else:
                 rate_limit(request, scope="hall.ticket", limit=30, per_seconds=600)

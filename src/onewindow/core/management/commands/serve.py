@@ -1,9 +1,17 @@
-"""`onewindow serve`: the production server (gunicorn, several worker processes) against DATABASE_URL."""
+"""`onewindow serve`: the production server (gunicorn, several worker processes) against DATABASE_URL.
+
+Before starting it checks what must never reach production (core/checks.py) and refuses to start, saying what to
+do, while the secret key is the built-in one (or short, or obvious) or any account still has the demo password.
+"""
 
 import os
 import sys
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+#: gunicorn's limits on the request line and headers (the body is limited by core.limits and nginx)
+REQUEST_LIMITS = ("--limit-request-line", "8190", "--limit-request-fields", "100",
+                  "--limit-request-field_size", "8190")
 
 
 class Command(BaseCommand):
@@ -17,7 +25,23 @@ class Command(BaseCommand):
         parser.add_argument("--timeout", type=int, default=60)
         parser.add_argument("--access-log", default="-", help="file for the access log, '-' for stdout, '' for none")
 
-    def handle(self, *args: object, **options: object) -> None:
+    def preflight(self) -> None:
+        """Refuse to start (CommandError, exit status 1) while the installation is not fit for production."""
+        from django.db import connections
+
+        from onewindow.core.checks import serve_preflight
+
+        problems = serve_preflight()
+        for connection in connections.all(initialized_only=True):
+            if not connection.in_atomic_block:
+                connection.close()  # the server processes open their own connections
+        if problems:
+            lines = [f"{n}. {p}" for n, p in enumerate(problems, start=1)]
+            raise CommandError("onewindow serve will not start:\n" + "\n".join(lines)
+                               + "\nThen run `onewindow check --deploy` to confirm, and start again. "
+                                 "(For a local trial use `onewindow demo`, which needs neither.)")
+
+    def gunicorn_argv(self, options: dict) -> list[str]:
         workers = options["workers"] or (2 * (os.cpu_count() or 1) + 1)
         argv = [
             sys.executable, "-m", "gunicorn", "onewindow.wsgi:application",
@@ -28,8 +52,14 @@ class Command(BaseCommand):
             "--timeout", str(options["timeout"]),
             "--graceful-timeout", "20",
             "--max-requests", "5000", "--max-requests-jitter", "500",
+            *REQUEST_LIMITS,
         ]
         if options["access_log"]:
             argv += ["--access-logfile", str(options["access_log"])]
+        return argv
+
+    def handle(self, *args: object, **options: object) -> None:
+        self.preflight()
+        argv = self.gunicorn_argv(options)
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onewindow.settings")
         os.execv(sys.executable, argv)
