@@ -11,7 +11,6 @@ statement read time, and the ledger check (total 0, every transfer balanced, cac
 """
 
 import argparse
-import datetime as dt
 import os
 import threading
 import time
@@ -45,6 +44,7 @@ def main() -> int:
         Street,
         Transfer,
     )
+    from onewindow.core import clock
     from onewindow.core.access import Role
 
     run = f"{time.time():.0f}"
@@ -108,7 +108,7 @@ def main() -> int:
 
     orders = []
     for k in range(args.orders):
-        order = services.order_place(menu_item=menu, compound=compound, service_date=dt.date(2030, 1, 1),
+        order = services.order_place(menu_item=menu, compound=compound, service_date=clock.today(),
                                      requester_kind="community", actor=worker)
         taker = members[k % len(members)].user
         services.order_take(order=order, actor=taker)
@@ -116,7 +116,7 @@ def main() -> int:
         orders.append(order)
 
     def confirm(k: int) -> None:
-        services.order_confirm(order=orders[k], minutes=30 + k % 60, rating=5, actor=worker)
+        services.order_confirm(order=orders[k], minutes=30 + k % 31, rating=5, actor=worker)  # ≤ suggested 60
 
     elapsed = threaded(confirm, list(range(args.orders)))
     print(f"concurrent order confirmations: {args.orders / elapsed:8.1f}/s")

@@ -1,12 +1,11 @@
 """End to end in Chromium: the community orders, a member takes it, marks it done, the community confirms,
 and the member's balance shows the minutes."""
 
-import datetime as dt
-
 import pytest
 
 from onewindow.community import services
 from onewindow.community.models import Member
+from onewindow.core import clock
 from onewindow.core.access import Role
 from tests.conftest import browser_login
 
@@ -27,7 +26,7 @@ def test_an_order_placed_taken_done_and_confirmed_shows_up_in_the_members_balanc
         page.click("#place-order summary")
     page.select_option("select[name=menu_item]", str(world.menu.pk))
     page.select_option("select[name=compound]", str(world.compounds[0].pk))
-    page.fill("input[name=service_date]", (dt.date.today() + dt.timedelta(days=1)).isoformat())
+    page.fill("input[name=service_date]", clock.today().isoformat())  # done/confirm wait for the service date
     page.fill("textarea[name=description]", "为独居老人测血压")
     page.click("#place-order button[type=submit]")
     page.wait_for_load_state()
@@ -49,10 +48,10 @@ def test_an_order_placed_taken_done_and_confirmed_shows_up_in_the_members_balanc
     mobile.wait_for_load_state()
     assert "等待下单方确认" in mobile.inner_text(".messages")
 
-    # the community confirms 150 minutes with five stars
+    # the community confirms 120 minutes (the menu item's suggested time) with five stars
     page.goto(page.base_url + "/community/orders/?status=done")
     row = page.locator(f"tr[data-order='{number}']")
-    row.locator("input[name=minutes]").fill("150")
+    row.locator("input[name=minutes]").fill("120")
     row.locator("select[name=rating]").select_option("5")
     row.get_by_role("button", name="确认").click()
     page.wait_for_load_state()
@@ -60,9 +59,9 @@ def test_an_order_placed_taken_done_and_confirmed_shows_up_in_the_members_balanc
 
     # the member sees the minutes
     mobile.goto(mobile.base_url + "/community/me/")
-    assert mobile.inner_text("#balance").strip() == "150"
+    assert mobile.inner_text("#balance").strip() == "120"
     mobile.goto(mobile.base_url + "/community/me/statement/")
-    assert "+150" in mobile.inner_text("table.statement")
+    assert "+120" in mobile.inner_text("table.statement")
     member.account.refresh_from_db()
-    assert member.account.balance == 150
+    assert member.account.balance == 120
     phone.close()

@@ -1,6 +1,5 @@
 """The ledger under concurrency (PostgreSQL): threads confirm orders and move minutes on shared accounts."""
 
-import datetime as dt
 import threading
 
 import pytest
@@ -9,6 +8,7 @@ from django.db.models import Count, Sum
 
 from onewindow.community import selectors, services
 from onewindow.community.models import Account, Entry, Order, Transfer
+from onewindow.core import clock
 from onewindow.core.errors import Conflict
 
 N = 32
@@ -29,7 +29,7 @@ def test_concurrent_confirmations_and_transfers_keep_the_ledger_whole(world, mak
     orders = []
     for i in range(N):
         order = services.order_place(menu_item=world.menu, compound=world.compounds[i % 5],
-                                     service_date=dt.date(2030, 1, 1), requester_kind="community", actor=worker)
+                                     service_date=clock.today(), requester_kind="community", actor=worker)
         taker = members[i % 4].user
         services.order_take(order=order, actor=taker)
         services.order_mark_done(order=order, actor=taker)

@@ -5,6 +5,7 @@ from django.test import Client
 
 from onewindow.community import selectors, services
 from onewindow.community.models import Account, Entry, Member, Transfer
+from onewindow.core import clock
 from onewindow.core.errors import Conflict, ServiceError
 
 
@@ -104,7 +105,8 @@ def test_volunteers_see_only_their_own_account(world, worker: Client, make_volun
     client, member = make_volunteer("fang")
     _c, other = make_volunteer("lin")
     assert client.get(f"/api/v1/community/accounts/{member.account.pk}/statement").status_code == 200
-    assert client.get(f"/api/v1/community/accounts/{other.account.pk}/statement").status_code == 403
+    # 404, not 403: the same answer as for an account that does not exist, so ids cannot be enumerated
+    assert client.get(f"/api/v1/community/accounts/{other.account.pk}/statement").status_code == 404
     assert worker.get(f"/api/v1/community/accounts/{other.account.pk}/statement").status_code == 200
 
 
@@ -154,8 +156,7 @@ def test_confirming_credits_an_order_exactly_once_even_if_the_credit_is_retried(
 
     volunteer, member = make_volunteer("fang")
     order = services.order_place(menu_item=world.menu, compound=world.compounds[0],
-                                 service_date=__import__("datetime").date(2030, 1, 1), requester_kind="community",
-                                 actor=worker.user)
+                                 service_date=clock.today(), requester_kind="community", actor=worker.user)
     services.order_take(order=order, actor=volunteer.user)
     services.order_mark_done(order=order, actor=volunteer.user)
     services.order_confirm(order=order, minutes=60, rating=5, actor=worker.user)

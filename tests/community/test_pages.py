@@ -148,7 +148,7 @@ def test_the_monthly_feedback_report_lists_each_in_service_members_service(world
     _c, idle = make_volunteer("lin")
     with clock.frozen(dt.datetime(2026, 10, 8, 9)):
         order = services.order_place(menu_item=world.menu, compound=world.compounds[0],
-                                     service_date=dt.date(2026, 10, 9), requester_kind="community", actor=worker.user)
+                                     service_date=dt.date(2026, 10, 8), requester_kind="community", actor=worker.user)
         services.order_take(order=order, actor=volunteer.user)
         services.order_mark_done(order=order, actor=volunteer.user)
         services.order_confirm(order=order, minutes=90, rating=5, actor=worker.user)

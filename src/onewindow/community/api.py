@@ -2,22 +2,26 @@
 accounts and statements, transfers, matters, proposals, events. Errors answer the common shape
 {"detail": …, "errors": [{"field": …, "message": …}]}.
 
-Transfers (donation, redemption) need an `Idempotency-Key` header: a retry with the same key returns the first
-transfer (200) instead of moving minutes twice.
+Transfers (donation, redemption) need an `Idempotency-Key` header: a retry with the same key and the same body
+returns the first transfer (200) instead of moving minutes twice; the same key with another body is a 409. Keys
+are scoped to the signed-in caller (onewindow.core.idempotency), so another person's key finds nothing.
+
+Records taken by id that belong to someone (orders, accounts, member report-in) answer 404 to anyone who may not
+see them — the same answer as for a record that does not exist (see community/access.py).
 """
 
 import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
 from onewindow.core.access import PUBLIC, SIGNED_IN, Role, allow, has_role
 from onewindow.core.audit import audit_log
 from onewindow.core.errors import Forbidden, NotFound, ServiceError
+from onewindow.core.idempotency import clean_key, idempotency_scope
 
-from . import selectors, services
+from . import access, selectors, services
 from .models import (
     Account,
     CoBuildingUnit,
@@ -41,7 +45,7 @@ READERS = (Role.COMMUNITY_WORKER, Role.SUPERVISOR)
 
 
 def _obj(model: Any, pk: int, field: str) -> Any:
-    obj = model.objects.filter(pk=pk).first()
+    obj = model.objects.filter(pk=pk).first() if 0 < pk < 2**63 else None
     if obj is None:
         raise NotFound(f"{model._meta.verbose_name} {pk} 不存在", field=field)
     return obj
@@ -53,11 +57,12 @@ def _obj(model: Any, pk: int, field: str) -> Any:
 def order_dict(o: Order, *, events: bool = False) -> dict[str, Any]:
     d: dict[str, Any] = {
         "id": o.pk, "number": o.number, "menu_item": o.menu_item.name, "category": o.menu_item.category,
+        "suggested_minutes": o.menu_item.suggested_minutes,
         "compound": o.compound.name, "compound_id": o.compound_id, "service_date": o.service_date.isoformat(),
         "description": o.description, "requester_kind": o.requester_kind, "status": o.status,
         "status_label": str(o.get_status_display()), "taker_member_id": o.taker_member_id,
-        "taker_team_id": o.taker_team_id, "minutes": o.minutes, "rating": o.rating,
-        "created_at": o.created_at.isoformat(),
+        "taker_team_id": o.taker_team_id, "minutes": o.minutes, "claimed_minutes": o.claimed_minutes,
+        "rating": o.rating, "created_at": o.created_at.isoformat(),
     }
     if events:
         d["events"] = [{"at": e.at.isoformat(), "action": e.action, "from": e.from_status, "to": e.to_status,
@@ -141,12 +146,12 @@ def members_create(request: HttpRequest, payload: MemberIn) -> Status:
     return Status(201, selectors.member_row(m))
 
 
-@router.post("members/{member_id}/report-in", summary="党员到社区报到")
+@router.post("members/{member_id}/report-in", summary="党员到社区报到（志愿者只能为本人报到）")
 @allow(WORKER, Role.VOLUNTEER)
 def members_report_in(request: HttpRequest, member_id: int) -> dict[str, Any]:
     member = _obj(Member, member_id, "member_id")
-    if not has_role(request.user, WORKER) and member.user_id != request.user.pk:
-        raise Forbidden("只能为本人报到", field="member_id")
+    if not access.can_act_for_member(request.user, member):
+        raise NotFound(f"{Member._meta.verbose_name} {member_id} 不存在", field="member_id")
     member = services.member_report_in(member=member, actor=request.user)
     return {"id": member.pk, "reported_at": member.reported_at.isoformat(),
             "community": member.reported_community.name}
@@ -192,6 +197,11 @@ class ConfirmIn(Schema):
     note: str = ""
 
 
+class ApproveIn(Schema):
+    minutes: int
+    note: str = ""
+
+
 class ReasonIn(Schema):
     reason: str
 
@@ -228,17 +238,18 @@ def orders_create(request: HttpRequest, payload: OrderIn) -> Status:
     return Status(201, order_dict(selectors.order_detail(order.pk), events=True))
 
 
-@router.get("orders/{order_id}", summary="订单详情与事件")
+@router.get("orders/{order_id}", summary="订单详情与事件（下单人、接单人及其服务队、社区工作者、督查可见；"
+                                     "待接单的订单志愿者可见概要）")
 @allow(*READERS, Role.VOLUNTEER, Role.CITIZEN)
 def orders_get(request: HttpRequest, order_id: int) -> dict[str, Any]:
-    try:
-        return order_dict(selectors.order_detail(order_id), events=True)
-    except Order.DoesNotExist:
-        raise NotFound("订单不存在", field="order_id") from None
+    order, view = access.visible_order(request.user, order_id)
+    if view is access.OrderView.BOARD:
+        return order_dict(order)
+    return order_dict(selectors.order_detail(order.pk), events=True)
 
 
-def _order(order_id: int) -> Order:
-    return get_object_or_404(Order.objects.select_related("taker_team", "menu_item", "compound"), pk=order_id)
+def _order(request: HttpRequest, order_id: int) -> Order:
+    return access.visible_order(request.user, order_id)[0]
 
 
 def _done(order: Order) -> dict[str, Any]:
@@ -249,50 +260,54 @@ def _done(order: Order) -> dict[str, Any]:
 @allow(Role.VOLUNTEER, WORKER)
 def orders_take(request: HttpRequest, order_id: int, payload: TakeIn) -> dict[str, Any]:
     team = _obj(Team, payload.team_id, "team_id") if payload.team_id else None
-    return _done(services.order_take(order=_order(order_id), actor=request.user, team=team))
+    return _done(services.order_take(order=_order(request, order_id), actor=request.user, team=team))
 
 
 @router.post("orders/{order_id}/done", summary="接单人标记完成")
 @allow(Role.VOLUNTEER, WORKER)
 def orders_done(request: HttpRequest, order_id: int, payload: NoteIn) -> dict[str, Any]:
-    return _done(services.order_mark_done(order=_order(order_id), actor=request.user, note=payload.note))
+    return _done(services.order_mark_done(order=_order(request, order_id), actor=request.user, note=payload.note))
 
 
 @router.post("orders/{order_id}/confirm", summary="下单方确认（时长、评分）并记入时长")
 @allow(WORKER, Role.CITIZEN, Role.VOLUNTEER)
 def orders_confirm(request: HttpRequest, order_id: int, payload: ConfirmIn) -> dict[str, Any]:
-    return _done(services.order_confirm(order=_order(order_id), minutes=payload.minutes, rating=payload.rating,
+    return _done(services.order_confirm(order=_order(request, order_id), minutes=payload.minutes, rating=payload.rating,
+                                        note=payload.note, actor=request.user))
+
+
+@router.post("orders/{order_id}/approve", summary="社区工作者审核超过建议时长的申报（在建议时长与申报时长之间）")
+@allow(WORKER)
+def orders_approve(request: HttpRequest, order_id: int, payload: ApproveIn) -> dict[str, Any]:
+    return _done(services.order_approve(order=_order(request, order_id), minutes=payload.minutes,
                                         note=payload.note, actor=request.user))
 
 
 @router.post("orders/{order_id}/dispute", summary="提出异议")
 @allow(WORKER, Role.CITIZEN, Role.VOLUNTEER)
 def orders_dispute(request: HttpRequest, order_id: int, payload: ReasonIn) -> dict[str, Any]:
-    return _done(services.order_dispute(order=_order(order_id), reason=payload.reason, actor=request.user))
+    return _done(services.order_dispute(order=_order(request, order_id), reason=payload.reason, actor=request.user))
 
 
 @router.post("orders/{order_id}/resolve", summary="社区工作者处理异议（minutes=0 不予记时）")
 @allow(WORKER)
 def orders_resolve(request: HttpRequest, order_id: int, payload: ResolveIn) -> dict[str, Any]:
-    return _done(services.order_resolve(order=_order(order_id), minutes=payload.minutes, note=payload.note,
+    return _done(services.order_resolve(order=_order(request, order_id), minutes=payload.minutes, note=payload.note,
                                         rating=payload.rating, actor=request.user))
 
 
 @router.post("orders/{order_id}/cancel", summary="取消订单")
 @allow(WORKER, Role.CITIZEN, Role.VOLUNTEER)
 def orders_cancel(request: HttpRequest, order_id: int, payload: ReasonIn) -> dict[str, Any]:
-    return _done(services.order_cancel(order=_order(order_id), reason=payload.reason, actor=request.user))
+    return _done(services.order_cancel(order=_order(request, order_id), reason=payload.reason, actor=request.user))
 
 
 # ------------------------------------------------------------------ accounts, statements, transfers
 
 
 def _account_visible(request: HttpRequest, account: Account) -> None:
-    if has_role(request.user, *READERS):
-        return
-    member = services.member_of(request.user)
-    if member is None or account.member_id != member.pk:
-        raise Forbidden("只能查看本人账户", field="account_id")
+    if not access.can_view_account(request.user, account):
+        raise NotFound(f"{Account._meta.verbose_name} {account.pk} 不存在", field="account_id")
 
 
 @router.get("accounts/me", summary="我的时间账户与明细")
@@ -334,11 +349,10 @@ class RedemptionIn(Schema):
     member_id: int | None = None
 
 
-def _idempotency_key(request: HttpRequest) -> str:
-    key = request.headers.get("Idempotency-Key", "").strip()
-    if not key:
-        raise ServiceError("请在请求头 Idempotency-Key 中提供幂等键", field="Idempotency-Key")
-    return f"api-{request.user.pk}-{key}"[:80]
+def _idempotency(request: HttpRequest) -> dict[str, str]:
+    """The caller's key and scope (the body it is bound to is fingerprinted by the service)."""
+    return {"idempotency_key": clean_key(request.headers.get("Idempotency-Key"), required=True),
+            "idempotency_scope": idempotency_scope(actor=request.user, request=request)}
 
 
 @router.get("transfers", summary="最近的转账（含分录）")
@@ -347,29 +361,30 @@ def transfers(request: HttpRequest, limit: int = 50) -> list[dict[str, Any]]:
     return [transfer_dict(t) for t in selectors.transfers(limit=max(1, min(limit, 200)))]
 
 
-@router.post("transfers/donation", summary="党员之间捐赠时长（需 Idempotency-Key）")
+@router.post("transfers/donation", summary="把本人的时长捐赠给另一名党员（需 Idempotency-Key）")
 @allow(Role.VOLUNTEER)
 def transfers_donation(request: HttpRequest, payload: DonationIn) -> dict[str, Any]:
+    idem = _idempotency(request)
     giver = services.member_of(request.user)
     if giver is None:
         raise NotFound("您还没有党员档案", field="member")
     receiver = _obj(Member, payload.receiver_member_id, "receiver_member_id")
     t = services.donation_make(giver=giver, receiver=receiver, minutes=payload.minutes, note=payload.note,
-                               operator=request.user, idempotency_key=_idempotency_key(request))
+                               operator=request.user, **idem)
     return transfer_dict(t)
 
 
-@router.post("transfers/redemption", summary="兑换时长（服务或奖励；需 Idempotency-Key）")
+@router.post("transfers/redemption", summary="兑换本人账户的时长（服务或奖励；需 Idempotency-Key）")
 @allow(Role.VOLUNTEER, WORKER)
 def transfers_redemption(request: HttpRequest, payload: RedemptionIn) -> dict[str, Any]:
-    if payload.member_id and has_role(request.user, WORKER):
-        member = _obj(Member, payload.member_id, "member_id")
-    else:
-        member = services.member_of(request.user)
-        if member is None:
-            raise NotFound("您还没有党员档案", field="member")
+    idem = _idempotency(request)
+    member = services.member_of(request.user)
+    if payload.member_id is not None and (member is None or payload.member_id != member.pk):
+        raise Forbidden("只能兑换本人账户的时长", field="member_id")
+    if member is None:
+        raise NotFound("您还没有党员档案", field="member")
     t = services.redemption_make(member=member, minutes=payload.minutes, purpose=payload.purpose,
-                                 note=payload.note, operator=request.user, idempotency_key=_idempotency_key(request))
+                                 note=payload.note, operator=request.user, **idem)
     return transfer_dict(t)
 
 

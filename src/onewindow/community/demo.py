@@ -355,7 +355,8 @@ def _history(rng: random.Random, compounds: list[Compound], teams: list[Team]) -
             at(_aware(day, 10), lambda state=state: services.order_dispute(
                 order=state["order"], actor=worker, reason="服务时长与实际不符"))
             continue
-        minutes = max(item.suggested_minutes + rng.choice((-30, 0, 0, 0, 30)), 30)
+        # within the suggested time: above it a confirmation waits for another community worker's approval
+        minutes = max(item.suggested_minutes + rng.choice((-30, -15, 0, 0, 0)), 30)
         rating = rng.choice((5, 5, 5, 4, 4, 3))
         at(_aware(day, 10), lambda state=state, m=minutes, r=rating: services.order_confirm(
             order=state["order"], minutes=m, rating=r, actor=worker))

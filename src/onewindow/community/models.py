@@ -7,6 +7,8 @@ matters; tri-party council proposals; theme-day events.
 The ledger: Account / Transfer (header) / Entry (leg, signed integer minutes). Entries of a transfer sum to
 zero — enforced by a deferred constraint trigger on PostgreSQL (migration 0002) and by the service on every
 database. Entries are never updated or deleted (trigger on PostgreSQL); a correction is a reversing transfer.
+No transfer debits and credits the same member — refused by the service and by a trigger on PostgreSQL and
+SQLite (migration 0004).
 """
 
 from django.conf import settings
@@ -301,12 +303,16 @@ class MenuItem(models.Model):
 
 
 class Order(models.Model):
-    """A time-bank order: 下单 → 接单 → 完成 → 确认（记入时长）; or cancelled; or disputed → resolved."""
+    """A time-bank order: 下单 → 接单 → 完成 → 确认（记入时长）; or cancelled; or disputed → resolved.
+
+    Minutes above the menu item's suggested time wait (`pending`) for a community worker's approval.
+    """
 
     class Status(models.TextChoices):
         OPEN = "open", _("待接单")
         TAKEN = "taken", _("已接单")
         DONE = "done", _("待确认")
+        PENDING = "pending", _("超时待审核")
         CONFIRMED = "confirmed", _("已确认记时")
         DISPUTED = "disputed", _("有异议")
         CANCELLED = "cancelled", _("已取消")
@@ -334,6 +340,9 @@ class Order(models.Model):
                                    related_name="taken_orders", verbose_name=_("接单服务队"))
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
     minutes = models.PositiveIntegerField(_("确认时长（分钟）"), null=True, blank=True)
+    claimed_minutes = models.PositiveIntegerField(_("申报时长（分钟）"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name=_("确认人"))
     rating = models.PositiveSmallIntegerField(_("评分"), null=True, blank=True)
     created_at = models.DateTimeField(_("下单时间"))
     taken_at = models.DateTimeField(_("接单时间"), null=True, blank=True)
@@ -350,6 +359,8 @@ class Order(models.Model):
             models.CheckConstraint(condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
                                    name="order_rating_1_5"),
             models.CheckConstraint(condition=~Q(status="confirmed") | Q(minutes__gt=0), name="order_confirmed_minutes"),
+            models.CheckConstraint(condition=~Q(status="pending") | Q(claimed_minutes__gt=0),
+                                   name="order_pending_has_claim"),
         ]
         indexes = [models.Index(fields=["status", "service_date"], name="order_status_date_idx")]
 
@@ -430,13 +441,19 @@ class Transfer(models.Model):
     created_at = models.DateTimeField(_("时间"), db_index=True)
     reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="reversed_by", verbose_name=_("冲正对象"))
-    idempotency_key = models.CharField(max_length=80, unique=True)
+    # onewindow.core.idempotency: a key is unique within its scope ("user:<pk>" for a submitter's key, "" for
+    # the system's own keys such as order-credit-<id>); the fingerprint binds a submitter's key to the body.
+    idempotency_scope = models.CharField(max_length=80, blank=True, default="")
+    idempotency_key = models.CharField(max_length=120)
+    idempotency_fingerprint = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["-id"]
         verbose_name = _("转账")
         verbose_name_plural = _("转账")
         constraints = [
+            models.UniqueConstraint(fields=["idempotency_scope", "idempotency_key"],
+                                    name="transfer_idempotency_unique"),
             models.UniqueConstraint(fields=["order"], condition=Q(kind="order_credit"),
                                     name="transfer_one_credit_per_order"),
             models.UniqueConstraint(fields=["event"], condition=Q(kind="event_credit"),

@@ -3,8 +3,15 @@
 The hour ledger lives in `transfer_post`: every movement of minutes goes through it. It checks that the legs
 sum to zero (the database re-checks on PostgreSQL at commit), locks the touched accounts in ascending id
 order (no deadlocks between concurrent transfers), refuses overdrafts on member and team accounts, writes
-the header and its entries, and moves the cached balances in the same transaction. A transfer with an
-idempotency key that already exists is returned as is, so a retried request makes one transfer.
+the header and its entries, and moves the cached balances in the same transaction. It refuses a transfer that
+debits and credits the same member (a database trigger refuses it too). A transfer with an idempotency key that
+already exists in the same scope is returned as is, so a retried request makes one transfer; a submitter's key
+is scoped to them and bound to the request body (onewindow.core.idempotency): the same key with another body
+is a 409.
+
+Orders: requester, taker and confirmer are different people (the requester cannot take, the taker cannot
+confirm or settle); "done" and "confirm" wait for the service date; minutes above the menu item's suggested
+time wait for the approval of a community worker who neither placed, took nor confirmed the order.
 """
 
 from __future__ import annotations
@@ -27,6 +34,8 @@ from onewindow.core.access import Role, has_role
 from onewindow.core.audit import audit_log
 from onewindow.core.counters import counter_next
 from onewindow.core.errors import Conflict, FieldProblem, Forbidden, ServiceError
+from onewindow.core.idempotency import FIELD as IDEMPOTENCY_FIELD
+from onewindow.core.idempotency import KEY_MAX_LENGTH, idempotent_replay, request_fingerprint
 from onewindow.core.validators import validate_mobile
 
 from .models import (
@@ -95,18 +104,28 @@ def account_for_community(community: Community) -> Account:
     return _open(Account.Kind.ORGANISATION, f"{community.name}党委", allow_negative=True, community=community)
 
 
+MAX_LEG_MINUTES = 10**9  # far above any real movement, far below the 64-bit columns
+
+
 def _int_minutes(value: object, field: str = "minutes") -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ServiceError(_("时长必须是整数分钟"), field=field)
+    if abs(value) > MAX_LEG_MINUTES:
+        raise ServiceError(_("时长数值过大"), field=field)
     return value
 
 
 def transfer_post(*, kind: str, reason: str, legs: Sequence[tuple[Account | int, int]], idempotency_key: str,
                   operator: Any = None, order: Order | None = None, event: ThemeEvent | None = None,
-                  reverses: Transfer | None = None) -> Transfer:
-    """Post one balanced transfer (two or more legs of signed integer minutes summing to zero)."""
-    if not idempotency_key or len(idempotency_key) > 80:
-        raise ServiceError(_("缺少幂等键（1–80个字符）"), field="idempotency_key")
+                  reverses: Transfer | None = None, idempotency_scope: str = "",
+                  fingerprint: str = "") -> Transfer:
+    """Post one balanced transfer (two or more legs of signed integer minutes summing to zero).
+
+    `idempotency_scope` is "" for the system's own keys (order-credit-<id>, …) and `user:<pk>` for a key a
+    submitter sent; `fingerprint` (onewindow.core.idempotency.request_fingerprint) binds it to the request.
+    """
+    if not idempotency_key or len(idempotency_key) > KEY_MAX_LENGTH:
+        raise ServiceError(_("缺少幂等键（1–120个字符）"), field="idempotency_key")
     if kind not in Transfer.Kind.values:
         raise ServiceError(_("转账类型无效"), field="kind")
     if not reason.strip():
@@ -122,9 +141,10 @@ def transfer_post(*, kind: str, reason: str, legs: Sequence[tuple[Account | int,
     if sum(a for _, a in clean) != 0:
         raise ServiceError(_("转账不平衡：各分录之和必须为零（现为 %(s)d 分钟）") % {"s": sum(a for _, a in clean)},
                            field="entries")
-    existing = Transfer.objects.filter(idempotency_key=idempotency_key).first()
+    same_key = Transfer.objects.filter(idempotency_scope=idempotency_scope, idempotency_key=idempotency_key)
+    existing = same_key.first()
     if existing is not None:
-        return _same_or_conflict(existing, kind)
+        return _same_or_conflict(existing, kind, fingerprint)
     try:
         with transaction.atomic():
             deltas: dict[int, int] = defaultdict(int)
@@ -135,6 +155,7 @@ def transfer_post(*, kind: str, reason: str, legs: Sequence[tuple[Account | int,
             missing = [i for i in ids if i not in locked]
             if missing:
                 raise ServiceError(_("账户不存在：%(ids)s") % {"ids": missing}, field="entries")
+            _refuse_same_member(clean, locked)
             for account_id in ids:
                 account = locked[account_id]
                 if not account.allow_negative and account.balance + deltas[account_id] < 0:
@@ -145,16 +166,18 @@ def transfer_post(*, kind: str, reason: str, legs: Sequence[tuple[Account | int,
             transfer = Transfer.objects.create(kind=kind, reason=reason.strip()[:200], order=order, event=event,
                                                operator=operator if getattr(operator, "pk", None) else None,
                                                created_at=clock.now(), reverses=reverses,
-                                               idempotency_key=idempotency_key)
+                                               idempotency_scope=idempotency_scope,
+                                               idempotency_key=idempotency_key,
+                                               idempotency_fingerprint=fingerprint)
             Entry.objects.bulk_create([Entry(transfer=transfer, account_id=a, amount=m) for a, m in clean])
             for account_id in ids:
                 if deltas[account_id]:
                     Account.objects.filter(pk=account_id).update(balance=F("balance") + deltas[account_id])
             return transfer
     except IntegrityError:
-        existing = Transfer.objects.filter(idempotency_key=idempotency_key).first()
+        existing = same_key.first()
         if existing is not None:
-            return _same_or_conflict(existing, kind)
+            return _same_or_conflict(existing, kind, fingerprint)
         if reverses is not None:
             raise Conflict(_("该转账已被冲正"), field="transfer") from None
         if order is not None:
@@ -164,10 +187,26 @@ def transfer_post(*, kind: str, reason: str, legs: Sequence[tuple[Account | int,
         raise
 
 
-def _same_or_conflict(existing: Transfer, kind: str) -> Transfer:
-    if existing.kind != kind:
+def _same_or_conflict(existing: Transfer, kind: str, fingerprint: str) -> Transfer:
+    """The transfer a retried request made; a 409 when the key was used for another kind or another body."""
+    if existing.idempotency_scope:  # a submitter's key: bound to the body it was first sent with
+        if existing.kind != kind:
+            raise Conflict(_("该幂等键已用于另一份不同内容的请求"), field=IDEMPOTENCY_FIELD)
+    elif existing.kind != kind:
         raise Conflict(_("幂等键已用于另一笔不同类型的转账"), field="idempotency_key")
-    return existing
+    return idempotent_replay(existing, fingerprint=fingerprint)  # no stored fingerprint (old rows): as is
+
+
+def _refuse_same_member(legs: Sequence[tuple[int, int]], accounts: dict[int, Account]) -> None:
+    """No transfer debits and credits the same account, or two accounts of the same member."""
+    sides: dict[tuple[str, int], set[bool]] = defaultdict(set)
+    for account_id, amount in legs:
+        sides[("account", account_id)].add(amount > 0)
+        member_id = accounts[account_id].member_id
+        if member_id is not None:
+            sides[("member", member_id)].add(amount > 0)
+    if any(len(signs) == 2 for signs in sides.values()):
+        raise ServiceError(_("同一党员（账户）不能在一笔转账中既转出又转入"), field="entries")
 
 
 def transfer_reverse(*, transfer: Transfer, reason: str, operator: Any, idempotency_key: str = "") -> Transfer:
@@ -185,35 +224,49 @@ def transfer_reverse(*, transfer: Transfer, reason: str, operator: Any, idempote
 
 
 def donation_make(*, giver: Member, receiver: Member, minutes: int, operator: Any, idempotency_key: str,
-                  note: str = "") -> Transfer:
-    """A member gives some of their hours to another member."""
+                  note: str = "", idempotency_scope: str = "") -> Transfer:
+    """A member gives some of their hours to another member.
+
+    The callers (API, page) pass the signed-in user's own member as `giver` and their `user:<pk>` scope.
+    """
     minutes = _int_minutes(minutes)
     if minutes <= 0:
         raise ServiceError(_("捐赠时长必须大于零"), field="minutes")
     if giver.pk == receiver.pk:
         raise ServiceError(_("不能捐赠给自己"), field="receiver")
+    note = note.strip()
+    fingerprint = request_fingerprint({"kind": Transfer.Kind.DONATION, "giver": giver.pk, "receiver": receiver.pk,
+                                       "minutes": minutes, "note": note})
     giver_account, receiver_account = account_for_member(giver), account_for_member(receiver)
     return transfer_post(kind=Transfer.Kind.DONATION,
                          reason=note or _("%(a)s 捐赠给 %(b)s") % {"a": giver.name, "b": receiver.name},
                          legs=[(giver_account, -minutes), (receiver_account, minutes)],
-                         idempotency_key=idempotency_key, operator=operator)
+                         idempotency_key=idempotency_key, idempotency_scope=idempotency_scope,
+                         fingerprint=fingerprint, operator=operator)
 
 
 REDEMPTION_PURPOSES = {"service": gettext_lazy("兑换服务"), "reward": gettext_lazy("兑换奖励")}
 
 
 def redemption_make(*, member: Member, minutes: int, purpose: str, note: str, operator: Any,
-                    idempotency_key: str) -> Transfer:
-    """A member spends hours on a service or a reward: the minutes return to the bank."""
+                    idempotency_key: str, idempotency_scope: str = "") -> Transfer:
+    """A member spends hours on a service or a reward: the minutes return to the bank.
+
+    The callers (API, page) pass the signed-in user's own member: nobody redeems from someone else's account.
+    """
     minutes = _int_minutes(minutes)
     if minutes <= 0:
         raise ServiceError(_("兑换时长必须大于零"), field="minutes")
     if purpose not in REDEMPTION_PURPOSES:
         raise ServiceError(_("兑换用途须为“服务”或“奖励”"), field="purpose")
-    reason = f"{REDEMPTION_PURPOSES[purpose]}：{note.strip() or '-'}"
+    note = note.strip()
+    fingerprint = request_fingerprint({"kind": Transfer.Kind.REDEMPTION, "member": member.pk, "minutes": minutes,
+                                       "purpose": purpose, "note": note})
+    reason = f"{REDEMPTION_PURPOSES[purpose]}：{note or '-'}"
     return transfer_post(kind=Transfer.Kind.REDEMPTION, reason=reason,
                          legs=[(account_for_member(member), -minutes), (bank_account(), minutes)],
-                         idempotency_key=idempotency_key, operator=operator)
+                         idempotency_key=idempotency_key, idempotency_scope=idempotency_scope,
+                         fingerprint=fingerprint, operator=operator)
 
 
 # ============================================================== organisation tree and party organisations
@@ -431,6 +484,7 @@ ORDER_ACTIONS_TO = {
     "take": (Order.Status.OPEN,),
     "done": (Order.Status.TAKEN,),
     "confirm": (Order.Status.DONE,),
+    "approve": (Order.Status.PENDING,),
     "dispute": (Order.Status.DONE,),
     "resolve": (Order.Status.DISPUTED,),
     "cancel": (Order.Status.OPEN, Order.Status.TAKEN),
@@ -457,24 +511,35 @@ def _order_step(order: Order, *, action: str, to: str, actor: Any, note: str = "
     current = Order.objects.filter(pk=order.pk).values_list("status", flat=True).first()
     updated = Order.objects.filter(pk=order.pk, status__in=allowed).update(status=to, **fields)
     if updated != 1:
-        label = Order.Status(current).label if current else "?"
-        raise Conflict(_("订单 %(n)s 当前状态为“%(s)s”，不能%(a)s") % {"n": order.number, "s": label,
-                                                                 "a": ORDER_ACTION_LABELS[action]},
-                       field="status")
+        raise _state_conflict(order, current, action)
     OrderEvent.objects.create(order=order, at=clock.now(), actor=_user(actor), action=action,
                               from_status=current or "", to_status=to, note=note[:300])
     order.refresh_from_db()
     return order
 
 
+def _state_conflict(order: Order, current: str | None, action: str) -> Conflict:
+    label = Order.Status(current).label if current else "?"
+    return Conflict(_("订单 %(n)s 当前状态为“%(s)s”，不能%(a)s") % {"n": order.number, "s": label,
+                                                              "a": ORDER_ACTION_LABELS[action]}, field="status")
+
+
 ORDER_ACTION_LABELS = {"take": gettext_lazy("接单"), "done": gettext_lazy("标记完成"), "confirm": gettext_lazy("确认"),
-                       "dispute": gettext_lazy("提出异议"), "resolve": gettext_lazy("处理异议"),
-                       "cancel": gettext_lazy("取消")}
+                       "approve": gettext_lazy("审核时长"), "dispute": gettext_lazy("提出异议"),
+                       "resolve": gettext_lazy("处理异议"), "cancel": gettext_lazy("取消")}
+
+
+def _display_name(actor: Any) -> str:
+    profile = getattr(actor, "profile", None)
+    return (getattr(profile, "display_name", "") or getattr(actor, "username", "")) if actor else ""
 
 
 def order_place(*, menu_item: MenuItem, compound: Compound, service_date: dt.date, requester_kind: str,
                 actor: Any, description: str = "", requester_name: str = "") -> Order:
-    """下单: the community organisation (paid from its account) or a resident (paid by the bank)."""
+    """下单: the community organisation (paid from its account) or a resident (paid by the bank).
+
+    Only a community worker names the resident they place an order for; anyone else orders in their own name.
+    """
     if not menu_item.active:
         raise ServiceError(_("该服务项目已下架"), field="menu_item")
     if requester_kind not in Order.RequesterKind.values:
@@ -485,11 +550,10 @@ def order_place(*, menu_item: MenuItem, compound: Compound, service_date: dt.dat
         raise ServiceError(_("服务日期不能早于今天"), field="service_date")
     if len(description) > 300:
         raise ServiceError(_("需求说明不能超过300个字"), field="description")
-    if not requester_name:
-        profile = getattr(actor, "profile", None)
-        requester_name = (getattr(profile, "display_name", "") or getattr(actor, "username", "")) if actor else ""
-        if requester_kind == Order.RequesterKind.COMMUNITY:
-            requester_name = f"{compound.community.name}党委"
+    if requester_kind == Order.RequesterKind.COMMUNITY:
+        requester_name = f"{compound.community.name}党委"
+    elif not (_is_worker(actor) and requester_name.strip()):
+        requester_name = _display_name(actor)
     payer = (account_for_community(compound.community) if requester_kind == Order.RequesterKind.COMMUNITY
              else bank_account())
     with transaction.atomic():
@@ -497,20 +561,35 @@ def order_place(*, menu_item: MenuItem, compound: Compound, service_date: dt.dat
         n = counter_next(scope="community.order", day=today)
         order = Order.objects.create(number=f"SJ{today:%Y%m%d}{n:04d}", menu_item=menu_item, compound=compound,
                                      service_date=service_date, description=description.strip(),
-                                     requester_kind=requester_kind, requester_name=requester_name[:60] or "-",
+                                     requester_kind=requester_kind,
+                                     requester_name=requester_name.strip()[:60] or "-",
                                      requester_user=_user(actor), payer=payer, created_at=clock.now())
         OrderEvent.objects.create(order=order, at=order.created_at, actor=_user(actor), action="place",
                                   to_status=Order.Status.OPEN)
     return order
 
 
+def _is_requester_user(order: Order, actor: Any) -> bool:
+    """The person who placed the order (for a community order: the worker who placed it)."""
+    return bool(order.requester_user_id and getattr(actor, "pk", None) == order.requester_user_id)
+
+
 def order_take(*, order: Order, actor: Any, team: Team | None = None) -> Order:
-    """接单: the signed-in member takes the order, for themselves or for a team they belong to."""
+    """接单: the signed-in member takes the order, for themselves or for a team they belong to.
+
+    The person who placed the order never takes it, neither alone nor through a team they belong to.
+    """
     member = member_of(actor)
     if member is None:
         raise Forbidden(_("只有已建档的党员可以接单"), field="member")
     if team is not None and not team.members.filter(pk=member.pk).exists() and team.leader_id != member.pk:
         raise Forbidden(_("您不是“%(t)s”的队员，不能代表该队接单") % {"t": team.name}, field="team")
+    if _is_requester_user(order, actor):
+        raise Forbidden(_("下单人不能接自己的订单"), field="order")
+    if team is not None and order.requester_user_id and (
+            team.members.filter(user_id=order.requester_user_id).exists()
+            or Member.objects.filter(pk=team.leader_id, user_id=order.requester_user_id).exists()):
+        raise Forbidden(_("下单人是“%(t)s”的队员，该队不能接此单") % {"t": team.name}, field="team")
     with transaction.atomic():
         fields: dict[str, Any] = {"taken_at": clock.now()}
         if team is not None:
@@ -522,6 +601,7 @@ def order_take(*, order: Order, actor: Any, team: Team | None = None) -> Order:
 
 
 def _is_taker(order: Order, actor: Any) -> bool:
+    """The member who took the order, or a member or the leader of the team that took it."""
     member = member_of(actor)
     if member is None:
         return False
@@ -532,14 +612,22 @@ def _is_taker(order: Order, actor: Any) -> bool:
 
 
 def _is_requester(order: Order, actor: Any) -> bool:
-    if _is_worker(actor):
-        return True
-    return bool(order.requester_user_id and getattr(actor, "pk", None) == order.requester_user_id)
+    """Who confirms on the requester's side: the person who placed it, or a community worker."""
+    return _is_worker(actor) or _is_requester_user(order, actor)
+
+
+def _not_before_service_date(order: Order, action: str) -> None:
+    """Hours are never earned before the service happened: "done" and "confirm" wait for the service date."""
+    if clock.today() < order.service_date:
+        raise Conflict(_("订单 %(n)s 的服务日期是 %(d)s，当天或之后才能%(a)s")
+                       % {"n": order.number, "d": order.service_date.isoformat(),
+                          "a": ORDER_ACTION_LABELS[action]}, field="service_date")
 
 
 def order_mark_done(*, order: Order, actor: Any, note: str = "") -> Order:
     if not (_is_taker(order, actor) or _is_worker(actor)):
         raise Forbidden(_("只有接单人可以标记完成"), field="order")
+    _not_before_service_date(order, "done")
     with transaction.atomic():
         return _order_step(order, action="done", to=Order.Status.DONE, actor=actor, note=note, done_at=clock.now())
 
@@ -561,14 +649,58 @@ def _credit_order(order: Order, minutes: int, actor: Any) -> Transfer:
                          idempotency_key=f"order-credit-{order.pk}", operator=_user(actor), order=order)
 
 
+def _settle(order: Order, *, action: str, minutes: int, rating: int, actor: Any, note: str) -> Order:
+    """Credit `minutes` when they are within the menu item's suggested time; above it, record the claim and wait
+    for a community worker's approval (`order_approve`). Inside the caller's transaction."""
+    bound = order.menu_item.suggested_minutes
+    if minutes <= bound:
+        order = _order_step(order, action=action, to=Order.Status.CONFIRMED, actor=actor, note=note,
+                            minutes=minutes, claimed_minutes=minutes, rating=rating, confirmed_by=_user(actor),
+                            closed_at=clock.now())
+        _credit_order(order, minutes, actor)
+        return order
+    claim = _("申报 %(m)d 分钟，超过建议时长 %(b)d 分钟，待社区工作者审核") % {"m": minutes, "b": bound}
+    return _order_step(order, action=action, to=Order.Status.PENDING, actor=actor,
+                       note=f"{claim}。{note}" if note.strip() else claim, claimed_minutes=minutes, rating=rating,
+                       confirmed_by=_user(actor))
+
+
 def order_confirm(*, order: Order, minutes: int, rating: int, actor: Any, note: str = "") -> Order:
-    """The requester confirms with minutes and a rating; the minutes are credited to the taker, exactly once."""
+    """The requester confirms with minutes and a rating; the minutes are credited to the taker, exactly once.
+
+    The taker never confirms their own order; nothing is confirmed before the service date; minutes above the
+    menu item's suggested time wait for a community worker's approval.
+    """
     minutes, rating = _check_minutes_rating(minutes, rating)
     if not _is_requester(order, actor):
         raise Forbidden(_("只有下单方可以确认"), field="order")
+    if _is_taker(order, actor):
+        raise Forbidden(_("接单人不能确认自己的订单"), field="order")
+    _not_before_service_date(order, "confirm")
     with transaction.atomic():
-        order = _order_step(order, action="confirm", to=Order.Status.CONFIRMED, actor=actor, note=note,
-                            minutes=minutes, rating=rating, closed_at=clock.now())
+        return _settle(order, action="confirm", minutes=minutes, rating=rating, actor=actor, note=note)
+
+
+def order_approve(*, order: Order, minutes: int, actor: Any, note: str = "") -> Order:
+    """A community worker approves minutes above the suggested time: the claimed figure, the suggested time,
+    or a figure between them. The approver is not the person who placed, took or confirmed the order."""
+    if not _is_worker(actor):
+        raise Forbidden(_("只有社区工作者可以审核时长"), field="order")
+    minutes = _int_minutes(minutes)
+    order = Order.objects.select_related("menu_item", "taker_team").get(pk=order.pk)
+    if (_is_requester_user(order, actor) or _is_taker(order, actor)
+            or (order.confirmed_by_id and order.confirmed_by_id == getattr(actor, "pk", None))):
+        raise Forbidden(_("审核人不能是该订单的下单人、接单人或确认人"), field="order")
+    if order.status != Order.Status.PENDING or not order.claimed_minutes:
+        raise _state_conflict(order, order.status, "approve")
+    # a pending order keeps its claim until it is approved: the compare-and-swap below cannot meet another one
+    bound, claimed = order.menu_item.suggested_minutes, order.claimed_minutes
+    if not min(bound, claimed) <= minutes <= claimed:
+        raise ServiceError(_("审核时长应在建议时长 %(b)d 分钟与申报时长 %(c)d 分钟之间")
+                           % {"b": bound, "c": claimed}, field="minutes")
+    with transaction.atomic():
+        order = _order_step(order, action="approve", to=Order.Status.CONFIRMED, actor=actor, note=note,
+                            minutes=minutes, closed_at=clock.now())
         _credit_order(order, minutes, actor)
     return order
 
@@ -593,21 +725,25 @@ def order_dispute(*, order: Order, actor: Any, reason: str) -> Order:
 
 
 def order_resolve(*, order: Order, actor: Any, minutes: int, note: str, rating: int = 3) -> Order:
-    """A community worker settles a dispute: credit `minutes` (> 0), or 0 for no credit."""
+    """A community worker settles a dispute: credit `minutes` (> 0), or 0 for no credit.
+
+    The taker never settles their own order; minutes above the suggested time wait for another worker's
+    approval, as on confirmation.
+    """
     if not _is_worker(actor):
         raise Forbidden(_("只有社区工作者可以处理异议"), field="order")
     if not note.strip():
         raise ServiceError(_("请填写处理意见"), field="note")
     minutes = _int_minutes(minutes)
+    if minutes != 0:
+        minutes, rating = _check_minutes_rating(minutes, rating)
+    if _is_taker(order, actor):
+        raise Forbidden(_("接单人不能处理自己订单的异议"), field="order")
     with transaction.atomic():
         if minutes == 0:
             return _order_step(order, action="resolve", to=Order.Status.REJECTED, actor=actor, note=note,
                                closed_at=clock.now())
-        minutes, rating = _check_minutes_rating(minutes, rating)
-        order = _order_step(order, action="resolve", to=Order.Status.CONFIRMED, actor=actor, note=note,
-                            minutes=minutes, rating=rating, closed_at=clock.now())
-        _credit_order(order, minutes, actor)
-    return order
+        return _settle(order, action="resolve", minutes=minutes, rating=rating, actor=actor, note=note)
 
 
 # ============================================================== residents' matters
@@ -696,6 +832,9 @@ PROPOSAL_FLOW = {
 }
 
 
+MAX_VOTES = 1_000_000
+
+
 def proposal_create(*, compound: Compound, topic: str, title: str, content: str, actor: Any) -> Proposal:
     """党支部提议 (the first 议): the compound's branch brings a major matter to the tri-party council."""
     if topic not in Proposal.Topic.values:
@@ -730,14 +869,14 @@ def proposal_advance(*, proposal: Proposal, step: str, text: str, actor: Any, vo
     elif step == "decide":
         for name, value in (("votes_for", votes_for), ("votes_against", votes_against),
                             ("votes_abstain", votes_abstain)):
-            if not isinstance(value, int) or value < 0:
-                raise ServiceError(_("票数应为非负整数"), field=name)
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_VOTES:
+                raise ServiceError(_("票数应为 0 到 %(n)d 的整数") % {"n": MAX_VOTES}, field=name)
         if votes_for + votes_against + votes_abstain == 0:
             raise ServiceError(_("请填写表决票数"), field="votes_for")
         fields.update(decision=text.strip(), votes_for=votes_for, votes_against=votes_against,
                       votes_abstain=votes_abstain)
     elif step == "evaluate":
-        if approval_rate is None or not 0 <= approval_rate <= 100:
+        if isinstance(approval_rate, bool) or not isinstance(approval_rate, int) or not 0 <= approval_rate <= 100:
             raise ServiceError(_("群众满意率应为 0 到 100"), field="approval_rate")
         fields.update(evaluation=text.strip(), approval_rate=approval_rate)
     else:
@@ -769,12 +908,15 @@ def theme_day(year: int, month: int) -> dt.date:
     return dt.date(year, month, 15)
 
 
+MAX_EVENT_CAPACITY = 100_000
+
+
 def event_create(*, community: Community, title: str, date: dt.date, actor: Any, place: str = "",
                  capacity: int = 50, credit_minutes: int = 0) -> ThemeEvent:
     if not title.strip():
         raise ServiceError(_("请填写活动名称"), field="title")
-    if not isinstance(capacity, int) or capacity < 1:
-        raise ServiceError(_("名额应为正整数"), field="capacity")
+    if isinstance(capacity, bool) or not isinstance(capacity, int) or not 1 <= capacity <= MAX_EVENT_CAPACITY:
+        raise ServiceError(_("名额应为 1 到 %(n)d 的整数") % {"n": MAX_EVENT_CAPACITY}, field="capacity")
     if not isinstance(credit_minutes, int) or not 0 <= credit_minutes <= 8 * 60:
         raise ServiceError(_("记入时长应在 0 到 480 分钟之间"), field="credit_minutes")
     with transaction.atomic():
@@ -798,7 +940,13 @@ def event_sign_up(*, event: ThemeEvent, member: Member, actor: Any) -> EventSign
 
 
 def event_mark_attendance(*, event: ThemeEvent, member_ids: Iterable[int], actor: Any) -> int:
+    """Record who attended. Nobody records their own attendance: the hours it earns are theirs."""
     ids = list(member_ids)
+    if any(isinstance(i, bool) or not isinstance(i, int) or not 0 < i < 2**63 for i in ids):
+        raise ServiceError(_("党员编号无效"), field="member_ids")
+    own = member_of(actor)
+    if own is not None and own.pk in ids:
+        raise Forbidden(_("不能为本人登记签到，请由其他社区工作者登记"), field="member_ids")
     with transaction.atomic():
         if ThemeEvent.objects.filter(pk=event.pk).values_list("status", flat=True).first() != ThemeEvent.Status.OPEN:
             raise Conflict(_("活动已结束，不能再登记签到"), field="event")

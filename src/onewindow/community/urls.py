@@ -17,7 +17,7 @@ urlpatterns = [
     path("orders/", views.orders, name="orders"),
     path("orders/new/", views.order_place, name="order_place"),
     path("orders/<int:pk>/", views.order_detail, name="order_detail"),
-    re_path(r"^orders/(?P<pk>\d+)/(?P<action>take|done|confirm|dispute|resolve|cancel)/$", views.order_action,
+    re_path(r"^orders/(?P<pk>\d+)/(?P<action>take|done|confirm|approve|dispute|resolve|cancel)/$", views.order_action,
             name="order_action"),
     path("ledger/", views.ledger, name="ledger"),
     path("ledger/transfers/<int:pk>/reverse/", views.transfer_reverse, name="transfer_reverse"),

@@ -19,9 +19,11 @@ from django.views.decorators.http import require_POST
 from onewindow.core import clock
 from onewindow.core.access import PUBLIC, Role, allow
 from onewindow.core.audit import audit_log
-from onewindow.core.errors import ServiceError
+from onewindow.core.errors import NotFound, ServiceError
+from onewindow.core.idempotency import clean_key, idempotency_scope
+from onewindow.core.masking import mask_name
 
-from . import reports, selectors, services
+from . import access, reports, selectors, services
 from .models import (
     CoBuildingUnit,
     Community,
@@ -51,15 +53,17 @@ def _back(request: HttpRequest, default: str) -> str:
     return default
 
 
-def _do(request: HttpRequest, action: Callable[[], Any], success: str, default: str) -> HttpResponse:
-    """Run a service call; on ServiceError show every problem and change nothing."""
+def _do(request: HttpRequest, action: Callable[[], Any], success: str | Callable[[Any], str],
+        default: str) -> HttpResponse:
+    """Run a service call; on ServiceError show every problem and change nothing. `success` is the message, or a
+    function of the call's result that returns it."""
     try:
-        action()
+        result = action()
     except ServiceError as exc:
         details = [p.message for p in exc.problems if p.message and p.message != exc.message]
         messages.error(request, exc.message + (("：" + "；".join(details[:20])) if details else ""))
     else:
-        messages.success(request, success)
+        messages.success(request, success(result) if callable(success) else success)
     return HttpResponseRedirect(_back(request, default))
 
 
@@ -83,7 +87,10 @@ def _date(value: str | None, field: str) -> dt.date:
 
 def _get(model: Any, pk: object, field: str) -> Any:
     try:
-        return model.objects.get(pk=int(str(pk)))
+        value = int(str(pk))
+        if not 0 < value < 2**63:
+            raise ValueError(value)
+        return model.objects.get(pk=value)
     except (ValueError, TypeError, model.DoesNotExist):
         raise ServiceError(_("请选择有效的%(f)s") % {"f": model._meta.verbose_name}, field=field) from None
 
@@ -237,44 +244,63 @@ def order_place(request: HttpRequest) -> HttpResponse:
     return _do(request, run, _("已下单，等待党员接单"), reverse("community:orders"))
 
 
+def _visible_order(request: HttpRequest, pk: int) -> tuple[Order, access.OrderView]:
+    """The order if this user may see it (community/access.py); otherwise 404, as for a missing order."""
+    try:
+        return access.visible_order(request.user, pk)
+    except NotFound:
+        raise Http404 from None
+
+
 @allow(*READERS, Role.VOLUNTEER, Role.CITIZEN)
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        order = selectors.order_detail(pk)
-    except Order.DoesNotExist:
-        raise Http404 from None
+    found, view = _visible_order(request, pk)
+    board = view is access.OrderView.BOARD
+    order = found if board else selectors.order_detail(found.pk)
     member = services.member_of(request.user)
     labels = {**services.ORDER_ACTION_LABELS, "place": _("下单")}
-    events = [{"at": e.at, "action": labels.get(e.action, e.action), "to": Order.Status(e.to_status).label,
-               "who": getattr(getattr(e.actor, "profile", None), "display_name", "") or
-               (e.actor.username if e.actor else ""), "note": e.note} for e in order.events.all()]
+    events = [] if board else [
+        {"at": e.at, "action": labels.get(e.action, e.action), "to": Order.Status(e.to_status).label,
+         "who": getattr(getattr(e.actor, "profile", None), "display_name", "") or (e.actor.username if e.actor else ""),
+         "note": e.note} for e in order.events.all()]
+    is_worker = services._is_worker(request.user)
+    is_requester = bool(order.requester_user_id and order.requester_user_id == request.user.pk)
+    is_taker = not board and services._is_taker(order, request.user)
     return render(request, "community/order_detail.html", {
-        "order": order, "events": events, "member": member,
+        "order": order, "events": events, "member": member, "board": board,
+        "requester_label": mask_name(order.requester_name) if board else order.requester_name,
         "my_teams": member.teams.all() if member else [],
-        "is_worker": services._is_worker(request.user),
+        "is_worker": is_worker, "is_taker": is_taker,
+        "can_confirm": (is_worker or is_requester) and not is_taker,
+        "can_approve": (is_worker and not is_taker and not is_requester
+                        and order.confirmed_by_id != request.user.pk),
+        "service_day_reached": order.service_date <= clock.today(),
     })
 
 
 @allow(WORKER, Role.VOLUNTEER, Role.CITIZEN)
 @require_POST
 def order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    order = get_object_or_404(Order.objects.select_related("taker_team", "menu_item"), pk=pk)
+    order, _view = _visible_order(request, pk)
     p, user = request.POST, request.user
     default = reverse("community:order_detail", args=[pk])
-    actions: dict[str, tuple[Callable[[], Any], str]] = {
+    actions: dict[str, tuple[Callable[[], Any], str | Callable[[Any], str]]] = {
         "take": (lambda: services.order_take(order=order, actor=user, team=_get(Team, p["team"], "team")
                                              if p.get("team") else None), _("接单成功")),
         "done": (lambda: services.order_mark_done(order=order, actor=user, note=p.get("note", "")),
                  _("已标记完成，等待下单方确认")),
         "confirm": (lambda: services.order_confirm(order=order, actor=user, note=p.get("note", ""),
                                                    minutes=_int(p.get("minutes"), "minutes"),
-                                                   rating=_int(p.get("rating"), "rating")), _("已确认，时长已记入账户")),
+                                                   rating=_int(p.get("rating"), "rating")), _settled_message),
+        "approve": (lambda: services.order_approve(order=order, actor=user, note=p.get("note", ""),
+                                                   minutes=_int(p.get("minutes"), "minutes")),
+                    _("已审核，时长已记入账户")),
         "dispute": (lambda: services.order_dispute(order=order, actor=user, reason=p.get("reason", "")),
                     _("已提出异议，由社区工作者处理")),
         "resolve": (lambda: services.order_resolve(order=order, actor=user, note=p.get("note", ""),
                                                    minutes=_int(p.get("minutes"), "minutes", default=0),
                                                    rating=_int(p.get("rating"), "rating", default=3)),
-                    _("异议已处理")),
+                    _settled_message),
         "cancel": (lambda: services.order_cancel(order=order, actor=user, reason=p.get("reason", "")),
                    _("订单已取消")),
     }
@@ -282,6 +308,14 @@ def order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404
     run, message = actions[action]
     return _do(request, run, message, default)
+
+
+def _settled_message(order: Order) -> str:
+    if order.status == Order.Status.PENDING:
+        return _("已确认。申报时长超过建议时长，待另一名社区工作者审核后记入账户")
+    if order.status == Order.Status.REJECTED:
+        return _("异议已处理，不予记时")
+    return _("已确认，时长已记入账户")
 
 
 # ------------------------------------------------------------------ ledger (worker)
@@ -330,7 +364,9 @@ def me(request: HttpRequest) -> HttpResponse:
     return render(request, "community/me.html", {
         "member": member, "account": account, "teams": member.teams.all(),
         "my_orders": selectors.orders(member=member).exclude(status__in=[Order.Status.CANCELLED])[:20],
-        "open_orders": selectors.orders(status=Order.Status.OPEN).filter(service_date__gte=clock.today())[:20],
+        "open_orders": selectors.orders(status=Order.Status.OPEN).filter(service_date__gte=clock.today())
+        .exclude(requester_user=request.user)[:20],
+        "today": clock.today(),
         "statement": selectors.statement(account, limit=10),
         "events": selectors.events(upcoming_only=True).filter(community=member.home_compound.community)[:5],
         "signed": set(member.signups.values_list("event_id", flat=True)),
@@ -346,6 +382,14 @@ def my_statement(request: HttpRequest) -> HttpResponse:
                                                          "idem": uuid.uuid4().hex})
 
 
+def _form_idempotency(request: HttpRequest) -> dict[str, str]:
+    """The form's hidden key, scoped to the signed-in submitter (the service binds it to what was submitted)."""
+    key = clean_key(request.POST.get("idem"), field="idem")
+    if not key:
+        raise ServiceError(_("表单已过期，请刷新页面后重新提交"), field="idem")
+    return {"idempotency_key": key, "idempotency_scope": idempotency_scope(actor=request.user, request=request)}
+
+
 @allow(Role.VOLUNTEER)
 @require_POST
 def my_action(request: HttpRequest, action: str) -> HttpResponse:
@@ -356,17 +400,18 @@ def my_action(request: HttpRequest, action: str) -> HttpResponse:
         return _do(request, lambda: services.member_report_in(member=member, actor=user), _("报到成功"), default)
     if action == "donate":
         def donate() -> None:
-            receiver = Member.objects.filter(pk=_int(p.get("receiver"), "receiver")).first()
+            idem = _form_idempotency(request)
+            receiver_id = _int(p.get("receiver"), "receiver")
+            receiver = Member.objects.filter(pk=receiver_id).first() if 0 < receiver_id < 2**63 else None
             if receiver is None:
                 raise ServiceError(_("受赠党员编号不存在"), field="receiver")
             services.donation_make(giver=member, receiver=receiver, minutes=_int(p.get("minutes"), "minutes"),
-                                   operator=user, idempotency_key=f"web-{p.get('idem', '')}"[:80],
-                                   note=p.get("note", ""))
+                                   operator=user, note=p.get("note", ""), **idem)
         return _do(request, donate, _("捐赠成功"), reverse("community:my_statement"))
     if action == "redeem":
         return _do(request, lambda: services.redemption_make(
             member=member, minutes=_int(p.get("minutes"), "minutes"), purpose=p.get("purpose", ""),
-            note=p.get("note", ""), operator=user, idempotency_key=f"web-{p.get('idem', '')}"[:80]),
+            note=p.get("note", ""), operator=user, **_form_idempotency(request)),
             _("兑换成功"), reverse("community:my_statement"))
     if action == "sign_up":
         return _do(request, lambda: services.event_sign_up(event=_get(ThemeEvent, p.get("event"), "event"),
