@@ -224,6 +224,11 @@ ONEWINDOW = {
     "DEFAULT_RATING_ENABLED": True,
     "DEFAULT_RATING_AFTER_DAYS": 7,
     "DEFAULT_RATING_LEVEL": "basic",
+    # a rating link lives this many days, and rates only services finished within as many days (docs/feedback.md)
+    "RATING_LINK_DAYS": 30,
+    # a paired counter rating pad stays paired this many days; a pairing address is valid this many minutes
+    "PAD_DEVICE_DAYS": 90,
+    "PAD_PAIRING_MINUTES": 10,
     "UPLOAD_MAX_BYTES": 10 * 1024 * 1024,  # one uploaded file
     # one request with files (multipart); nginx's client_max_body_size should match (docs/operations.md)
     "REQUEST_MAX_BYTES": int(os.environ.get("ONEWINDOW_REQUEST_MAX_MB", "30")) * 1024 * 1024,

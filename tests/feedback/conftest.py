@@ -98,3 +98,34 @@ def categories(dept: Department, other_dept: Department) -> dict[str, Suggestion
                                              department=dept, due_workdays=15, is_cant_do=True)
     nobody = SuggestionCategory.objects.create(code="other", name="其他", department=None, due_workdays=5)
     return {"hall": hall, "cant": cant, "other": nobody}
+
+
+@pytest.fixture
+def make_application(db: None, item: ServiceItem) -> Callable[..., Any]:
+    """An application with one case in the item's department, finished now, with the case events given as
+    (action, actor) pairs — who received, accepted and decided it (what the cases app records)."""
+    from onewindow.cases.models import Applicant, Application, Case, CaseEvent
+
+    seq = {"n": 0}
+
+    def make(*, channel: str = "online", submitted_by: Any = None, applicant_user: Any = None,
+             events: list[tuple[str, Any]] = (), status: str = "completed", phone: str = "13812345678") -> Any:
+        seq["n"] += 1
+        n = seq["n"]
+        now = clock.now()
+        applicant = Applicant.objects.create(name="林晓梅", id_number="350206199001011234", phone=phone,
+                                             user=applicant_user, created_at=now)
+        app = Application.objects.create(number=f"SQ9{n:07d}", kind="item", code=item.code, name=item.name,
+                                         channel=channel, applicant=applicant, submitted_by=submitted_by,
+                                         phone_last4=phone[-4:], submitted_at=now)
+        decided = [actor for action, actor in events if action in ("approve", "deny")]
+        case = Case.objects.create(
+            number=f"BJ9{n:09d}", application=app, item=item, item_code=item.code, item_name=item.name,
+            department=item.department, status=status, received_at=now, updated_at=now,
+            decided_by=decided[-1] if decided else None, decided_at=now if decided else None,
+            completed_at=now if status == "completed" else None)
+        for i, (action, actor) in enumerate(events):
+            CaseEvent.objects.create(case=case, at=now + dt.timedelta(seconds=i), actor=actor, action=action)
+        return app
+
+    return make

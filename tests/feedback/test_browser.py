@@ -57,9 +57,14 @@ def test_pad_bad_review_is_rectified_by_the_department_and_counted(page, browser
         page.click("button[name=action][value=finish]")
         page.wait_for_load_state()
 
-        # 2. the counter pad offers the rating; the citizen rates 不满意 with a reason
+        # 2. the counter pad (paired from the console's pairing link) offers the rating; the citizen rates
+        #    不满意 with a reason
+        pairing = page.get_attribute("[data-testid=pad-pairing-link]", "href")
         pad = page.context.browser.new_context(locale="zh-CN", viewport={"width": 800, "height": 1100}).new_page()
-        pad.goto(page.base_url + f"/hall/counters/{counter.pk}/pad/")
+        pad.goto(pairing)
+        pad.click("button:has-text('确认配对')")
+        pad.wait_for_load_state()
+        assert pad.url.endswith(f"/hall/counters/{counter.pk}/pad/")
         pad.click("a.pad-rate")
         pad.wait_for_load_state()
         assert "/feedback/rate/" in pad.url

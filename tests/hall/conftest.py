@@ -63,6 +63,26 @@ def clerk_at(client_for: Callable[..., Client]) -> Callable[[Counter], Client]:
     return make
 
 
+def pairing_path(staff: Client, c: Counter) -> str:
+    """The pairing address a clerk signed in at `c` (or a hall administrator) is shown, as a path."""
+    import re
+    from urllib.parse import urlparse
+
+    page = staff.get(f"/hall/counters/{c.pk}/pads/")
+    assert page.status_code == 200, page.status_code
+    found = re.search(r'data-testid="pad-pairing-link">([^<]+)<', page.content.decode())
+    assert found, "no pairing link on the page"
+    return urlparse(found.group(1)).path
+
+
+def pair_pad(staff: Client, c: Counter) -> Client:
+    """A fresh browser paired as the rating pad of counter `c` by `staff`."""
+    pad = Client()
+    response = pad.post(pairing_path(staff, c))
+    assert response.status_code == 302 and response["Location"] == f"/hall/counters/{c.pk}/pad/", response
+    return pad
+
+
 def issue(client: Client, hall: Hall, category: str = "social", **extra: object) -> dict:
     r = client.post(f"/api/v1/halls/{hall.code}/tickets", {"category": category, **extra}, content_type="application/json")
     assert r.status_code == 201, r.content

@@ -1,5 +1,5 @@
-"""A whole counter cycle in a browser: kiosk issues → board shows waiting → console calls → board shows and
-announces the call → finish opens the rating pad."""
+"""A whole counter cycle in a browser: kiosk issues → board shows waiting → the clerk signs in and pairs the
+counter's rating pad → console calls → board shows and announces the call → finish opens the rating pad."""
 
 import pytest
 
@@ -27,13 +27,17 @@ def test_kiosk_board_console_and_rating_pad_work_together(page, hall, make_user)
         expect(page.get_by_test_id("ahead")).to_have_text("0")
         expect(board.locator("#board-waiting li[data-category=social] .n")).to_have_text("1", timeout=10000)
 
-        pad = page.context.new_page()
+        pad = page.context.browser.new_context(locale="zh-CN").new_page()  # the pad is a device of its own
         pad.goto(f"{page.base_url}/hall/counters/{counter(hall, 5).pk}/pad/")
-        expect(pad.locator(".pad-idle")).to_be_visible()
+        expect(pad.get_by_test_id("pad-unpaired")).to_be_visible()  # not paired: no rating prompt ever
 
         page.goto(f"{page.base_url}/hall/console/")
         page.check(f"input[name=counter][value='{counter(hall, 5).pk}']")
         page.click("button[type=submit]:has-text('签入')")
+        pad.goto(page.get_attribute("[data-testid=pad-pairing-link]", "href"))  # the console's pairing address
+        pad.click("button:has-text('确认配对')")
+        expect(pad.locator(".pad-idle")).to_be_visible()
+        expect(pad.get_by_test_id("pad-unpaired")).to_have_count(0)
         page.click("button[name=action][value=call]")
         expect(page.get_by_test_id("current-number")).to_have_text("A001")
 

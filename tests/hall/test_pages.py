@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from onewindow.core import clock
 from onewindow.core.access import Role
 from onewindow.hall.models import ClerkStateEvent, Ticket
-from tests.hall.conftest import WEDNESDAY, act, at, call_next, counter, issue
+from tests.hall.conftest import WEDNESDAY, act, at, call_next, counter, issue, pair_pad
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +83,7 @@ def test_console_runs_a_counter_from_sign_in_to_finish(hall, frozen_morning, cli
     clerk.post("/hall/console/action/", {"action": "finish", "items_handled": "社会保障卡申领"})
     ticket.refresh_from_db()
     assert ticket.status == "finished" and ticket.items_handled == "社会保障卡申领"
-    pad = Client().get(f"/hall/counters/{counter(hall, 1).pk}/pad/").content.decode()
+    pad = pair_pad(clerk, counter(hall, 1)).get(f"/hall/counters/{counter(hall, 1).pk}/pad/").content.decode()
     assert "A001" in pad and "社会保障卡申领" in pad
     clerk.post("/hall/console/action/", {"action": "break"})
     clerk.post("/hall/console/action/", {"action": "sign_out"})
@@ -105,6 +105,7 @@ def test_rating_pad_shows_the_finished_service_until_the_counter_calls_again(hal
         issue(c, hall)
         clerk = clerk_at(counter(hall, 1))
         call_next(clerk)
+        c = pair_pad(clerk, counter(hall, 1))
         pad_url = f"/api/v1/counters/{counter(hall, 1).pk}/pad"
         assert c.get(pad_url).json()["prompt"] is None
         act(clerk, "finish", {"items_handled": "失业保险金申领"})

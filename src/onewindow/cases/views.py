@@ -127,13 +127,26 @@ def apply(request: HttpRequest, kind: str, code: str) -> HttpResponse:
     }, status=status)
 
 
-def _rating_link(app: Application, channel: str = "1") -> str:
+def _rating_link(request: HttpRequest, app: Application, channel: str = "1", *, holder: bool) -> str:
+    """The rating link, for the applicant only (never on a staff member's screen: feedback.access decides)."""
     try:
-        from onewindow.feedback.links import rating_url
+        from onewindow.feedback.access import holder_rating_url
 
-        return rating_url(target_kind="application", target_id=app.pk, channel=channel)
+        return holder_rating_url(user=request.user, holder=holder, target_kind="application", target_id=app.pk,
+                                 channel=channel)
     except Exception:  # noqa: BLE001 - ratings are optional
         return ""
+
+
+def _is_applicant(request: HttpRequest, app: Application) -> bool:
+    """The applicant themselves: their account, or (online) the account or browser session that submitted it.
+    A window application's submitter is the clerk who took it: not the applicant."""
+    user = request.user
+    if user.is_authenticated and app.applicant.user_id == user.pk:
+        return True
+    if app.channel != Channel.ONLINE:
+        return False
+    return (user.is_authenticated and app.submitted_by_id == user.pk) or app.number in _session_numbers(request)
 
 
 def _progress_url(request: HttpRequest, app: Application) -> str:
@@ -167,7 +180,8 @@ def application_page(request: HttpRequest, number: str) -> HttpResponse:
         "status_label": APPLICATION_STATUS_LABELS.get(status, status), "full": full,
         "id_masked": mask_id_number(app.applicant.id_number), "phone_masked": mask_phone(app.applicant.notify_phone),
         "qr": _qr(_progress_url(request, app)), "progress_url": _progress_url(request, app),
-        "rating_url": _rating_link(app) if status in ("completed", "delivered") else "",
+        "rating_url": _rating_link(request, app, holder=_is_applicant(request, app))
+        if status in ("completed", "delivered") else "",
         "is_clerk": Role.CLERK in roles, "is_owner": selectors.owns_application(request.user, app)
         or app.number in _session_numbers(request),
         "can_accept": Role.CLERK in roles and any(c.status == CaseStatus.RECEIVED for c in cases),
@@ -268,7 +282,9 @@ def progress(request: HttpRequest) -> HttpResponse:
         "app": app, "number": number, "failed": failed, "limited": limited,
         "rows": _case_rows(list(app.cases.all()), lt) if app else [],
         "status_label": APPLICATION_STATUS_LABELS.get(status, status),
-        "rating_url": _rating_link(app, "3") if app and status in ("completed", "delivered") else "",
+        # number + the phone's last four digits: the holder of the receipt (staff never get the link)
+        "rating_url": _rating_link(request, app, "3", holder=True) if app and status in ("completed", "delivered")
+        else "",
     }, status=429 if limited else 200)
 
 

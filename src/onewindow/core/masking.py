@@ -10,7 +10,10 @@ full-length value).
 
 from __future__ import annotations
 
-__all__ = ["mask_credit_code", "mask_id_number", "mask_name", "mask_phone"]
+import re
+from collections.abc import Iterable
+
+__all__ = ["mask_credit_code", "mask_id_number", "mask_name", "mask_personal_text", "mask_phone"]
 
 
 def _text(value: object) -> str:
@@ -54,3 +57,30 @@ def mask_credit_code(value: object) -> str:
     if len(text) <= 8:
         return text
     return text[:4] + "*" * (len(text) - 8) + text[-4:]
+
+
+# digits that stand alone (not part of a longer number): 18-digit ID numbers (or 15-digit old ones), mainland
+# mobile numbers with an optional +86/0086 and spaces or hyphens as people type them, and e-mail addresses
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+_MOBILE = re.compile(r"(?<!\d)(?:(?:\+|00)86[\s-]?)?(1[3-9]\d[\s-]?\d{4}[\s-]?\d{4})(?!\d)")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def mask_personal_text(value: object, *, names: Iterable[str] = ()) -> str:
+    """Free text made fit to publish: ID numbers, mobile numbers and e-mail addresses in it are masked
+    (350981********1234, 138****5678, l***@example.com), and so is every name in `names` the record knows
+    (the reporter's own name: 林晓梅 → 林*梅, also when typed with spaces between the characters)."""
+    text = "" if value is None else str(value)
+    if not text:
+        return ""
+    text = _ID_NUMBER.sub(lambda m: mask_id_number(m.group(1)), text)
+    text = _MOBILE.sub(lambda m: mask_phone(re.sub(r"\D", "", m.group(1))), text)
+    text = _EMAIL.sub(lambda m: m.group(0)[0] + "***" + m.group(0)[m.group(0).index("@"):], text)
+    for name in sorted({" ".join(str(n).split()) for n in names if n}, key=len, reverse=True):
+        compact = name.replace(" ", "")
+        if len(compact) < 2:
+            continue
+        masked = mask_name(compact)
+        spaced = r"\s*".join(re.escape(ch) for ch in compact)  # 林 晓梅, 林晓 梅 …
+        text = re.sub(spaced, masked, text)
+    return text

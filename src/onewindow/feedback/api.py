@@ -305,17 +305,22 @@ def _public_out(s: Suggestion) -> dict[str, Any]:
 @allow(PUBLIC)
 def create_suggestion(request: HttpRequest, payload: SuggestionIn) -> Status:
     from onewindow.core.access import has_role
+    from onewindow.core.idempotency import clean_key, idempotency_scope
 
     staff = has_role(request.user, *DEPT, Role.CLERK)
     channel = payload.channel if staff and payload.channel in VoiceChannel.values else VoiceChannel.WEB
     if not staff:
         rate_limit(request, scope="feedback.suggest", limit=10, per_seconds=600)
+    # the key may come in the Idempotency-Key header or (older clients) the body; it is scoped to the caller
+    key = clean_key(request.headers.get("Idempotency-Key")) or clean_key(payload.idempotency_key,
+                                                                         field="idempotency_key")
     s = services.suggestion_submit(
         data=services.SuggestionInput(category=payload.category, description=payload.description,
                                       kind=payload.kind, title=payload.title, citizen_name=payload.citizen_name,
                                       phone=payload.phone, email=payload.email, address=payload.address,
                                       channel=channel),
-        actor=request.user, idempotency_key=payload.idempotency_key or None, phone_required=True)
+        actor=request.user, idempotency_key=key or None,
+        idempotency_scope=idempotency_scope(actor=request.user, request=request), phone_required=True)
     return Status(201, _public_out(s))
 
 
@@ -340,6 +345,7 @@ class SuggestionOut(SuggestionPublicOut):
     phone: str = Field(description="masked")
     department_id: int | None
     overdue: bool
+    public: bool = Field(False, description="listed on Open311 (masked)")
 
 
 class SuggestionFilters(Schema):
@@ -361,7 +367,8 @@ def list_suggestions(request: HttpRequest, q: Query[SuggestionFilters]) -> list[
         row = _public_out(s)
         row.update(id=s.pk, kind=s.kind, channel=s.channel, description=s.description,
                    citizen_name=s.citizen_name[:1] + "*" * max(0, len(s.citizen_name) - 1),
-                   phone=mask_phone(s.phone), department_id=s.department_id, overdue=selectors.suggestion_overdue(s))
+                   phone=mask_phone(s.phone), department_id=s.department_id, overdue=selectors.suggestion_overdue(s),
+                   public=s.public)
         out.append(row)
     return out
 
@@ -375,7 +382,7 @@ class SuggestionActionIn(Schema):
 
 
 @router.post("/suggestions/{suggestion_id}/{action}", response=SuggestionPublicOut,
-             summary="answer | complete | close | reassign")
+             summary="answer | complete | close | reassign | publish | unpublish (Open311)")
 @allow(*DEPT)
 def suggestion_action(request: HttpRequest, suggestion_id: int, action: str,
                       payload: SuggestionActionIn) -> dict[str, Any]:
@@ -392,6 +399,9 @@ def suggestion_action(request: HttpRequest, suggestion_id: int, action: str,
             raise ServiceError("请选择责任单位", field="department")
         s = services.suggestion_reassign(suggestion_id=suggestion_id, department_id=payload.department, actor=user,
                                          note=payload.note)
+    elif action in ("publish", "unpublish"):
+        s = services.suggestion_publish(suggestion_id=suggestion_id, actor=user, public=action == "publish",
+                                        note=payload.note)
     else:
         raise NotFound("没有这个操作", field="action")
     detail = selectors.suggestion_detail(s.pk)

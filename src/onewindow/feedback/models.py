@@ -99,6 +99,8 @@ class Rating(models.Model):
     item_name = models.CharField(_("事项名称"), max_length=200, blank=True)
     served_at = models.DateTimeField(_("服务完成时间"), null=True, blank=True)
     rated_at = models.DateTimeField(_("评价时间"), db_index=True)
+    # a hash of the rating link's nonce (links.link_id): tells a replayed submission from a follow-up
+    link_id = models.CharField(_("评价链接标识"), max_length=32, blank=True)
 
     class Meta:
         ordering = ["-rated_at", "-id"]
@@ -330,7 +332,12 @@ class Suggestion(models.Model):
     answered_at = models.DateTimeField(_("首次答复时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     updated_at = models.DateTimeField(_("更新时间"))
-    idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
+    # published on Open311: requests filed through Open311 are public; any other only when staff publish it
+    public = models.BooleanField(_("公开"), default=False)
+    # core.idempotency: a key is scoped to its submitter and bound to the body it came with
+    idempotency_scope = models.CharField(max_length=80, blank=True)
+    idempotency_key = models.CharField(max_length=120, null=True, blank=True)
+    idempotency_fingerprint = models.CharField(max_length=64, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+", verbose_name=_("登记人"))
 
@@ -338,11 +345,15 @@ class Suggestion(models.Model):
         ordering = ["-received_at", "-id"]
         verbose_name = _("意见建议")
         verbose_name_plural = _("意见建议")
-        indexes = [models.Index(fields=["department", "state"]), models.Index(fields=["state", "due_on"])]
+        indexes = [models.Index(fields=["department", "state"]), models.Index(fields=["state", "due_on"]),
+                   models.Index(fields=["public", "received_at"], name="suggestion_public_received")]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(state__in=["answered", "closed"]) | models.Q(answered_at__isnull=False),
                 name="suggestion_no_close_without_reply"),
+            models.UniqueConstraint(fields=["idempotency_scope", "idempotency_key"],
+                                    condition=models.Q(idempotency_key__isnull=False),
+                                    name="suggestion_idempotency_unique"),
         ]
 
     def __str__(self) -> str:

@@ -14,12 +14,19 @@ format). Formats: `.json` and `.xml` (the spec's element names). Endpoints:
 
 Errors answer [{"code": 400, "description": "..."}] (XML: <errors><error><code/><description/></error></errors>).
 Dates are ISO 8601 with the time zone offset (e.g. 2026-11-02T09:30:00+08:00).
+
+What is published: only requests filed through Open311 and those staff published (`Suggestion.public`); a
+suggestion from the web form, the hall desk, a phone call or a survey stays private until staff publish it.
+Public text (description, status notes, address) has mobile and ID numbers, e-mail addresses and the
+reporter's name masked (`core.masking.mask_personal_text`); names, phones and e-mails are never output.
+XML output drops the characters XML 1.0 forbids (control characters), so a citizen's text cannot break it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -30,6 +37,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from onewindow.core.access import PUBLIC, allow
 from onewindow.core.errors import ServiceError
+from onewindow.core.masking import mask_personal_text
 from onewindow.core.security import RateLimited, rate_limit
 from onewindow.feedback import selectors, services
 from onewindow.feedback.models import (
@@ -48,6 +56,15 @@ def _iso(value: dt.datetime | None) -> str | None:
     return timezone.localtime(value).isoformat(timespec="seconds") if value else None
 
 
+# characters XML 1.0 does not allow (https://www.w3.org/TR/xml/#charsets): C0 controls other than tab, LF and
+# CR, lone surrogates and U+FFFE/U+FFFF
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value: str) -> str:
+    return _XML_ILLEGAL.sub("", value)
+
+
 def _to_xml(root_name: str, data: Any) -> bytes:
     def fill(el: ET.Element, value: Any, name: str) -> None:
         if isinstance(value, dict):
@@ -63,7 +80,7 @@ def _to_xml(root_name: str, data: Any) -> bytes:
         elif isinstance(value, bool):
             el.text = "true" if value else "false"
         else:
-            el.text = str(value)
+            el.text = xml_text(str(value))
 
     root = ET.Element(root_name)
     item_name = XML_LIST_ITEM.get(root_name, "item")
@@ -102,20 +119,25 @@ def _service(c: SuggestionCategory) -> dict[str, Any]:
 def _request(s: Suggestion) -> dict[str, Any]:
     replies = list(s.replies.all())
     expected = dt.datetime.combine(s.due_on, dt.time(23, 59, 59), tzinfo=timezone.get_default_timezone())
+    names = [s.citizen_name]
+
+    def public(text: str) -> str:
+        return mask_personal_text(text, names=names)
+
     return {
         "service_request_id": s.number,
         "status": "closed" if s.state == SuggestionState.CLOSED else "open",
-        "status_notes": replies[-1].text if replies else str(s.get_state_display()),
+        "status_notes": public(replies[-1].text) if replies else str(s.get_state_display()),
         "service_name": s.category.name,
         "service_code": s.category.code,
-        "description": s.description,
+        "description": public(s.description),
         "agency_responsible": s.department.name if s.department else "",
         "service_notice": _notice(s.category),
         "requested_datetime": _iso(s.received_at),
         "updated_datetime": _iso(s.updated_at),
         "expected_datetime": _iso(expected),
-        "address": s.address,
-        "address_id": s.address_id,
+        "address": public(s.address),
+        "address_id": public(s.address_id),
         "zipcode": "",
         "lat": float(s.lat) if s.lat is not None else None,
         "long": float(s.long) if s.long is not None else None,

@@ -288,8 +288,10 @@ def monthly_report(*, year: int, month: int, user: Any) -> dict[str, Any]:
     start = dt.datetime(year, month, 1, tzinfo=tz)
     end = dt.datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=tz)
     qs = (Suggestion.objects.filter(suggestion_scope(user), received_at__gte=start, received_at__lt=end)
-          .select_related("category", "department"))
-    rows = list(qs)
+          .select_related("category", "department", "recorded_by__profile"))
+    everything = list(qs)
+    # a unit does not score with what its own staff filed against it (e.g. complaints answered at once)
+    rows = [s for s in everything if not is_self_filed(s)]
     today = clock.today()
     answered = [s for s in rows if s.answered_at is not None]
     on_time = [s for s in answered if _answered_on_time(s)]
@@ -328,12 +330,20 @@ def monthly_report(*, year: int, month: int, user: Any) -> dict[str, Any]:
         "by_channel": mix(lambda s: (s.channel, s.get_channel_display())),
         "dispositions": disposition_mix,
         "rows": rows,
+        "self_filed": len(everything) - len(rows),
     }
+
+
+def is_self_filed(s: Suggestion) -> bool:
+    """Recorded by a member of staff of the unit that answers it: not counted in that unit's figures."""
+    profile = getattr(s.recorded_by, "profile", None) if s.recorded_by_id else None
+    return (profile is not None and s.department_id is not None and profile.department_id == s.department_id)
 
 
 MONTHLY_FORMULAS = {
     "on_time_rate": _("按期答复率 = 在答复期限内（含当日）首次答复的件数 ÷ （已答复件数 + 已过期限仍未答复件数）"),
     "volumes": _("受理量按受理时间所在月份统计；处置方式按单位答复时选择的立行立改、限期整改、解释说明统计"),
+    "self_filed": _("责任单位本单位工作人员登记的意见建议不计入该单位的统计"),
 }
 
 
@@ -344,7 +354,8 @@ def suggestion_last_update(s: Suggestion) -> dt.datetime:
 def open311_requests(*, ids: list[str] | None, service_code: str = "", start: dt.datetime | None = None,
                      end: dt.datetime | None = None, status: str = "", limit: int = 1000,
                      offset: int = 0) -> list[Suggestion]:
-    qs = Suggestion.objects.select_related("category", "department").prefetch_related("replies")
+    """Published requests only: those filed through Open311 and those staff chose to publish."""
+    qs = Suggestion.objects.filter(public=True).select_related("category", "department").prefetch_related("replies")
     if ids:
         return list(qs.filter(number__in=ids).order_by("-received_at")[:limit])
     if service_code:

@@ -27,8 +27,10 @@ from onewindow.core.audit import audit_log
 from onewindow.core.calendar import deadline_after
 from onewindow.core.counters import counter_next
 from onewindow.core.errors import Conflict, FieldProblem, Forbidden, NotFound, ServiceError
+from onewindow.core.idempotency import clean_key, idempotent_replay, request_fingerprint
+from onewindow.core.idempotency import idempotency_scope as core_idempotency_scope
 from onewindow.core.validators import validate_mobile
-from onewindow.feedback import targets
+from onewindow.feedback import access, targets
 from onewindow.feedback.links import RatingToken
 from onewindow.feedback.models import (
     BAD_LEVELS,
@@ -54,6 +56,16 @@ from onewindow.feedback.models import (
 from onewindow.feedback.reasons import REASON_LEVEL
 
 TEXT_MAX = 500
+
+# C0 control characters other than tab and line feed (and DEL): XML 1.0 forbids most of them, none belongs in
+# a citizen's text, and a vertical tab in a description made the Open311 XML unreadable
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def clean_text(value: Any) -> str:
+    """Text as typed, without control characters (CR LF and lone CR become LF first)."""
+    text = "" if value is None else str(value)
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def conf(name: str, default: Any) -> Any:
@@ -134,11 +146,34 @@ def _attribution(target: targets.ServedTarget) -> dict[str, Any]:
     }
 
 
+def rating_refusal(*, token: RatingToken, target: targets.ServedTarget, user: Any = None) -> tuple[str, int] | None:
+    """Why this link may not rate now, with the HTTP status to answer (None when it may): the service is
+    not finished (409), the link or the rating period has run out (410), or the signed-in user handled the
+    service or works for its department (403)."""
+    if not target.finished:
+        return _("该服务尚未办结，办结后才能评价"), 409
+    if token.nonce and access.rating_window_closed(target, issued_at=token.issued_at):
+        return (_("评价链接已过期：服务办结后%(n)d天内可以评价") % {"n": access.link_days()}), 410
+    refusal = access.rating_refusal(user, target)
+    if refusal:
+        return refusal, 403
+    return None
+
+
+def _same_rating(previous: Rating, level: str, codes: list[str], text: str) -> bool:
+    return previous.level == level and sorted(previous.reasons) == sorted(codes) and previous.text == text
+
+
 def rating_create(*, token: RatingToken, level: str, reasons: list[str] | None = None, text: str = "",
                   anonymous: bool = True, rater_name: str = "", rater_phone: str = "", user: Any = None) -> Rating:
-    """Rate the service named by a verified token: the first rating, or else the one follow-up (追评)."""
+    """Rate the service named by a verified token: the first rating, or else the one follow-up (追评).
+
+    A link rates once, and once more for the follow-up; sending the same rating through the same link again
+    (a replay, a double submit) is refused with 409 and writes nothing. Links expire (`RATING_LINK_DAYS`),
+    and nobody who handled the service may rate it."""
+    text = clean_text(text).strip()
     codes = _validate_rating(level, list(reasons or []), text)
-    rater_name = (rater_name or "").strip()[:50]
+    rater_name = clean_text(rater_name).strip()[:50]
     if not anonymous:
         rater_phone = _clean_phone(rater_phone, "rater_phone")
         signed_in = user is not None and getattr(user, "is_authenticated", False)
@@ -150,12 +185,19 @@ def rating_create(*, token: RatingToken, level: str, reasons: list[str] | None =
     target = targets.resolve(token.target_kind, token.target_id)
     if target is None:
         raise NotFound(_("没有找到要评价的服务"), field="token")
-    if not target.finished:
-        raise Conflict(_("该服务尚未办结，办结后才能评价"), field="token")
+    refused = rating_refusal(token=token, target=target, user=user)
+    if refused is not None:
+        message, status = refused
+        if status == 403:
+            raise Forbidden(message, field="token")
+        raise ServiceError(message, field="token", status=status)
     now = clock.now()
     try:
         with transaction.atomic():
             existing = _existing_sequences(token.target_kind, token.target_id)
+            mine = [r for r in existing.values() if token.link_id and r.link_id == token.link_id]
+            if any(_same_rating(r, level, codes, text) for r in mine):
+                raise Conflict(_("这条评价已经提交过了，请勿重复提交"), field="token")
             if 1 not in existing:
                 sequence = 1
             elif 2 in existing:
@@ -167,8 +209,8 @@ def rating_create(*, token: RatingToken, level: str, reasons: list[str] | None =
                 sequence = 2
             rating = Rating.objects.create(
                 target_kind=token.target_kind, target_id=token.target_id, sequence=sequence,
-                level=level, channel=token.channel, reasons=codes, text=(text or "").strip(),
-                anonymous=anonymous, is_default=False,
+                level=level, channel=token.channel, reasons=codes, text=text,
+                anonymous=anonymous, is_default=False, link_id=token.link_id,
                 rater=user if (not anonymous and user is not None and user.is_authenticated) else None,
                 rater_name="" if anonymous else rater_name, rater_phone="" if anonymous else rater_phone,
                 rated_at=now, **_attribution(target),
@@ -281,11 +323,29 @@ def _rect_move(rec: Rectification, to: str, *, action: str, actor: Any, now: dt.
     return rec
 
 
+def can_appeal_rectification(user: Any, rec: Rectification) -> bool:
+    """An appeal (申诉) comes from the side that was rated: a reviewer or head of the department concerned, or
+    the staff member the review names. Never from the person who wrote the review, never from a supervisor
+    (supervisors decide appeals), never from somebody without a staff role."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    rating = rec.rating
+    if rating.rater_id is not None and rating.rater_id == user.pk:
+        return False
+    if has_role(user, Role.REVIEWER, Role.DEPARTMENT_HEAD) and rec.department_id is not None \
+            and rec.department_id == user_department_id(user):
+        return True
+    return rating.clerk_id == user.pk and has_role(user, Role.CLERK, Role.REVIEWER, Role.DEPARTMENT_HEAD)
+
+
 def _rect_for(rect_id: int, user: Any, *, allowed_states: tuple[str, ...], step: str) -> Rectification:
     rec = Rectification.objects.select_for_update().select_related("rating").filter(pk=rect_id).first()
     if rec is None:
         raise NotFound(_("整改单不存在"), field="id")
-    if not can_work_rectification(user, rec) and not (step == "appeal" and rec.rating.clerk_id == user.pk):
+    if step == "appeal":
+        if not can_appeal_rectification(user, rec):
+            raise Forbidden(_("只有被评价的工作人员或责任部门可以申诉，评价人不能申诉"), field="id")
+    elif not can_work_rectification(user, rec):
         raise Forbidden(_("您不能处理其他部门的差评整改单"), field="id")
     if rec.state not in allowed_states:
         raise Conflict(_("整改单当前为“%(state)s”，不能%(step)s")
@@ -296,6 +356,7 @@ def _rect_for(rect_id: int, user: Any, *, allowed_states: tuple[str, ...], step:
 
 @transaction.atomic
 def rectification_verify(*, rect_id: int, actor: Any, note: str = "") -> Rectification:
+    note = clean_text(note)
     rec = _rect_for(rect_id, actor, allowed_states=(RectState.PENDING,), step="verify_valid")
     return _rect_move(rec, RectState.VALID, action="verify_valid", actor=actor, now=clock.now(), note=note.strip())
 
@@ -303,6 +364,7 @@ def rectification_verify(*, rect_id: int, actor: Any, note: str = "") -> Rectifi
 @transaction.atomic
 def rectification_appeal(*, rect_id: int, actor: Any, reason: str) -> Rectification:
     """The staff member (or the department) appeals: the review is said to be mistaken or malicious."""
+    reason = clean_text(reason)
     if not (reason or "").strip():
         raise ServiceError(_("请填写申诉理由"), field="reason")
     rec = _rect_for(rect_id, actor, allowed_states=(RectState.PENDING,), step="appeal")
@@ -313,11 +375,15 @@ def rectification_appeal(*, rect_id: int, actor: Any, reason: str) -> Rectificat
 @transaction.atomic
 def rectification_review(*, rect_id: int, actor: Any, accept: bool, note: str) -> Rectification:
     """A supervisor decides the appeal: accepted ⇒ invalid bad review (closed); rejected ⇒ valid."""
+    note = clean_text(note)
     if not has_role(actor, Role.SUPERVISOR):
         raise Forbidden(_("申诉复核须由督查人员办理"), field="accept")
     if not (note or "").strip():
         raise ServiceError(_("请填写复核意见"), field="note")
     rec = _rect_for(rect_id, actor, allowed_states=(RectState.APPEALED,), step="appeal_accepted")
+    if actor.pk in (rec.rating.rater_id, rec.rating.clerk_id) or rec.events.filter(action="appeal",
+                                                                                      actor=actor).exists():
+        raise Forbidden(_("评价人、被评价人和申诉人不能复核本申诉"), field="accept")
     now = clock.now()
     if accept:
         return _rect_move(rec, RectState.INVALID, action="appeal_accepted", actor=actor, now=now, note=note.strip(),
@@ -330,6 +396,7 @@ def rectification_review(*, rect_id: int, actor: Any, accept: bool, note: str) -
 def rectification_dispose(*, rect_id: int, actor: Any, disposition: str, measures: str,
                           workdays: int | None = None) -> Rectification:
     """立行立改 / 限期整改 (deadline in working days, at most BAD_REVIEW_FIX_WORKDAYS) / 解释说明."""
+    measures = clean_text(measures)
     if disposition not in Disposition.values:
         raise ServiceError(_("请选择处置方式：立行立改、限期整改或解释说明"), field="disposition")
     if not (measures or "").strip():
@@ -353,6 +420,7 @@ def rectification_dispose(*, rect_id: int, actor: Any, disposition: str, measure
 
 @transaction.atomic
 def rectification_complete(*, rect_id: int, actor: Any, measures: str) -> Rectification:
+    measures = clean_text(measures)
     if not (measures or "").strip():
         raise ServiceError(_("请填写整改完成情况"), field="measures")
     rec = _rect_for(rect_id, actor, allowed_states=(RectState.FIXING,), step="fix_done")
@@ -364,6 +432,7 @@ def rectification_complete(*, rect_id: int, actor: Any, measures: str) -> Rectif
 @transaction.atomic
 def rectification_callback(*, rect_id: int, actor: Any, method: str, outcome: str) -> Rectification:
     """回访: the citizen is told the outcome; what they said is recorded."""
+    outcome = clean_text(outcome)
     if method not in CallbackMethod.values:
         raise ServiceError(_("请选择回访方式"), field="method")
     if not (outcome or "").strip():
@@ -379,6 +448,7 @@ def rectification_callback(*, rect_id: int, actor: Any, method: str, outcome: st
 
 @transaction.atomic
 def rectification_close(*, rect_id: int, actor: Any, note: str = "") -> Rectification:
+    note = clean_text(note)
     rec = _rect_for(rect_id, actor, allowed_states=(RectState.CALLED_BACK,), step="close")
     now = clock.now()
     return _rect_move(rec, RectState.CLOSED, action="close", actor=actor, now=now, note=note.strip(), closed_at=now)
@@ -456,7 +526,7 @@ def _validate_suggestion(data: SuggestionInput, *, phone_required: bool) -> tupl
     category = SuggestionCategory.objects.filter(code=data.category, active=True).select_related("department").first()
     if category is None:
         problems.append(FieldProblem("category", _("请选择反映类别")))
-    description = (data.description or "").strip()
+    description = clean_text(data.description).strip()
     if not description:
         problems.append(FieldProblem("description", _("请填写反映内容")))
     elif len(description) > 2000:
@@ -467,7 +537,7 @@ def _validate_suggestion(data: SuggestionInput, *, phone_required: bool) -> tupl
         problems.append(FieldProblem("kind", _("诉求类型无效")))
     phone = ""
     try:
-        phone = _clean_phone(data.phone, "phone", required=phone_required)
+        phone = _clean_phone(clean_text(data.phone), "phone", required=phone_required)
     except ServiceError as exc:
         problems.extend(exc.problems)
     fields: dict[str, Any] = {}
@@ -478,17 +548,22 @@ def _validate_suggestion(data: SuggestionInput, *, phone_required: bool) -> tupl
         problems.extend(exc.problems)
     if problems:
         raise ServiceError(problems[0].message, problems=problems)
+    def line(value: Any, n: int) -> str:  # one-line fields: no line breaks or tabs either
+        return " ".join(clean_text(value).split())[:n]
+
     fields.update(
-        description=description, title=(data.title or "").strip()[:200], citizen_name=(data.citizen_name or "").strip()[:50],
-        phone=phone, email=(data.email or "").strip()[:120], address=(data.address or "").strip()[:200],
-        address_id=(data.address_id or "").strip()[:60], media_url=(data.media_url or "").strip()[:500],
-        device_id=(data.device_id or "")[:100], account_id=(data.account_id or "")[:100],
-        attributes=data.attributes or {}, kind=data.kind, channel=data.channel)
+        description=description, title=line(data.title, 200), citizen_name=line(data.citizen_name, 50),
+        phone=phone, email=line(data.email, 120), address=line(data.address, 200),
+        address_id=line(data.address_id, 60), media_url=line(data.media_url, 500),
+        device_id=line(data.device_id, 100), account_id=line(data.account_id, 100),
+        attributes={line(k, 60): line(v, 500) for k, v in (data.attributes or {}).items()},
+        kind=data.kind, channel=data.channel)
     return category, fields  # type: ignore[return-value]
 
 
 def _create_suggestion(category: SuggestionCategory, fields: dict, *, actor: Any, received_at: dt.datetime | None,
-                       idempotency_key: str | None) -> Suggestion:
+                       idempotency_key: str | None, idempotency_scope: str = "",
+                       idempotency_fingerprint: str = "") -> Suggestion:
     now = clock.now()
     received_at = received_at or now
     day = received_at.astimezone(dt.timezone(dt.timedelta(hours=8))).date()
@@ -498,7 +573,9 @@ def _create_suggestion(category: SuggestionCategory, fields: dict, *, actor: Any
         number=_suggestion_number(clock.today()), category=category, department=department,
         state=SuggestionState.ASSIGNED if department else SuggestionState.UNASSIGNED,
         due_on=due.date, due_provisional=due.provisional, received_at=received_at, updated_at=now,
-        idempotency_key=idempotency_key or None,
+        public=fields["channel"] == VoiceChannel.OPEN311,  # filed on the public Open311 interface: public
+        idempotency_key=idempotency_key or None, idempotency_scope=idempotency_scope if idempotency_key else "",
+        idempotency_fingerprint=idempotency_fingerprint if idempotency_key else "",
         recorded_by=actor if actor is not None and getattr(actor, "is_authenticated", False) else None, **fields)
     _sugg_event(s, "received", "", actor, now, detail={"channel": s.channel})
     if department:
@@ -506,23 +583,40 @@ def _create_suggestion(category: SuggestionCategory, fields: dict, *, actor: Any
     return s
 
 
+def suggestion_fingerprint(data: SuggestionInput) -> str:
+    """What a retried submission must repeat to be the same request (core.idempotency)."""
+    return request_fingerprint({
+        "category": data.category, "description": clean_text(data.description).strip(), "kind": data.kind,
+        "title": data.title, "citizen_name": data.citizen_name, "phone": data.phone, "email": data.email,
+        "address": data.address, "address_id": data.address_id, "channel": data.channel,
+        "lat": str(data.lat or ""), "long": str(data.long or "")})
+
+
 def suggestion_submit(*, data: SuggestionInput, actor: Any = None, idempotency_key: str | None = None,
-                      phone_required: bool = True) -> Suggestion:
-    """Receive a suggestion/complaint, number it, route it to the responsible unit and set the due date."""
-    if idempotency_key:
-        existing = Suggestion.objects.filter(idempotency_key=idempotency_key).first()
+                      idempotency_scope: str = "", phone_required: bool = True) -> Suggestion:
+    """Receive a suggestion/complaint, number it, route it to the responsible unit and set the due date.
+
+    A retry with the same idempotency key returns the first record, but only to the same submitter
+    (`idempotency_scope`: `user:<pk>`, `session:<key>`, `anon:<address>`; by default the actor's) and only
+    for the same body: the same key with a different body is a 409, another submitter's key finds nothing."""
+    key = clean_key(idempotency_key, field="idempotency_key")
+    scope = (idempotency_scope or core_idempotency_scope(actor=actor))[:80] if key else ""
+    fingerprint = suggestion_fingerprint(data) if key else ""
+    if key:
+        existing = Suggestion.objects.filter(idempotency_scope=scope, idempotency_key=key).first()
         if existing is not None:
-            return existing
+            return idempotent_replay(existing, fingerprint=fingerprint)
     category, fields = _validate_suggestion(data, phone_required=phone_required)
     try:
         with transaction.atomic():
             return _create_suggestion(category, fields, actor=actor, received_at=data.received_at,
-                                      idempotency_key=idempotency_key)
+                                      idempotency_key=key or None, idempotency_scope=scope,
+                                      idempotency_fingerprint=fingerprint)
     except IntegrityError:
-        existing = Suggestion.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
+        existing = Suggestion.objects.filter(idempotency_scope=scope, idempotency_key=key).first() if key else None
         if existing is None:
             raise
-        return existing
+        return idempotent_replay(existing, fingerprint=fingerprint)
 
 
 def can_work_suggestion(user: Any, s: Suggestion) -> bool:
@@ -533,12 +627,16 @@ def can_work_suggestion(user: Any, s: Suggestion) -> bool:
     return False
 
 
-def _sugg_for(suggestion_id: int, user: Any, *, states: tuple[str, ...], step: str) -> Suggestion:
+def _sugg_for(suggestion_id: int, user: Any, *, states: tuple[str, ...], step: str,
+              not_recorder: bool = False) -> Suggestion:
     s = Suggestion.objects.select_for_update().filter(pk=suggestion_id).first()
     if s is None:
         raise NotFound(_("意见建议不存在"), field="id")
     if not can_work_suggestion(user, s):
         raise Forbidden(_("您不能办理其他单位的意见建议"), field="id")
+    if not_recorder and s.recorded_by_id is not None and s.recorded_by_id == getattr(user, "pk", None):
+        # staff answering what they filed themselves would count towards their own unit's figures
+        raise Forbidden(_("本人登记的意见建议须由责任单位其他人员答复"), field="id")
     if s.state not in states:
         raise Conflict(_("该件当前为“%(state)s”，不能%(step)s")
                        % {"state": SuggestionState(s.state).label, "step": step}, field="state")
@@ -567,7 +665,7 @@ def suggestion_reassign(*, suggestion_id: int, department_id: int, actor: Any, n
         raise Conflict(_("该件已由%(d)s办理") % {"d": department.name}, field="department")
     before, now = s.state, clock.now()
     _sugg_save(s, before, department=department, state=SuggestionState.ASSIGNED, updated_at=now)
-    _sugg_event(s, "reassigned", before, actor, now, note=(note or "").strip() or department.name,
+    _sugg_event(s, "reassigned", before, actor, now, note=clean_text(note).strip() or department.name,
                 detail={"department_id": department.pk})
     return s
 
@@ -578,11 +676,12 @@ def suggestion_answer(*, suggestion_id: int, actor: Any, disposition: str, text:
     """The unit answers: 立行立改 / 解释说明 ⇒ answered; 限期整改 with a plan date ⇒ rectifying."""
     if disposition not in Disposition.values:
         raise ServiceError(_("请选择处置方式：立行立改、限期整改或解释说明"), field="disposition")
-    if not (text or "").strip():
+    text = clean_text(text)
+    if not text.strip():
         raise ServiceError(_("请填写答复内容"), field="text")
     if disposition == Disposition.FIX_DEADLINE and (plan_due_on is None or plan_due_on < clock.today()):
         raise ServiceError(_("限期整改须填写不早于今天的计划完成日期"), field="plan_due_on")
-    s = _sugg_for(suggestion_id, actor, states=(SuggestionState.ASSIGNED,), step=_("答复"))
+    s = _sugg_for(suggestion_id, actor, states=(SuggestionState.ASSIGNED,), step=_("答复"), not_recorder=True)
     before, now = s.state, clock.now()
     to = SuggestionState.RECTIFYING if disposition == Disposition.FIX_DEADLINE else SuggestionState.ANSWERED
     _sugg_save(s, before, state=to, disposition=disposition, answered_at=s.answered_at or now, updated_at=now,
@@ -596,9 +695,11 @@ def suggestion_answer(*, suggestion_id: int, actor: Any, disposition: str, text:
 @transaction.atomic
 def suggestion_complete(*, suggestion_id: int, actor: Any, text: str) -> Suggestion:
     """限期整改 done: the unit reports what was fixed (a second reply)."""
-    if not (text or "").strip():
+    text = clean_text(text)
+    if not text.strip():
         raise ServiceError(_("请填写整改完成情况"), field="text")
-    s = _sugg_for(suggestion_id, actor, states=(SuggestionState.RECTIFYING,), step=_("报告整改完成"))
+    s = _sugg_for(suggestion_id, actor, states=(SuggestionState.RECTIFYING,), step=_("报告整改完成"),
+                  not_recorder=True)
     before, now = s.state, clock.now()
     _sugg_save(s, before, state=SuggestionState.ANSWERED, updated_at=now)
     SuggestionReply.objects.create(suggestion=s, text=text.strip(), disposition=Disposition.FIX_DEADLINE,
@@ -610,12 +711,35 @@ def suggestion_complete(*, suggestion_id: int, actor: Any, text: str) -> Suggest
 @transaction.atomic
 def suggestion_close(*, suggestion_id: int, actor: Any, note: str = "") -> Suggestion:
     """Close an answered suggestion (nothing closes without a reply: the answered state requires one)."""
+    note = clean_text(note)
     s = _sugg_for(suggestion_id, actor, states=(SuggestionState.ANSWERED,), step=_("办结（须先答复）"))
     if not s.replies.exists():
         raise Conflict(_("没有答复的件不能办结"), field="state")
     before, now = s.state, clock.now()
     _sugg_save(s, before, state=SuggestionState.CLOSED, closed_at=now, updated_at=now)
     _sugg_event(s, "closed", before, actor, now, note=(note or "").strip())
+    return s
+
+
+@transaction.atomic
+def suggestion_publish(*, suggestion_id: int, actor: Any, public: bool, note: str = "") -> Suggestion:
+    """Publish a suggestion on Open311 (公开) or withdraw it from there. Published text is masked (phone
+    numbers, ID numbers, the reporter's name); the reporter's contact details are never published."""
+    s = Suggestion.objects.select_for_update().filter(pk=suggestion_id).first()
+    if s is None:
+        raise NotFound(_("意见建议不存在"), field="id")
+    if not can_work_suggestion(user=actor, s=s):
+        raise Forbidden(_("您不能办理其他单位的意见建议"), field="id")
+    public = bool(public)
+    if s.public == public:
+        raise Conflict(_("该件已公开") if public else _("该件未公开"), field="public")
+    now = clock.now()
+    Suggestion.objects.filter(pk=s.pk).update(public=public, updated_at=now)
+    s.public, s.updated_at = public, now
+    _sugg_event(s, "published" if public else "unpublished", s.state, actor, now, note=clean_text(note).strip(),
+                detail={"public": public})
+    audit_log(actor=actor, action="feedback.suggestion_publish" if public else "feedback.suggestion_unpublish",
+              target=s, detail={"number": s.number})
     return s
 
 
@@ -687,7 +811,7 @@ def suggestion_import_survey(*, file: Any, actor: Any) -> list[Suggestion]:
         code = str(cell(row, "类别编码") or "").strip()
         if code not in categories:
             problems.append(FieldProblem(f"{where}·类别编码", _("%(w)s“类别编码”%(c)s不存在") % {"w": where, "c": code or "（空）"}))
-        text = str(cell(row, "反映内容") or "").strip()
+        text = clean_text(cell(row, "反映内容") or "").strip()
         if not text:
             problems.append(FieldProblem(f"{where}·反映内容", _("%(w)s“反映内容”不能为空") % {"w": where}))
         phone = ""
@@ -701,7 +825,7 @@ def suggestion_import_survey(*, file: Any, actor: Any) -> list[Suggestion]:
             problems.append(FieldProblem(f"{where}·诉求类型", _("%(w)s“诉求类型”应为建议、投诉、咨询、求助或表扬") % {"w": where}))
         if code in categories and text and when is not None:
             prepared.append((categories[code], {
-                "description": text, "title": "", "citizen_name": str(cell(row, "姓名") or "").strip()[:50],
+                "description": text, "title": "", "citizen_name": " ".join(clean_text(cell(row, "姓名") or "").split())[:50],
                 "phone": phone, "email": "", "address": "", "address_id": "", "media_url": "", "device_id": "",
                 "account_id": "", "attributes": {}, "kind": kind or SuggestionKind.SUGGESTION,
                 "channel": VoiceChannel.SURVEY, "lat": None, "long": None}, when))
@@ -723,5 +847,5 @@ __all__ = [
     "rectification_callback", "rectification_close", "rectification_complete", "rectification_dispose",
     "rectification_review", "rectification_verify", "route_department", "suggestion_answer",
     "suggestion_close", "suggestion_complete", "suggestion_import_survey", "suggestion_lookup",
-    "suggestion_reassign", "suggestion_submit",
+    "suggestion_publish", "suggestion_reassign", "suggestion_submit",
 ]

@@ -1,6 +1,13 @@
 """What was served: resolve a rating target (case, application, served ticket) to its number, department,
 hall, counter, clerk and item at rating time, and list the services still unrated for the default rating.
 
+Attribution names the staff who actually handled the service, found in the append-only event rows: for a
+window application the clerk who received and accepted it, for an online one the reviewer who decided it
+(else the one who accepted it); a ticket names the clerk who served it. When nobody did (秒批, a system
+decision) the rating goes to the department alone. The applicant is never named: their own events
+(submitting, withdrawing) are not handling. `staff_ids` lists everyone who handled the service, so the
+rating service can refuse a rating from them.
+
 Reads the cases and hall tables directly (read-only); those apps own them. A resolver may be replaced in
 tests through `RESOLVERS`.
 """
@@ -32,6 +39,8 @@ class ServedTarget:
     counter_name: str = ""
     department_name: str = ""
     user_prop: str = "1"
+    staff_ids: frozenset[int] = frozenset()
+    department_ids: frozenset[int] = frozenset()
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -42,17 +51,48 @@ def _model(label: str) -> Any:
         return None
 
 
+# decisions name the reviewer who decided; these are the acts of the window that received the application
+DECISION_ACTIONS = ("approve", "deny", "not_accept")
+ACCEPT_ACTIONS = ("accept", "accept_deferral", "not_accept", "supplement")
+
+
+def _handlers(app: Any, cases: list[Any]) -> tuple[int | None, frozenset[int]]:
+    """(the responsible staff member or None, everyone who handled) for an application's cases, from events."""
+    from onewindow.cases.models import CaseEvent
+
+    applicant_ids = {uid for uid in (app.applicant.user_id,) if uid}
+    if app.channel != "window" and app.submitted_by_id:
+        applicant_ids.add(app.submitted_by_id)  # online: the submitter is the applicant (or their agent)
+    events = [e for e in CaseEvent.objects.filter(case__in=[c.pk for c in cases], actor__isnull=False)
+              .order_by("at", "id").only("actor_id", "action", "case_id")
+              if e.actor_id not in applicant_ids and e.action != "withdraw"]
+    staff = frozenset(e.actor_id for e in events)
+    staff |= {c.decided_by_id for c in cases if c.decided_by_id and c.decided_by_id not in applicant_ids}
+    accepted = [e.actor_id for e in events if e.action in ACCEPT_ACTIONS]
+    decided = [e.actor_id for e in events if e.action in DECISION_ACTIONS] or [
+        c.decided_by_id for c in cases if c.decided_by_id and c.decided_by_id not in applicant_ids]
+    if app.channel == "window":
+        first = events[0].actor_id if events else None  # the clerk who received it at the window
+        responsible = accepted[0] if accepted else first
+    else:
+        responsible = decided[-1] if decided else (accepted[0] if accepted else None)
+    return responsible, frozenset(staff)
+
+
 def _case_target(case: Any) -> ServedTarget:
     from onewindow.cases.models import CaseStatus
 
     finished = case.status in (CaseStatus.COMPLETED, CaseStatus.DELIVERED, CaseStatus.APPROVED, CaseStatus.DENIED,
                                CaseStatus.NOT_ACCEPTED)
     served_at = case.completed_at or case.decided_at
-    applicant = case.application.applicant
+    app = case.application
+    applicant = app.applicant
+    responsible, staff = _handlers(app, [case])
     return ServedTarget(
         kind="case", id=case.pk, number=case.number, finished=finished, served_at=served_at,
         department_id=case.department_id, department_name=case.department.name, item_id=case.item_id,
-        item_name=case.item_name, clerk_id=case.decided_by_id,
+        item_name=case.item_name, clerk_id=responsible, staff_ids=staff,
+        department_ids=frozenset({case.department_id}),
         user_prop="2" if applicant.kind == "enterprise" else "1",
     )
 
@@ -78,12 +118,14 @@ def resolve_application(target_id: int) -> ServedTarget | None:
     status = derive_application_status(c.status for c in cases)
     first = cases[0] if cases else None
     done = [c.completed_at for c in cases if c.completed_at]
+    responsible, staff = _handlers(app, cases) if cases else (None, frozenset())
     return ServedTarget(
         kind="application", id=app.pk, number=app.number, finished=status in ("completed", "delivered", "closed"),
         served_at=max(done) if done else None,
         department_id=first.department_id if first else None, department_name=first.department.name if first else "",
         item_id=first.item_id if first and len(cases) == 1 else None,
-        item_name=app.name, clerk_id=app.submitted_by_id,
+        item_name=app.name, clerk_id=responsible, staff_ids=staff,
+        department_ids=frozenset(c.department_id for c in cases),
         user_prop="2" if app.applicant.kind == "enterprise" else "1",
     )
 
@@ -96,21 +138,37 @@ def resolve_ticket(target_id: int) -> ServedTarget | None:
     if ticket is None:
         return None
     finished_event = ticket.events.filter(kind="finished").order_by("-at").first()
+    staff = set(ticket.events.exclude(clerk__isnull=True).values_list("clerk_id", flat=True))
+    staff |= {ticket.clerk_id} if ticket.clerk_id else set()
+    ClerkSession = _model("hall.ClerkSession")
+    if ClerkSession is not None and ticket.counter_id and finished_event is not None:
+        # whoever worked this counter that day: a clerk does not rate their own counter
+        from django.db.models import Q
+
+        window = dt.timedelta(hours=12)
+        staff |= set(ClerkSession.objects.filter(counter_id=ticket.counter_id,
+                                                 started_at__lte=finished_event.at + window)
+                     .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=finished_event.at - window))
+                     .values_list("clerk_id", flat=True))
     target = ServedTarget(
         kind="ticket", id=ticket.pk, number=f"{ticket.day:%Y%m%d}-{ticket.number}", finished=ticket.status == "finished",
         served_at=finished_event.at if finished_event else None,
         clerk_id=ticket.clerk_id, hall_id=ticket.hall_id, counter_id=ticket.counter_id,
         hall_name=ticket.hall.name,
         counter_name=(ticket.counter.name or f"{ticket.counter.number}号窗口") if ticket.counter else "",
-        item_name=ticket.items_handled or ticket.service_label,
+        item_name=ticket.items_handled or ticket.service_label, staff_ids=frozenset(staff),
     )
     # the department and item come from the application handled at this ticket, when one is linked
     link = ticket.application_links.order_by("id").first() if hasattr(ticket, "application_links") else None
     Case = _model("cases.Case")
     if link is not None and Case is not None:
-        case = Case.objects.select_related("department").filter(application_id=link.application_id).order_by("id").first()
+        cases = list(Case.objects.select_related("department", "application__applicant")
+                     .filter(application_id=link.application_id).order_by("id"))
+        case = cases[0] if cases else None
         if case is not None:
+            target.staff_ids = target.staff_ids | _handlers(case.application, cases)[1]
             target.department_id = case.department_id
+            target.department_ids = frozenset({case.department_id})
             target.department_name = case.department.name
             target.item_id = case.item_id
             target.item_name = target.item_name or case.item_name

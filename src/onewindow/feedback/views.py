@@ -52,7 +52,8 @@ def _level_options() -> list[dict[str, Any]]:
 
 @allow(PUBLIC)
 def rate(request: HttpRequest, token: str) -> HttpResponse:
-    """The phone-friendly rating page reached from the counter pad, a QR code or the application page."""
+    """The phone-friendly rating page reached from the paired counter pad, the ticket's follow page or the
+    applicant's own pages. Closed (with the reason) when the link expired or the viewer served the citizen."""
     data = read_token(token)
     if data is None:
         return render(request, "feedback/rate_invalid.html", status=404)
@@ -61,12 +62,15 @@ def rate(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "feedback/rate_invalid.html", status=404)
     sequence = services.rating_next_sequence(target_kind=data.target_kind, target_id=data.target_id,
                                              channel=data.channel)
+    refused = services.rating_refusal(token=data, target=target, user=request.user)
     context: dict[str, Any] = {
         "token": token, "target": target, "channel_label": Channel(data.channel).label, "sequence": sequence,
         "levels": _level_options(), "values": {}, "errors": {}, "done": None, "pad": data.channel == Channel.HALL_PAD,
+        # an unfinished service says so below; any other refusal (expired, staff) closes the page
+        "refusal": refused[0] if refused is not None and refused[1] != 409 else "",
     }
-    status = 200
-    if request.method == "POST" and sequence is not None and target.finished:
+    status = refused[1] if refused is not None and refused[1] != 409 and request.method == "POST" else 200
+    if request.method == "POST" and sequence is not None and refused is None:
         values = {
             "level": request.POST.get("level", ""),
             # reasons ticked under another level (hidden on the page) are dropped
@@ -86,13 +90,15 @@ def rate(request: HttpRequest, token: str) -> HttpResponse:
             status = exc.status
             context["values"] = values
             context["errors"] = {p.field or "all": p.message for p in exc.problems}
+            if exc.status in (403, 409, 410):  # nothing the citizen can correct on the form
+                context["errors"] = {"all": exc.message}
             context["sequence"] = services.rating_next_sequence(target_kind=data.target_kind,
                                                                 target_id=data.target_id, channel=data.channel)
         else:
             context["done"] = rating
             context["sequence"] = services.rating_next_sequence(target_kind=data.target_kind,
                                                                 target_id=data.target_id, channel=data.channel)
-    elif request.method == "POST":
+    elif request.method == "POST" and (refused is None or refused[1] == 409):
         status = 409
         context["errors"] = {"all": _("该服务已评价，不能再次评价") if sequence is None
                              else _("该服务尚未办结，办结后才能评价")}
@@ -359,6 +365,7 @@ def rectification(request: HttpRequest, rect_id: int) -> HttpResponse:
         "reasons": [f"{c} {REASON_LABELS.get(c, '')}" for c in rating.reasons], "contact": contact,
         "can_work": can_work, "is_supervisor": has_role(request.user, Role.SUPERVISOR),
         "is_clerk_of": rating.clerk_id == request.user.pk, "dispositions": Disposition.choices,
+        "can_appeal": services.can_appeal_rectification(request.user, rec),
         "methods": CallbackMethod.choices, "fix_workdays": services.conf("BAD_REVIEW_FIX_WORKDAYS", 15),
         "events": [{"e": e, "label": services.RECT_ACTIONS_LABELS.get(e.action, e.action),
                     "actor": _clerk_name(e.actor) if e.actor else _("系统/群众")} for e in rec.events.all()],
@@ -390,7 +397,8 @@ def suggest(request: HttpRequest) -> HttpResponse:
                                               kind=values["kind"] or "suggestion", title=values["title"],
                                               citizen_name=values["citizen_name"], phone=values["phone"],
                                               address=values["address"], channel=channel),
-                actor=request.user, idempotency_key=values["idempotency_key"] or None, phone_required=True)
+                actor=request.user, idempotency_key=values["idempotency_key"] or None,
+                idempotency_scope=_form_scope(request), phone_required=True)
         except ServiceError as exc:
             errors = _error_dict(exc)
         else:
@@ -400,6 +408,15 @@ def suggest(request: HttpRequest) -> HttpResponse:
         "staff": staff, "channels": [(c.value, c.label) for c in INTAKE_CHANNELS],
         "idempotency_key": values.get("idempotency_key") or uuid.uuid4().hex},
         status=400 if errors else 200)
+
+
+def _form_scope(request: HttpRequest) -> str:
+    """A form's idempotency scope: the signed-in user, else this browser's session (never a shared address)."""
+    if request.user.is_authenticated:
+        return f"user:{request.user.pk}"
+    if not request.session.session_key:
+        request.session.save()
+    return f"session:{request.session.session_key}"
 
 
 @allow(PUBLIC)
@@ -451,6 +468,9 @@ def suggestion(request: HttpRequest, suggestion_id: int) -> HttpResponse:
             elif action == "reassign":
                 services.suggestion_reassign(suggestion_id=suggestion_id, actor=user,
                                              department_id=_int(p.get("department")) or 0, note=p.get("note", ""))
+            elif action in ("publish", "unpublish"):
+                services.suggestion_publish(suggestion_id=suggestion_id, actor=user, public=action == "publish",
+                                            note=p.get("note", ""))
             else:
                 raise ServiceError(_("没有这个操作"), field="action")
         except ServiceError as exc:

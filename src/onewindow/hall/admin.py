@@ -11,6 +11,7 @@ from onewindow.hall.models import (
     Hall,
     HallCategory,
     OpeningHours,
+    PadDevice,
     Ticket,
     TicketEvent,
 )
@@ -59,6 +60,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Ticket)
 class TicketAdmin(ReadOnlyAdmin):
+    exclude = ("token",)  # the holder's follow-page secret (it leads to the rating link): not for staff screens
     list_display = ("number", "hall", "day", "status", "priority", "counter")
     list_filter = ("hall", "status", "day")
     list_select_related = ("hall", "counter")
@@ -81,3 +83,13 @@ class ClerkSessionAdmin(ReadOnlyAdmin):
 class AppointmentAdmin(ReadOnlyAdmin):
     list_display = ("code", "slot", "status", "created_at")
     list_filter = ("status",)
+
+
+@admin.register(PadDevice)
+class PadDeviceAdmin(ReadOnlyAdmin):
+    """Paired rating pads (pair and revoke them from /hall/counters/<id>/pads/); the secret is never stored."""
+
+    exclude = ("secret_hash", "pairing_nonce")
+    list_display = ("counter", "label", "paired_by", "paired_at", "expires_at", "revoked_at")
+    list_filter = ("counter__hall",)
+    list_select_related = ("counter", "paired_by")

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from onewindow.core import clock
 from onewindow.core.access import PUBLIC, SIGNED_IN, Role, allow
@@ -33,7 +33,7 @@ class IssueIn(Schema):
 class TicketOut(Schema):
     id: int
     number: str
-    token: str
+    token: str = Field("", description="the holder's secret; empty in counter (clerk) answers")
     status: str
     category: str
     category_name: str
@@ -97,14 +97,18 @@ class SlotOut(Schema):
     remaining: int
 
 
-def _ticket_out(request: HttpRequest, t: Ticket, ahead: int | None = None, wait: int | None = None) -> dict[str, Any]:
+def _ticket_out(request: HttpRequest, t: Ticket, ahead: int | None = None, wait: int | None = None, *,
+                holder: bool = False) -> dict[str, Any]:
+    """A ticket. Its token (the follow page's secret, which leads to the rating link) goes only to the holder:
+    whoever issued or checked it in, or follows it with the token. Counter actions answer without it."""
     hc = t.category
     return {
-        "id": t.pk, "number": t.number, "token": t.token, "status": t.status, "category": hc.category.code,
+        "id": t.pk, "number": t.number, "token": t.token if holder else "", "status": t.status,
+        "category": hc.category.code,
         "category_name": hc.category.name, "priority": t.priority, "priority_reason": t.priority_reason,
         "counter": t.counter.number if t.counter_id and t.counter else None, "issued_at": t.issued_at,
         "ahead": ahead, "wait_minutes": wait,
-        "follow_url": request.build_absolute_uri(reverse("hall:follow", args=[t.token])),
+        "follow_url": request.build_absolute_uri(reverse("hall:follow", args=[t.token])) if holder else "",
     }
 
 
@@ -139,7 +143,7 @@ def issue_ticket(request: HttpRequest, hall: str, payload: IssueIn) -> Status:
     issued = services.ticket_issue(hall=_hall(hall), category=payload.category, bundle=payload.bundle,
                                    priority_reason=payload.priority_reason, source=payload.source,
                                    citizen=request.user, phone=payload.phone)
-    return Status(201, _ticket_out(request, issued.ticket, issued.ahead, issued.wait_minutes))
+    return Status(201, _ticket_out(request, issued.ticket, issued.ahead, issued.wait_minutes, holder=True))
 
 
 @router.get("tickets/{token}", response=TicketOut)
@@ -149,7 +153,7 @@ def follow_ticket(request: HttpRequest, token: str) -> dict:
     if ticket is None:
         raise NotFound("号码不存在", field="token")
     pos = selectors.ticket_position(ticket)
-    return _ticket_out(request, ticket, pos.ahead, pos.wait_minutes)
+    return _ticket_out(request, ticket, pos.ahead, pos.wait_minutes, holder=True)
 
 
 @router.post("counters/{counter}/sign-in", response={201: dict})
@@ -219,8 +223,11 @@ def finish(request: HttpRequest, counter: int, payload: FinishIn | None = None) 
 @router.get("counters/{counter}/pad", response=dict)
 @allow(PUBLIC)
 def pad(request: HttpRequest, counter: int) -> dict:
-    prompt = selectors.pad_prompt(_counter(counter))
-    return {"prompt": prompt}
+    """What the counter's paired rating pad shows; `paired: false` (and nothing else) for any other caller."""
+    c = _counter(counter)
+    if services.pad_device_for(counter=c, secret=request.COOKIES.get(services.PAD_COOKIE)) is None:
+        return {"paired": False, "prompt": None}
+    return {"paired": True, "prompt": selectors.pad_prompt(c)}
 
 
 @router.get("halls/{hall}/board", response=dict)
@@ -271,4 +278,4 @@ def check_in(request: HttpRequest, hall: str, payload: CheckInIn) -> Status:
     rate_limit(request, scope="hall.checkin", limit=10, per_seconds=600,
                keys={hashed_key("code", payload.code.strip()): 5})
     issued = services.appointment_check_in(hall=_hall(hall), code=payload.code)
-    return Status(201, _ticket_out(request, issued.ticket, issued.ahead, issued.wait_minutes))
+    return Status(201, _ticket_out(request, issued.ticket, issued.ahead, issued.wait_minutes, holder=True))

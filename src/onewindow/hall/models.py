@@ -331,3 +331,34 @@ class AppointmentEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+
+class PadDevice(models.Model):
+    """A browser paired as the rating pad (评价器) of one counter.
+
+    Paired from the clerk console (by the clerk signed in at that counter) or by a hall administrator; the
+    device keeps a random secret in an HttpOnly cookie and only the secret's SHA-256 is stored here. A pairing
+    is bound to one counter, expires, and can be revoked. An unpaired browser never sees a rating link."""
+
+    counter = models.ForeignKey(Counter, on_delete=models.CASCADE, related_name="pad_devices", verbose_name=_("窗口"))
+    secret_hash = models.CharField(max_length=64, unique=True)
+    pairing_nonce = models.CharField(max_length=32, unique=True, help_text=_("配对码只能使用一次"))
+    label = models.CharField(_("设备"), max_length=120, blank=True)
+    paired_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+", verbose_name=_("配对人"))
+    paired_at = models.DateTimeField(_("配对时间"))
+    expires_at = models.DateTimeField(_("有效期至"))
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("撤销人"))
+    last_seen_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-paired_at"]
+        verbose_name = _("评价器设备")
+        verbose_name_plural = _("评价器设备")
+        constraints = [models.CheckConstraint(condition=Q(expires_at__gt=models.F("paired_at")),
+                                              name="pad_device_expires_after_pairing")]
+
+    def __str__(self) -> str:
+        return f"{self.counter} · {self.label or self.pk}"

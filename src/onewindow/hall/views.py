@@ -6,12 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from onewindow.core import clock
@@ -19,7 +22,7 @@ from onewindow.core.access import PUBLIC, SIGNED_IN, Role, allow
 from onewindow.core.errors import ServiceError
 from onewindow.core.security import hashed_key, rate_limit
 from onewindow.hall import selectors, services
-from onewindow.hall.models import Appointment, Counter, Hall, PriorityReason
+from onewindow.hall.models import Appointment, Counter, Hall, PadDevice, PriorityReason
 
 CLERKS = (Role.CLERK, Role.SUPERVISOR)
 
@@ -80,6 +83,7 @@ def kiosk(request: HttpRequest, hall: str) -> HttpResponse:
         except ServiceError as exc:
             messages.error(request, exc.message)
             return redirect("hall:kiosk", hall=h.code)
+        request.session[KIOSK_SESSION_KEY] = issued.ticket.token  # the next ticket here replaces it
         return redirect(reverse("hall:kiosk_ticket", args=[h.code, issued.ticket.token]))
     context = {
         "hall": h, "categories": selectors.hall_categories(h), "bundles": _bundles_for(h),
@@ -89,11 +93,21 @@ def kiosk(request: HttpRequest, hall: str) -> HttpResponse:
     return render(request, "hall/kiosk.html", context)
 
 
+KIOSK_SESSION_KEY = "hall_kiosk_ticket"
+KIOSK_TICKET_SECONDS = 180
+
+
 @allow(PUBLIC)
+@never_cache
 def kiosk_ticket(request: HttpRequest, hall: str, token: str) -> HttpResponse:
+    """The printed ticket. The kiosk is a shared browser, so the page (whose QR code carries the holder's
+    follow link) shows only the ticket this browser session issued last, and only for a few minutes: the
+    next person cannot go back in the kiosk's history to someone else's ticket."""
     h = _hall_or_404(hall)
     ticket = selectors.ticket_by_token(token)
-    if ticket is None or ticket.hall_id != h.pk:
+    if ticket is None or ticket.hall_id != h.pk or request.session.get(KIOSK_SESSION_KEY) != token:
+        raise Http404
+    if (clock.now() - ticket.issued_at).total_seconds() > KIOSK_TICKET_SECONDS:
         raise Http404
     pos = selectors.ticket_position(ticket)
     from onewindow.core.qr import qr_svg
@@ -123,6 +137,7 @@ def remote(request: HttpRequest, hall: str) -> HttpResponse:
 
 
 @allow(PUBLIC)
+@never_cache
 def follow(request: HttpRequest, token: str) -> HttpResponse:
     ticket = selectors.ticket_by_token(token)
     if ticket is None:
@@ -136,7 +151,10 @@ def follow(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("hall:follow", token=token)
     pos = selectors.ticket_position(ticket)
     template = "hall/_follow_status.html" if request.htmx else "hall/follow.html"
-    return render(request, template, {"ticket": ticket, "pos": pos, "hall": ticket.hall})
+    rating = _holder_rating_url(request, ticket.pk) if ticket.status == "finished" else ""
+    response = render(request, template, {"ticket": ticket, "pos": pos, "hall": ticket.hall, "rating_url": rating})
+    response["Referrer-Policy"] = "no-referrer"  # the page's address is the holder's secret
+    return response
 
 
 # --------------------------------------------------------------------------- board
@@ -173,10 +191,14 @@ def _console_context(request: HttpRequest) -> dict[str, Any]:
 
 
 @allow(*CLERKS)
+@never_cache
 def console(request: HttpRequest) -> HttpResponse:
     context = _console_context(request)
-    template = "hall/_console_panel.html" if request.htmx else "hall/console.html"
-    return render(request, template, context)
+    if request.htmx:
+        return render(request, "hall/_console_panel.html", context)
+    if context.get("session") is not None:
+        context.update(_pairing(request, context["counter"]))
+    return render(request, "hall/console.html", context)
 
 
 @allow(*CLERKS)
@@ -228,24 +250,90 @@ def console_action(request: HttpRequest) -> HttpResponse:
 # --------------------------------------------------------------------------- rating pad
 
 
-def _rating_url(ticket_id: int) -> str:
+def _holder_rating_url(request: HttpRequest, ticket_id: int, channel: str = "2") -> str:
+    """The ticket's rating link for its holder (the follow page: mobile channel 2; the paired pad: 4)."""
     try:
-        from onewindow.feedback.links import rating_url
+        from onewindow.feedback.access import holder_rating_url
     except ImportError:
         return ""
     try:
-        return rating_url(target_kind="ticket", target_id=ticket_id, channel="4")
+        return holder_rating_url(user=request.user, holder=True, target_kind="ticket", target_id=ticket_id,
+                                 channel=channel)
     except Exception:  # noqa: BLE001 - the pad keeps working while feedback is unavailable
         return ""
 
 
+def _pad_device(request: HttpRequest, counter: Counter) -> Any:
+    return services.pad_device_for(counter=counter, secret=request.COOKIES.get(services.PAD_COOKIE))
+
+
 @allow(PUBLIC)
+@never_cache
 def pad(request: HttpRequest, counter: int) -> HttpResponse:
+    """The counter's rating pad. Only a device paired to this counter sees the service just finished and its
+    rating link; any other browser gets the "pair this device" page."""
     c = get_object_or_404(Counter.objects.select_related("hall"), pk=counter, active=True)
+    if _pad_device(request, c) is None:
+        template = "hall/_pad_unpaired.html" if request.htmx else "hall/pad_unpaired.html"
+        return render(request, template, {"counter": c})
     prompt = selectors.pad_prompt(c)
-    context = {"counter": c, "prompt": prompt, "rating_url": _rating_url(prompt["ticket_id"]) if prompt else ""}
+    context = {"counter": c, "prompt": prompt,
+               "rating_url": _holder_rating_url(request, prompt["ticket_id"], "4") if prompt else ""}
     template = "hall/_pad_prompt.html" if request.htmx else "hall/pad.html"
     return render(request, template, context)
+
+
+@allow(PUBLIC)
+@never_cache
+def pad_pair(request: HttpRequest, code: str) -> HttpResponse:
+    """Opened on the pad from the console's pairing link or QR code: confirm, and the device is paired."""
+    try:
+        pairing = services.pad_pairing_read(code)
+    except ServiceError as exc:
+        return render(request, "hall/pad_pair.html", {"error": exc.message}, status=exc.status)
+    if request.method != "POST":
+        return render(request, "hall/pad_pair.html", {"counter": pairing.counter, "code": code})
+    try:
+        device, secret = services.pad_pair(code=code, user=request.user,
+                                           label=request.headers.get("User-Agent", "")[:120])
+    except ServiceError as exc:
+        return render(request, "hall/pad_pair.html", {"counter": pairing.counter, "error": exc.message},
+                      status=exc.status)
+    response = redirect("hall:pad", counter=device.counter_id)
+    response.set_cookie(services.PAD_COOKIE, secret, max_age=services.pad_device_days() * 86400, httponly=True,
+                        samesite="Lax", secure=request.is_secure() or settings.SESSION_COOKIE_SECURE, path="/")
+    return response
+
+
+def _pairing(request: HttpRequest, counter: Counter) -> dict[str, Any]:
+    from onewindow.core.qr import qr_svg
+
+    code = services.pad_pairing_code(counter=counter, actor=request.user)
+    url = request.build_absolute_uri(reverse("hall:pad_pair", args=[code]))
+    return {"pair_url": url, "pair_qr": mark_safe(qr_svg(url, scale=3)),  # noqa: S308 - segno SVG
+            "pair_minutes": services.pad_pairing_minutes()}
+
+
+@allow(Role.CLERK, Role.SUPERVISOR, Role.CATALOG_ADMIN)
+@never_cache
+def pad_devices(request: HttpRequest, counter: int) -> HttpResponse:
+    """A counter's paired pads: pair another one (link and QR code), revoke one."""
+    c = get_object_or_404(Counter.objects.select_related("hall"), pk=counter)
+    if not services.can_pair_pad(request.user, c):
+        raise PermissionDenied(_("只有在该窗口签入的受理人员或大厅管理员可以配对评价器"))
+    if request.method == "POST":
+        try:
+            raw = (request.POST.get("device") or "").strip()
+            services.pad_revoke(device_id=int(raw) if raw.isdigit() and len(raw) <= 18 else 0, actor=request.user)
+            messages.success(request, _("已撤销该评价器"))
+        except (ServiceError, ValueError) as exc:
+            messages.error(request, getattr(exc, "message", _("请选择评价器")))
+        return redirect("hall:pad_devices", counter=c.pk)
+    devices = list(PadDevice.objects.filter(counter=c).select_related("paired_by__profile", "revoked_by"))
+    now = clock.now()
+    return render(request, "hall/pad_devices.html", {
+        "counter": c, "hall": c.hall, "now": now, **_pairing(request, c),
+        "devices": [{"d": d, "active": d.revoked_at is None and d.expires_at > now} for d in devices]})
 
 
 # --------------------------------------------------------------------------- appointments
