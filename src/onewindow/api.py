@@ -1,4 +1,9 @@
-"""The JSON API under /api/v1/. Every error answers {"detail": …, "errors": [{"field": …, "message": …}]}."""
+"""The JSON API under /api/v1/. Every error answers {"detail": …, "errors": [{"field": …, "message": …}]}.
+
+Hostile request shapes (JSON nested too deep, NaN/Infinity, integers beyond 64 bits) are refused before any
+operation runs by onewindow.core.inputs.InputShapeMiddleware; integers and dates in operation signatures use
+the bounded types of onewindow.core.inputs (Id, PageNumber, Offset, BoundedDate), so pydantic answers 422
+naming the parameter instead of letting an out-of-range value reach the database."""
 
 import importlib
 
@@ -69,6 +74,9 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400 and str(exc) == "Cannot parse request body":  # ninja's own JSON parser
+        message = _("请求体不是有效的 JSON")
+        return _error(request, 400, message, [{"field": "body", "message": message}])
     return _error(request, exc.status_code, str(exc))
 
 

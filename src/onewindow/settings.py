@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "onewindow.core.security.SecurityHeadersMiddleware",
     "onewindow.core.limits.RequestSizeLimitMiddleware",
     "onewindow.core.security.RejectNulBytesMiddleware",
+    "onewindow.core.inputs.InputShapeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from ninja import Router
+from ninja import Query, Router
 
 from onewindow.cases import selectors, services
 from onewindow.cases.models import Application, Case, Channel
@@ -33,6 +33,7 @@ from onewindow.core.access import SIGNED_IN, Role, allow, user_department_id, us
 from onewindow.core.audit import audit_log
 from onewindow.core.errors import ServiceError
 from onewindow.core.idempotency import idempotency_scope
+from onewindow.core.inputs import MAX_PAGE
 from onewindow.core.masking import mask_id_number, mask_phone
 from onewindow.core.security import phone_key, rate_limit
 
@@ -313,7 +314,7 @@ def case_action(request: HttpRequest, number: str, action: str) -> dict:
 @router.get("/worklist", response=dict, summary="本部门待办件，按紧急程度排序（红、黄、绿）")
 @allow(Role.REVIEWER, Role.DEPARTMENT_HEAD)
 def get_worklist(request: HttpRequest, status: str = "open", item: str = "", light: str = "", q: str = "",
-                 page: int = 1, per_page: int = 20) -> dict:
+                 page: int = Query(1, ge=1, le=MAX_PAGE), per_page: int = Query(20, ge=1, le=100)) -> dict:
     wl = selectors.worklist(department_id=user_department_id(request.user), status=status, item_code=item, light=light,
                             q=q, page=page, per_page=per_page)
     return {

@@ -20,6 +20,7 @@ from onewindow.core.access import PUBLIC, SIGNED_IN, Role, allow, has_role
 from onewindow.core.audit import audit_log
 from onewindow.core.errors import Forbidden, NotFound, ServiceError
 from onewindow.core.idempotency import clean_key, idempotency_scope
+from onewindow.core.inputs import Id
 
 from . import access, selectors, services
 from .models import (
@@ -96,7 +97,7 @@ def coverage(request: HttpRequest) -> dict[str, Any]:
 
 @router.get("organisations", summary="党组织")
 @allow(*READERS)
-def organisations(request: HttpRequest, kind: str = "", community_id: int | None = None) -> list[dict[str, Any]]:
+def organisations(request: HttpRequest, kind: str = "", community_id: Id | None = None) -> list[dict[str, Any]]:
     return [{"id": o.pk, "kind": o.kind, "form": o.form, "name": o.name, "secretary": o.secretary,
              "community": o.community.name if o.community_id else None,
              "compounds": [c.name for c in o.compounds.all()]}
@@ -127,8 +128,8 @@ class MemberIn(Schema):
 
 @router.get("members", summary="党员（列表中姓名、手机号已脱敏）")
 @allow(*READERS)
-def members_list(request: HttpRequest, q: str = "", category: str = "", community_id: int | None = None,
-                 team_id: int | None = None, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+def members_list(request: HttpRequest, q: str = "", category: str = "", community_id: Id | None = None,
+                 team_id: Id | None = None, limit: int = 50, offset: int = 0) -> dict[str, Any]:
     limit = max(1, min(limit, 200))
     offset = max(0, min(offset, 1_000_000))
     qs = selectors.members(q=q, category=category, community_id=community_id, team_id=team_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -21,6 +22,7 @@ from onewindow.core.access import PUBLIC, Role, allow
 from onewindow.core.audit import audit_log
 from onewindow.core.errors import NotFound, ServiceError
 from onewindow.core.idempotency import clean_key, idempotency_scope
+from onewindow.core.inputs import MAX_ID, date_param, int_param, page_param
 from onewindow.core.masking import mask_name
 
 from . import access, reports, selectors, services
@@ -72,17 +74,18 @@ def _int(value: str | None, field: str, *, default: int | None = None) -> int:
         if default is not None:
             return default
         raise ServiceError(_("请填写此项"), field=field)
-    try:
-        return int(str(value).strip())
-    except ValueError:
-        raise ServiceError(_("“%(v)s”不是整数") % {"v": value}, field=field) from None
+    text = str(value).strip()
+    if not re.fullmatch(r"[+-]?\d+", text):
+        raise ServiceError(_("“%(v)s”不是整数") % {"v": value}, field=field)
+    return int_param(text, field, lo=-MAX_ID) or 0  # beyond ±2**53 → 400 naming the field
 
 
 def _date(value: str | None, field: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(str(value or "").strip())
+        day = dt.date.fromisoformat(str(value or "").strip())
     except ValueError:
         raise ServiceError(_("请填写有效日期（年-月-日）"), field=field) from None
+    return date_param(day.isoformat(), field) or day  # 1900-01-01 … 2999-12-31, else 400 naming the field
 
 
 def _get(model: Any, pk: object, field: str) -> Any:
@@ -96,7 +99,7 @@ def _get(model: Any, pk: object, field: str) -> Any:
 
 
 def _page(request: HttpRequest, qs: Any, per_page: int = 30) -> Any:
-    return Paginator(qs, per_page).get_page(request.GET.get("page"))
+    return Paginator(qs, per_page).get_page(page_param(request.GET.get("page")))
 
 
 def _compounds() -> Any:

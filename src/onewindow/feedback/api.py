@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from onewindow.core.access import PUBLIC, Role, allow
 from onewindow.core.errors import NotFound, ServiceError
+from onewindow.core.inputs import BoundedDate, Id
 from onewindow.core.masking import mask_phone
 from onewindow.core.security import rate_limit
 from onewindow.feedback import exports, selectors, services
@@ -104,9 +105,9 @@ def create_rating(request: HttpRequest, payload: RatingIn) -> Status:
 
 
 class RatingFilters(Schema):
-    start: dt.date | None = None
-    end: dt.date | None = None
-    department: int | None = None
+    start: BoundedDate | None = None
+    end: BoundedDate | None = None
+    department: Id | None = None
     channel: str = ""
     level: str = ""
     bad_only: bool = False
@@ -126,9 +127,9 @@ def list_ratings(request: HttpRequest, filters: Query[RatingFilters]) -> list[di
 
 class StatsQuery(Schema):
     dimension: str = Field("department", description="department|hall|counter|clerk|item|channel|month")
-    start: dt.date | None = None
-    end: dt.date | None = None
-    department: int | None = None
+    start: BoundedDate | None = None
+    end: BoundedDate | None = None
+    department: Id | None = None
     channel: str = ""
 
 
@@ -149,8 +150,8 @@ def rating_stats(request: HttpRequest, q: Query[StatsQuery]) -> dict[str, Any]:
 
 
 class ExportQuery(Schema):
-    start: dt.date | None = None
-    end: dt.date | None = None
+    start: BoundedDate | None = None
+    end: BoundedDate | None = None
     include_default: bool = False
 
 
@@ -351,7 +352,7 @@ class SuggestionOut(SuggestionPublicOut):
 class SuggestionFilters(Schema):
     state: str = ""
     category: str = ""
-    department: int | None = None
+    department: Id | None = None
     overdue: bool = False
     limit: int = Field(100, ge=1, le=1000)
     offset: int = Field(0, ge=0, le=1_000_000)

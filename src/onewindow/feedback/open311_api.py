@@ -37,6 +37,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from onewindow.core.access import PUBLIC, allow
 from onewindow.core.errors import ServiceError
+from onewindow.core.inputs import DATE_MAX, DATE_MIN, MAX_ID, MAX_PAGE, int_param
 from onewindow.core.masking import mask_personal_text
 from onewindow.core.security import RateLimited, rate_limit
 from onewindow.feedback import selectors, services
@@ -176,6 +177,8 @@ def _parse_date(value: str, name: str) -> dt.datetime:
             parsed = dt.datetime.combine(dt.date.fromisoformat(value.strip()), dt.time.min)
         except ValueError:
             raise ServiceError(f"{name} must be a W3C/ISO 8601 date-time", field=name) from None
+    if not DATE_MIN <= parsed.date() <= DATE_MAX:
+        raise ServiceError(f"{name} must be between {DATE_MIN} and {DATE_MAX}", field=name)
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
     return parsed
@@ -196,8 +199,8 @@ def requests_collection(request: HttpRequest, fmt: str) -> HttpResponse:
     try:
         start = _parse_date(q["start_date"], "start_date") if q.get("start_date") else None
         end = _parse_date(q["end_date"], "end_date") if q.get("end_date") else None
-        page_size = min(max(int(q.get("page_size", 1000)), 1), 1000)
-        page = max(int(q.get("page", 1)), 1)
+        page_size = min(max(int_param(q.get("page_size"), "page_size", default=1000, lo=-MAX_ID) or 1, 1), 1000)
+        page = max(int_param(q.get("page"), "page", default=1, lo=-MAX_ID, hi=MAX_PAGE) or 1, 1)
     except ServiceError as exc:
         return _error(fmt, 400, exc.message)
     except ValueError:

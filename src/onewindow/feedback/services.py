@@ -516,6 +516,8 @@ def _decimal(value: Any, field: str, lo: int, hi: int) -> Decimal | None:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError) as exc:
         raise ServiceError(_("%(f)s应为数字") % {"f": field}, field=field) from exc
+    if not number.is_finite():  # NaN / Infinity: a comparison with NaN raises InvalidOperation
+        raise ServiceError(_("%(f)s应为数字") % {"f": field}, field=field)
     if not (lo <= number <= hi):
         raise ServiceError(_("%(f)s超出范围") % {"f": field}, field=field)
     return number.quantize(Decimal("0.000001"))

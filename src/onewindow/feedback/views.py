@@ -22,6 +22,7 @@ from onewindow.core.access import PUBLIC, Role, allow, has_role, user_department
 from onewindow.core.audit import audit_log
 from onewindow.core.errors import ServiceError
 from onewindow.core.excel import xlsx_response
+from onewindow.core.inputs import MAX_ID, date_param, int_param, page_param
 from onewindow.core.masking import mask_phone
 from onewindow.core.security import rate_limit
 from onewindow.feedback import exports, selectors, services, targets
@@ -112,25 +113,21 @@ def rate(request: HttpRequest, token: str) -> HttpResponse:
 
 # ====================================================================== staff pages
 
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+def _date(value: str | None, field: str = "date") -> dt.date | None:
+    """Not a date → None (the filter is ignored); a date out of range → 400 naming the field."""
+    return date_param(value, field, lenient=True)
 
 
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
+def _int(value: str | None, field: str = "id") -> int | None:
+    """Not a number → None (the filter is ignored); a number out of range → 400 naming the field."""
+    return int_param(value, field, lo=-MAX_ID, lenient=True)
 
 
 def _stats_filter(request: HttpRequest) -> selectors.StatsFilter:
     today = clock.today()
-    start = _date(request.GET.get("start")) or (today.replace(day=1) - dt.timedelta(days=150)).replace(day=1)
-    end = _date(request.GET.get("end")) or today
-    return selectors.StatsFilter(start=start, end=end, department_id=_int(request.GET.get("department")),
+    start = _date(request.GET.get("start"), "start") or (today.replace(day=1) - dt.timedelta(days=150)).replace(day=1)
+    end = _date(request.GET.get("end"), "end") or today
+    return selectors.StatsFilter(start=start, end=end, department_id=_int(request.GET.get("department"), "department"),
                                  channel=request.GET.get("channel", "") if request.GET.get("channel") in Channel.values
                                  else "")
 
@@ -144,7 +141,7 @@ def ratings(request: HttpRequest) -> HttpResponse:
     f = _stats_filter(request)
     level = request.GET.get("level", "") if request.GET.get("level") in Level.values else ""
     qs = selectors.ratings_list(user=request.user, filters=f, level=level, bad_only=request.GET.get("bad") == "1")
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = Paginator(qs, 50).get_page(page_param(request.GET.get("page")))
     rows = [{"r": r, "rater": selectors.rater_display(r), "reasons": [f"{c} {REASON_LABELS.get(c, '')}" for c in r.reasons],
              "rect": getattr(r, "rectification", None) if r.is_bad and not r.is_default else None} for r in page]
     return render(request, "feedback/ratings.html", {
@@ -309,7 +306,7 @@ def rectifications(request: HttpRequest) -> HttpResponse:
     view = request.GET.get("view", "open")
     qs = selectors.rectifications_list(user=request.user, state=state if state in RectState.values else "",
                                        overdue_only=view == "overdue", open_only=view == "open")
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = Paginator(qs, 50).get_page(page_param(request.GET.get("page")))
     rows = [{"rec": rec, "overdue": selectors.is_overdue(rec),
              "reasons": [f"{c} {REASON_LABELS.get(c, '')}" for c in rec.rating.reasons]} for rec in page]
     counts = {
@@ -337,7 +334,7 @@ def rectification(request: HttpRequest, rect_id: int) -> HttpResponse:
             "appeal": {"reason": p.get("reason", "")},
             "review": {"accept": p.get("accept") == "1", "note": p.get("note", "")},
             "dispose": {"disposition": p.get("disposition", ""), "measures": p.get("measures", ""),
-                        "workdays": _int(p.get("workdays"))},
+                        "workdays": _int(p.get("workdays"), "workdays")},
             "complete": {"measures": p.get("measures", "")},
             "callback": {"method": p.get("method", ""), "outcome": p.get("outcome", "")},
             "close": {"note": p.get("note", "")},
@@ -439,9 +436,9 @@ def suggestions(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "open")
     qs = selectors.suggestions_list(user=request.user, state=state if state in SuggestionState.values or
                                     state == "open" else "", category=request.GET.get("category", ""),
-                                    department_id=_int(request.GET.get("department")),
+                                    department_id=_int(request.GET.get("department"), "department"),
                                     overdue_only=request.GET.get("overdue") == "1", q=request.GET.get("q", ""))
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = Paginator(qs, 50).get_page(page_param(request.GET.get("page")))
     rows = [{"s": s, "overdue": selectors.suggestion_overdue(s), "phone": mask_phone(s.phone)} for s in page]
     return render(request, "feedback/suggestions.html", {
         "page": page, "rows": rows, "state": state, "states": SuggestionState.choices,
@@ -460,14 +457,14 @@ def suggestion(request: HttpRequest, suggestion_id: int) -> HttpResponse:
         try:
             if action == "answer":
                 services.suggestion_answer(suggestion_id=suggestion_id, actor=user, disposition=p.get("disposition", ""),
-                                           text=p.get("text", ""), plan_due_on=_date(p.get("plan_due_on")))
+                                           text=p.get("text", ""), plan_due_on=_date(p.get("plan_due_on"), "plan_due_on"))
             elif action == "complete":
                 services.suggestion_complete(suggestion_id=suggestion_id, actor=user, text=p.get("text", ""))
             elif action == "close":
                 services.suggestion_close(suggestion_id=suggestion_id, actor=user, note=p.get("note", ""))
             elif action == "reassign":
                 services.suggestion_reassign(suggestion_id=suggestion_id, actor=user,
-                                             department_id=_int(p.get("department")) or 0, note=p.get("note", ""))
+                                             department_id=_int(p.get("department"), "department") or 0, note=p.get("note", ""))
             elif action in ("publish", "unpublish"):
                 services.suggestion_publish(suggestion_id=suggestion_id, actor=user, public=action == "publish",
                                             note=p.get("note", ""))

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from onewindow.core import clock
 from onewindow.core.access import PUBLIC, SIGNED_IN, Role, allow
 from onewindow.core.errors import ServiceError
+from onewindow.core.inputs import int_param, safe_next
 from onewindow.core.security import hashed_key, rate_limit
 from onewindow.hall import selectors, services
 from onewindow.hall.models import Appointment, Counter, Hall, PadDevice, PriorityReason
@@ -363,12 +364,13 @@ def appointments(request: HttpRequest) -> HttpResponse:
 @require_POST
 def appointment_book(request: HttpRequest) -> HttpResponse:
     try:
-        a = services.appointment_book(slot_id=int(request.POST.get("slot") or 0), citizen=request.user,
+        a = services.appointment_book(slot_id=int_param(request.POST.get("slot"), "slot", default=0, lo=0) or 0,
+                                      citizen=request.user,
                                       phone=request.POST.get("phone", ""), note=request.POST.get("note", ""))
         messages.success(request, _("预约成功，预约码 %(code)s，请在预约时段到大厅取号机签到") % {"code": a.code})
     except ServiceError as exc:
         messages.error(request, exc.message)
-    return redirect(request.POST.get("next") or reverse("hall:appointments"))
+    return redirect(safe_next(request, request.POST.get("next"), reverse("hall:appointments")))
 
 
 @allow(SIGNED_IN)

@@ -20,6 +20,7 @@ from onewindow.core import clock
 from onewindow.core.access import PUBLIC, Role, allow
 from onewindow.core.errors import ServiceError
 from onewindow.core.excel import xlsx_response
+from onewindow.core.inputs import int_param, page_param, safe_next
 from onewindow.core.pdf import PdfDocument, pdf_response
 from onewindow.supervision import scores, selectors, services
 from onewindow.supervision.models import NoticeSource, NoticeStatus, PointGroup
@@ -61,14 +62,14 @@ def run_monitors(request: HttpRequest) -> HttpResponse:
     run = monitors_run(trigger="manual")
     messages.success(request, _("监测完成：新发现 %(o)d 条，已解决 %(r)d 条，仍存在 %(s)d 条")
                      % {"o": run.opened, "r": run.resolved, "s": run.still_open})
-    return redirect(request.POST.get("next") or reverse("supervision:home"))
+    return redirect(safe_next(request, request.POST.get("next"), reverse("supervision:home")))
 
 
 @allow(SUPERVISOR)
 def findings(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "open")
     monitor = request.GET.get("monitor", "")
-    page = Paginator(selectors.findings(state=state, monitor=monitor), 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.findings(state=state, monitor=monitor), 50).get_page(page_param(request.GET.get("page")))
     return render(request, "supervision/findings.html", {
         "page": page, "state": state, "monitor": monitor, "titles": MONITOR_TITLES})
 
@@ -83,7 +84,7 @@ def inspections(request: HttpRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
-            insp = services.inspection_start(hall_id=int(request.POST.get("hall") or 0),
+            insp = services.inspection_start(hall_id=int_param(request.POST.get("hall"), "hall", default=0, lo=0) or 0,
                                              template_code=request.POST.get("template", ""), actor=request.user)
             return redirect("supervision:inspection", insp.pk)
         except (ServiceError, ValueError) as exc:
@@ -106,7 +107,7 @@ def inspection(request: HttpRequest, pk: int) -> HttpResponse:
                                            actor=request.user)
                 messages.success(request, _("检查已提交，不合格项已转为监测发现"))
                 return redirect("supervision:inspection", insp.pk)
-            error_point = int(request.POST.get("point") or 0)
+            error_point = int_param(request.POST.get("point"), "point", default=0, lo=0)
             verdict = request.POST.get("passed", "")
             services.inspection_record(inspection_id=insp.pk, point_id=error_point,
                                        passed={"yes": True, "no": False}.get(verdict),
@@ -148,7 +149,7 @@ def notices(request: HttpRequest) -> HttpResponse:
     view = request.GET.get("view", "open")
     qs = selectors.notices(user=request.user, status="open" if view == "open" else "",
                            overdue_only=view == "overdue")
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = Paginator(qs, 30).get_page(page_param(request.GET.get("page")))
     today = clock.today()
     return render(request, "supervision/notices.html", {
         "page": page, "view": view, "counts": selectors.notice_counts(request.user),
@@ -173,13 +174,10 @@ def notice_new(request: HttpRequest) -> HttpResponse:
         values = {k: request.POST.get(k, "") for k in ("title", "problem", "evidence", "requirement", "workdays",
                                                          "department_id", "hall_id")}
         try:
-            workdays = int(values["workdays"] or 0)
-        except ValueError:
-            workdays = 0
-        try:
+            workdays = int_param(values["workdays"], "workdays", default=0, lo=0, hi=10_000) or 0
             notice = services.notice_create(
-                source=source, source_id=source_id, department_id=int(values["department_id"] or 0) or None,
-                hall_id=int(values["hall_id"] or 0) or None, title=values["title"], problem=values["problem"],
+                source=source, source_id=source_id, department_id=int_param(values["department_id"], "department_id"),
+                hall_id=int_param(values["hall_id"], "hall_id"), title=values["title"], problem=values["problem"],
                 evidence=values["evidence"], requirement=values["requirement"], workdays=workdays, actor=request.user)
             messages.success(request, _("整改通知单 %(n)s 已下发") % {"n": notice.number})
             return redirect("supervision:notice", notice.pk)
