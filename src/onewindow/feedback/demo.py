@@ -195,17 +195,24 @@ def _rate_tickets(rnd: random.Random, now: dt.datetime, stdout: Any) -> int:
 
 def _rate_applications(now: dt.datetime, stdout: Any) -> int:
     """Bulk-rate about 93% of the cases demo's completed applications (channel QR / mobile / PC), rated
-    1–48 hours after the last case completed; attribution as `targets.resolve_application` gives it."""
+    1–48 hours after the last case completed; attribution as `targets.resolve_application` gives it (the
+    staff who handled it, from the case events; never the applicant)."""
     try:
         from onewindow.cases.models import DONE_STATUSES, Application, Case
     except ImportError:
         return 0
+    from onewindow.cases.models import CaseEvent
+
     rated = set(Rating.objects.filter(target_kind="application").values_list("target_id", flat=True))
     cases: dict[int, list[Any]] = {}
     for c in Case.objects.select_related("department").order_by("id").only(
             "id", "application_id", "status", "completed_at", "department_id", "department__name", "item_id",
-            "item_name"):
+            "item_name", "decided_by_id"):
         cases.setdefault(c.application_id, []).append(c)
+    events: dict[int, list[tuple[str, int]]] = {}  # the staff who handled each application (one query)
+    for app_id, action, actor in (CaseEvent.objects.filter(actor__isnull=False).order_by("at", "id")
+                                  .values_list("case__application_id", "action", "actor_id").iterator(chunk_size=5000)):
+        events.setdefault(app_id, []).append((action, actor))
     rows: list[Rating] = []
     for app in Application.objects.select_related("applicant").order_by("id").iterator(chunk_size=2000):
         rnd = random.Random(app.pk * 7907)
@@ -227,7 +234,9 @@ def _rate_applications(now: dt.datetime, stdout: Any) -> int:
             reasons=sorted(set(rnd.sample(REASONS_GOOD[level], k=rnd.choice([0, 1, 1])))), anonymous=True,
             rated_at=rated_at, served_at=served, department_id=first.department_id,
             item_id=first.item_id if len(mine) == 1 else None, item_name=app.name[:200],
-            clerk_id=app.submitted_by_id,
+            clerk_id=targets.responsible_staff(channel=app.channel, events=events.get(app.pk, []),
+                                               applicant_ids=targets.applicant_user_ids(app),
+                                               decided_by=[c.decided_by_id for c in mine])[0],
             user_prop=UserProp.LEGAL if app.applicant.kind == "enterprise" else UserProp.PERSON))
     with transaction.atomic():
         Rating.objects.bulk_create(rows, batch_size=1000)

@@ -56,27 +56,37 @@ DECISION_ACTIONS = ("approve", "deny", "not_accept")
 ACCEPT_ACTIONS = ("accept", "accept_deferral", "not_accept", "supplement")
 
 
+def responsible_staff(*, channel: str, events: Iterable[tuple[str, int]], applicant_ids: set[int],
+                      decided_by: Iterable[int] = ()) -> tuple[int | None, frozenset[int]]:
+    """(the responsible staff member or None, everyone who handled) from an application's case events, given
+    in order as (action, actor id): the window clerk who received/accepted it, else (online) the reviewer who
+    decided it, else the one who accepted it. The applicant's own acts are not handling."""
+    handled = [(action, actor) for action, actor in events
+               if actor is not None and actor not in applicant_ids and action != "withdraw"]
+    decided_by = [uid for uid in decided_by if uid and uid not in applicant_ids]
+    staff = frozenset({actor for _action, actor in handled} | set(decided_by))
+    accepted = [actor for action, actor in handled if action in ACCEPT_ACTIONS]
+    decided = [actor for action, actor in handled if action in DECISION_ACTIONS] or decided_by
+    if channel == "window":
+        first = handled[0][1] if handled else None  # the clerk who received it at the window
+        return (accepted[0] if accepted else first), staff
+    return (decided[-1] if decided else (accepted[0] if accepted else None)), staff
+
+
+def applicant_user_ids(app: Any) -> set[int]:
+    ids = {uid for uid in (app.applicant.user_id,) if uid}
+    if app.channel != "window" and app.submitted_by_id:
+        ids.add(app.submitted_by_id)  # online: the submitter is the applicant (or their agent)
+    return ids
+
+
 def _handlers(app: Any, cases: list[Any]) -> tuple[int | None, frozenset[int]]:
     """(the responsible staff member or None, everyone who handled) for an application's cases, from events."""
     from onewindow.cases.models import CaseEvent
 
-    applicant_ids = {uid for uid in (app.applicant.user_id,) if uid}
-    if app.channel != "window" and app.submitted_by_id:
-        applicant_ids.add(app.submitted_by_id)  # online: the submitter is the applicant (or their agent)
-    events = [e for e in CaseEvent.objects.filter(case__in=[c.pk for c in cases], actor__isnull=False)
-              .order_by("at", "id").only("actor_id", "action", "case_id")
-              if e.actor_id not in applicant_ids and e.action != "withdraw"]
-    staff = frozenset(e.actor_id for e in events)
-    staff |= {c.decided_by_id for c in cases if c.decided_by_id and c.decided_by_id not in applicant_ids}
-    accepted = [e.actor_id for e in events if e.action in ACCEPT_ACTIONS]
-    decided = [e.actor_id for e in events if e.action in DECISION_ACTIONS] or [
-        c.decided_by_id for c in cases if c.decided_by_id and c.decided_by_id not in applicant_ids]
-    if app.channel == "window":
-        first = events[0].actor_id if events else None  # the clerk who received it at the window
-        responsible = accepted[0] if accepted else first
-    else:
-        responsible = decided[-1] if decided else (accepted[0] if accepted else None)
-    return responsible, frozenset(staff)
+    events = CaseEvent.objects.filter(case__in=[c.pk for c in cases], actor__isnull=False).order_by("at", "id")
+    return responsible_staff(channel=app.channel, events=events.values_list("action", "actor_id"),
+                             applicant_ids=applicant_user_ids(app), decided_by=[c.decided_by_id for c in cases])
 
 
 def _case_target(case: Any) -> ServedTarget:
