@@ -5,8 +5,6 @@ operation runs by onewindow.core.inputs.InputShapeMiddleware; integers and dates
 the bounded types of onewindow.core.inputs (Id, PageNumber, Offset, BoundedDate), so pydantic answers 422
 naming the parameter instead of letting an out-of-range value reach the database."""
 
-import importlib
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -16,6 +14,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from onewindow.core.access import NotSignedIn
 from onewindow.core.errors import ServiceError
+from onewindow.core.registry import api_mounts, load_object
 from onewindow.core.security import access_before_validation
 
 api = NinjaAPI(
@@ -80,17 +79,6 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, str(exc))
 
 
-# Each module defines `router` (and optionally PREFIX); mounted in this order under /api/v1/.
-API_MODULES = ("core", "catalog", "catalog.api_bundles", "cases", "hall", "feedback", "feedback.open311_api",
-               "supervision", "insights", "navigator", "community")
-for _name in API_MODULES:
-    _module_path = f"onewindow.{_name}" + ("" if "." in _name else ".api")
-    try:
-        _module = importlib.import_module(_module_path)
-    except ModuleNotFoundError as _exc:
-        if _exc.name != _module_path:
-            raise
-        continue
-    _router = getattr(_module, "router", None)
-    if _router is not None:
-        api.add_router(f"/v1/{getattr(_module, 'PREFIX', '')}", _router, tags=[_name.split(".")[0]])
+# Each app declares its routers on its AppConfig (onewindow.core.registry); mounted under /api/v1/<prefix>.
+for _config, _mount in api_mounts():
+    api.add_router(f"/v1/{_mount.prefix}", load_object(_mount.router), tags=[_mount.tag or _config.label])

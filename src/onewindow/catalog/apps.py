@@ -1,8 +1,15 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.core.registry import ApiMount, DemoStep, OneWindowApp, UrlMount
 
-class CatalogConfig(AppConfig):
+
+class CatalogConfig(OneWindowApp):
     name = "onewindow.catalog"
     label = "catalog"
     verbose_name = _("事项库")
+    urls = (UrlMount("catalog/", "onewindow.catalog.urls"), UrlMount("bundles/", "onewindow.catalog.urls_bundles"))
+    api = (ApiMount("onewindow.catalog.api:router", tag="catalog"),
+           ApiMount("onewindow.catalog.api_bundles:router", tag="catalog"))
+    nav = "onewindow.catalog.nav:ITEMS"
+    demo = (DemoStep("onewindow.catalog.demo:load", order=10),
+            DemoStep("onewindow.catalog.demo_bundles:load", order=30))

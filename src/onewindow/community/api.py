@@ -38,7 +38,6 @@ from .models import (
     Transfer,
 )
 
-PREFIX = "community/"
 router = Router()
 
 WORKER = Role.COMMUNITY_WORKER

@@ -1,6 +1,13 @@
-from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.core.registry import ApiMount, DemoStep, OneWindowApp, UrlMount
 
 
-class CommunityConfig(AppConfig):
+class CommunityConfig(OneWindowApp):
     name = "onewindow.community"
     label = "community"
+    verbose_name = _("社区治理")
+    urls = (UrlMount("community/", "onewindow.community.urls"),)
+    api = (ApiMount("onewindow.community.api:router", prefix="community/", tag="community"),)
+    nav = "onewindow.community.nav:ITEMS"
+    demo = (DemoStep("onewindow.community.demo:load", order=100),)

@@ -1,15 +1,13 @@
-"""Navigation by role. Each app may define `nav.py` with `ITEMS: list[NavItem]`; the base layout shows
-the items whose roles the user holds and whose URL exists."""
+"""Navigation by role. Each app names its menu entries (`ITEMS: list[NavItem]`) on its AppConfig (`nav`);
+the base layout shows the items whose roles the user holds and whose URL exists."""
 
-import importlib
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
-from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 
 from onewindow.core.access import PUBLIC, SIGNED_IN, user_roles
+from onewindow.core.registry import nav_items
 
 
 @dataclass(frozen=True)
@@ -20,18 +18,8 @@ class NavItem:
     order: int = 100
 
 
-@cache
 def all_items() -> tuple[NavItem, ...]:
-    items: list[NavItem] = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("onewindow."):
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.nav")
-        except ModuleNotFoundError:
-            continue
-        items.extend(getattr(module, "ITEMS", []))
-    return tuple(sorted(items, key=lambda i: i.order))
+    return nav_items()
 
 
 def items_for(user: Any) -> list[dict[str, Any]]:

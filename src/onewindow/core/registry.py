@@ -9,7 +9,7 @@ app), what it brings to the whole:
         api = (ApiMount("onewindow.cases.api:router"),)
         nav = "onewindow.cases.nav:ITEMS"
         daily_jobs = (DailyJob("cases.recompute_deadlines", "onewindow.cases.tasks:recompute_deadlines", hour=1),)
-        demo = DemoStep("onewindow.demo.cases:load", order=40)
+        demo = (DemoStep("onewindow.demo.cases:load", order=40),)
 
 The URL configuration, the JSON API, the menu, the daily-job scheduler and `onewindow demo` each read their
 part through the functions below; nothing else keeps a list of apps.
@@ -55,12 +55,18 @@ class DemoStep:
 class OneWindowApp(AppConfig):
     """Base of every OneWindow app's AppConfig."""
 
-    default_auto_field = "django.db.models.BigAutoField"
+    # Django picks the one AppConfig in an apps.py marked default; this base is imported there too.
+    default = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.default = True
+
     urls: tuple[UrlMount, ...] = ()
     api: tuple[ApiMount, ...] = ()
     nav: str = ""
     daily_jobs: tuple[DailyJob, ...] = ()
-    demo: DemoStep | None = None
+    demo: tuple[DemoStep, ...] = ()
 
 
 def load_object(path: str) -> Any:
@@ -99,5 +105,5 @@ def daily_jobs() -> list[DailyJob]:
 
 
 def demo_steps() -> list[tuple[str, DemoStep]]:
-    steps = [(config.label, config.demo) for config in onewindow_apps() if config.demo is not None]
+    steps = [(config.label, step) for config in onewindow_apps() for step in config.demo]
     return sorted(steps, key=lambda pair: pair[1].order)

@@ -18,7 +18,6 @@ from onewindow.feedback import exports, selectors, services
 from onewindow.feedback.links import read_token
 from onewindow.feedback.models import Rating, Rectification, Suggestion, SuggestionKind, VoiceChannel
 
-PREFIX = "feedback/"
 router = Router()
 
 STAFF = (Role.CLERK, Role.REVIEWER, Role.DEPARTMENT_HEAD, Role.SUPERVISOR)

@@ -10,7 +10,6 @@ from onewindow.core.errors import ServiceError
 from onewindow.insights.simulation import scenarios
 from onewindow.insights.simulation.layouts import COMPREHENSIVE, DEPARTMENT, SKILL_GROUPS
 
-PREFIX = "insights/"
 router = Router()
 
 PLANNERS = (Role.SUPERVISOR, Role.DEPARTMENT_HEAD)

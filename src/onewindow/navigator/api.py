@@ -6,7 +6,6 @@ from ninja import Query, Router, Schema
 from onewindow.core.access import PUBLIC, allow
 from onewindow.navigator import selectors
 
-PREFIX = "navigator"
 router = Router()
 
 

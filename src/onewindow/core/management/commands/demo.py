@@ -3,16 +3,11 @@
 Safe to run again: every app's demo loader is idempotent.
 """
 
-import importlib
-
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from onewindow.core.access import ROLE_LABELS
-
-# Order matters: later loaders build on earlier ones.
-DEMO_MODULES = ("catalog", "core", "catalog.demo_bundles", "cases", "hall", "feedback", "supervision", "insights",
-                "navigator", "community")
+from onewindow.core.registry import demo_steps, load_object
 
 
 class Command(BaseCommand):
@@ -31,16 +26,10 @@ class Command(BaseCommand):
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable", verbosity=0)
-        for name in DEMO_MODULES:
-            try:
-                module_path = f"onewindow.{name}" + ("" if "." in name else ".demo")
-                module = importlib.import_module(module_path)
-            except ModuleNotFoundError as exc:
-                if exc.name != module_path:
-                    raise
-                continue
-            self.stdout.write(f"== demo data: {name}")
-            module.load(scale=int(options["scale"]), stdout=self.stdout)
+        # each app declares its demo steps on its AppConfig; later steps build on earlier ones
+        for label, step in demo_steps():
+            self.stdout.write(f"== demo data: {label} ({step.loader})")
+            load_object(step.loader)(scale=int(options["scale"]), stdout=self.stdout)
         self._print_logins()
         if options["no_serve"]:
             return
