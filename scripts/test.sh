@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# One command: install what the tests need, then run the whole suite against SQLite and against
-# PostgreSQL (started here when it is not running). Extra arguments go to pytest.
+# One command: install what the tests need; run ruff, import-linter, mypy and the migration check; then the whole
+# suite against SQLite and against PostgreSQL (started here when it is not running). Extra arguments go to pytest.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh test || exit 1
@@ -15,6 +15,12 @@ export DJANGO_ALLOW_ASYNC_UNSAFE=true
 status=0
 echo "== ruff"
 .venv/bin/ruff check src tests bench || status=1
+echo "== import layers (import-linter)"
+PYTHONPATH=src .venv/bin/lint-imports --no-cache || status=1
+echo "== types (mypy with django-stubs)"
+.venv/bin/mypy || status=1
+echo "== migrations match the models"
+ONEWINDOW_VAR_DIR="$(mktemp -d)" .venv/bin/onewindow makemigrations --check --dry-run -v 0 || status=1
 echo "== tests on SQLite"
 env -u DATABASE_URL .venv/bin/pytest -q -n 2 --create-db "$@" || status=1
 echo "== tests on PostgreSQL"

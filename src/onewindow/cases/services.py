@@ -359,7 +359,7 @@ def _notify(*, phone: str, text: str, kind: str, case: Case | None = None, appli
             from onewindow.cases.tasks import send_outbox_message
 
             send_outbox_message.enqueue(msg.pk)
-        except Exception:  # noqa: BLE001 - the row stays pending; `send_pending_messages` picks it up
+        except Exception:
             log.warning("could not enqueue outbox message %s", msg.pk, exc_info=True)
 
     transaction.on_commit(enqueue)

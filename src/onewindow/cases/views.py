@@ -156,7 +156,7 @@ def _progress_url(request: HttpRequest, app: Application) -> str:
 def _qr(data: str) -> str:
     from onewindow.core.qr import qr_svg
 
-    return mark_safe(qr_svg(data, scale=3))  # noqa: S308 - segno output encodes data as modules only
+    return mark_safe(qr_svg(data, scale=3))
 
 
 def _case_rows(cases: list[Case], lt: selectors.Lights) -> list[dict[str, Any]]:

@@ -253,4 +253,4 @@ class ItemHistoryAdmin(admin.ModelAdmin):
         return False
 
 
-from onewindow.catalog.admin_bundles import *  # noqa: E402,F401,F403
+from onewindow.catalog.admin_bundles import *  # noqa: E402, F403

@@ -171,7 +171,7 @@ ITEM_FIELDS = {
 }
 
 def ask(key: str, text: str, options: list[tuple], *, kind: str = "single", required: bool = True,
-      after: tuple[str, str] | None = None, help: str = "") -> dict:  # noqa: A002
+      after: tuple[str, str] | None = None, help: str = "") -> dict:
     return {"key": key, "text": text, "options": options, "kind": kind, "required": required, "after": after,
             "help": help}
 

@@ -264,4 +264,4 @@ class ItemMaterial(models.Model):
         return f"{self.item} · {self.material}"
 
 
-from onewindow.catalog.models_bundles import *  # noqa: E402,F401,F403
+from onewindow.catalog.models_bundles import *  # noqa: E402, F403

@@ -1,3 +1,4 @@
+from django.http import HttpRequest
 from ninja import Router, Schema
 
 from onewindow.core.access import PUBLIC, allow
@@ -11,5 +12,5 @@ class PingOut(Schema):
 
 @router.get("/ping", response=PingOut, summary="Liveness check")
 @allow(PUBLIC)
-def ping(request):  # noqa: ANN001
+def ping(request: HttpRequest) -> dict[str, str]:
     return {"status": "ok"}

@@ -54,7 +54,7 @@ def estimated_holidays(year: int) -> dict[date, str]:
 
     try:
         days = holidays.China(years=year, language="zh_CN")
-    except Exception:  # pragma: no cover - package without translations
+    except Exception:  # noqa: BLE001 - an older package without translations
         days = holidays.China(years=year)
     return {d: str(name) for d, name in days.items()}
 

@@ -46,12 +46,12 @@ def official_days() -> list[tuple[date, str, str]]:
         for d in getattr(extra, "weekend_workdays", ()):
             if d.year in years and d not in days:
                 days[d] = ("workday", "调休上班")
-    except Exception:  # pragma: no cover - the holidays package is optional here
+    except Exception:  # noqa: BLE001 - the holidays package is optional here
         pass
     return sorted((d, kind, name) for d, (kind, name) in days.items())
 
 
-def seed(CalendarYear, OfficialDay, CalendarRevision) -> int:  # noqa: ANN001, N803
+def seed(CalendarYear, OfficialDay, CalendarRevision) -> int:  # noqa: ANN001
     """Store the packaged schedules (years and days missing from the tables) with bulk_create; bump the
     revision. Takes the model classes so the data migration can pass its historical models. Returns the
     number of days added."""

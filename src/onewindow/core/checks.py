@@ -80,7 +80,7 @@ def _save_memo(digests: set[str]) -> None:
 
     try:
         cache.set(_CLEAR_MEMO_KEY, digests, timeout=None)
-    except Exception:  # noqa: BLE001
+    except Exception:
         log.info("could not remember the accounts checked for the demo password", exc_info=True)
 
 

@@ -20,7 +20,7 @@ from functools import cache
 from xml.sax.saxutils import escape
 
 from django.http import HttpResponse
-from reportlab.graphics import renderPDF  # noqa: F401  (registers the drawing renderer)
+from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Drawing, Rect
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
@@ -61,7 +61,7 @@ def pdf_font() -> str:
         try:
             pdfmetrics.registerFont(TTFont(FONT_NAME, path, subfontIndex=0))
             return FONT_NAME
-        except Exception:  # pragma: no cover - unreadable font file
+        except Exception:  # noqa: BLE001 - an unreadable font file falls back to the CID font
             pass
     pdfmetrics.registerFont(UnicodeCIDFont(CID_FONT))
     return CID_FONT
@@ -236,7 +236,7 @@ def _numbered_canvas(footer):  # noqa: ANN001, ANN202
             super().__init__(*args, **kwargs)
             self._held: list[dict] = []
 
-        def showPage(self) -> None:  # noqa: N802
+        def showPage(self) -> None:
             self._held.append(dict(self.__dict__))
             self._startPage()
 

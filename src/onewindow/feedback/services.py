@@ -772,7 +772,7 @@ def suggestion_import_survey(*, file: Any, actor: Any) -> list[Suggestion]:
     try:
         data = file.read() if hasattr(file, "read") else file
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 — any unreadable file is the user's input error
+    except Exception as exc:
         raise ServiceError(_("无法读取文件，请上传 .xlsx 格式的 Excel 文件"), field="file") from exc
     ws = wb.worksheets[0]
     rows = list(ws.iter_rows(values_only=True))

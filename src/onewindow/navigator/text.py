@@ -9,6 +9,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterable
+from typing import Any
 
 from onewindow.navigator.synonyms import DOMAIN_WORDS, STOPWORDS, SYNONYMS
 
@@ -23,7 +24,7 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text or "")).strip().lower()
 
 
-def tokenizer():  # type: ignore[no-untyped-def]
+def tokenizer() -> Any:
     """A private jieba tokenizer with the domain dictionary (jieba's global one stays untouched)."""
     global _tokenizer
     if _tokenizer is None:

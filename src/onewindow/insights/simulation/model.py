@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import random
 from collections import deque
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
+from typing import Any
 
 import simpy
 
@@ -223,7 +225,7 @@ class HallModel:
         return True
 
     # --- processes ------------------------------------------------------------------------------
-    def arrivals(self):  # type: ignore[no-untyped-def]
+    def arrivals(self) -> Generator[Any, Any, None]:
         env = self.env
         for c in self.customers:
             if c.arrival > env.now:
@@ -247,7 +249,7 @@ class HallModel:
         if c.called is None:
             c.abandoned = True
 
-    def wake_idle(self, which) -> None:  # type: ignore[no-untyped-def]
+    def wake_idle(self, which: Callable[[CounterState], bool]) -> None:
         keep = []
         for cs in self.idle:
             if which(cs):
@@ -256,13 +258,13 @@ class HallModel:
                 keep.append(cs)
         self.idle = keep
 
-    def shift_changes(self):  # type: ignore[no-untyped-def]
+    def shift_changes(self) -> Generator[Any, Any, None]:
         env = self.env
         for h in range(1, self.hours + 1):
             yield env.timeout(h * 60.0 - env.now)
             self.wake_idle(lambda cs: not self.on_duty(cs, env.now))
 
-    def counter(self, cs: CounterState):  # type: ignore[no-untyped-def]
+    def counter(self, cs: CounterState) -> Generator[Any, Any, None]:
         env = self.env
         factor = self.layout.service_factor
         handover = self.handover

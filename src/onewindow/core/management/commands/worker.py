@@ -24,7 +24,7 @@ def _scheduler_loop(stop: threading.Event) -> None:
             names = daily_jobs_enqueue()
             if names:
                 logger.info("enqueued daily jobs: %s", ", ".join(names))
-        except Exception:  # noqa: BLE001 — the scheduler must never take the worker down
+        except Exception:
             logger.exception("daily job scheduling failed")
         finally:
             connection.close()
