@@ -36,7 +36,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture
 def make_user(db: None) -> Callable[..., User]:
-    def make(username: str, *roles: str, department=None, display_name: str = "") -> User:  # noqa: ANN001
+    def make(username: str, *roles: str, department=None, display_name: str = "") -> User:
         user = User.objects.create_user(username=username, password="pw-for-tests-1")
         for role in roles:
             group, _ = Group.objects.get_or_create(name=str(role))
@@ -52,7 +52,7 @@ def client_for(make_user: Callable[..., User]) -> Callable[..., Client]:
     """client_for(Role.CLERK) → a Client signed in as a fresh user with that role."""
     counter = {"n": 0}
 
-    def make(*roles: str, department=None) -> Client:  # noqa: ANN001
+    def make(*roles: str, department=None) -> Client:
         counter["n"] += 1
         user = make_user(f"u{counter['n']}_{'_'.join(roles) or 'plain'}", *roles, department=department)
         client = Client()
@@ -81,7 +81,7 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, live_server) -> Iterator[object]:  # noqa: ANN001
+def page(browser, live_server) -> Iterator[object]:
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}, accept_downloads=True)
     pg = context.new_page()
     pg.set_default_timeout(15000)
@@ -90,7 +90,7 @@ def page(browser, live_server) -> Iterator[object]:  # noqa: ANN001
     context.close()
 
 
-def browser_login(page, username: str, password: str = "pw-for-tests-1") -> None:  # noqa: ANN001
+def browser_login(page, username: str, password: str = "pw-for-tests-1") -> None:
     page.goto(page.base_url + "/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)

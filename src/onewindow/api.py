@@ -13,7 +13,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from onewindow.core.access import NotSignedIn
-from onewindow.core.errors import ServiceError
+from onewindow.core.errors import FieldProblem, ServiceError, error_body
 from onewindow.core.registry import api_mounts, load_object
 from onewindow.core.security import access_before_validation
 
@@ -28,8 +28,8 @@ api = NinjaAPI(
 api.add_decorator(access_before_validation, mode="view")
 
 
-def _error(request: HttpRequest, status: int, detail: str, errors: list[dict] | None = None) -> HttpResponse:
-    return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
+def _error(request: HttpRequest, status: int, detail: str, problems: list[FieldProblem] | None = None) -> HttpResponse:
+    return api.create_response(request, error_body(detail, problems=problems or []), status=status)
 
 
 def _loc_to_field(loc: list) -> str:
@@ -47,8 +47,8 @@ def on_service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
 
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    errors = [{"field": _loc_to_field(list(e.get("loc", []))), "message": str(e.get("msg", ""))} for e in exc.errors]
-    return _error(request, 422, _("提交的数据有误"), errors)
+    problems = [FieldProblem(_loc_to_field(list(e.get("loc", []))), str(e.get("msg", ""))) for e in exc.errors]
+    return _error(request, 422, _("提交的数据有误"), problems)
 
 
 @api.exception_handler(NotSignedIn)
@@ -75,7 +75,7 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400 and str(exc) == "Cannot parse request body":  # ninja's own JSON parser
         message = _("请求体不是有效的 JSON")
-        return _error(request, 400, message, [{"field": "body", "message": message}])
+        return _error(request, 400, message, [FieldProblem("body", message)])
     return _error(request, exc.status_code, str(exc))
 
 

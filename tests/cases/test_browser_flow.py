@@ -14,7 +14,7 @@ from ..conftest import browser_login
 from .conftest import JPEG, PDF, PNG, valid_id
 
 
-def _logout(page) -> None:  # noqa: ANN001
+def _logout(page) -> None:
     page.click("header button:has-text('退出')")
     page.wait_for_load_state()
 

@@ -25,7 +25,7 @@ class SmallCatalog:
     materials: dict[str, CanonicalMaterial]
 
 
-def add_item(code: str, name: str, dept: Department, category: WindowCategory, *, materials=(), **fields) -> ServiceItem:  # noqa: ANN001, ANN003
+def add_item(code: str, name: str, dept: Department, category: WindowCategory, *, materials=(), **fields) -> ServiceItem:
     values = {"legal_limit": 20, "promised_limit": 10, "handling_type": "2", "max_visits": 1,
               "visits_reason": "需现场核验原件", "status": ItemStatus.PUBLISHED, "place": "行政服务中心",
               "consult_phone": "0593-6352021", **fields}

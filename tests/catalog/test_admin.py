@@ -13,7 +13,7 @@ from tests.catalog.test_transfer import edited, snapshot
 
 
 @pytest.fixture
-def admin_client(make_user, small_catalog: SmallCatalog) -> Client:  # noqa: ANN001
+def admin_client(make_user, small_catalog: SmallCatalog) -> Client:
     user: User = make_user("catalog_admin_t", Role.CATALOG_ADMIN)
     user.is_staff = True
     user.save()
@@ -39,7 +39,7 @@ def test_catalog_admin_can_open_every_catalog_admin_page(admin_client: Client, s
     assert "社会保障卡申领" in admin_client.get("/admin/catalog/serviceitem/?q=社保卡").content.decode()
 
 
-def test_other_roles_cannot_open_the_catalog_admin(client_for, small_catalog: SmallCatalog) -> None:  # noqa: ANN001
+def test_other_roles_cannot_open_the_catalog_admin(client_for, small_catalog: SmallCatalog) -> None:
     response = client_for(Role.CLERK).get("/admin/catalog/serviceitem/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 

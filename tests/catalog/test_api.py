@@ -68,7 +68,7 @@ def test_openapi_documents_the_catalog_schemas(db: None) -> None:
     assert "count" in schemas["ItemPageOut"]["properties"]
 
 
-def test_api_list_query_count_does_not_grow(small_catalog: SmallCatalog, django_assert_max_num_queries) -> None:  # noqa: ANN001
+def test_api_list_query_count_does_not_grow(small_catalog: SmallCatalog, django_assert_max_num_queries) -> None:
     for n in range(40):
         add_item(f"T-Q{n:03d}", f"计数事项{n}", small_catalog.hl, small_catalog.business)
     with django_assert_max_num_queries(3):

@@ -7,7 +7,7 @@ from tests.catalog.conftest import SmallCatalog
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_citizen_searches_the_catalog_opens_a_guide_and_downloads_its_pdf(page, small_catalog: SmallCatalog,  # noqa: ANN001
+def test_citizen_searches_the_catalog_opens_a_guide_and_downloads_its_pdf(page, small_catalog: SmallCatalog,
                                                                         tmp_path: Path) -> None:
     page.goto(page.base_url + "/catalog/")
     assert page.locator(".item-card").count() == 4

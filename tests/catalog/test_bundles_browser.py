@@ -7,7 +7,7 @@ from tests.catalog.test_bundles_helpers import build_bundle
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_choosing_an_option_reveals_its_follow_up_and_enables_online_application(page) -> None:  # noqa: ANN001
+def test_choosing_an_option_reveals_its_follow_up_and_enables_online_application(page) -> None:
     build_bundle()
     page.goto(page.base_url + "/bundles/T-RETIRE/")
     assert page.locator("input[name=soe_kind]").count() == 0

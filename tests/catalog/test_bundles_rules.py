@@ -9,7 +9,7 @@ from tests.catalog.test_bundles_helpers import build_bundle
 pytestmark = pytest.mark.django_db
 
 
-def problems_of(call) -> dict[str, str]:  # noqa: ANN001
+def problems_of(call) -> dict[str, str]:
     with pytest.raises(ServiceError) as caught:
         call()
     assert caught.value.status == 400

@@ -65,7 +65,7 @@ def test_department_pages_list_their_items(small_catalog: SmallCatalog) -> None:
 
 
 @pytest.mark.parametrize("role", list(Role))
-def test_catalog_pages_render_for_every_role(small_catalog: SmallCatalog, client_for, role: Role) -> None:  # noqa: ANN001
+def test_catalog_pages_render_for_every_role(small_catalog: SmallCatalog, client_for, role: Role) -> None:
     client = client_for(role)
     for url in ("/catalog/", "/catalog/?q=社保", "/catalog/items/T-002/", "/catalog/departments/",
                 "/catalog/departments/T-HL/"):
@@ -75,13 +75,13 @@ def test_catalog_pages_render_for_every_role(small_catalog: SmallCatalog, client
     assert ("事项管理" in menu) == (role == Role.CATALOG_ADMIN)
 
 
-def test_manage_entry_sends_catalog_admin_to_the_admin_and_keeps_others_out(client_for) -> None:  # noqa: ANN001
+def test_manage_entry_sends_catalog_admin_to_the_admin_and_keeps_others_out(client_for) -> None:
     assert client_for(Role.CATALOG_ADMIN).get("/catalog/manage/")["Location"] == "/admin/catalog/"
     assert client_for(Role.CITIZEN).get("/catalog/manage/").status_code == 403
 
 
 def test_list_page_query_count_does_not_grow_with_the_list(small_catalog: SmallCatalog,
-                                                           django_assert_max_num_queries) -> None:  # noqa: ANN001
+                                                           django_assert_max_num_queries) -> None:
     client = Client()
     client.get("/catalog/")  # warm up (sessions, content types)
     with django_assert_max_num_queries(8):

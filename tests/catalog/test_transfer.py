@@ -150,7 +150,7 @@ def test_national_exchange_csv_has_the_national_columns(small_catalog: SmallCata
         ("营业执照", "1", "99", "1"), ("场所平面图", "3", "10", "2"), ("申请表", "1", "10", "3")]
 
 
-def test_catalog_commands_export_import_and_export_national(small_catalog: SmallCatalog, tmp_path) -> None:  # noqa: ANN001
+def test_catalog_commands_export_import_and_export_national(small_catalog: SmallCatalog, tmp_path) -> None:
     out = io.StringIO()
     call_command("catalog", "export", str(tmp_path / "c.xlsx"), stdout=out)
     ServiceItem.objects.filter(code="T-002").update(name="改名")

@@ -13,7 +13,7 @@ from tests.conftest import browser_login
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_an_order_placed_taken_done_and_confirmed_shows_up_in_the_members_balance(
-        browser, page, live_server, make_user, world) -> None:  # noqa: ANN001
+        browser, page, live_server, make_user, world) -> None:
     make_user("shequ", Role.COMMUNITY_WORKER, display_name="蔡淑芬")
     volunteer_user = make_user("zhiyuan", Role.VOLUNTEER, display_name="方志强")
     member = services.member_create(name="方志强", category=Member.Category.IN_SERVICE, employer=world.employer,

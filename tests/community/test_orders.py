@@ -8,7 +8,7 @@ from onewindow.core import clock
 pytestmark = pytest.mark.django_db
 
 
-def _place(worker: Client, world, **extra) -> dict:  # noqa: ANN001
+def _place(worker: Client, world, **extra) -> dict:
     # dated today: "done" and "confirm" are refused before the service date (see test_security.py)
     body = {"menu_item_id": world.menu.pk, "compound_id": world.compounds[0].pk,
             "service_date": clock.today().isoformat(), "requester_kind": "community",
@@ -18,7 +18,7 @@ def _place(worker: Client, world, **extra) -> dict:  # noqa: ANN001
     return response.json()
 
 
-def _post(client: Client, url: str, body: dict | None = None):  # noqa: ANN202
+def _post(client: Client, url: str, body: dict | None = None):
     return client.post(url, body or {}, content_type="application/json")
 
 

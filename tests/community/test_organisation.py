@@ -12,7 +12,7 @@ from onewindow.community.models import Building, Compound, PartyOrg, Street
 pytestmark = pytest.mark.django_db
 
 
-def _branch(world, name: str, compounds: list) -> PartyOrg:  # noqa: ANN001
+def _branch(world, name: str, compounds: list) -> PartyOrg:
     return services.partyorg_create(kind=PartyOrg.Kind.COMPOUND_BRANCH, name=name, compounds=compounds, actor=None)
 
 
@@ -111,7 +111,7 @@ def test_tree_import_refuses_a_file_without_the_required_columns(db: None) -> No
     assert exc.value.problems[0].field == "file"
 
 
-def test_tree_import_command_reports_errors_by_row(tmp_path, db: None) -> None:  # noqa: ANN001
+def test_tree_import_command_reports_errors_by_row(tmp_path, db: None) -> None:
     good, bad = tmp_path / "good.xlsx", tmp_path / "bad.xlsx"
     good.write_bytes(_xlsx([HEADER, ["新度镇", "新度社区", "新度锦园", "", "1号楼", 100]]))
     bad.write_bytes(_xlsx([HEADER, ["新度镇", "", "", "", "", ""]]))

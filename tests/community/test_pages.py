@@ -13,7 +13,7 @@ from onewindow.core.models import AuditEntry
 pytestmark = pytest.mark.django_db
 
 
-def _orders(world, worker_user, n: int) -> None:  # noqa: ANN001
+def _orders(world, worker_user, n: int) -> None:
     for _ in range(n):
         services.order_place(menu_item=world.menu, compound=world.compounds[0], service_date=dt.date(2030, 1, 1),
                              requester_kind="community", actor=worker_user)

@@ -410,7 +410,7 @@ BIG = 2**62  # fits the 64-bit JSON integers the edge lets through, overflows ev
     ("orders/{order}/take", {"team_id": BIG}),
 ])
 def test_negative_or_huge_numbers_answer_a_4xx_naming_the_field_never_500(
-        url, body, world, worker_volunteer, make_volunteer) -> None:  # noqa: ANN001
+        url, body, world, worker_volunteer, make_volunteer) -> None:
     both, member = worker_volunteer
     _c, other = make_volunteer("lin")
     _grant(member, 100, "grant-1")

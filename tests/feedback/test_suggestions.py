@@ -16,12 +16,12 @@ pytestmark = pytest.mark.django_db
 API = "/api/v1/feedback/suggestions"
 
 
-def _submit(client: Client, **data) -> object:  # noqa: ANN003
+def _submit(client: Client, **data) -> object:
     payload = {"category": "hall-env", "description": "大厅座椅不舒服", "phone": "13812345678"} | data
     return client.post(API, payload, content_type="application/json")
 
 
-def test_routing_rules_send_each_suggestion_to_the_responsible_unit(categories, dept, other_dept) -> None:  # noqa: ANN001
+def test_routing_rules_send_each_suggestion_to_the_responsible_unit(categories, dept, other_dept) -> None:
     seat = _submit(Client())
     assert seat.status_code == 201 and seat.json()["department"] == dept.name
     parking = _submit(Client(), description="办事难停车，周边车位太少")
@@ -33,7 +33,7 @@ def test_routing_rules_send_each_suggestion_to_the_responsible_unit(categories, 
     assert Suggestion.objects.get(number=seat.json()["number"]).channel == "web"
 
 
-def test_due_dates_count_working_days_per_category(categories) -> None:  # noqa: ANN001
+def test_due_dates_count_working_days_per_category(categories) -> None:
     with clock.frozen(dt.datetime(2026, 9, 30, 16, 0)):
         cant = _submit(Client(), category="cant-do").json()
         env = _submit(Client()).json()
@@ -41,7 +41,7 @@ def test_due_dates_count_working_days_per_category(categories) -> None:  # noqa:
     assert env["due_on"] == "2026-10-20"  # 10 working days: 8, 9, 10 (Sat), 12–16, 19, 20 Oct
 
 
-def test_bad_input_names_the_field_and_creates_nothing(categories) -> None:  # noqa: ANN001
+def test_bad_input_names_the_field_and_creates_nothing(categories) -> None:
     r = _submit(Client(), category="nope", description="", phone="123")
     assert r.status_code == 400
     fields = {e["field"] for e in r.json()["errors"]}
@@ -49,13 +49,13 @@ def test_bad_input_names_the_field_and_creates_nothing(categories) -> None:  # n
     assert Suggestion.objects.count() == 0
 
 
-def test_same_idempotency_key_makes_one_record(categories) -> None:  # noqa: ANN001
+def test_same_idempotency_key_makes_one_record(categories) -> None:
     a = _submit(Client(), idempotency_key="k-1").json()
     b = _submit(Client(), idempotency_key="k-1").json()
     assert a["number"] == b["number"] and Suggestion.objects.count() == 1
 
 
-def test_supervisor_reassigns_and_only_the_new_unit_answers(categories, dept, other_dept, client_for) -> None:  # noqa: ANN001
+def test_supervisor_reassigns_and_only_the_new_unit_answers(categories, dept, other_dept, client_for) -> None:
     s = Suggestion.objects.get(number=_submit(Client()).json()["number"])
     reviewer = client_for(Role.REVIEWER, department=dept)
     assert reviewer.post(f"{API}/{s.pk}/reassign", {"department": other_dept.pk},
@@ -71,7 +71,7 @@ def test_supervisor_reassigns_and_only_the_new_unit_answers(categories, dept, ot
     assert list(s.events.values_list("action", flat=True)) == ["received", "routed", "reassigned"]
 
 
-def test_nothing_closes_without_a_reply_and_every_disposition_works(categories, dept, client_for) -> None:  # noqa: ANN001
+def test_nothing_closes_without_a_reply_and_every_disposition_works(categories, dept, client_for) -> None:
     head = client_for(Role.DEPARTMENT_HEAD, department=dept)
     ids = [Suggestion.objects.get(number=_submit(Client()).json()["number"]).pk for _ in range(3)]
     assert head.post(f"{API}/{ids[0]}/close", {}, content_type="application/json").status_code == 409
@@ -96,7 +96,7 @@ def test_nothing_closes_without_a_reply_and_every_disposition_works(categories, 
     assert r["state"] == "answered" and r["disposition"] == "explain"
 
 
-def test_citizen_sees_status_and_replies_by_number_and_phone_digits(categories, dept, client_for) -> None:  # noqa: ANN001
+def test_citizen_sees_status_and_replies_by_number_and_phone_digits(categories, dept, client_for) -> None:
     number = _submit(Client()).json()["number"]
     s = Suggestion.objects.get(number=number)
     client_for(Role.REVIEWER, department=dept).post(f"{API}/{s.pk}/answer", {"disposition": "fix_now",
@@ -110,7 +110,7 @@ def test_citizen_sees_status_and_replies_by_number_and_phone_digits(categories, 
     assert "已更换座椅" in page and "13812345678" not in page
 
 
-def test_web_form_and_staff_intake_channels(categories, client_for) -> None:  # noqa: ANN001
+def test_web_form_and_staff_intake_channels(categories, client_for) -> None:
     r = Client().post("/feedback/suggest/", {"category": "hall-env", "description": "座椅不舒服", "phone": "13812345678",
                                              "channel": "cant_do", "kind": "suggestion"})
     assert r.status_code == 200 and "已受理" in r.content.decode()
@@ -136,7 +136,7 @@ def _xlsx(rows: list[list[object]]) -> io.BytesIO:
     return buf
 
 
-def test_survey_import_is_all_or_nothing_with_errors_by_row_and_column(categories, client_for) -> None:  # noqa: ANN001
+def test_survey_import_is_all_or_nothing_with_errors_by_row_and_column(categories, client_for) -> None:
     supervisor = client_for(Role.SUPERVISOR)
     bad = _xlsx([["2026-11-02", "张三", "13812345678", "hall-env", "座椅不舒服", "建议"],
                  ["2026-11-03", "李四", "12345", "nope", "", "抱怨"]])
@@ -152,7 +152,7 @@ def test_survey_import_is_all_or_nothing_with_errors_by_row_and_column(categorie
     assert sorted(Suggestion.objects.values_list("channel", "kind")) == [("survey", "complaint"), ("survey", "suggestion")]
 
 
-def test_monthly_report_counts_volumes_on_time_and_dispositions(categories, dept, client_for) -> None:  # noqa: ANN001
+def test_monthly_report_counts_volumes_on_time_and_dispositions(categories, dept, client_for) -> None:
     head = client_for(Role.DEPARTMENT_HEAD, department=dept)
     supervisor = client_for(Role.SUPERVISOR)
     with clock.frozen(dt.datetime(2026, 11, 2, 9, 0)):

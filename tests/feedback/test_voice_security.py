@@ -24,12 +24,12 @@ O311 = "/open311/v2"
 PRIVATE = "我是林晓梅，身份证350206199001011234，电话13812345678，窗口人员态度很差"
 
 
-def _submit(client: Client, headers: dict | None = None, **data) -> object:  # noqa: ANN003
+def _submit(client: Client, headers: dict | None = None, **data) -> object:
     payload = {"category": "hall-env", "description": "大厅座椅不舒服", "phone": "13812345678"} | data
     return client.post(API, payload, content_type="application/json", headers=headers or {})
 
 
-def _o311(**data) -> str:  # noqa: ANN003
+def _o311(**data) -> str:
     response = Client().post(f"{O311}/requests.json", {"service_code": "hall-env", "address_string": "湖里区"} | data)
     assert response.status_code == 201, response.content
     return response.json()[0]["service_request_id"]
@@ -46,7 +46,7 @@ def _listed(fmt: str = "json") -> list[str]:
 # ------------------------------------------------------------------ what Open311 publishes
 
 
-def test_open311_lists_only_its_own_requests_and_those_staff_published(categories, dept, client_for) -> None:  # noqa: ANN001
+def test_open311_lists_only_its_own_requests_and_those_staff_published(categories, dept, client_for) -> None:
     web = Client().post("/feedback/suggest/", {"category": "hall-env", "description": PRIVATE, "kind": "complaint",
                                                "phone": "13812345678", "citizen_name": "林晓梅"})
     assert web.status_code == 200
@@ -80,7 +80,7 @@ def test_open311_lists_only_its_own_requests_and_those_staff_published(categorie
     assert AuditEntry.objects.filter(action="feedback.suggestion_unpublish", target_id=str(private.pk)).exists()
 
 
-def test_only_the_responsible_unit_or_a_supervisor_publishes(categories, dept, other_dept, client_for) -> None:  # noqa: ANN001
+def test_only_the_responsible_unit_or_a_supervisor_publishes(categories, dept, other_dept, client_for) -> None:
     s = Suggestion.objects.get(number=_submit(Client()).json()["number"])
     assert client_for(Role.REVIEWER, department=other_dept).post(
         f"{API}/{s.pk}/publish", {}, content_type="application/json").status_code == 403
@@ -94,7 +94,7 @@ def test_only_the_responsible_unit_or_a_supervisor_publishes(categories, dept, o
     assert again.status_code == 409
 
 
-def test_open311_requests_mask_what_the_reporter_typed_about_themselves(categories) -> None:  # noqa: ANN001
+def test_open311_requests_mask_what_the_reporter_typed_about_themselves(categories) -> None:
     number = _o311(description="我叫林晓梅，手机 138-1234-5678，邮箱 lxm@example.com", first_name="晓梅",
                    last_name="林", phone="13812345678", email="lxm@example.com")
     [req] = Client().get(f"{O311}/requests/{number}.json").json()
@@ -106,7 +106,7 @@ def test_open311_requests_mask_what_the_reporter_typed_about_themselves(categori
 # ------------------------------------------------------------------ idempotency keys
 
 
-def test_another_persons_idempotency_key_does_not_return_their_suggestion(categories, client_for) -> None:  # noqa: ANN001
+def test_another_persons_idempotency_key_does_not_return_their_suggestion(categories, client_for) -> None:
     alice, bob = client_for(Role.CITIZEN), client_for(Role.CITIZEN)
     first = _submit(alice, description=PRIVATE, idempotency_key="shared-key-1")
     assert first.status_code == 201
@@ -121,7 +121,7 @@ def test_another_persons_idempotency_key_does_not_return_their_suggestion(catego
     assert anon.status_code == 201 and anon.json()["number"] not in (first.json()["number"], other.json()["number"])
 
 
-def test_the_same_key_with_a_different_body_is_a_conflict_and_the_same_body_a_replay(categories) -> None:  # noqa: ANN001
+def test_the_same_key_with_a_different_body_is_a_conflict_and_the_same_body_a_replay(categories) -> None:
     client = Client()
     a = _submit(client, idempotency_key="k-2")
     assert _submit(client, idempotency_key="k-2").json()["number"] == a.json()["number"]
@@ -132,7 +132,7 @@ def test_the_same_key_with_a_different_body_is_a_conflict_and_the_same_body_a_re
     assert stored.idempotency_scope.startswith("anon:") and len(stored.idempotency_fingerprint) == 64
 
 
-def test_the_web_form_scopes_its_key_to_the_browser_session(categories) -> None:  # noqa: ANN001
+def test_the_web_form_scopes_its_key_to_the_browser_session(categories) -> None:
     form = {"category": "hall-env", "description": PRIVATE, "phone": "13812345678", "kind": "complaint",
             "idempotency_key": "form-key-1"}
     first = Client().post("/feedback/suggest/", form)
@@ -146,7 +146,7 @@ def test_the_web_form_scopes_its_key_to_the_browser_session(categories) -> None:
 # ------------------------------------------------------------------ control characters
 
 
-def test_control_characters_are_stripped_at_input_and_never_break_the_xml(categories, dept, client_for) -> None:  # noqa: ANN001
+def test_control_characters_are_stripped_at_input_and_never_break_the_xml(categories, dept, client_for) -> None:
     number = _o311(description="座椅\x0b坏了\x01\x1f，请\r\n维修\t谢谢")
     s = Suggestion.objects.get(number=number)
     assert s.description == "座椅坏了，请\n维修\t谢谢"
@@ -167,7 +167,7 @@ def test_the_open311_xml_writer_drops_what_xml_forbids() -> None:
     assert ET.fromstring(body).find("request/description").text == "abcde\tf\ng"
 
 
-def test_control_characters_are_stripped_from_ratings(make_ticket) -> None:  # noqa: ANN001
+def test_control_characters_are_stripped_from_ratings(make_ticket) -> None:
     from onewindow.feedback.links import rating_url
     from onewindow.feedback.models import Rating
 
@@ -180,7 +180,7 @@ def test_control_characters_are_stripped_from_ratings(make_ticket) -> None:  # n
 # ------------------------------------------------------------------ staff do not score with their own filings
 
 
-def test_staff_do_not_answer_or_score_with_what_they_filed_themselves(categories, dept, client_for) -> None:  # noqa: ANN001
+def test_staff_do_not_answer_or_score_with_what_they_filed_themselves(categories, dept, client_for) -> None:
     with clock.frozen(dt.datetime(2026, 11, 10, 10, 0, tzinfo=dt.UTC)):
         filer = client_for(Role.REVIEWER, department=dept)
         own = _submit(filer, description="表扬本单位窗口", kind="praise", channel="hall_desk")

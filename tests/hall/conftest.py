@@ -102,18 +102,18 @@ def act(clerk: Client, action: str, body: dict | None = None, status: int = 200)
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings) -> None:  # noqa: ANN001
+def _fast_passwords(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
-def _kiosk_network_not_rate_limited(settings) -> None:  # noqa: ANN001
+def _kiosk_network_not_rate_limited(settings) -> None:
     """The test client's address plays the hall's own kiosk network (tests/security checks the limit)."""
     settings.RATE_LIMIT_EXEMPT = ["127.0.0.0/8"]
 
 
 @pytest.fixture(autouse=True)
-def _kiosks_are_not_rate_limited(settings) -> None:  # noqa: ANN001
+def _kiosks_are_not_rate_limited(settings) -> None:
     """The hall's own kiosks are exempt from the public rate limit (ONEWINDOW_RATE_LIMIT_EXEMPT); the tests
     issue hundreds of tickets from 127.0.0.1 the way a kiosk does."""
     settings.RATE_LIMIT_EXEMPT = ["127.0.0.0/8"]

@@ -19,7 +19,7 @@ from tests.hall.conftest import act, at, call_next, counter, issue, pair_pad, pa
 pytestmark = pytest.mark.django_db
 
 
-def _finish_one(hall, clerk: Client, items: str = "社会保障卡申领") -> dict:  # noqa: ANN001
+def _finish_one(hall, clerk: Client, items: str = "社会保障卡申领") -> dict:
     issue(Client(), hall)
     call_next(clerk)
     return act(clerk, "finish", {"items_handled": items})

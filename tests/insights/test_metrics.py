@@ -54,14 +54,14 @@ def reform() -> dict:
     return {"dept": d, "hall": h}
 
 
-def get(client, **params):  # noqa: ANN001, ANN003, ANN201
+def get(client, **params):
     with clock.frozen(NOW):
         r = client.get("/api/v1/metrics", Q | params)
     assert r.status_code == 200, r.content
     return r.json()
 
 
-def test_every_figure_matches_the_hand_computation(client_for, reform) -> None:  # noqa: ANN001
+def test_every_figure_matches_the_hand_computation(client_for, reform) -> None:
     m = get(client_for(Role.SUPERVISOR))
     cat = m["catalog"]
     # before: promised 15 + 10 of legal 30; after: 5 + 0
@@ -90,7 +90,7 @@ def test_every_figure_matches_the_hand_computation(client_for, reform) -> None: 
     assert set(m["definitions"]) >= {"waiting", "processing", "compression_legal", "instant_share", "online_share"}
 
 
-def test_scopes_narrow_the_figures(client_for, reform) -> None:  # noqa: ANN001
+def test_scopes_narrow_the_figures(client_for, reform) -> None:
     sup = client_for(Role.SUPERVISOR)
     by_hall = get(sup, scope="hall:huli")
     assert by_hall["hall"]["period"]["waiting_minutes"] == 10.0 and by_hall["cases"]["period"] is None
@@ -103,7 +103,7 @@ def test_scopes_narrow_the_figures(client_for, reform) -> None:  # noqa: ANN001
     assert get(sup, scope=f"dept:{other.code}")["cases"]["period"]["completed"] == 0
 
 
-def test_bad_parameters_name_the_field(client_for, reform) -> None:  # noqa: ANN001
+def test_bad_parameters_name_the_field(client_for, reform) -> None:
     sup = client_for(Role.SUPERVISOR)
     r = sup.get("/api/v1/metrics", Q | {"scope": "dept:NOPE"})
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "scope"
@@ -114,7 +114,7 @@ def test_bad_parameters_name_the_field(client_for, reform) -> None:  # noqa: ANN
     assert client_for(Role.CITIZEN).get("/api/v1/metrics").status_code == 403
 
 
-def test_the_dashboard_page_shows_definitions_charts_and_exports(client_for, reform) -> None:  # noqa: ANN001
+def test_the_dashboard_page_shows_definitions_charts_and_exports(client_for, reform) -> None:
     sup = client_for(Role.SUPERVISOR)
     with clock.frozen(NOW):
         page = sup.get("/insights/metrics/", Q)
@@ -129,7 +129,7 @@ def test_the_dashboard_page_shows_definitions_charts_and_exports(client_for, ref
     assert waiting[1:4] == (40.0, 10.0, -0.75)
 
 
-def test_an_incremental_rollup_picks_up_new_events(reform) -> None:  # noqa: ANN001
+def test_an_incremental_rollup_picks_up_new_events(reform) -> None:
     from onewindow.supervision.models import TicketDaily
 
     later = b.at(dt.date(2026, 11, 26), 10)

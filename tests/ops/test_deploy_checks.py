@@ -17,7 +17,7 @@ STRONG_KEY = "q7Vd-2LmZr9xKc_T4wPbN8sYhE1uGjA6fQoX3tRkWnMv5zBiCyDp0aHeUlSgOj"
 
 
 @pytest.fixture(autouse=True)
-def fast_hashes(settings) -> None:  # noqa: ANN001
+def fast_hashes(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
@@ -36,7 +36,7 @@ def _serve_error() -> str:
 
 
 @pytest.mark.django_db
-def test_serve_refuses_the_built_in_secret_key_and_says_how_to_set_one(settings, no_exec) -> None:  # noqa: ANN001
+def test_serve_refuses_the_built_in_secret_key_and_says_how_to_set_one(settings, no_exec) -> None:
     settings.SECRET_KEY = settings.BUILTIN_SECRET_KEY
     message = _serve_error()
     assert "ONEWINDOW_SECRET_KEY" in message and "built-in" in message
@@ -52,14 +52,14 @@ def test_serve_refuses_the_built_in_secret_key_and_says_how_to_set_one(settings,
     "change-me-in-production-" + STRONG_KEY,
     "my-secret-key-for-onewindow-" + STRONG_KEY,
 ])
-def test_serve_refuses_short_repetitive_or_obvious_secret_keys(settings, no_exec, key: str) -> None:  # noqa: ANN001
+def test_serve_refuses_short_repetitive_or_obvious_secret_keys(settings, no_exec, key: str) -> None:
     settings.SECRET_KEY = key
     assert "ONEWINDOW_SECRET_KEY" in _serve_error()
     assert no_exec == []
 
 
 @pytest.mark.django_db
-def test_serve_refuses_while_any_account_has_the_demo_password_whatever_its_name(settings, no_exec) -> None:  # noqa: ANN001
+def test_serve_refuses_while_any_account_has_the_demo_password_whatever_its_name(settings, no_exec) -> None:
     settings.SECRET_KEY = STRONG_KEY
     User.objects.create_user("clerk", password="a-real-clerk-password-2026")  # a demo name, a real password: fine
     User.objects.create_user("lin.xiaomei", password=DEMO_PASSWORD)  # renamed, still the demo password
@@ -70,7 +70,7 @@ def test_serve_refuses_while_any_account_has_the_demo_password_whatever_its_name
 
 
 @pytest.mark.django_db
-def test_an_inactive_account_with_the_demo_password_does_not_block_the_server(settings, no_exec) -> None:  # noqa: ANN001
+def test_an_inactive_account_with_the_demo_password_does_not_block_the_server(settings, no_exec) -> None:
     settings.SECRET_KEY = STRONG_KEY
     User.objects.create_user("old_demo", password=DEMO_PASSWORD, is_active=False)
     call_command("serve", "--workers", "1")
@@ -78,7 +78,7 @@ def test_an_inactive_account_with_the_demo_password_does_not_block_the_server(se
 
 
 @pytest.mark.django_db
-def test_serve_starts_gunicorn_with_request_limits_once_the_installation_is_fit(settings, no_exec) -> None:  # noqa: ANN001
+def test_serve_starts_gunicorn_with_request_limits_once_the_installation_is_fit(settings, no_exec) -> None:
     settings.SECRET_KEY = STRONG_KEY
     User.objects.create_user("admin", password="a-strong-admin-password-2026")
     call_command("serve", "--workers", "2", "--bind", "127.0.0.1:8123")
@@ -90,7 +90,7 @@ def test_serve_starts_gunicorn_with_request_limits_once_the_installation_is_fit(
 
 
 @pytest.mark.django_db
-def test_check_deploy_lists_the_built_in_secret_key_and_the_demo_logins(settings) -> None:  # noqa: ANN001
+def test_check_deploy_lists_the_built_in_secret_key_and_the_demo_logins(settings) -> None:
     settings.SECRET_KEY = settings.BUILTIN_SECRET_KEY
     from onewindow.core.demo import load as load_demo_logins
 
@@ -103,7 +103,7 @@ def test_check_deploy_lists_the_built_in_secret_key_and_the_demo_logins(settings
 
 
 @pytest.mark.django_db
-def test_check_deploy_is_quiet_about_both_once_fixed(settings) -> None:  # noqa: ANN001
+def test_check_deploy_is_quiet_about_both_once_fixed(settings) -> None:
     settings.SECRET_KEY = STRONG_KEY
     User.objects.create_user("admin", password="a-strong-admin-password-2026")
     try:
@@ -115,7 +115,7 @@ def test_check_deploy_is_quiet_about_both_once_fixed(settings) -> None:  # noqa:
 
 
 @pytest.mark.django_db
-def test_the_demo_runs_with_the_built_in_key_and_demo_logins_the_ordinary_check_passes(settings) -> None:  # noqa: ANN001
+def test_the_demo_runs_with_the_built_in_key_and_demo_logins_the_ordinary_check_passes(settings) -> None:
     settings.SECRET_KEY = settings.BUILTIN_SECRET_KEY
     from onewindow.core.demo import load as load_demo_logins
 
@@ -126,7 +126,7 @@ def test_the_demo_runs_with_the_built_in_key_and_demo_logins_the_ordinary_check_
 
 
 @pytest.mark.django_db
-def test_demo_logins_lists_then_disables_every_account_with_the_demo_password(settings, no_exec) -> None:  # noqa: ANN001
+def test_demo_logins_lists_then_disables_every_account_with_the_demo_password(settings, no_exec) -> None:
     from django.test import Client
 
     from onewindow.core.demo import DEMO_LOGINS

@@ -27,7 +27,7 @@ def test_every_page_carries_a_content_security_policy_without_inline_script() ->
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_backup_drill_restores_every_row(make_user) -> None:  # noqa: ANN001
+def test_backup_drill_restores_every_row(make_user) -> None:
     make_user("drill-user")
     AuditEntry.objects.create(at="2026-01-05T10:00:00+08:00", action="drill.test")
     out = io.StringIO()

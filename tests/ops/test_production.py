@@ -38,7 +38,7 @@ def _database_url() -> str:
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_serve_runs_several_processes_and_worker_runs_queued_tasks_against_database_url(tmp_path) -> None:  # noqa: ANN001
+def test_serve_runs_several_processes_and_worker_runs_queued_tasks_against_database_url(tmp_path) -> None:
     import requests
     from django_tasks_db.models import DBTaskResult
 
@@ -94,7 +94,7 @@ def test_health_check_reports_a_stalled_worker_as_503() -> None:
     assert response.json()["worker_lag_seconds"] >= 600
 
 
-def test_report_reads_go_to_the_replica_and_everything_else_to_the_primary(settings) -> None:  # noqa: ANN001
+def test_report_reads_go_to_the_replica_and_everything_else_to_the_primary(settings) -> None:
     from onewindow.cases.models import Case
 
     router = ReportReplicaRouter()
@@ -107,7 +107,7 @@ def test_report_reads_go_to_the_replica_and_everything_else_to_the_primary(setti
     assert router.allow_migrate("replica", "cases") is False and router.allow_migrate("default", "cases") is True
 
 
-def test_report_pages_are_routed_to_the_replica_only_for_reads(settings) -> None:  # noqa: ANN001
+def test_report_pages_are_routed_to_the_replica_only_for_reads(settings) -> None:
     from onewindow.cases.models import Case
 
     assert is_report_request("GET", "/insights/")
@@ -116,7 +116,7 @@ def test_report_pages_are_routed_to_the_replica_only_for_reads(settings) -> None
     assert not is_report_request("GET", "/cases/worklist/")
     seen = {}
 
-    def view(request):  # noqa: ANN001, ANN202
+    def view(request):
         seen[request.path] = ReportReplicaRouter().db_for_read(Case)
         return None
 

@@ -28,7 +28,7 @@ ROLE_USERS: dict[str, tuple[tuple[str, ...], str | None]] = {
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings) -> None:  # noqa: ANN001
+def _fast_passwords(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
@@ -39,7 +39,7 @@ class Cast:
 
 
 @pytest.fixture
-def cast(catalog, make_user: Callable[..., User]) -> Cast:  # noqa: ANN001, F811
+def cast(catalog, make_user: Callable[..., User]) -> Cast:  # noqa: F811
     users: dict[str, User] = {}
     clients: dict[str, Client] = {"anonymous": Client()}
     for name, (roles, dept) in ROLE_USERS.items():
@@ -53,7 +53,7 @@ def cast(catalog, make_user: Callable[..., User]) -> Cast:  # noqa: ANN001, F811
 
 
 @pytest.fixture
-def submitted(cast: Cast, catalog) -> dict[str, Any]:  # noqa: ANN001, F811
+def submitted(cast: Cast, catalog) -> dict[str, Any]:  # noqa: F811
     """An application by the citizen with a case in department A and one in department B."""
     response = post_json(cast.clients["citizen"], payload(applicant=applicant(name="林晓梅", phone="13905931234")))
     assert response.status_code == 201, response.content

@@ -78,7 +78,7 @@ def _verdict(name: str, method: str, url: str, response: Any, allowed: bool, is_
 
 
 @pytest.mark.django_db
-def test_every_role_gets_what_each_route_declares(cast) -> None:  # noqa: ANN001
+def test_every_role_gets_what_each_route_declares(cast) -> None:
     failures: list[str] = []
     checked = 0
     pages = [(r, cb) for r, cb in django_routes() if "<" not in r and "(" not in r and "^" not in r]
@@ -125,7 +125,7 @@ def _case_numbers(app: dict[str, Any], department_name: str) -> list[str]:
 
 
 @pytest.mark.django_db
-def test_reviewer_sees_only_own_department_cases_in_pages_and_api(cast, submitted, catalog) -> None:  # noqa: ANN001
+def test_reviewer_sees_only_own_department_cases_in_pages_and_api(cast, submitted, catalog) -> None:
     a_cases = _case_numbers(submitted, catalog.dept_a.name)
     b_cases = _case_numbers(submitted, catalog.dept_b.name)
     assert a_cases and b_cases, submitted["cases"]
@@ -146,7 +146,7 @@ def test_reviewer_sees_only_own_department_cases_in_pages_and_api(cast, submitte
 
 
 @pytest.mark.django_db
-def test_citizen_sees_only_own_applications(cast, submitted, make_user) -> None:  # noqa: ANN001
+def test_citizen_sees_only_own_applications(cast, submitted, make_user) -> None:
     from django.test import Client
 
     number = submitted["number"]
@@ -175,7 +175,7 @@ def test_citizen_sees_only_own_applications(cast, submitted, make_user) -> None:
 
 
 @pytest.mark.django_db
-def test_anonymous_rating_never_reveals_the_signed_in_rater(cast, make_user) -> None:  # noqa: ANN001
+def test_anonymous_rating_never_reveals_the_signed_in_rater(cast, make_user) -> None:
     from onewindow.feedback.links import rating_url
     from onewindow.feedback.models import Rating
 
@@ -253,7 +253,7 @@ def _fill_ninja(path: str) -> str:
 
 
 @pytest.mark.django_db
-def test_every_role_gets_what_each_route_with_parameters_declares(cast) -> None:  # noqa: ANN001
+def test_every_role_gets_what_each_route_with_parameters_declares(cast) -> None:
     """Routes that take a record are checked with a record that does not exist: a caller the route
     denies must be refused before the lookup (401/403/login), a caller it allows must get an ordinary
     answer (usually 404), never a refusal or a server error."""

@@ -32,7 +32,7 @@ def _schema() -> Any:
     return _load_schema(application)
 
 
-def _identity(who: str, cast: Any, make_user: Any) -> Identity:  # noqa: ANN401
+def _identity(who: str, cast: Any, make_user: Any) -> Identity:
     if who == "anonymous":
         user = None
     elif who == "superuser":
@@ -47,7 +47,7 @@ def _identity(who: str, cast: Any, make_user: Any) -> Identity:  # noqa: ANN401
 
 @pytest.mark.parametrize("who", IDENTITIES)
 @pytest.mark.django_db
-def test_generated_requests_never_cause_a_server_error(who: str, cast, submitted, make_user, settings) -> None:  # noqa: ANN001
+def test_generated_requests_never_cause_a_server_error(who: str, cast, submitted, make_user, settings) -> None:
     from onewindow.wsgi import application
 
     settings.RATE_LIMIT_EXEMPT = []  # rate limits on: a 429 is an allowed answer

@@ -12,7 +12,7 @@ ERROR_SHAPE_KEYS = {"detail", "errors"}
 
 
 @pytest.fixture
-def real_hashers(settings) -> None:  # noqa: ANN001
+def real_hashers(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher",
                                  "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 
@@ -22,7 +22,7 @@ def _login(client: Client, username: str, password: str, **extra: str) -> object
 
 
 @pytest.mark.django_db
-def test_five_wrong_passwords_lock_the_account_from_that_address_with_a_chinese_page(make_user) -> None:  # noqa: ANN001
+def test_five_wrong_passwords_lock_the_account_from_that_address_with_a_chinese_page(make_user) -> None:
     make_user("lin_clerk", Role.CLERK)
     client = Client(REMOTE_ADDR="10.0.0.5")
     for _ in range(4):
@@ -41,7 +41,7 @@ def test_five_wrong_passwords_lock_the_account_from_that_address_with_a_chinese_
 
 
 @pytest.mark.django_db
-def test_locked_out_json_caller_gets_the_api_error_shape(make_user) -> None:  # noqa: ANN001
+def test_locked_out_json_caller_gets_the_api_error_shape(make_user) -> None:
     make_user("wang_reviewer", Role.REVIEWER)
     client = Client(REMOTE_ADDR="10.0.0.7")
     for _ in range(5):
@@ -53,7 +53,7 @@ def test_locked_out_json_caller_gets_the_api_error_shape(make_user) -> None:  # 
 
 
 @pytest.mark.django_db
-def test_lockout_cools_off_after_fifteen_minutes(make_user) -> None:  # noqa: ANN001
+def test_lockout_cools_off_after_fifteen_minutes(make_user) -> None:
     import datetime as dt
 
     from axes.models import AccessAttempt
@@ -68,13 +68,13 @@ def test_lockout_cools_off_after_fifteen_minutes(make_user) -> None:  # noqa: AN
 
 
 @pytest.mark.django_db
-def test_test_clients_can_still_sign_in_with_login_and_force_login(make_user) -> None:  # noqa: ANN001
+def test_test_clients_can_still_sign_in_with_login_and_force_login(make_user) -> None:
     make_user("fixture_user", Role.CITIZEN)
     assert Client().login(username="fixture_user", password="pw-for-tests-1")
 
 
 @pytest.mark.django_db
-def test_passwords_are_stored_with_argon2(real_hashers) -> None:  # noqa: ANN001
+def test_passwords_are_stored_with_argon2(real_hashers) -> None:
     user = User.objects.create_user("argon", password="a-long-passphrase-1")
     assert user.password.startswith("argon2$argon2id$")
     assert Client(REMOTE_ADDR="10.0.0.9").post(
@@ -82,7 +82,7 @@ def test_passwords_are_stored_with_argon2(real_hashers) -> None:  # noqa: ANN001
 
 
 @pytest.mark.django_db
-def test_session_and_csrf_cookies_are_httponly_samesite_and_secure_when_configured(make_user, settings) -> None:  # noqa: ANN001
+def test_session_and_csrf_cookies_are_httponly_samesite_and_secure_when_configured(make_user, settings) -> None:
     make_user("cookie_user", Role.CITIZEN)
     client = Client(REMOTE_ADDR="10.0.0.10")
     response = _login(client, "cookie_user", "pw-for-tests-1")
@@ -104,7 +104,7 @@ def test_session_and_csrf_cookies_are_httponly_samesite_and_secure_when_configur
 
 
 @pytest.mark.django_db
-def test_session_authenticated_api_writes_need_the_csrf_token(make_user) -> None:  # noqa: ANN001
+def test_session_authenticated_api_writes_need_the_csrf_token(make_user) -> None:
     user = make_user("csrf_clerk", Role.CLERK)
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(user)
@@ -123,7 +123,7 @@ def test_session_authenticated_api_writes_need_the_csrf_token(make_user) -> None
 
 
 @pytest.mark.django_db
-def test_pages_and_api_carry_the_security_headers(client_for) -> None:  # noqa: ANN001
+def test_pages_and_api_carry_the_security_headers(client_for) -> None:
     client = client_for(Role.CLERK)
     for url in ("/", "/accounts/login/", "/api/v1/catalog/departments", "/healthz"):
         response = client.get(url)
@@ -139,7 +139,7 @@ def test_pages_and_api_carry_the_security_headers(client_for) -> None:  # noqa: 
 
 
 @pytest.mark.django_db
-def test_rendered_pages_contain_no_inline_script_or_event_handlers(client_for) -> None:  # noqa: ANN001
+def test_rendered_pages_contain_no_inline_script_or_event_handlers(client_for) -> None:
     import re
 
     client = client_for(Role.CLERK)
@@ -156,7 +156,7 @@ def _assert_rate_limited(response: object) -> None:
 
 
 @pytest.mark.django_db
-def test_public_ticket_issue_is_rate_limited_per_address_with_the_error_shape(settings) -> None:  # noqa: ANN001
+def test_public_ticket_issue_is_rate_limited_per_address_with_the_error_shape(settings) -> None:
     from onewindow.hall.api import TICKET_RATE_LIMIT
 
     client = Client(REMOTE_ADDR="198.51.100.1")
@@ -199,7 +199,7 @@ def test_progress_lookup_by_number_and_phone_digits_is_rate_limited() -> None:
 
 
 @pytest.mark.django_db
-def test_forwarded_address_is_believed_only_from_a_trusted_proxy(settings) -> None:  # noqa: ANN001
+def test_forwarded_address_is_believed_only_from_a_trusted_proxy(settings) -> None:
     from django.test import RequestFactory
 
     from onewindow.core.security import client_ip
@@ -214,7 +214,7 @@ def test_forwarded_address_is_believed_only_from_a_trusted_proxy(settings) -> No
 
 
 @pytest.mark.django_db
-def test_nul_characters_are_refused_with_400_before_reaching_the_database(client_for) -> None:  # noqa: ANN001
+def test_nul_characters_are_refused_with_400_before_reaching_the_database(client_for) -> None:
     client = client_for(Role.COMMUNITY_WORKER)
     response = client.get("/api/v1/community/members", {"q": "林\x00"})
     assert response.status_code == 400 and set(response.json()) == ERROR_SHAPE_KEYS
@@ -229,7 +229,7 @@ def test_nul_characters_are_refused_with_400_before_reaching_the_database(client
 
 
 @pytest.mark.django_db
-def test_staff_passwords_need_ten_characters_citizens_eight(make_user) -> None:  # noqa: ANN001
+def test_staff_passwords_need_ten_characters_citizens_eight(make_user) -> None:
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 
@@ -250,7 +250,7 @@ def test_staff_passwords_need_ten_characters_citizens_eight(make_user) -> None: 
 
 
 @pytest.mark.django_db
-def test_common_numeric_and_name_like_passwords_are_refused(make_user) -> None:  # noqa: ANN001
+def test_common_numeric_and_name_like_passwords_are_refused(make_user) -> None:
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 
@@ -261,7 +261,7 @@ def test_common_numeric_and_name_like_passwords_are_refused(make_user) -> None: 
 
 
 @pytest.mark.django_db
-def test_the_admin_refuses_a_short_password_for_a_clerk(make_user, settings) -> None:  # noqa: ANN001
+def test_the_admin_refuses_a_short_password_for_a_clerk(make_user, settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     clerk = make_user("admin_pw_clerk", Role.CLERK)
     admin = Client()
@@ -277,7 +277,7 @@ def test_the_admin_refuses_a_short_password_for_a_clerk(make_user, settings) -> 
 
 
 @pytest.mark.django_db
-def test_spraying_one_username_from_many_addresses_locks_that_username(make_user, settings) -> None:  # noqa: ANN001
+def test_spraying_one_username_from_many_addresses_locks_that_username(make_user, settings) -> None:
     make_user("sprayed_clerk", Role.CLERK)
     limit = settings.AXES_USERNAME_FAILURE_LIMIT
     assert limit > settings.AXES_FAILURE_LIMIT
@@ -298,7 +298,7 @@ def test_spraying_one_username_from_many_addresses_locks_that_username(make_user
 
 
 @pytest.fixture
-def booked(db) -> object:  # noqa: ANN001
+def booked(db) -> object:
     """A hall open all day and one appointment booked for today (clock frozen), with its code."""
     import datetime as dt
     from zoneinfo import ZoneInfo
@@ -326,7 +326,7 @@ def _check_in(client: Client, code: str) -> object:
 
 
 @pytest.mark.django_db
-def test_check_in_code_guesses_are_limited_per_address(booked) -> None:  # noqa: ANN001
+def test_check_in_code_guesses_are_limited_per_address(booked) -> None:
     guesser = Client(REMOTE_ADDR="198.51.100.70")
     for n in range(10):
         assert _check_in(guesser, f"{10000000 + n}").status_code == 400
@@ -337,14 +337,14 @@ def test_check_in_code_guesses_are_limited_per_address(booked) -> None:  # noqa:
 
 
 @pytest.mark.django_db
-def test_one_check_in_code_is_limited_across_addresses(booked) -> None:  # noqa: ANN001
+def test_one_check_in_code_is_limited_across_addresses(booked) -> None:
     for n in range(5):
         assert _check_in(Client(REMOTE_ADDR=f"198.51.100.{80 + n}"), "99999999").status_code == 400
     _assert_rate_limited(_check_in(Client(REMOTE_ADDR="198.51.100.90"), "99999999"))
 
 
 @pytest.mark.django_db
-def test_kiosk_check_in_guesses_are_limited_too(booked) -> None:  # noqa: ANN001
+def test_kiosk_check_in_guesses_are_limited_too(booked) -> None:
     kiosk = Client(REMOTE_ADDR="198.51.100.60")
     for n in range(10):
         kiosk.post("/hall/sechall/kiosk/", {"code": f"{20000000 + n}", "checkin": "1"})

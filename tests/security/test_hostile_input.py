@@ -35,7 +35,7 @@ def open311_code(db: None) -> str:
 
 
 @pytest.mark.django_db
-def test_deeply_nested_json_is_refused_naming_the_body_before_any_parser_recurses(cast) -> None:  # noqa: ANN001
+def test_deeply_nested_json_is_refused_naming_the_body_before_any_parser_recurses(cast) -> None:
     citizen = cast.clients["citizen"]
     deep_object = '{"a":' * 5000 + "1" + "}" * 5000
     for url, body in (("/api/v1/applications", DEEP), ("/api/v1/applications", deep_object),
@@ -62,7 +62,7 @@ def test_deeply_nested_json_is_refused_naming_the_body_before_any_parser_recurse
 
 
 @pytest.mark.django_db
-def test_huge_integers_are_refused_naming_the_field_before_they_reach_the_database(cast, client_for) -> None:  # noqa: ANN001
+def test_huge_integers_are_refused_naming_the_field_before_they_reach_the_database(cast, client_for) -> None:
     from onewindow.core.access import Role
 
     supervisor = cast.clients["supervisor"]
@@ -102,7 +102,7 @@ def test_huge_integers_are_refused_naming_the_field_before_they_reach_the_databa
 
 
 @pytest.mark.django_db
-def test_extreme_dates_are_refused_naming_the_field(cast, open311_code) -> None:  # noqa: ANN001
+def test_extreme_dates_are_refused_naming_the_field(cast, open311_code) -> None:
     supervisor = cast.clients["supervisor"]
     for url, field in (("/api/v1/feedback/ratings?start=0001-01-01", "start"),
                        ("/api/v1/feedback/ratings?end=9999-12-31", "end"),
@@ -128,7 +128,7 @@ def test_extreme_dates_are_refused_naming_the_field(cast, open311_code) -> None:
 
 
 @pytest.mark.django_db
-def test_nan_and_infinity_coordinates_and_numbers_are_refused_naming_the_field(cast, open311_code) -> None:  # noqa: ANN001
+def test_nan_and_infinity_coordinates_and_numbers_are_refused_naming_the_field(cast, open311_code) -> None:
     from onewindow.feedback.models import Suggestion
 
     anonymous = Client()
@@ -153,7 +153,7 @@ def test_nan_and_infinity_coordinates_and_numbers_are_refused_naming_the_field(c
 
 
 @pytest.mark.django_db
-def test_huge_page_numbers_are_refused_naming_the_page(cast, open311_code) -> None:  # noqa: ANN001
+def test_huge_page_numbers_are_refused_naming_the_page(cast, open311_code) -> None:
     reviewer = cast.clients["reviewer_a"]
     for client, url in ((Client(), f"/api/v1/items?page={BIG}"), (reviewer, f"/api/v1/worklist?page={BIG}"),
                         (reviewer, "/api/v1/worklist?page=100001")):
@@ -180,7 +180,7 @@ def test_huge_page_numbers_are_refused_naming_the_page(cast, open311_code) -> No
 
 @pytest.mark.django_db
 def test_an_overflow_escaping_a_read_answers_400_and_is_logged_but_a_write_keeps_its_500(
-        monkeypatch, caplog, open311_code) -> None:  # noqa: ANN001
+        monkeypatch, caplog, open311_code) -> None:
     from onewindow.catalog import selectors
     from onewindow.feedback import services
 

@@ -17,7 +17,7 @@ FULL_PHONE = "13905931234"
 
 
 @pytest.mark.django_db
-def test_list_pages_and_api_lists_never_show_a_full_id_number_or_phone(cast, submitted) -> None:  # noqa: ANN001
+def test_list_pages_and_api_lists_never_show_a_full_id_number_or_phone(cast, submitted) -> None:
     outputs = {}
     for who, url in (("reviewer_a", "/cases/worklist/"), ("reviewer_a", "/api/v1/worklist"),
                      ("department_head", "/cases/worklist/"), ("citizen", "/cases/mine/"),
@@ -33,7 +33,7 @@ def test_list_pages_and_api_lists_never_show_a_full_id_number_or_phone(cast, sub
 
 
 @pytest.mark.django_db
-def test_pages_show_masked_data_and_each_full_view_is_audited(cast, submitted) -> None:  # noqa: ANN001
+def test_pages_show_masked_data_and_each_full_view_is_audited(cast, submitted) -> None:
     number = submitted["number"]
     case = next(c["number"] for c in submitted["cases"])
     reviewer = "reviewer_a" if cast.clients["reviewer_a"].get(f"/cases/c/{case}/").status_code == 200 else "reviewer_b"
@@ -53,7 +53,7 @@ def test_pages_show_masked_data_and_each_full_view_is_audited(cast, submitted) -
 
 
 @pytest.mark.django_db
-def test_retention_anonymises_old_closed_applications_once_and_leaves_open_ones(cast, submitted) -> None:  # noqa: ANN001
+def test_retention_anonymises_old_closed_applications_once_and_leaves_open_ones(cast, submitted) -> None:
     from onewindow.cases.models import Application, SubmittedMaterial
 
     number = submitted["number"]
@@ -86,7 +86,7 @@ def test_retention_anonymises_old_closed_applications_once_and_leaves_open_ones(
 
 
 @pytest.mark.django_db
-def test_retention_keeps_open_and_recent_applications(cast, submitted) -> None:  # noqa: ANN001
+def test_retention_keeps_open_and_recent_applications(cast, submitted) -> None:
     from onewindow.cases.models import Application
 
     number = submitted["number"]

@@ -22,7 +22,7 @@ def test_uploads_are_stored_outside_the_static_root_and_no_url_maps_to_them() ->
 
 
 @pytest.mark.django_db
-def test_a_web_page_named_like_a_pdf_is_refused_naming_the_material_and_nothing_is_stored(cast, catalog) -> None:  # noqa: ANN001
+def test_a_web_page_named_like_a_pdf_is_refused_naming_the_material_and_nothing_is_stored(cast, catalog) -> None:
     from onewindow.cases.models import Application
 
     html = b"<html><script>alert(1)</script></html>"
@@ -34,7 +34,7 @@ def test_a_web_page_named_like_a_pdf_is_refused_naming_the_material_and_nothing_
 
 
 @pytest.mark.django_db
-def test_a_file_over_the_size_limit_is_refused(cast, catalog, settings) -> None:  # noqa: ANN001
+def test_a_file_over_the_size_limit_is_refused(cast, catalog, settings) -> None:
     from onewindow.cases.models import Application
 
     settings.ONEWINDOW = {**settings.ONEWINDOW, "UPLOAD_MAX_BYTES": 1024}
@@ -45,7 +45,7 @@ def test_a_file_over_the_size_limit_is_refused(cast, catalog, settings) -> None:
 
 
 @pytest.mark.django_db
-def test_a_stored_file_is_served_only_through_the_access_checked_view(cast, submitted, make_user) -> None:  # noqa: ANN001
+def test_a_stored_file_is_served_only_through_the_access_checked_view(cast, submitted, make_user) -> None:
     from onewindow.cases.models import SubmittedMaterial
 
     material = SubmittedMaterial.objects.filter(application__number=submitted["number"]).exclude(file="").first()
@@ -95,7 +95,7 @@ def _upload(name: str, data: bytes) -> object:
 
 @pytest.mark.django_db
 def test_a_request_longer_than_the_limit_is_refused_with_413_before_its_body_is_parsed(cast, catalog, settings,
-                                                                                        monkeypatch) -> None:  # noqa: ANN001
+                                                                                        monkeypatch) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.http import multipartparser
 
@@ -119,14 +119,14 @@ def test_a_request_longer_than_the_limit_is_refused_with_413_before_its_body_is_
 
 
 @pytest.mark.django_db
-def test_a_json_body_over_the_in_memory_limit_is_refused_with_413(cast, catalog, settings) -> None:  # noqa: ANN001
+def test_a_json_body_over_the_in_memory_limit_is_refused_with_413(cast, catalog, settings) -> None:
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 32 * 1024
     response = post_json(cast.clients["citizen"], payload(), files={"M-CONTRACT": ("c.pdf", PDF + b"0" * 64 * 1024)})
     assert response.status_code == 413 and response.json()["errors"][0]["field"] == "body"
 
 
 @pytest.mark.django_db
-def test_a_multipart_file_over_the_per_file_limit_is_refused_naming_its_field(cast, catalog, settings) -> None:  # noqa: ANN001
+def test_a_multipart_file_over_the_per_file_limit_is_refused_naming_its_field(cast, catalog, settings) -> None:
     from tests.cases.conftest import post_multipart
 
     settings.ONEWINDOW = {**settings.ONEWINDOW, "UPLOAD_MAX_BYTES": 300 * 1024}
@@ -139,7 +139,7 @@ def test_a_multipart_file_over_the_per_file_limit_is_refused_naming_its_field(ca
 
 
 @pytest.mark.django_db
-def test_a_base64_file_over_the_limit_is_refused_from_its_length_naming_its_field(cast, catalog, settings) -> None:  # noqa: ANN001
+def test_a_base64_file_over_the_limit_is_refused_from_its_length_naming_its_field(cast, catalog, settings) -> None:
     settings.ONEWINDOW = {**settings.ONEWINDOW, "UPLOAD_MAX_BYTES": 1024}
     response = post_json(cast.clients["citizen"], payload(),
                          files={"M-ID": ("id.jpg", JPEG), "M-CONTRACT": ("c.pdf", PDF + b"0" * 4096)})
@@ -148,7 +148,7 @@ def test_a_base64_file_over_the_limit_is_refused_from_its_length_naming_its_fiel
 
 
 @pytest.mark.django_db
-def test_the_upload_checker_never_reads_a_file_whole(cast, catalog, settings, tmp_path) -> None:  # noqa: ANN001
+def test_the_upload_checker_never_reads_a_file_whole(cast, catalog, settings, tmp_path) -> None:
     import hashlib
 
     from onewindow.cases import services
@@ -172,7 +172,7 @@ def test_the_upload_checker_never_reads_a_file_whole(cast, catalog, settings, tm
 
 
 @pytest.mark.django_db
-def test_a_large_upload_over_http_streams_to_disk_instead_of_memory(cast, catalog, settings, tmp_path) -> None:  # noqa: ANN001
+def test_a_large_upload_over_http_streams_to_disk_instead_of_memory(cast, catalog, settings, tmp_path) -> None:
     """The whole request through Django's handler with the body on disk (as a server would feed it): the peak
     of Python memory stays far below the size of the file."""
     import json

@@ -11,7 +11,7 @@ from tests.supervision import builders as b
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_inspection_failed_point_notice_response_acceptance_and_ranking(page, make_user) -> None:  # noqa: ANN001
+def test_inspection_failed_point_notice_response_acceptance_and_ranking(page, make_user) -> None:
     d = b.department("HL-SCJ", "湖里区市场监督管理局")
     b.item(d)
     hall = b.hall()

@@ -20,13 +20,13 @@ def template() -> ChecklistTemplate:
     return t
 
 
-def start(sup, hall, template) -> int:  # noqa: ANN001
+def start(sup, hall, template) -> int:
     r = sup.post("/api/v1/inspections", {"hall_id": hall.pk, "template": template.code}, content_type="application/json")
     assert r.status_code == 201, r.content
     return r.json()["id"]
 
 
-def test_failed_points_become_findings_on_submit(client_for, template) -> None:  # noqa: ANN001
+def test_failed_points_become_findings_on_submit(client_for, template) -> None:
     hall = b.hall()
     sup = client_for(Role.SUPERVISOR)
     iid = start(sup, hall, template)
@@ -46,7 +46,7 @@ def test_failed_points_become_findings_on_submit(client_for, template) -> None: 
     assert again.status_code == 400  # submitted: no more changes
 
 
-def test_a_failed_point_needs_a_note_or_photo(client_for, template) -> None:  # noqa: ANN001
+def test_a_failed_point_needs_a_note_or_photo(client_for, template) -> None:
     sup = client_for(Role.SUPERVISOR)
     iid = start(sup, b.hall(), template)
     point = template.points.first()
@@ -55,8 +55,8 @@ def test_a_failed_point_needs_a_note_or_photo(client_for, template) -> None:  # 
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "note"
 
 
-def test_photos_are_sniffed_size_limited_and_served_only_to_allowed_users(client_for, template, settings,  # noqa: ANN001
-                                                                          tmp_path) -> None:  # noqa: ANN001
+def test_photos_are_sniffed_size_limited_and_served_only_to_allowed_users(client_for, template, settings,
+                                                                          tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path
     sup = client_for(Role.SUPERVISOR)
     iid = start(sup, b.hall(), template)
@@ -79,7 +79,7 @@ def test_photos_are_sniffed_size_limited_and_served_only_to_allowed_users(client
     assert client_for(Role.CITIZEN).get(f"/supervision/photos/{result.pk}/").status_code == 403
 
 
-def test_the_inspection_page_works_on_a_phone_sized_form(client_for, template) -> None:  # noqa: ANN001
+def test_the_inspection_page_works_on_a_phone_sized_form(client_for, template) -> None:
     sup = client_for(Role.SUPERVISOR)
     iid = start(sup, b.hall(), template)
     html = sup.get(f"/supervision/inspections/{iid}/").content.decode()

@@ -147,7 +147,7 @@ def test_a_no_show_spike_in_a_hall_is_flagged_but_a_usual_day_is_not() -> None:
     assert "8/20" in Finding.objects.get(monitor="hall.no_show_spike").message
 
 
-def test_the_run_now_button_and_the_api_run_every_monitor(client_for) -> None:  # noqa: ANN001
+def test_the_run_now_button_and_the_api_run_every_monitor(client_for) -> None:
     b.item(b.department(), consult_phone="")
     sup = client_for(Role.SUPERVISOR)
     r = sup.post("/supervision/monitors/run/")
@@ -162,7 +162,7 @@ def test_the_run_now_button_and_the_api_run_every_monitor(client_for) -> None:  
     assert client_for(Role.CLERK).post("/api/v1/monitors/run").status_code == 403
 
 
-def test_the_command_runs_the_monitors(capsys) -> None:  # noqa: ANN001
+def test_the_command_runs_the_monitors(capsys) -> None:
     from django.core.management import call_command
 
     b.item(b.department(), consult_phone="")
@@ -171,7 +171,7 @@ def test_the_command_runs_the_monitors(capsys) -> None:  # noqa: ANN001
     assert Finding.objects.filter(monitor="catalog.no_phone", state="open").count() == 1
 
 
-def test_the_findings_and_overview_pages_list_findings_of_every_kind(client_for) -> None:  # noqa: ANN001
+def test_the_findings_and_overview_pages_list_findings_of_every_kind(client_for) -> None:
     from onewindow.supervision.models import ChecklistPoint, ChecklistTemplate
 
     b.item(b.department(), consult_phone="")

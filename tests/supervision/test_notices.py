@@ -16,11 +16,11 @@ pytestmark = pytest.mark.django_db
 BEFORE_HOLIDAY = b.at(dt.date(2026, 9, 30), 10)
 
 
-def post(client, url: str, data: dict):  # noqa: ANN001, ANN201
+def post(client, url: str, data: dict):
     return client.post(url, data, content_type="application/json")
 
 
-def test_a_notice_issued_the_day_before_national_day_is_due_on_the_make_up_saturday(client_for) -> None:  # noqa: ANN001
+def test_a_notice_issued_the_day_before_national_day_is_due_on_the_make_up_saturday(client_for) -> None:
     d = b.department()
     sup = client_for(Role.SUPERVISOR)
     with clock.frozen(BEFORE_HOLIDAY):
@@ -37,7 +37,7 @@ def test_a_notice_issued_the_day_before_national_day_is_due_on_the_make_up_satur
     assert second.json()["due_on"] == "2026-10-08"
 
 
-def test_the_full_life_cycle_writes_one_event_per_step_and_resolves_the_finding(client_for) -> None:  # noqa: ANN001
+def test_the_full_life_cycle_writes_one_event_per_step_and_resolves_the_finding(client_for) -> None:
     d = b.department()
     b.item(d, legal_limit=5, promised_limit=8)
     with clock.frozen(b.at(dt.date(2026, 11, 2))):
@@ -73,7 +73,7 @@ def test_the_full_life_cycle_writes_one_event_per_step_and_resolves_the_finding(
     assert [e["to"] for e in detail["events"]] == ["issued", "responded", "returned", "responded", "accepted"]
 
 
-def test_notices_from_a_bad_review_and_a_suggestion_take_their_unit_and_text(client_for) -> None:  # noqa: ANN001
+def test_notices_from_a_bad_review_and_a_suggestion_take_their_unit_and_text(client_for) -> None:
     from onewindow.feedback.models import Suggestion, SuggestionCategory
 
     d = b.department()
@@ -94,7 +94,7 @@ def test_notices_from_a_bad_review_and_a_suggestion_take_their_unit_and_text(cli
     assert r3.status_code == 400 and r3.json()["errors"][0]["field"] == "source_id"
 
 
-def test_bad_input_names_the_field_and_creates_nothing(client_for) -> None:  # noqa: ANN001
+def test_bad_input_names_the_field_and_creates_nothing(client_for) -> None:
     sup = client_for(Role.SUPERVISOR)
     r = post(sup, "/api/v1/notices", {"title": "", "problem": "", "workdays": 0})
     assert r.status_code == 400
@@ -103,7 +103,7 @@ def test_bad_input_names_the_field_and_creates_nothing(client_for) -> None:  # n
     assert Notice.objects.count() == 0
 
 
-def test_overdue_notices_show_red_and_only_the_addressed_unit_sees_and_answers_them(client_for) -> None:  # noqa: ANN001
+def test_overdue_notices_show_red_and_only_the_addressed_unit_sees_and_answers_them(client_for) -> None:
     d, other = b.department(), b.department("HL-ZJJ", "湖里区住房和建设局")
     sup = client_for(Role.SUPERVISOR)
     with clock.frozen(b.at(dt.date(2026, 11, 2))):
@@ -124,7 +124,7 @@ def test_overdue_notices_show_red_and_only_the_addressed_unit_sees_and_answers_t
     assert n.status == "responded" and not (n.responded_at.date() <= n.due_on)
 
 
-def test_the_notice_prints_as_a_pdf_and_the_pages_render(client_for) -> None:  # noqa: ANN001
+def test_the_notice_prints_as_a_pdf_and_the_pages_render(client_for) -> None:
     d = b.department()
     sup = client_for(Role.SUPERVISOR)
     nid = post(sup, "/api/v1/notices", {"department_id": d.pk, "title": "卫生", "problem": "等候区卫生差"}).json()["id"]
@@ -135,7 +135,7 @@ def test_the_notice_prints_as_a_pdf_and_the_pages_render(client_for) -> None:  #
     assert client_for(Role.CITIZEN).get(f"/supervision/notices/{nid}/pdf/").status_code == 403
 
 
-def test_the_new_notice_form_takes_its_text_from_the_source_and_refuses_bad_ids(client_for) -> None:  # noqa: ANN001
+def test_the_new_notice_form_takes_its_text_from_the_source_and_refuses_bad_ids(client_for) -> None:
     d = b.department()
     bad = b.rating(d, "dissatisfied", b.at(dt.date(2026, 11, 3)))
     bad.text = "等了一个小时"

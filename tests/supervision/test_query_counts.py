@@ -11,7 +11,7 @@ from tests.supervision import builders as b
 pytestmark = pytest.mark.django_db
 
 
-def count(client, url: str) -> int:  # noqa: ANN001
+def count(client, url: str) -> int:
     with CaptureQueriesContext(connection) as q:
         assert client.get(url).status_code == 200
     return len(q)
@@ -27,7 +27,7 @@ def add(n: int) -> None:
 
 @pytest.mark.parametrize("url", ["/supervision/notices/?view=all", "/supervision/findings/", "/api/v1/notices",
                                  "/api/v1/findings", "/supervision/", "/supervision/ranking/"])
-def test_query_count_does_not_grow_with_the_list(client_for, url) -> None:  # noqa: ANN001
+def test_query_count_does_not_grow_with_the_list(client_for, url) -> None:
     sup = client_for(Role.SUPERVISOR)
     add(2)
     sup.post("/api/v1/monitors/run")

@@ -44,14 +44,14 @@ def month_of_records() -> tuple:
     return a, bb
 
 
-def scores(client, **params):  # noqa: ANN001, ANN003, ANN201
+def scores(client, **params):
     with clock.frozen(NOW):
         r = client.get("/api/v1/scores", {"month": "2026-11", "recompute": "true"} | params)
     assert r.status_code == 200, r.content
     return {row["department"]: row for row in r.json()["items"]}
 
 
-def test_each_part_and_the_weighted_total_match_the_hand_computation(client_for, month_of_records) -> None:  # noqa: ANN001
+def test_each_part_and_the_weighted_total_match_the_hand_computation(client_for, month_of_records) -> None:
     rows = scores(client_for(Role.SUPERVISOR))
     a, bb = rows["HL-A"], rows["HL-B"]
     assert a["parts"] == {"on_time": 75.0, "satisfaction": 80.0, "rectification": 50.0, "notices": 80.0,
@@ -65,14 +65,14 @@ def test_each_part_and_the_weighted_total_match_the_hand_computation(client_for,
     assert a["counts"]["completed"] == 4 and a["counts"]["notices"] == 2 and a["counts"]["ratings"] == 5
 
 
-def test_weights_set_by_an_admin_change_the_total(client_for, month_of_records) -> None:  # noqa: ANN001
+def test_weights_set_by_an_admin_change_the_total(client_for, month_of_records) -> None:
     ScoreWeights.objects.create(name="只看按时办结", on_time=1, satisfaction=0, rectification=0, notices=0, instant=0)
     rows = scores(client_for(Role.SUPERVISOR))
     assert rows["HL-A"]["total"] == 75.0
     assert rows["HL-B"]["total"] == 0.0  # no part with data and weight
 
 
-def test_a_published_month_is_frozen_and_shown_to_the_public(client_for, month_of_records) -> None:  # noqa: ANN001
+def test_a_published_month_is_frozen_and_shown_to_the_public(client_for, month_of_records) -> None:
     sup = client_for(Role.SUPERVISOR)
     scores(sup)
     public = client_for(Role.CITIZEN)
@@ -87,7 +87,7 @@ def test_a_published_month_is_frozen_and_shown_to_the_public(client_for, month_o
     assert frozen.status_code == 409 and frozen.json()["errors"][0]["field"] == "month"
 
 
-def test_the_ranking_exports_to_excel_with_its_parts(client_for, month_of_records) -> None:  # noqa: ANN001
+def test_the_ranking_exports_to_excel_with_its_parts(client_for, month_of_records) -> None:
     sup = client_for(Role.SUPERVISOR)
     scores(sup)
     r = sup.get("/supervision/ranking/export.xlsx?month=2026-11")

@@ -12,7 +12,7 @@ from tests.supervision import builders as b
 pytestmark = pytest.mark.django_db
 
 
-def test_the_nightly_task_runs_rollups_monitors_and_scores(settings) -> None:  # noqa: ANN001
+def test_the_nightly_task_runs_rollups_monitors_and_scores(settings) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     b.item(b.department(), consult_phone="")
     with clock.frozen(b.at(dt.date(2026, 11, 20), 2)):

@@ -6,6 +6,7 @@ from ninja import Field, Query, Router, Schema
 from onewindow.catalog import selectors
 from onewindow.catalog.guide import speedup_text
 from onewindow.core.access import PUBLIC, allow
+from onewindow.core.paging import paginate
 
 router = Router()
 
@@ -140,7 +141,7 @@ def list_departments(request: HttpRequest) -> list[dict]:
 def list_items(request: HttpRequest, query: Query[ItemQuery]) -> dict:
     qs = selectors.search_items(selectors.ItemFilters(department=query.department, category=query.category,
                                                       audience=query.audience, q=query.q))
-    page = selectors.paginate(qs, page=query.page, page_size=query.page_size)
+    page = paginate(qs, page=query.page, per_page=query.page_size)
     return {"count": page.paginator.count, "page": page.number, "page_size": query.page_size,
             "pages": page.paginator.num_pages, "items": [_item(it) for it in page.object_list]}
 

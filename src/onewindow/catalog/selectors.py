@@ -3,7 +3,6 @@ list length: lists use select_related, and materials are prefetched."""
 
 from dataclasses import dataclass
 
-from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from onewindow.catalog.models import (
@@ -80,9 +79,6 @@ def search_items(filters: ItemFilters) -> QuerySet[ServiceItem]:
                        | Q(aliases__icontains=q))
     return qs.order_by("department__sort_order", "department_id", "id")
 
-
-def paginate(qs: QuerySet, *, page: int | str | None, page_size: int) -> Page:
-    return Paginator(qs, page_size).get_page(page)
 
 
 def catalog_for_export() -> QuerySet[ServiceItem]:

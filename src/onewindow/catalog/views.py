@@ -10,7 +10,7 @@ from onewindow.catalog.guide import build_guide, guide_pdf, promised_text, speed
 from onewindow.catalog.models import Audience
 from onewindow.core.access import PUBLIC, Role, allow
 from onewindow.core.errors import NotFound
-from onewindow.core.inputs import page_param
+from onewindow.core.paging import paginate
 from onewindow.core.pdf import pdf_response
 
 PAGE_SIZE = 20
@@ -30,7 +30,7 @@ def _rows(items: list) -> list[dict]:
 @allow(PUBLIC)
 def index(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
-    page = selectors.paginate(selectors.search_items(filters), page=page_param(request.GET.get("page")), page_size=PAGE_SIZE)
+    page = paginate(selectors.search_items(filters), page=request.GET.get("page"), per_page=PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     tab_query = query.copy()

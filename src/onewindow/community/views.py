@@ -9,7 +9,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -22,8 +21,9 @@ from onewindow.core.access import PUBLIC, Role, allow
 from onewindow.core.audit import audit_log
 from onewindow.core.errors import NotFound, ServiceError
 from onewindow.core.idempotency import clean_key, idempotency_scope
-from onewindow.core.inputs import MAX_ID, date_param, int_param, page_param
+from onewindow.core.inputs import MAX_ID, date_param, int_param
 from onewindow.core.masking import mask_name
+from onewindow.core.paging import paginate
 
 from . import access, reports, selectors, services
 from .models import (
@@ -99,7 +99,7 @@ def _get(model: Any, pk: object, field: str) -> Any:
 
 
 def _page(request: HttpRequest, qs: Any, per_page: int = 30) -> Any:
-    return Paginator(qs, per_page).get_page(page_param(request.GET.get("page")))
+    return paginate(qs, page=request.GET.get("page"), per_page=per_page)
 
 
 def _compounds() -> Any:

@@ -1,6 +1,10 @@
 """Errors that services raise. Views and the API turn them into a message naming each field."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from django.http import JsonResponse
 
 
 @dataclass(frozen=True)
@@ -22,11 +26,8 @@ class ServiceError(Exception):
         if status is not None:
             self.status = status
 
-    def as_dict(self) -> dict:
-        return {
-            "detail": self.message,
-            "errors": [{"field": p.field, "message": str(p.message)} for p in self.problems],
-        }
+    def as_dict(self) -> dict[str, Any]:
+        return error_body(self.message, problems=self.problems)
 
 
 class Conflict(ServiceError):
@@ -41,6 +42,23 @@ class NotFound(ServiceError):
 
 class Forbidden(ServiceError):
     status = 403
+
+
+def error_body(detail: str, *, field: str | None = None,
+               problems: Sequence[FieldProblem] | None = None) -> dict[str, Any]:
+    """The one error shape of the JSON API: {"detail": …, "errors": [{"field": …, "message": …}]}.
+
+    Without `problems`, the single error names `field` (None when the error is about the request as a whole).
+    """
+    listed = problems if problems is not None else [FieldProblem(field, detail)]
+    return {"detail": str(detail), "errors": [{"field": p.field, "message": str(p.message)} for p in listed]}
+
+
+def error_response(detail: str, *, status: int, field: str | None = None,
+                   problems: Sequence[FieldProblem] | None = None) -> JsonResponse:
+    """A JSON error answer in the API's shape, for middleware and views outside django-ninja."""
+    return JsonResponse(error_body(detail, field=field, problems=problems), status=status,
+                        json_dumps_params={"ensure_ascii": False})
 
 
 def collect(problems: list[FieldProblem], summary: str) -> None:

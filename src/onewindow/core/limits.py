@@ -18,8 +18,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+
+from onewindow.core.errors import error_response
 
 FIELD = "body"
 
@@ -51,9 +53,8 @@ class RequestSizeLimitMiddleware:
         limit = request_limit(request) if length else 0
         if length and limit and length > limit:
             message = too_large_message(length, limit)
-            body = {"detail": message, "errors": [{"field": FIELD, "message": message}]}
             if request.path.startswith("/api/") or "json" in request.headers.get("Accept", ""):
-                response: HttpResponse = JsonResponse(body, status=413, json_dumps_params={"ensure_ascii": False})
+                response: HttpResponse = error_response(message, status=413, field=FIELD)
             else:
                 response = HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
             return response

@@ -19,7 +19,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from onewindow.core.errors import ServiceError
+from onewindow.core.errors import ServiceError, error_response
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -131,7 +131,7 @@ def rate_limit(request: HttpRequest, *, scope: str, limit: int, per_seconds: int
 
 
 def rate_limited_response(exc: RateLimited) -> JsonResponse:
-    return JsonResponse(exc.as_dict(), status=429)
+    return error_response(exc.message, status=429, problems=exc.problems)
 
 
 # --------------------------------------------------------------------------- login lockout (django-axes)
@@ -181,7 +181,7 @@ def lockout_response(request: HttpRequest, original_response: HttpResponse | Non
         "minutes": minutes}
     wants_json = request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", "")
     if wants_json:
-        return JsonResponse({"detail": message, "errors": [{"field": "username", "message": message}]}, status=429)
+        return error_response(message, status=429, field="username")
     return render(request, "core/locked_out.html", {"message": message, "minutes": minutes}, status=429)
 
 
@@ -215,7 +215,7 @@ class ApiCsrfMiddleware:
         if self.csrf.process_view(request, _csrf_probe, (), {}) is None:
             return None
         message = _("安全校验失败：请刷新页面后重试（缺少或无效的 CSRF 令牌）")
-        return JsonResponse({"detail": message, "errors": [{"field": None, "message": message}]}, status=403)
+        return error_response(message, status=403)
 
 
 # --------------------------------------------------------------------------- access before validation (API)
@@ -259,7 +259,7 @@ class RejectNulBytesMiddleware:
         if self._has_nul(request):
             message = _("请求中含有不允许的空字符（NUL）")
             if request.path.startswith("/api/") or "json" in request.headers.get("Accept", ""):
-                return JsonResponse({"detail": message, "errors": [{"field": None, "message": message}]}, status=400)
+                return error_response(message, status=400)
             return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 
