@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "onewindow.insights",
     "onewindow.navigator",
     "onewindow.community",
+    "onewindow.demo",
 ]
 
 MIDDLEWARE = [

@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError, SystemCheckError
 
-from onewindow.core.demo import DEMO_PASSWORD
+from onewindow.core.checks import DEMO_PASSWORD
 
 STRONG_KEY = "q7Vd-2LmZr9xKc_T4wPbN8sYhE1uGjA6fQoX3tRkWnMv5zBiCyDp0aHeUlSgOj"
 
@@ -92,7 +92,7 @@ def test_serve_starts_gunicorn_with_request_limits_once_the_installation_is_fit(
 @pytest.mark.django_db
 def test_check_deploy_lists_the_built_in_secret_key_and_the_demo_logins(settings) -> None:
     settings.SECRET_KEY = settings.BUILTIN_SECRET_KEY
-    from onewindow.core.demo import load as load_demo_logins
+    from onewindow.demo.logins import load as load_demo_logins
 
     load_demo_logins()
     with pytest.raises(SystemCheckError) as report:
@@ -117,7 +117,7 @@ def test_check_deploy_is_quiet_about_both_once_fixed(settings) -> None:
 @pytest.mark.django_db
 def test_the_demo_runs_with_the_built_in_key_and_demo_logins_the_ordinary_check_passes(settings) -> None:
     settings.SECRET_KEY = settings.BUILTIN_SECRET_KEY
-    from onewindow.core.demo import load as load_demo_logins
+    from onewindow.demo.logins import load as load_demo_logins
 
     load_demo_logins()
     out = io.StringIO()
@@ -129,9 +129,9 @@ def test_the_demo_runs_with_the_built_in_key_and_demo_logins_the_ordinary_check_
 def test_demo_logins_lists_then_disables_every_account_with_the_demo_password(settings, no_exec) -> None:
     from django.test import Client
 
-    from onewindow.core.demo import DEMO_LOGINS
-    from onewindow.core.demo import load as load_demo_logins
     from onewindow.core.models import AuditEntry
+    from onewindow.demo.logins import DEMO_LOGINS
+    from onewindow.demo.logins import load as load_demo_logins
 
     settings.SECRET_KEY = STRONG_KEY
     load_demo_logins()

@@ -14,6 +14,9 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, register
 
+# The password every demo login shares (onewindow.demo.logins); production refuses to run while any account has it.
+DEMO_PASSWORD = "onewindow-demo"
+
 log = logging.getLogger(__name__)
 
 SECRET_KEY_MIN_LENGTH = 50
@@ -85,7 +88,7 @@ def _save_memo(digests: set[str]) -> None:
 
 
 def accounts_with_demo_password() -> list[str]:
-    """Usernames of active accounts whose password is the demo password (core.demo.DEMO_PASSWORD), whatever their
+    """Usernames of active accounts whose password is the demo password (DEMO_PASSWORD), whatever their
     name: every stored hash is verified with the password hasher.
 
     Verifying costs one Argon2 hash per account (~0.1 s). Hashes found not to match are remembered (as a digest of
@@ -93,8 +96,6 @@ def accounts_with_demo_password() -> list[str]:
     """
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import check_password, is_password_usable
-
-    from onewindow.core.demo import DEMO_PASSWORD
 
     user_model = get_user_model()
     memo = _load_memo()

@@ -1,6 +1,6 @@
 """`onewindow demo_logins [--disable]`: find (and disable) every account that still has the demo password.
 
-`onewindow demo` creates one login per role, all with the password printed on the screen (core.demo.DEMO_PASSWORD).
+`onewindow demo` creates one login per role, all with the password printed on the screen (core.checks.DEMO_PASSWORD).
 They must not survive into production: `onewindow serve` refuses to start while any active account still has that
 password, whatever its name (each stored hash is verified with the password hasher).
 

@@ -1,4 +1,6 @@
-"""Demo logins, one per role. Runs after the catalog demo so reviewers can be placed in departments."""
+"""Demo logins, one per role. Runs after the catalog demo so reviewers can be placed in departments.
+
+The password they share is core.checks.DEMO_PASSWORD, which `onewindow serve` refuses to run with."""
 
 from dataclasses import dataclass
 
@@ -6,9 +8,8 @@ from django.contrib.auth.models import Group, User
 from django.db import transaction
 
 from onewindow.core.access import Role
+from onewindow.core.checks import DEMO_PASSWORD
 from onewindow.core.models import Profile
-
-DEMO_PASSWORD = "onewindow-demo"
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,8 @@ class Command(BaseCommand):
         call_command("runserver", f"{options['host']}:{options['port']}", use_reloader=False, insecure_serving=True)
 
     def _print_logins(self) -> None:
-        from onewindow.core.demo import DEMO_LOGINS, DEMO_PASSWORD
+        from onewindow.core.checks import DEMO_PASSWORD
+        from onewindow.demo.logins import DEMO_LOGINS
 
         self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD})"))
         for login in DEMO_LOGINS:
