@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import load_common as lc  # noqa: E402
+import load_common as lc
 
 
 def _overdue_tasks():  # noqa: ANN202
