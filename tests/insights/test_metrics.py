@@ -130,7 +130,7 @@ def test_the_dashboard_page_shows_definitions_charts_and_exports(client_for, ref
 
 
 def test_an_incremental_rollup_picks_up_new_events(reform) -> None:
-    from onewindow.supervision.models import TicketDaily
+    from onewindow.insights.models import TicketDaily
 
     later = b.at(dt.date(2026, 11, 26), 10)
     with clock.frozen(later):

@@ -1,5 +1,6 @@
-"""Monthly department score: each part from its records, the weighted total by hand, weights set by an admin, a
-published month frozen and shown on the public page, the Excel export."""
+"""Monthly department score: each part from its records (cases and ratings read directly: no rollup is run), the
+weighted total by hand, weights set by an admin, a published month frozen and shown on the public page, the Excel
+export."""
 
 import datetime as dt
 import io
@@ -9,7 +10,6 @@ from openpyxl import load_workbook
 
 from onewindow.core import clock
 from onewindow.core.access import Role
-from onewindow.insights.rollups import rollup_refresh
 from onewindow.supervision import services
 from onewindow.supervision.models import ScoreWeights
 from tests.supervision import builders as b
@@ -39,8 +39,6 @@ def month_of_records() -> tuple:
         services.notice_create(source="manual", department_id=a.pk, title="二", problem="二", workdays=5, actor=None)
     with clock.frozen(b.at(dt.date(2026, 11, 6))):
         services.notice_respond(notice_id=on_time.pk, response="已整改", actor=None)
-    with clock.frozen(NOW):
-        rollup_refresh(full=True)
     return a, bb
 
 

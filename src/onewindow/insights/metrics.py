@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, Sum
 
+from onewindow.core import clock
 from onewindow.core.errors import FieldProblem, ServiceError, collect
-from onewindow.supervision.models import CaseDaily, RatingDaily, TicketDaily
+from onewindow.insights.models import CaseDaily, RatingDaily, TicketDaily
 
 DEFINITIONS: dict[str, str] = {
     "compression_legal": "时限压缩率（较法定）= 1 − Σ承诺时限 ÷ Σ法定时限，范围内已发布事项，按统计期末的事项版本。",
@@ -258,6 +260,37 @@ def compute(*, start: dt.date, end: dt.date, baseline_start: dt.date, baseline_e
                           "visits_saved": sum(b["visits_saved"] for b in bundles)},
         "definitions": DEFINITIONS,
     }
+
+
+def default_periods() -> dict[str, dt.date]:
+    """After the reform (2021 to today) against before it (the Huli hall's 2019 department windows and
+    Fu'an's first half of 2020)."""
+    today = clock.today()
+    return {"from": dt.date(2021, 1, 1), "to": today, "baseline_from": dt.date(2019, 10, 1),
+            "baseline_to": dt.date(2020, 6, 30)}
+
+
+def parse_params(params: Mapping[str, Any]) -> dict[str, Any]:
+    """The period, baseline and scope of a query string (the page's and the API's), defaults filled in."""
+    defaults = default_periods()
+    out: dict[str, Any] = {"scope": params.get("scope") or "all"}
+    problems = []
+    for key in ("from", "to", "baseline_from", "baseline_to"):
+        raw = params.get(key) or ""
+        try:
+            out[key] = dt.date.fromisoformat(raw) if raw else defaults[key]
+        except ValueError:
+            problems.append(key)
+    if problems:
+        raise ServiceError(f"日期格式应为 YYYY-MM-DD：{problems[0]}", field=problems[0])
+    return out
+
+
+def compute_from(params: Mapping[str, Any]) -> dict[str, Any]:
+    """`compute()` for a query string."""
+    p = parse_params(params)
+    return compute(start=p["from"], end=p["to"], baseline_start=p["baseline_from"], baseline_end=p["baseline_to"],
+                   scope=p["scope"])
 
 
 def monthly_trend(scope: Scope, start: dt.date, end: dt.date) -> list[dict[str, Any]]:

@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from onewindow.core import clock
 from onewindow.core.calendar import workdays_between
-from onewindow.supervision.models import CaseDaily, RatingDaily, RollupState, TicketDaily
+from onewindow.insights.models import CaseDaily, RatingDaily, RollupState, TicketDaily
 
 BATCH = 5000
 

@@ -1,14 +1,11 @@
-"""Pages under /insights/. Other insights modules append their paths to this list."""
+"""Pages under /insights/: the reform-metrics dashboard and its export, and the hall simulation."""
 
 from django.urls import path
 
-from onewindow.insights import views
+from onewindow.insights import views_metrics, views_simulation
 
 urlpatterns = [
-    path("simulation/", views.simulation, name="insights_simulation"),
+    path("metrics/", views_metrics.metrics_page, name="insights_metrics"),
+    path("metrics/export.xlsx", views_metrics.metrics_export, name="insights_metrics_export"),
+    path("simulation/", views_simulation.simulation, name="insights_simulation"),
 ]
-
-# reform metrics (supervision helper)
-from onewindow.insights.urls_metrics import urlpatterns as _metrics_urlpatterns  # noqa: E402
-
-urlpatterns += _metrics_urlpatterns

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from onewindow.core import clock
 from onewindow.core.access import Role, allow
 from onewindow.core.charts import figure_json
 from onewindow.core.errors import ServiceError
@@ -17,35 +15,6 @@ from onewindow.core.excel import xlsx_response
 from onewindow.insights import metrics
 
 READERS = (Role.SUPERVISOR, Role.DEPARTMENT_HEAD)
-
-
-def default_periods() -> dict[str, dt.date]:
-    """After the reform (2021 to today) against before it (the Huli hall's 2019 department windows and
-    Fu'an's first half of 2020)."""
-    today = clock.today()
-    return {"from": dt.date(2021, 1, 1), "to": today, "baseline_from": dt.date(2019, 10, 1),
-            "baseline_to": dt.date(2020, 6, 30)}
-
-
-def parse_params(params: Any) -> dict[str, Any]:
-    defaults = default_periods()
-    out: dict[str, Any] = {"scope": params.get("scope") or "all"}
-    problems = []
-    for key in ("from", "to", "baseline_from", "baseline_to"):
-        raw = params.get(key) or ""
-        try:
-            out[key] = dt.date.fromisoformat(raw) if raw else defaults[key]
-        except ValueError:
-            problems.append(key)
-    if problems:
-        raise ServiceError(f"日期格式应为 YYYY-MM-DD：{problems[0]}", field=problems[0])
-    return out
-
-
-def compute_from(params: Any) -> dict[str, Any]:
-    p = parse_params(params)
-    return metrics.compute(start=p["from"], end=p["to"], baseline_start=p["baseline_from"],
-                           baseline_end=p["baseline_to"], scope=p["scope"])
 
 
 def scope_choices() -> list[tuple[str, str]]:
@@ -109,14 +78,14 @@ def _charts(data: dict[str, Any], trend: list[dict]) -> dict[str, str]:
 def metrics_page(request: HttpRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     try:
-        params = parse_params(request.GET)
-        data = compute_from(request.GET)
+        params = metrics.parse_params(request.GET)
+        data = metrics.compute_from(request.GET)
         scope = metrics.parse_scope(params["scope"])
         trend = metrics.monthly_trend(scope, min(params["baseline_from"], params["from"]),
                                       max(params["baseline_to"], params["to"]))
     except ServiceError as exc:
         errors = {p.field or "__all__": str(p.message) for p in exc.problems}
-        params = default_periods() | {"scope": "all"}
+        params = metrics.default_periods() | {"scope": "all"}
         data, trend = metrics.compute(start=params["from"], end=params["to"], baseline_start=params["baseline_from"],
                                       baseline_end=params["baseline_to"], scope="all"), []
     return render(request, "insights/metrics/dashboard.html", {
@@ -126,7 +95,7 @@ def metrics_page(request: HttpRequest) -> HttpResponse:
 
 @allow(*READERS)
 def metrics_export(request: HttpRequest) -> HttpResponse:
-    d = compute_from(request.GET)
+    d = metrics.compute_from(request.GET)
     defs = d["definitions"]
 
     def row(name: str, key: str, before: Any, now: Any, change: Any = None) -> list[Any]:

@@ -1,10 +1,10 @@
-"""Supervision API under /api/v1/: inspections, findings, monitor runs, notices (create, respond, verify), scores,
-and the reform metrics (GET /api/v1/metrics). Thin: schema in, one service/selector call, schema out."""
+"""Supervision API under /api/v1/: inspections, findings, monitor runs, notices (create, respond, verify), scores.
+Thin: schema in, one service/selector call, schema out."""
 
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Router, Schema, Status
 
 from onewindow.core.access import Role, allow
 from onewindow.core.errors import Forbidden, NotFound, ServiceError
@@ -52,14 +52,6 @@ class RespondIn(Schema):
 class VerifyIn(Schema):
     accept: bool
     note: str = ""
-
-
-class MetricsQuery(Schema):
-    from_: str | None = Field(None, alias="from")
-    to: str | None = None
-    baseline_from: str | None = None
-    baseline_to: str | None = None
-    scope: str = "all"
 
 
 def _inspection(i) -> dict:  # noqa: ANN001
@@ -192,13 +184,3 @@ def get_scores(request: HttpRequest, month: str = "", recompute: bool = False) -
             "items": [{"rank": s.rank, "department": s.department.code, "department_name": s.department.name,
                        "total": float(s.total), "parts": {p: s.parts.get(p) for p in scores.PARTS},
                        "counts": s.parts.get("counts", {})} for s in rows]}
-
-
-@router.get("metrics")
-@allow(SUPERVISOR, Role.DEPARTMENT_HEAD)
-def get_metrics(request: HttpRequest, params: Query[MetricsQuery]) -> dict:
-    from onewindow.insights.views_metrics import compute_from
-
-    query = {"from": params.from_, "to": params.to, "baseline_from": params.baseline_from,
-             "baseline_to": params.baseline_to, "scope": params.scope}
-    return compute_from(query)

@@ -11,4 +11,4 @@ class SupervisionConfig(OneWindowApp):
     api = (ApiMount("onewindow.supervision.api:router", tag="supervision"),)
     nav = "onewindow.supervision.nav:ITEMS"
     daily_jobs = (DailyJob("supervision.nightly", "onewindow.supervision.tasks:nightly", hour=2),)
-    demo = (DemoStep("onewindow.supervision.demo:load", order=70),)
+    demo = (DemoStep("onewindow.demo.supervision:load", order=70),)

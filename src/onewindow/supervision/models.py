@@ -1,5 +1,5 @@
 """Supervision (严监管): inspections, automated monitors and their findings, rectification notices (整改通知单),
-monthly department scores and the ranking, and the daily rollups the reform-metrics dashboard reads.
+monthly department scores and the ranking.
 
 Every state change of an inspection, finding or notice writes one append-only event row; findings are unique
 per (monitor, target) while open, so a monitor run never duplicates them.
@@ -315,70 +315,3 @@ class RankingPublication(models.Model):
     class Meta:
         verbose_name = _("排名公布")
         verbose_name_plural = _("排名公布")
-
-
-# ------------------------------------------------------------------ rollups for the reform-metrics dashboard
-
-
-class CaseDaily(models.Model):
-    """Cases per day × department × bundle ('' = single item) × item kind, from case events. Rebuilt per day."""
-
-    day = models.DateField()
-    department_id = models.IntegerField()
-    bundle_code = models.CharField(max_length=40, blank=True)
-    accepted = models.PositiveIntegerField(default=0)  # cases accepted that day
-    applications = models.PositiveIntegerField(default=0)  # applications submitted that day
-    completed = models.PositiveIntegerField(default=0)  # cases completed that day
-    completed_on_time = models.PositiveIntegerField(default=0)
-    completed_instant = models.PositiveIntegerField(default=0)
-    processing_workdays = models.PositiveBigIntegerField(default=0)  # sum over completed cases
-    processing_hours = models.FloatField(default=0)  # sum over completed cases (calendar hours)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["day", "department_id", "bundle_code"],
-                                               name="sv_case_daily_unique")]
-        indexes = [models.Index(fields=["day"]), models.Index(fields=["department_id", "day"]),
-                   models.Index(fields=["bundle_code", "day"])]
-
-
-class TicketDaily(models.Model):
-    """Hall tickets per day × hall: waiting = first call − issue; service = finish − first call."""
-
-    day = models.DateField()
-    hall_id = models.IntegerField()
-    issued = models.PositiveIntegerField(default=0)
-    called = models.PositiveIntegerField(default=0)
-    wait_seconds = models.FloatField(default=0)
-    served = models.PositiveIntegerField(default=0)
-    service_seconds = models.FloatField(default=0)
-    no_show = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["day", "hall_id"], name="sv_ticket_daily_unique")]
-
-
-class RatingDaily(models.Model):
-    """First ratings (not default ones) per day × department (0 = none) × hall (0 = none)."""
-
-    day = models.DateField()
-    department_id = models.IntegerField()
-    hall_id = models.IntegerField()
-    total = models.PositiveIntegerField(default=0)
-    very_satisfied = models.PositiveIntegerField(default=0)
-    satisfied = models.PositiveIntegerField(default=0)
-    basic = models.PositiveIntegerField(default=0)
-    bad = models.PositiveIntegerField(default=0)
-    defaulted = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["day", "department_id", "hall_id"],
-                                               name="sv_rating_daily_unique")]
-        indexes = [models.Index(fields=["department_id", "day"])]
-
-
-class RollupState(models.Model):
-    """When each rollup was last rebuilt, and up to which event time (incremental runs start there)."""
-
-    name = models.CharField(max_length=20, unique=True)
-    rebuilt_at = models.DateTimeField(null=True, blank=True)
-    watermark = models.DateTimeField(null=True, blank=True)

@@ -1,13 +1,18 @@
 """Monthly department score (部门综合评分) and ranking.
 
 Parts, each 0–100 (None = no data that month, left out and the other weights renormalised):
-  on_time        按时办结率   cases completed that month on or before their due date / cases completed (rollup)
-  satisfaction   好评率       first ratings that month that are not 不满意/非常不满意 / first ratings (rollup)
+  on_time        按时办结率   cases completed that month on or before their due date / cases completed
+  satisfaction   好评率       first ratings that month (not default ones) that are not 不满意/非常不满意 / first
+                              ratings
   rectification  按期整改率   notices issued that month answered on or before their deadline / notices issued that
                               month that are answered or past their deadline
   notices        整改通知     100 − penalty × notices issued to the department that month (not below 0)
   instant        即办件占比   published items of the department that are 即办件 / its published items
 total = Σ weight × part / Σ weight (over parts with data), rounded to 2 places; rank 1 = highest total.
+
+The case and rating counts are read from the cases and feedback tables themselves (one grouped query each for
+the month), with the definitions of insights' daily rollups (`insights/rollups.py`): supervision sits below
+insights and does not read its tables, and the live month then counts today's cases too.
 """
 
 from __future__ import annotations
@@ -18,18 +23,17 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from onewindow.core import clock
 from onewindow.core.errors import Conflict
 from onewindow.supervision.models import (
-    CaseDaily,
     DepartmentScore,
     Notice,
     NoticeStatus,
     RankingPublication,
-    RatingDaily,
     ScoreWeights,
 )
 
@@ -62,18 +66,47 @@ def combine(parts: dict[str, float | None], weights: dict[str, int]) -> Decimal:
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+def _local_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    tz = timezone.get_current_timezone()
+    return (dt.datetime.combine(first, dt.time.min, tzinfo=tz),
+            dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
+
+
+def _completed_cases(first: dt.date, last: dt.date) -> dict[int, dict[str, int]]:
+    """department id → cases completed in [first, last] (local days) and those on time: completed on a day not
+    later than their due date (no due date counts as on time)."""
+    from onewindow.cases.models import Case
+
+    lo, hi = _local_bounds(first, last)
+    rows = (Case.objects.filter(completed_at__gte=lo, completed_at__lt=hi).annotate(day=TruncDate("completed_at"))
+            .values("department_id").annotate(done=Count("pk"), on_time=Count("pk", filter=Q(
+                due_date__isnull=True) | Q(due_date__gte=F("day")))).order_by())
+    return {r["department_id"]: r for r in rows}
+
+
+def _first_ratings(first: dt.date, last: dt.date) -> dict[int, dict[str, int]]:
+    """department id → first ratings given in [first, last] (local days), default ratings left out, and the bad
+    ones among them."""
+    from onewindow.feedback.models import BAD_LEVELS, Rating
+
+    lo, hi = _local_bounds(first, last)
+    rows = (Rating.objects.filter(sequence=1, is_default=False, rated_at__gte=lo, rated_at__lt=hi,
+                                  department__isnull=False)
+            .values("department_id").annotate(total=Count("pk"), bad=Count("pk", filter=Q(level__in=BAD_LEVELS)))
+            .order_by())
+    return {r["department_id"]: r for r in rows}
+
+
 def compute_parts(month: dt.date) -> dict[int, dict[str, Any]]:
-    """department id → parts with their counts, from rollups, notices and the catalog (a fixed number of queries)."""
+    """department id → parts with their counts, from cases, ratings, notices and the catalog (a fixed number of
+    queries)."""
     from onewindow.catalog.models import HandlingType, ItemStatus, ServiceItem
 
     first, last = month_bounds(month)
     today = clock.today()
     weights = active_weights()
-    cases = {r["department_id"]: r for r in CaseDaily.objects.filter(day__gte=first, day__lte=last, department_id__gt=0)
-             .values("department_id").annotate(done=Sum("completed"), on_time=Sum("completed_on_time"))}
-    ratings = {r["department_id"]: r for r in RatingDaily.objects.filter(day__gte=first, day__lte=last,
-                                                                          department_id__gt=0)
-               .values("department_id").annotate(total=Sum("total"), bad=Sum("bad"))}
+    cases = _completed_cases(first, last)
+    ratings = _first_ratings(first, last)
     notices: dict[int, dict[str, int]] = {}
     for n in Notice.objects.filter(issued_on__gte=first, issued_on__lte=last, department__isnull=False).values(
             "department_id", "status", "due_on", "responded_at"):

@@ -1,4 +1,6 @@
-"""Insights API, mounted at /api/v1/insights/. One operation per line below; other insights modules append."""
+"""The hall simulation over the API, mounted at /api/v1/insights/ (declared on InsightsConfig): the Erlang C
+calculator, layouts compared by simulation, the staffing planner, the replay of a recorded day, the halls with
+recorded periods."""
 
 import datetime as dt
 

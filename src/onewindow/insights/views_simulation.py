@@ -1,4 +1,5 @@
-"""Insights pages. One view per line in urls.py; other insights modules add their own view modules."""
+"""The hall simulation page (/insights/simulation/): layouts compared, staffing planned, a recorded day replayed,
+the Erlang C calculator."""
 
 from __future__ import annotations
 
@@ -67,13 +68,15 @@ def simulation(request: HttpRequest) -> HttpResponse:
             groups = scenarios.EXAMPLE_GROUPS
         dep = {c.code: _int(q.get(f"dep_{c.code}"), default_dep_counts.get(c.code, 1), 0, 50) for c in demand.categories}
         comp_raw = q.get("comp")
-        comp = _int(comp_raw, sum(dep.values()), 1, 200) if comp_raw else None
+        dep_total = sum(dep.values())
+        comp = _int(comp_raw, dep_total, 1, 200) if comp_raw else None
         ctx["dep_rows"] = [{"code": c.code, "name": c.name, "windows": dep[c.code],
                             "per_day": round(sum(c.arrivals_per_hour), 1), "service": c.service.describe()}
                            for c in demand.categories]
-        ctx["comp"] = comp if comp is not None else sum(dep.values())
-        ctx["equal_staff"] = comp is None or comp == sum(dep.values())
-        layouts = scenarios.layouts_for(demand, department=dep, comprehensive=comp, groups=groups,
+        ctx["comp"] = comp if comp is not None else dep_total
+        ctx["equal_staff"] = comp is None or comp == dep_total
+        staffing: dict[str, int | list[int]] = dict(dep)
+        layouts = scenarios.layouts_for(demand, department=staffing, comprehensive=comp, groups=groups,
                                         service_factor=factor)
         result = scenarios.compare(demand, layouts, replications=reps, seed=seed)
         ctx["result"] = result
@@ -81,8 +84,12 @@ def simulation(request: HttpRequest) -> HttpResponse:
                          "hours": figures.waits_by_hour(result)}
         # the planner
         target = _float(q.get("target"), 10.0, 1.0, 120.0)
-        metric = q.get("metric") if q.get("metric") in ("p90_wait", "mean_wait") else "p90_wait"
-        plan_layout = q.get("plan_layout") if q.get("plan_layout") in LAYOUT_NAMES else COMPREHENSIVE
+        metric = q.get("metric") or ""
+        if metric not in ("p90_wait", "mean_wait"):
+            metric = "p90_wait"
+        plan_layout = q.get("plan_layout") or ""
+        if plan_layout not in LAYOUT_NAMES:
+            plan_layout = COMPREHENSIVE
         if plan_layout == SKILL_GROUPS and not groups:
             plan_layout = COMPREHENSIVE
         ctx.update(target=target, metric=metric, plan_layout=plan_layout, layout_names=LAYOUT_NAMES,

@@ -1,0 +1,177 @@
+"""Supervision demo (idempotent): the checklist templates Huli's 行政审批管理局 inspects halls with, the score
+weights, a year of inspections and rectification notices (湖审管整改〔2026〕第N号) in every state, a monitor run
+and the monthly scores, with last month's ranking published as the seed's "质量排名并面向社会公布".
+
+What the year holds is data (data/supervision/*.yaml: the checklists, the notices' stories and words, the
+rhythm); this module only plays it through supervision's services, each step at its own (frozen) time, so every
+notice and inspection has the events and audit entries a real one has. The daily rollups of the reform metrics
+are insights' demo step, which runs after this one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from onewindow.catalog.models import Department
+from onewindow.core import clock
+from onewindow.core.calendar import add_workdays, is_workday
+from onewindow.hall.models import Hall
+from onewindow.supervision import scores, services
+from onewindow.supervision.models import ChecklistPoint, ChecklistTemplate, Notice, ScoreWeights
+from onewindow.supervision.monitors import monitors_run
+
+DATA_DIR = Path(__file__).resolve().parent / "data" / "supervision"
+
+
+@cache
+def data(name: str) -> dict[str, Any]:
+    with (DATA_DIR / f"{name}.yaml").open(encoding="utf-8") as f:
+        loaded: dict[str, Any] = yaml.safe_load(f)
+    return loaded
+
+
+def _templates() -> None:
+    for code, spec in data("checklists").items():
+        template, _ = ChecklistTemplate.objects.get_or_create(
+            code=code, defaults={"name": spec["name"], "description": spec["description"]})
+        have = set(template.points.values_list("code", flat=True))
+        ChecklistPoint.objects.bulk_create([
+            ChecklistPoint(template=template, group=p["group"], code=p["code"], text=p["text"],
+                           guidance=p.get("guidance", ""), order=i)
+            for i, p in enumerate(spec["points"], start=1) if p["code"] not in have])
+    if not ScoreWeights.objects.exists():
+        ScoreWeights.objects.create(name=data("year")["weights_name"])
+
+
+def _at(day: dt.date, hour: int) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+
+
+def _workday_on_or_before(day: dt.date) -> dt.date:
+    while not is_workday(day):
+        day -= dt.timedelta(days=1)
+    return day
+
+
+@dataclass
+class Year:
+    """Who acts and where, the random draws (in their fixed order) and today."""
+
+    supervisor: User
+    head: User | None
+    halls: list[Any]
+    departments: list[Any]
+    rng: random.Random
+    today: dt.date
+    notices: int = 0
+
+
+def _inspect(year: Year, month: dt.date, k: int, offset: int) -> None:
+    """The k-th inspection of the month: a few points fail; it is submitted unless it is today's second one."""
+    spec = data("year")["inspections"]
+    day = _workday_on_or_before(min(year.today, month + dt.timedelta(days=offset)))
+    if day < month:
+        return
+    points = list(ChecklistTemplate.objects.get(code=spec["template"]).points.all())
+    hall = year.halls[k % len(year.halls)]
+    with clock.frozen(_at(day, spec["hour"])):
+        insp = services.inspection_start(hall_id=hall.pk, template_code=spec["template"], actor=year.supervisor)
+        failing = set(year.rng.sample(range(len(points)), k=year.rng.choice(spec["failing_points"])))
+        for i, p in enumerate(points):
+            services.inspection_record(inspection_id=insp.pk, point_id=p.pk, passed=i not in failing,
+                                          note=spec["failed_note"] if i in failing else "", actor=year.supervisor)
+        if day < year.today or k == 0:
+            services.inspection_submit(inspection_id=insp.pk, note=spec["submit_note"], actor=year.supervisor)
+
+
+def _notice(year: Year, month: dt.date) -> None:
+    """One notice issued some day of the month, then (as its fate draws) answered, returned or accepted."""
+    spec, words = data("year")["notices"], data("notices")
+    day = _workday_on_or_before(min(year.today, month + dt.timedelta(days=year.rng.randrange(
+        0, spec["days_into_month"]))))
+    if day < month:
+        return
+    story = year.rng.choice(words["stories"])
+    dept = year.rng.choice(year.departments[:spec["departments"]])
+    workdays = year.rng.choice(spec["workdays"])
+    with clock.frozen(_at(day, spec["hours"]["issue"])):
+        notice = services.notice_create(source="manual", department_id=dept.pk, title=story["title"],
+                                       problem=story["problem"], evidence=words["evidence"],
+                                       requirement=story["requirement"], workdays=workdays, actor=year.supervisor)
+    year.notices += 1
+    fate = year.rng.random()
+    if notice.due_on >= year.today and fate < spec["still_fixing"]:
+        return  # still being rectified
+    if notice.due_on < year.today and fate < spec["overdue"]:
+        return  # overdue: shows red
+    took = year.rng.randrange(1, workdays + (spec["late_workdays"] if fate < spec["late"] else 0) + 1)
+    answer_day = add_workdays(day, took)
+    if answer_day > year.today:
+        return
+    with clock.frozen(_at(answer_day, spec["hours"]["respond"])):
+        services.notice_respond(notice_id=notice.pk, response=words["response_prefix"] + story["requirement"],
+                               evidence=words["response_evidence"],
+                               actor=year.head if dept.code == spec["head_answers_for"] else None)
+    verify_day = add_workdays(answer_day, 1)
+    if verify_day > year.today:
+        return
+    with clock.frozen(_at(verify_day, spec["hours"]["verify"])):
+        accept = year.rng.random() >= spec["returned"]
+        services.notice_verify(notice_id=notice.pk, accept=accept,
+                              note=words["accepted_note"] if accept else words["returned_note"],
+                              actor=year.supervisor)
+
+
+def _year(stdout: Any) -> None:
+    """Inspections and notices month by month, from 1 January to today."""
+    supervisor = User.objects.filter(username="supervisor").first()
+    halls = list(Hall.objects.order_by("sort_order", "code"))
+    departments = list(Department.objects.filter(parent__isnull=True).order_by("sort_order", "code"))
+    if not halls or not departments or supervisor is None:
+        return
+    spec = data("year")
+    year = Year(supervisor=supervisor, head=User.objects.filter(username="head").first(), halls=halls,
+                departments=departments, rng=random.Random(spec["seed"]), today=clock.today())
+    month = dt.date(year.today.year, 1, 1)
+    while month <= year.today:
+        for k, offset in enumerate(spec["inspections"]["days_into_month"]):
+            _inspect(year, month, k, offset)
+        for _ in range(year.rng.choice(spec["notices"]["per_month"])):
+            _notice(year, month)
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    if stdout:
+        n = len(spec["inspections"]["days_into_month"])
+        stdout.write(f"   supervision: {year.notices} rectification notices, {n} inspections a month")
+
+
+def _scores() -> dt.date:
+    """Scores for the two months before this one and this one; last month's ranking published."""
+    today = clock.today()
+    last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    for month in (last_month - dt.timedelta(days=1), last_month, today):
+        if not scores.is_published(month):
+            scores.scores_compute(month=month)
+    if not scores.is_published(last_month):
+        services.ranking_publish(month=last_month, published=True,
+                                actor=User.objects.filter(username="supervisor").first())
+    return last_month
+
+
+def load(*, scale: int = 0, stdout: Any = None) -> None:
+    _templates()
+    if not Notice.objects.exists():
+        _year(stdout)
+    run = monitors_run(trigger="demo")
+    published = _scores()
+    if stdout:
+        stdout.write(f"   supervision: monitors opened {run.opened}, resolved {run.resolved}; scores for 3 months, "
+                     f"{published:%Y-%m} published")
