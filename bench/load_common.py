@@ -90,8 +90,8 @@ def seed(*, citizens: int = 20, counters: int = 4, volunteers: int = 6) -> dict[
         ServiceItem,
         WindowCategory,
     )
-    from onewindow.community import services as community
     from onewindow.community.models import CoBuildingUnit, Community, Compound, Member, MenuItem, Street
+    from onewindow.community.services import members as community
     from onewindow.core.access import Role
     from onewindow.hall.models import Counter, Hall, HallCategory, OpeningHours
     from onewindow.hall.services import clerk_session_start

@@ -7,8 +7,8 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client
 
-from onewindow.community import services
 from onewindow.community.models import CoBuildingUnit, Community, Compound, Member, MenuItem, Street, Team
+from onewindow.community.services import members
 from onewindow.core.access import Role
 from onewindow.core.models import Profile
 
@@ -65,7 +65,7 @@ def make_volunteer(world: World) -> Callable[..., tuple[Client, Member]]:
 
     def make(username: str, *, compound: Compound | None = None) -> tuple[Client, Member]:
         user = quick_user(username, Role.VOLUNTEER)
-        member = services.member_create(name=f"党员{username}", category=Member.Category.IN_SERVICE,
+        member = members.member_create(name=f"党员{username}", category=Member.Category.IN_SERVICE,
                                         home_compound=compound or world.compounds[0], employer=world.employer,
                                         phone="13959412368", user=user, actor=None)
         return signed_in(user), member

@@ -3,8 +3,8 @@ and the member's balance shows the minutes."""
 
 import pytest
 
-from onewindow.community import services
 from onewindow.community.models import Member
+from onewindow.community.services import members
 from onewindow.core import clock
 from onewindow.core.access import Role
 from tests.conftest import browser_login
@@ -16,7 +16,7 @@ def test_an_order_placed_taken_done_and_confirmed_shows_up_in_the_members_balanc
         browser, page, live_server, make_user, world) -> None:
     make_user("shequ", Role.COMMUNITY_WORKER, display_name="蔡淑芬")
     volunteer_user = make_user("zhiyuan", Role.VOLUNTEER, display_name="方志强")
-    member = services.member_create(name="方志强", category=Member.Category.IN_SERVICE, employer=world.employer,
+    member = members.member_create(name="方志强", category=Member.Category.IN_SERVICE, employer=world.employer,
                                     home_compound=world.compounds[0], user=volunteer_user, actor=None)
 
     # the community worker places an order for 浅水湾小区

@@ -3,34 +3,35 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Sum
 from django.test import Client
 
-from onewindow.community import selectors, services
 from onewindow.community.models import Account, Entry, Member, Transfer
+from onewindow.community.selectors import ledger as ledger_selectors
+from onewindow.community.services import ledger, orders
 from onewindow.core import clock
 from onewindow.core.errors import Conflict, ServiceError
 
 
 def _grant(member: Member, minutes: int, key: str) -> Transfer:
-    return services.transfer_post(kind=Transfer.Kind.GRANT, reason="期初拨付",
-                                  legs=[(services.bank_account(), -minutes),
-                                        (services.account_for_member(member), minutes)],
+    return ledger.transfer_post(kind=Transfer.Kind.GRANT, reason="期初拨付",
+                                  legs=[(ledger.bank_account(), -minutes),
+                                        (ledger.account_for_member(member), minutes)],
                                   idempotency_key=key)
 
 
 @pytest.mark.django_db
 def test_the_service_refuses_a_transfer_that_does_not_balance_and_writes_nothing(world, make_volunteer) -> None:
     _c, member = make_volunteer("fang")
-    bank, mine = services.bank_account(), services.account_for_member(member)
+    bank, mine = ledger.bank_account(), ledger.account_for_member(member)
     with pytest.raises(ServiceError) as exc:
-        services.transfer_post(kind=Transfer.Kind.GRANT, reason="错账", legs=[(bank, -60), (mine, 50)],
+        ledger.transfer_post(kind=Transfer.Kind.GRANT, reason="错账", legs=[(bank, -60), (mine, 50)],
                                idempotency_key="k1")
     assert exc.value.problems[0].field == "entries" and "不平衡" in exc.value.message
     with pytest.raises(ServiceError):
-        services.transfer_post(kind=Transfer.Kind.GRANT, reason="单腿", legs=[(mine, 60)], idempotency_key="k2")
+        ledger.transfer_post(kind=Transfer.Kind.GRANT, reason="单腿", legs=[(mine, 60)], idempotency_key="k2")
     with pytest.raises(ServiceError):
-        services.transfer_post(kind=Transfer.Kind.GRANT, reason="零", legs=[(bank, 0), (mine, 0)],
+        ledger.transfer_post(kind=Transfer.Kind.GRANT, reason="零", legs=[(bank, 0), (mine, 0)],
                                idempotency_key="k3")
     with pytest.raises(ServiceError):
-        services.transfer_post(kind=Transfer.Kind.GRANT, reason="小数", legs=[(bank, -1.5), (mine, 1.5)],
+        ledger.transfer_post(kind=Transfer.Kind.GRANT, reason="小数", legs=[(bank, -1.5), (mine, 1.5)],
                                idempotency_key="k4")
     assert Transfer.objects.count() == 0 and Entry.objects.count() == 0
     mine.refresh_from_db()
@@ -71,9 +72,9 @@ def test_members_cannot_spend_more_minutes_than_they_have(world, make_volunteer)
                      content_type="application/json", headers={"Idempotency-Key": "r2"})
     assert ok.status_code == 200
     with pytest.raises(ServiceError):
-        services.donation_make(giver=member, receiver=other, minutes=1, operator=None, idempotency_key="d1")
+        ledger.donation_make(giver=member, receiver=other, minutes=1, operator=None, idempotency_key="d1")
     with pytest.raises(ServiceError):
-        services.donation_make(giver=member, receiver=member, minutes=1, operator=None, idempotency_key="d2")
+        ledger.donation_make(giver=member, receiver=member, minutes=1, operator=None, idempotency_key="d2")
     statement = client.get("/api/v1/community/accounts/me").json()
     assert statement["balance"] == 0
     assert [r["amount"] for r in statement["statement"]] == [-40, 40]
@@ -114,7 +115,7 @@ def test_volunteers_see_only_their_own_account(world, worker: Client, make_volun
 @pytest.mark.django_db(transaction=True)
 def test_the_database_refuses_an_unbalanced_transfer_written_directly(world, make_volunteer) -> None:
     _c, member = make_volunteer("fang")
-    account = services.account_for_member(member)
+    account = ledger.account_for_member(member)
     with pytest.raises(IntegrityError, match="does not balance"), transaction.atomic():
         transfer = Transfer.objects.create(kind="grant", reason="直接写库", created_at="2026-01-01T00:00:00Z",
                                            idempotency_key="raw-1")
@@ -126,7 +127,7 @@ def test_the_database_refuses_an_unbalanced_transfer_written_directly(world, mak
                                 idempotency_key="raw-2")
     assert Transfer.objects.count() == 0 and Entry.objects.count() == 0
     # the same direct write, balanced, is accepted: the trigger checks the sum, not the path
-    bank = services.bank_account()
+    bank = ledger.bank_account()
     with transaction.atomic():
         transfer = Transfer.objects.create(kind="grant", reason="直接写库", created_at="2026-01-01T00:00:00Z",
                                            idempotency_key="raw-3")
@@ -155,20 +156,28 @@ def test_confirming_credits_an_order_exactly_once_even_if_the_credit_is_retried(
     from onewindow.community.models import Order
 
     volunteer, member = make_volunteer("fang")
-    order = services.order_place(menu_item=world.menu, compound=world.compounds[0],
-                                 service_date=clock.today(), requester_kind="community", actor=worker.user)
-    services.order_take(order=order, actor=volunteer.user)
-    services.order_mark_done(order=order, actor=volunteer.user)
-    services.order_confirm(order=order, minutes=60, rating=5, actor=worker.user)
-    # a second credit (retry of the ledger step) returns the first transfer via the idempotency key
+    order = orders.order_place(menu_item=world.menu, compound=world.compounds[0],
+                               service_date=clock.today(), requester_kind="community", actor=worker.user)
+    orders.order_take(order=order, actor=volunteer.user)
+    orders.order_mark_done(order=order, actor=volunteer.user)
+    confirm = f"/api/v1/community/orders/{order.pk}/confirm"
+    assert worker.post(confirm, {"minutes": 60, "rating": 5}, content_type="application/json").status_code == 200
+    # confirming again is refused: the order has moved on
+    again = worker.post(confirm, {"minutes": 60, "rating": 5}, content_type="application/json")
+    assert again.status_code == 409
+    # a retried credit (the ledger step posted again with the order's own key) returns the first transfer
+    credit = Transfer.objects.get(order=order)
     order = Order.objects.get(pk=order.pk)
-    again = services._credit_order(order, 60, worker.user)
-    assert Transfer.objects.filter(order=order).count() == 1 and again.order_id == order.pk
+    retried = ledger.transfer_post(kind=Transfer.Kind.ORDER_CREDIT, reason="重试记时", order=order,
+                                   legs=[(order.payer_id, -60), (member.account, 60)],
+                                   idempotency_key=f"order-credit-{order.pk}")
+    assert retried.pk == credit.pk
     # and a transfer of kind order_credit for the same order under another key is refused by the database
     with pytest.raises(Conflict):
-        services.transfer_post(kind=Transfer.Kind.ORDER_CREDIT, reason="重复记时", order=order,
-                               legs=[(order.payer_id, -60), (member.account, 60)], idempotency_key="other")
+        ledger.transfer_post(kind=Transfer.Kind.ORDER_CREDIT, reason="重复记时", order=order,
+                             legs=[(order.payer_id, -60), (member.account, 60)], idempotency_key="other")
     member.account.refresh_from_db()
     assert member.account.balance == 60
-    assert selectors.ledger_check()["ok"]
+    assert Transfer.objects.filter(order=order).count() == 1
+    assert ledger_selectors.ledger_check()["ok"]
     assert Account.objects.aggregate(s=Sum("balance"))["s"] == 0

@@ -6,14 +6,15 @@ from django.core.management.base import CommandError
 from django.test import Client
 from openpyxl import Workbook
 
-from onewindow.community import services
 from onewindow.community.models import Building, Compound, PartyOrg, Street
+from onewindow.community.selectors import organisation as organisation_selectors
+from onewindow.community.services import organisation
 
 pytestmark = pytest.mark.django_db
 
 
 def _branch(world, name: str, compounds: list) -> PartyOrg:
-    return services.partyorg_create(kind=PartyOrg.Kind.COMPOUND_BRANCH, name=name, compounds=compounds, actor=None)
+    return organisation.partyorg_create(kind=PartyOrg.Kind.COMPOUND_BRANCH, name=name, compounds=compounds, actor=None)
 
 
 def test_coverage_counts_compounds_covered_by_joint_branches_once(world, worker: Client) -> None:
@@ -80,7 +81,7 @@ def test_tree_import_creates_the_tree_and_a_second_import_changes_nothing(worker
     assert Street.objects.count() == 2 and Compound.objects.count() == 3 and Building.objects.count() == 4
     assert Compound.objects.get(name="东园新村").households == 320
 
-    result = services.tree_import(data=data, actor=None)
+    result = organisation.tree_import(data=data, actor=None)
     assert (result.compounds, result.buildings, result.streets) == (0, 0, 0)
     assert Compound.objects.count() == 3
 
@@ -104,10 +105,10 @@ def test_tree_import_refuses_a_file_without_the_required_columns(db: None) -> No
     from onewindow.core.errors import ServiceError
 
     with pytest.raises(ServiceError) as exc:
-        services.tree_import(data=_xlsx([["名称"], ["x"]]), actor=None)
+        organisation.tree_import(data=_xlsx([["名称"], ["x"]]), actor=None)
     assert {p.field for p in exc.value.problems} == {"header"}
     with pytest.raises(ServiceError) as exc:
-        services.tree_import(data=b"not an excel file", actor=None)
+        organisation.tree_import(data=b"not an excel file", actor=None)
     assert exc.value.problems[0].field == "file"
 
 
@@ -126,7 +127,7 @@ def test_the_demo_reproduces_licheng_coverage_members_and_teams(db: None) -> Non
     """The organisation and member parts of the demo (the order history is exercised by the other tests)."""
     import random
 
-    from onewindow.community import demo, selectors
+    from onewindow.community import demo
     from onewindow.community.models import Account, Member, Team
 
     rng = random.Random(1)
@@ -134,7 +135,7 @@ def test_the_demo_reproduces_licheng_coverage_members_and_teams(db: None) -> Non
     employers = demo._cobuilding(rng)
     demo._members_and_teams(rng, compounds, employers, in_service=3976)
 
-    cov = selectors.coverage()
+    cov = organisation_selectors.coverage()
     assert (cov.compounds, cov.branches, cov.independent, cov.joint) == (183, 137, 117, 20)
     assert cov.covered_by_joint == 66 and cov.covered == 183 and cov.rate == 100.0
     names = set(Compound.objects.values_list("name", flat=True))

@@ -5,8 +5,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from onewindow.community import services
 from onewindow.community.models import EventSignup, Matter, Member, Proposal
+from onewindow.community.services import orders, organisation, theme_events
 from onewindow.core import clock
 from onewindow.core.models import AuditEntry
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def _orders(world, worker_user, n: int) -> None:
     for _ in range(n):
-        services.order_place(menu_item=world.menu, compound=world.compounds[0], service_date=dt.date(2030, 1, 1),
+        orders.order_place(menu_item=world.menu, compound=world.compounds[0], service_date=dt.date(2030, 1, 1),
                              requester_kind="community", actor=worker_user)
 
 
@@ -61,7 +61,8 @@ def test_a_volunteer_reports_in_at_the_home_community_once(world, make_volunteer
     member.refresh_from_db()
     assert member.reported_community == world.east and member.reported_at is not None
     again = client.post(f"/api/v1/community/members/{member.pk}/report-in")
-    assert again.status_code == 409 and "已于此前" in again.json()["detail"]
+    assert again.status_code == 409 and "当前状态为「已报到」" in again.json()["detail"]
+    assert again.json()["errors"][0]["field"] == "report_status"
     assert "已向东梅社区报到" in client.get("/community/me/").content.decode()
 
 
@@ -100,7 +101,7 @@ def test_a_residents_matter_is_routed_mediated_and_closed_only_with_feedback(wor
 
 
 def test_a_proposal_passes_two_deliberations_two_evaluations_and_is_published(world, worker) -> None:
-    services.partyorg_create(kind="compound_branch", name="浅水湾小区党支部", compounds=[world.compounds[0]], actor=None)
+    organisation.partyorg_create(kind="compound_branch", name="浅水湾小区党支部", compounds=[world.compounds[0]], actor=None)
     p = worker.post("/api/v1/community/proposals", {"compound_id": world.compounds[0].pk, "topic": "property_company",
                                                     "title": "选聘新物业", "content": "物业合同到期"},
                     content_type="application/json").json()
@@ -125,7 +126,7 @@ def test_theme_day_attendance_credits_hours_once_through_the_ledger(world, worke
     client, member = make_volunteer("fang")
     _c2, absent = make_volunteer("lin")
     event = worker.post("/api/v1/community/events", {"community_id": world.east.pk, "title": "主题党日：垃圾分类",
-                                                     "date": services.theme_day(2030, 3).isoformat(),
+                                                     "date": theme_events.theme_day(2030, 3).isoformat(),
                                                      "credit_minutes": 120, "capacity": 2},
                         content_type="application/json").json()
     assert event["date"].endswith("-15")
@@ -147,11 +148,11 @@ def test_the_monthly_feedback_report_lists_each_in_service_members_service(world
     volunteer, member = make_volunteer("fang")
     _c, idle = make_volunteer("lin")
     with clock.frozen(dt.datetime(2026, 10, 8, 9)):
-        order = services.order_place(menu_item=world.menu, compound=world.compounds[0],
+        order = orders.order_place(menu_item=world.menu, compound=world.compounds[0],
                                      service_date=dt.date(2026, 10, 8), requester_kind="community", actor=worker.user)
-        services.order_take(order=order, actor=volunteer.user)
-        services.order_mark_done(order=order, actor=volunteer.user)
-        services.order_confirm(order=order, minutes=90, rating=5, actor=worker.user)
+        orders.order_take(order=order, actor=volunteer.user)
+        orders.order_mark_done(order=order, actor=volunteer.user)
+        orders.order_confirm(order=order, minutes=90, rating=5, actor=worker.user)
     url = f"/community/feedback/{world.employer.pk}/2026-10/"
     page = worker.get(url).content.decode()
     assert f"党员{member.user.username}" in page and "1.5" in page

@@ -18,8 +18,8 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test import Client
 
-from onewindow.community import services
 from onewindow.community.models import Account, Entry, Member, Order, OrderEvent, Transfer
+from onewindow.community.services import ledger, members, organisation, proposals, theme_events
 from onewindow.core import clock
 from onewindow.core.access import Role
 from onewindow.core.errors import ServiceError
@@ -50,15 +50,15 @@ def _balance(member: Member) -> int:
 
 
 def _grant(member: Member, minutes: int, key: str) -> None:
-    services.transfer_post(kind=Transfer.Kind.GRANT, reason="期初拨付", idempotency_key=key,
-                           legs=[(services.bank_account(), -minutes), (services.account_for_member(member), minutes)])
+    ledger.transfer_post(kind=Transfer.Kind.GRANT, reason="期初拨付", idempotency_key=key,
+                           legs=[(ledger.bank_account(), -minutes), (ledger.account_for_member(member), minutes)])
 
 
 @pytest.fixture
 def worker_volunteer(world: World) -> tuple[Client, Member]:
     """Someone who is both a community worker and a party-member volunteer (with a member record)."""
     user = quick_user("both", Role.COMMUNITY_WORKER, Role.VOLUNTEER)
-    member = services.member_create(name="党员兼社工", category=Member.Category.IN_SERVICE, employer=world.employer,
+    member = members.member_create(name="党员兼社工", category=Member.Category.IN_SERVICE, employer=world.employer,
                                     home_compound=world.compounds[0], user=user, actor=None)
     return signed_in(user), member
 
@@ -172,9 +172,9 @@ def test_within_the_suggested_time_the_confirmation_credits_at_once(world, worke
 def test_the_ledger_service_refuses_debiting_and_crediting_the_same_member(world, make_volunteer) -> None:
     _c, member = make_volunteer("fang")
     _grant(member, 100, "grant-1")
-    mine, bank = services.account_for_member(member), services.bank_account()
+    mine, bank = ledger.account_for_member(member), ledger.bank_account()
     with pytest.raises(ServiceError) as exc:
-        services.transfer_post(kind=Transfer.Kind.GRANT, reason="左手倒右手", idempotency_key="self-1",
+        ledger.transfer_post(kind=Transfer.Kind.GRANT, reason="左手倒右手", idempotency_key="self-1",
                                legs=[(mine, -50), (mine, 60), (bank, -10)])
     assert exc.value.problems[0].field == "entries"
     assert Transfer.objects.count() == 1 and _balance(member) == 100
@@ -187,7 +187,7 @@ def _raw_transfer(key: str) -> Transfer:
 
 def test_the_database_refuses_an_entry_pair_on_the_same_member_written_directly(world, make_volunteer) -> None:
     _c, member = make_volunteer("fang")
-    account = services.account_for_member(member)
+    account = ledger.account_for_member(member)
     with pytest.raises(IntegrityError, match="same member"), transaction.atomic():
         transfer = _raw_transfer("raw-self")
         with connection.cursor() as cursor:
@@ -208,7 +208,7 @@ def test_the_database_refuses_an_entry_pair_on_the_same_member_written_directly(
         with connection.cursor() as cursor:
             cursor.execute("INSERT INTO community_entry (transfer_id, account_id, amount) VALUES (%s, %s, %s), "
                            "(%s, %s, %s)", [transfer.pk, account.pk, -60, transfer.pk,
-                                            services.account_for_member(other).pk, 60])
+                                            ledger.account_for_member(other).pk, 60])
     assert Entry.objects.filter(transfer__idempotency_key="raw-ok").count() == 2
 
 
@@ -414,11 +414,11 @@ def test_negative_or_huge_numbers_answer_a_4xx_naming_the_field_never_500(
     both, member = worker_volunteer
     _c, other = make_volunteer("lin")
     _grant(member, 100, "grant-1")
-    services.partyorg_create(kind="compound_branch", name="浅水湾小区党支部", compounds=[world.compounds[0]], actor=None)
-    proposal = services.proposal_create(compound=world.compounds[0], topic="other", title="t", content="c",
+    organisation.partyorg_create(kind="compound_branch", name="浅水湾小区党支部", compounds=[world.compounds[0]], actor=None)
+    proposal = proposals.proposal_create(compound=world.compounds[0], topic="other", title="t", content="c",
                                         actor=None)
-    services.proposal_advance(proposal=proposal, step="deliberate", text="商议", actor=None)
-    event = services.event_create(community=world.east, title="活动", date=dt.date(2026, 3, 15), actor=None)
+    proposals.proposal_advance(proposal=proposal, step="deliberate", text="商议", actor=None)
+    event = theme_events.event_create(community=world.east, title="活动", date=dt.date(2026, 3, 15), actor=None)
     order = Order.objects.get(pk=_place(both, world)["id"])
     ids = {"other": other.pk, "community": world.east.pk, "event": event.pk, "proposal": proposal.pk,
            "order": order.pk}

@@ -8,6 +8,7 @@ class CommunityConfig(OneWindowApp):
     label = "community"
     verbose_name = _("社区治理")
     urls = (UrlMount("community/", "onewindow.community.urls"),)
-    api = (ApiMount("onewindow.community.api:router", prefix="community/", tag="community"),)
+    api = tuple(ApiMount(f"onewindow.community.api.{concept}:router", prefix="community/", tag="community")
+                for concept in ("organisation", "timebank", "governance"))
     nav = "onewindow.community.nav:ITEMS"
     demo = (DemoStep("onewindow.community.demo:load", order=100),)

@@ -20,7 +20,6 @@ from django.utils import timezone
 
 from onewindow.core import clock
 
-from . import services
 from .models import (
     Account,
     Building,
@@ -36,6 +35,7 @@ from .models import (
     Street,
     Team,
 )
+from .services import ledger, matters, orders, proposals, theme_events
 
 # street → communities (荔城区's streets and towns; communities in the town seats)
 STREETS: dict[str, list[str]] = {
@@ -250,6 +250,7 @@ def _members_and_teams(rng: random.Random, compounds: list[Compound], employers:
         if m.category == Member.Category.IN_SERVICE or rng.random() < 0.5:
             m.reported_at = now - dt.timedelta(days=rng.randint(30, 700))
             m.reported_community_id = community_of[m.home_compound_id]
+            m.report_status = Member.ReportStatus.REPORTED
     for m in rng.sample(members, 36):
         m.is_star = True
         m.star_title = rng.choice(("书法达人", "国学讲师", "手工能人", "调解能手", "健康达人", "摄影达人", "厨艺达人"))
@@ -276,8 +277,8 @@ def _members_and_teams(rng: random.Random, compounds: list[Compound], employers:
     Team.objects.bulk_update(teams, ["leader"])
     Account.objects.bulk_create([Account(kind=Account.Kind.TEAM, name=t.name, team=t, created_at=now) for t in teams])
     for c in communities:
-        services.account_for_community(c)
-    services.bank_account()
+        ledger.account_for_community(c)
+    ledger.bank_account()
     return teams
 
 
@@ -293,7 +294,7 @@ def _link_volunteer() -> None:
     member = Member.objects.create(user=user, name="方志强", phone="13959412368", category=Member.Category.IN_SERVICE,
                                    employer=employer, home_compound=compound, skills="教育、书法",
                                    created_at=clock.now())
-    services.account_for_member(member)
+    ledger.account_for_member(member)
     team = Team.objects.filter(community=compound.community, field="教育医疗").first() or Team.objects.first()
     if team is not None:
         team.members.add(member)
@@ -335,30 +336,30 @@ def _history(rng: random.Random, compounds: list[Compound], teams: list[Team]) -
         state: dict[str, Any] = {}
 
         def place(state=state, item=item, compound=compound, day=day) -> None:  # noqa: ANN001
-            state["order"] = services.order_place(
+            state["order"] = orders.order_place(
                 menu_item=item, compound=compound, service_date=day - dt.timedelta(days=1),
                 requester_kind=Order.RequesterKind.COMMUNITY, actor=worker, description=f"{compound.name}{item.name}")
 
         at(_aware(day - dt.timedelta(days=3), 9), place)
         if k % 11 == 10:
-            at(_aware(day - dt.timedelta(days=2), 9), lambda state=state: services.order_cancel(
+            at(_aware(day - dt.timedelta(days=2), 9), lambda state=state: orders.order_cancel(
                 order=state["order"], actor=worker, reason="居民需求已由物业解决"))
             continue
         team = taker.teams.first() if k % 5 == 0 else None
-        at(_aware(day - dt.timedelta(days=2), 11), lambda state=state, u=taker_user, t=team: services.order_take(
+        at(_aware(day - dt.timedelta(days=2), 11), lambda state=state, u=taker_user, t=team: orders.order_take(
             order=state["order"], actor=u, team=t))
-        at(_aware(day - dt.timedelta(days=1), 17), lambda state=state, u=taker_user: services.order_mark_done(
+        at(_aware(day - dt.timedelta(days=1), 17), lambda state=state, u=taker_user: orders.order_mark_done(
             order=state["order"], actor=u))
         if k >= 107:
             continue  # the last few await the community's confirmation
         if k % 17 == 16:
-            at(_aware(day, 10), lambda state=state: services.order_dispute(
+            at(_aware(day, 10), lambda state=state: orders.order_dispute(
                 order=state["order"], actor=worker, reason="服务时长与实际不符"))
             continue
         # within the suggested time: above it a confirmation waits for another community worker's approval
         minutes = max(item.suggested_minutes + rng.choice((-30, -15, 0, 0, 0)), 30)
         rating = rng.choice((5, 5, 5, 4, 4, 3))
-        at(_aware(day, 10), lambda state=state, m=minutes, r=rating: services.order_confirm(
+        at(_aware(day, 10), lambda state=state, m=minutes, r=rating: orders.order_confirm(
             order=state["order"], minutes=m, rating=r, actor=worker))
     # theme days on the 15th of the last six months: sign-up, attendance, hours credited
     shuiwan = next(c for c in compounds if c.name == "浅水湾小区").community
@@ -370,7 +371,7 @@ def _history(rng: random.Random, compounds: list[Compound], teams: list[Team]) -
         while month <= 0:
             month += 12
             year -= 1
-        day = services.theme_day(year, month)
+        day = theme_events.theme_day(year, month)
         if day >= today:
             continue
         chosen = rng.sample(participants, min(25, len(participants)))
@@ -379,14 +380,14 @@ def _history(rng: random.Random, compounds: list[Compound], teams: list[Team]) -
         state = {}
 
         def create(state=state, title=titles[i], day=day, chosen=chosen) -> None:  # noqa: ANN001
-            state["event"] = services.event_create(community=shuiwan, title=title, date=day, actor=worker,
+            state["event"] = theme_events.event_create(community=shuiwan, title=title, date=day, actor=worker,
                                                    place="东梅社区党群服务中心", capacity=60, credit_minutes=120)
             for m in chosen:
-                services.event_sign_up(event=state["event"], member=m, actor=worker)
+                theme_events.event_sign_up(event=state["event"], member=m, actor=worker)
 
         def finish(state=state, chosen=chosen) -> None:  # noqa: ANN001
-            services.event_mark_attendance(event=state["event"], member_ids=[m.pk for m in chosen[:-3]], actor=worker)
-            services.event_close(event=state["event"], actor=worker)
+            theme_events.event_mark_attendance(event=state["event"], member_ids=[m.pk for m in chosen[:-3]], actor=worker)
+            theme_events.event_close(event=state["event"], actor=worker)
 
         at(_aware(day - dt.timedelta(days=7)), create)
         at(_aware(day, 16), finish)
@@ -397,7 +398,7 @@ def _history(rng: random.Random, compounds: list[Compound], teams: list[Team]) -
     with clock.frozen(_aware(today, 8)):
         for k in range(8):
             compound = [c for c in compounds if c.name in ("浅水湾小区", "华景城小区", "浅水湾荔苑", "东梅小区")][k % 4]
-            services.order_place(menu_item=menu[k % len(menu)], compound=compound,
+            orders.order_place(menu_item=menu[k % len(menu)], compound=compound,
                                  service_date=today + dt.timedelta(days=1 + k % 6),
                                  requester_kind=Order.RequesterKind.COMMUNITY, actor=worker,
                                  description=f"{compound.name}居民需求：{menu[k % len(menu)].description}")
@@ -405,22 +406,22 @@ def _history(rng: random.Random, compounds: list[Compound], teams: list[Team]) -
     if me is not None:
         open_order = Order.objects.filter(status=Order.Status.OPEN, service_date__gte=today).order_by("id").first()
         if open_order is not None:
-            services.order_take(order=open_order, actor=volunteer_user)
+            orders.order_take(order=open_order, actor=volunteer_user)
     next_month = dt.date(today.year + (today.month == 12), today.month % 12 + 1, 1)
-    upcoming = services.theme_day(today.year, today.month) if today.day < 15 else services.theme_day(
+    upcoming = theme_events.theme_day(today.year, today.month) if today.day < 15 else theme_events.theme_day(
         next_month.year, next_month.month)
-    event = services.event_create(community=shuiwan, title="主题党日：冬季消防安全宣传", date=upcoming, actor=worker,
+    event = theme_events.event_create(community=shuiwan, title="主题党日：冬季消防安全宣传", date=upcoming, actor=worker,
                                   place="浅水湾小区广场", capacity=50, credit_minutes=90)
     for m in participants[:12]:
-        services.event_sign_up(event=event, member=m, actor=worker)
+        theme_events.event_sign_up(event=event, member=m, actor=worker)
     # a donation and a redemption so statements show every kind of movement
     if len(takers) >= 2:
         a, b = takers[0], takers[1]
         if a.account.balance >= 30:
-            services.donation_make(giver=a, receiver=b, minutes=30, operator=worker, idempotency_key="demo-donation-1",
+            ledger.donation_make(giver=a, receiver=b, minutes=30, operator=worker, idempotency_key="demo-donation-1",
                                    note="结对帮扶：赠送服务时长")
         if b.account.balance >= 60:
-            services.redemption_make(member=b, minutes=60, purpose="reward", note="兑换“文明家庭”纪念品",
+            ledger.redemption_make(member=b, minutes=60, purpose="reward", note="兑换“文明家庭”纪念品",
                                      operator=worker, idempotency_key="demo-redemption-1")
 
 
@@ -428,7 +429,7 @@ def _matters_and_proposals(rng: random.Random, compounds: list[Compound]) -> Non
     worker = User.objects.filter(username="community").first()
     named = {c.name: c for c in compounds}
     today = clock.today()
-    matters = (
+    matter_rows = (
         ("talk", "浅水湾小区", "地下车库积水，雨天无法通行", "property", True),
         ("rights", "华景城小区", "物业费上涨未经业主大会表决", "owners_committee", True),
         ("legal", "东梅小区", "房屋装修邻里漏水纠纷，咨询赔偿责任", "legal_aid", True),
@@ -437,29 +438,29 @@ def _matters_and_proposals(rng: random.Random, compounds: list[Compound]) -> Non
         ("rights", "浅水湾小区", "开发商承诺的幼儿园迟迟未建", "community", None),
         ("legal", "华景城小区", "拖欠装修工人工资", "legal_aid", None),
     )
-    for i, (kind, compound_name, subject, route, closed) in enumerate(matters):
+    for i, (kind, compound_name, subject, route, closed) in enumerate(matter_rows):
         day = today - dt.timedelta(days=40 - i * 5)
         with clock.frozen(_aware(day, 9)):
-            matter = services.matter_intake(kind=kind, compound=named[compound_name], resident_name=_name(rng),
+            matter = matters.matter_intake(kind=kind, compound=named[compound_name], resident_name=_name(rng),
                                             resident_phone=_phone(rng), subject=subject, actor=worker,
                                             description=f"{compound_name}居民反映：{subject}。")
         if i == 6:
             continue
         with clock.frozen(_aware(day, 11)):
-            matter = services.matter_route(matter=matter, route=route, actor=worker)
+            matter = matters.matter_route(matter=matter, route=route, actor=worker)
         if closed is None and i == 5:
             continue
         with clock.frozen(_aware(day + dt.timedelta(days=2), 15)):
-            services.matter_mediate(matter=matter, actor=worker,
+            matters.matter_mediate(matter=matter, actor=worker,
                                     note="小区党支部牵头，业委会、物业三方到场协调，听取双方意见")
         if closed is None:
             continue
         with clock.frozen(_aware(day + dt.timedelta(days=5), 15)):
-            matter = services.matter_resolve(matter=matter, actor=worker, resolution="三方达成一致，限期整改到位")
+            matter = matters.matter_resolve(matter=matter, actor=worker, resolution="三方达成一致，限期整改到位")
         with clock.frozen(_aware(day + dt.timedelta(days=7), 10)):
-            services.matter_close(matter=matter, actor=worker, satisfied=closed,
+            matters.matter_close(matter=matter, actor=worker, satisfied=closed,
                                   feedback="问题已解决，感谢小区党支部" if closed else "基本解决，仍需持续关注")
-    proposals = (
+    proposal_rows = (
         ("浅水湾小区", "property_company", "选聘新一届物业服务企业", 4),
         ("华景城小区", "maintenance_fund", "使用物业维修资金更换3号楼电梯", 4),
         ("东梅小区", "rules", "修订业委会议事规则", 4),
@@ -468,14 +469,14 @@ def _matters_and_proposals(rng: random.Random, compounds: list[Compound]) -> Non
         ("华景城小区", "other", "增设儿童游乐设施", 0),
     )
     steps = ("deliberate", "decide", "evaluate", "publish")
-    for i, (compound_name, topic, title, stage) in enumerate(proposals):
+    for i, (compound_name, topic, title, stage) in enumerate(proposal_rows):
         day = today - dt.timedelta(days=60 - i * 8)
         with clock.frozen(_aware(day, 9)):
-            p = services.proposal_create(compound=named[compound_name], topic=topic, title=title, actor=worker,
+            p = proposals.proposal_create(compound=named[compound_name], topic=topic, title=title, actor=worker,
                                          content=f"{compound_name}党支部提议：{title}。经征求党员和居民意见后提交三方联席会议。")
         for s, step in enumerate(steps[:stage]):
             with clock.frozen(_aware(day + dt.timedelta(days=3 * (s + 1)), 15)):
-                services.proposal_advance(
+                proposals.proposal_advance(
                     proposal=p, step=step, actor=worker,
                     text={"deliberate": "党支部、业委会、物业服务企业三方联席会议商议，形成初步方案",
                           "decide": "业主代表大会表决通过",

@@ -9,12 +9,17 @@ zero — enforced by a deferred constraint trigger on PostgreSQL (migration 0002
 database. Entries are never updated or deleted (trigger on PostgreSQL); a correction is a reversing transfer.
 No transfer debits and credits the same member — refused by the service and by a trigger on PostgreSQL and
 SQLite (migration 0004).
+
+Every other state change (an order, a matter, a proposal, a theme event, a member's report-in) goes through
+`onewindow.core.events.transition()` and leaves one row in the subject's event table (`AppendOnlyEvent`).
 """
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from onewindow.core.events import AppendOnlyEvent
 
 # ---------------------------------------------------------------- organisation tree
 
@@ -204,6 +209,10 @@ class Member(models.Model):
         IN_NEED = "in_need", _("困难党员")
         RETIRED = "retired", _("退休党员")
 
+    class ReportStatus(models.TextChoices):
+        NOT_REPORTED = "not_reported", _("未报到")
+        REPORTED = "reported", _("已报到")
+
     user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="community_member", verbose_name=_("登录账号"))
     name = models.CharField(_("姓名"), max_length=30)
@@ -216,6 +225,8 @@ class Member(models.Model):
     skills = models.CharField(_("特长"), max_length=200, blank=True)
     is_star = models.BooleanField(_("社区民星"), default=False)
     star_title = models.CharField(_("民星称号"), max_length=60, blank=True)
+    report_status = models.CharField(_("报到状态"), max_length=12, choices=ReportStatus.choices,
+                                     default=ReportStatus.NOT_REPORTED)
     reported_at = models.DateTimeField(_("报到时间"), null=True, blank=True)
     reported_community = models.ForeignKey(Community, null=True, blank=True, on_delete=models.PROTECT,
                                            related_name="reported_members", verbose_name=_("报到社区"))
@@ -228,6 +239,9 @@ class Member(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(category="in_service") | Q(employer__isnull=False),
                                    name="member_in_service_has_employer"),
+            models.CheckConstraint(condition=Q(report_status="reported", reported_at__isnull=False)
+                                   | Q(report_status="not_reported", reported_at__isnull=True),
+                                   name="member_report_status_matches_time"),
         ]
         indexes = [models.Index(fields=["category", "employer"], name="member_cat_employer_idx")]
 
@@ -255,24 +269,11 @@ class Team(models.Model):
         return self.name
 
 
-class AppendOnlyLog(models.Model):
-    """Shared shape of the append-only event rows: when, and who (none for the system)."""
+class MemberEvent(AppendOnlyEvent):
+    """Report-in and other changes to a member's record (created, star, team joined)."""
 
-    at = models.DateTimeField()
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
-
-    class Meta:
-        abstract = True
-        ordering = ["id"]
-
-
-class MemberEvent(AppendOnlyLog):
-    """Append-only: report-in and other changes to a member's record."""
-
+    subject_field = "member"
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=30)
-    note = models.CharField(max_length=200, blank=True)
 
 
 # ---------------------------------------------------------------- time bank: menu and orders
@@ -368,14 +369,11 @@ class Order(models.Model):
         return self.number
 
 
-class OrderEvent(AppendOnlyLog):
-    """Append-only: one row per state change of an order."""
+class OrderEvent(AppendOnlyEvent):
+    """One row per state change of an order."""
 
+    subject_field = "order"
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=20)
-    from_status = models.CharField(max_length=10, blank=True)
-    to_status = models.CharField(max_length=10)
-    note = models.CharField(max_length=300, blank=True)
 
 
 # ---------------------------------------------------------------- time bank: ledger
@@ -527,14 +525,11 @@ class Matter(models.Model):
         return self.number
 
 
-class MatterLog(AppendOnlyLog):
-    """Append-only: state changes and the mediation log of a matter."""
+class MatterLog(AppendOnlyEvent):
+    """State changes and the mediation log of a matter."""
 
+    subject_field = "matter"
     matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="logs")
-    action = models.CharField(max_length=20)
-    from_status = models.CharField(max_length=10, blank=True)
-    to_status = models.CharField(max_length=10)
-    note = models.CharField(max_length=500, blank=True)
 
 
 # ---------------------------------------------------------------- tri-party council (两议两评两公开)
@@ -584,11 +579,11 @@ class Proposal(models.Model):
         return self.title
 
 
-class ProposalEvent(AppendOnlyLog):
+class ProposalEvent(AppendOnlyEvent):
+    """One row per stage of a proposal: proposed, deliberated, decided, evaluated, published."""
+
+    subject_field = "proposal"
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=12, blank=True)
-    to_status = models.CharField(max_length=12)
-    note = models.CharField(max_length=500, blank=True)
 
 
 # ---------------------------------------------------------------- theme days
@@ -620,6 +615,13 @@ class ThemeEvent(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ThemeEventLog(AppendOnlyEvent):
+    """A theme event's history: created, attendance recorded, closed, hours credited."""
+
+    subject_field = "theme_event"
+    theme_event = models.ForeignKey(ThemeEvent, on_delete=models.CASCADE, related_name="log")
 
 
 class EventSignup(models.Model):

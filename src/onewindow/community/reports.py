@@ -7,18 +7,17 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
+from onewindow.community.selectors import hours
 from onewindow.core import clock
 from onewindow.core.charts import figure_json
 from onewindow.core.excel import xlsx_response
 
-from . import selectors
-
 
 def report_context() -> dict[str, Any]:
-    by_month = selectors.hours_by_month()
-    by_team = selectors.hours_by_team()
-    by_compound = selectors.hours_by_compound()
-    top = selectors.top_volunteers(limit=10)
+    by_month = hours.hours_by_month()
+    by_team = hours.hours_by_team()
+    by_compound = hours.hours_by_compound()
+    top = hours.top_volunteers(limit=10)
     month_chart = figure_json({
         "data": [{"type": "bar", "x": [r["month"] for r in by_month], "y": [r["hours"] for r in by_month],
                   "marker": {"color": "#1b4f8f"}, "name": _("服务时长（小时）")}],
@@ -38,16 +37,16 @@ def report_context() -> dict[str, Any]:
 
 
 def report_xlsx() -> HttpResponse:
-    by_month = selectors.hours_by_month(months=120)
+    by_month = hours.hours_by_month(months=120)
     return xlsx_response(f"时间银行统计-{clock.today():%Y%m%d}.xlsx", {
         _("按月"): ([_("月份"), _("分钟"), _("小时")], [[r["month"], r["minutes"], r["hours"]] for r in by_month]),
         _("按服务队"): ([_("服务队"), _("领域"), _("分钟"), _("小时")],
-                     [[r["team"], r["field"], r["minutes"], r["hours"]] for r in selectors.hours_by_team()]),
+                     [[r["team"], r["field"], r["minutes"], r["hours"]] for r in hours.hours_by_team()]),
         _("按小区"): ([_("社区"), _("小区"), _("订单数"), _("分钟"), _("小时")],
                     [[r["community"], r["compound"], r["orders"], r["minutes"], r["hours"]]
-                     for r in selectors.hours_by_compound()]),
+                     for r in hours.hours_by_compound()]),
         _("按党员"): ([_("党员"), _("居住小区"), _("分钟"), _("小时")],
-                    [[r["name"], r["compound"], r["minutes"], r["hours"]] for r in selectors.hours_by_member()]),
+                    [[r["name"], r["compound"], r["minutes"], r["hours"]] for r in hours.hours_by_member()]),
     })
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from onewindow.community.services import tree_import
+from onewindow.community.services.organisation import tree_import
 from onewindow.core.errors import ServiceError
 
 
