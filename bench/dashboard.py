@@ -69,7 +69,8 @@ def main() -> int:
 def setup_catalog() -> None:
     from django.contrib.auth.models import Group, User
 
-    from onewindow.catalog.models import Bundle, BundleItem, Department, ServiceItem
+    from onewindow.bundles.models import Bundle, BundleItem
+    from onewindow.catalog.models import Department, ServiceItem
     from onewindow.core.access import Role
     from onewindow.core.models import Profile
 

@@ -39,8 +39,8 @@ def checks(record: dict) -> list[str]:
     from django.db.models import Count, Sum
     from django_tasks_db.models import DBTaskResult
 
+    from onewindow.bundles.models import BundleItem
     from onewindow.cases.models import Application, SubmittedMaterial
-    from onewindow.catalog.models import BundleItem
     from onewindow.community.models import Entry, Order, Transfer
     from onewindow.hall.models import Ticket, TicketEvent
 

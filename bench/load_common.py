@@ -80,12 +80,10 @@ def _user(username: str, *roles: str, department: Any = None) -> Any:
 def seed(*, citizens: int = 20, counters: int = 4, volunteers: int = 6) -> dict[str, Any]:
     """Two departments, a two-item bundle (企业招用员工一件事), a hall open all day, clerks at counters,
     one reviewer per department, citizens, and a community with a service menu and volunteers."""
+    from onewindow.bundles.models import Bundle, BundleItem, FormField
     from onewindow.catalog.models import (
-        Bundle,
-        BundleItem,
         CanonicalMaterial,
         Department,
-        FormField,
         ItemMaterial,
         ServiceItem,
         WindowCategory,

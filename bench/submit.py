@@ -59,12 +59,10 @@ def setup() -> tuple[list[str], list[str]]:
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
 
+    from onewindow.bundles.models import Bundle, BundleItem, FormField
     from onewindow.catalog.models import (
-        Bundle,
-        BundleItem,
         CanonicalMaterial,
         Department,
-        FormField,
         ItemMaterial,
         ServiceItem,
     )

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "axes",
     "onewindow.core",
     "onewindow.catalog",
+    "onewindow.bundles",
     "onewindow.cases",
     "onewindow.hall",
     "onewindow.feedback",

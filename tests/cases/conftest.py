@@ -35,15 +35,17 @@ class Catalog:
 
 @pytest.fixture
 def catalog(db: None) -> Catalog:
-    from onewindow.catalog.models import (
+    from onewindow.bundles.models import (
         Bundle,
         BundleItem,
-        CanonicalMaterial,
-        Department,
         FormField,
-        ItemMaterial,
         Option,
         Question,
+    )
+    from onewindow.catalog.models import (
+        CanonicalMaterial,
+        Department,
+        ItemMaterial,
         ServiceItem,
     )
 

@@ -6,7 +6,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from onewindow.catalog.models import ItemHistory, ItemStatus, ServiceItem
-from onewindow.catalog.services import catalog_export_xlsx, grant_catalog_admin_permissions
+from onewindow.catalog.services import grant_catalog_admin_permissions
+from onewindow.catalog.transfer import catalog_export_xlsx
 from onewindow.core.access import Role
 from tests.catalog.conftest import SmallCatalog
 from tests.catalog.test_transfer import edited, snapshot

@@ -9,7 +9,7 @@ from onewindow.catalog.models import (
     ServiceItem,
     WindowCategory,
 )
-from onewindow.catalog.services import check_item_rules
+from onewindow.catalog.rules import check_item_rules
 
 
 def test_demo_catalog_is_complete_idempotent_and_shares_materials(db: None) -> None:

@@ -7,10 +7,11 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from onewindow.catalog.models import ItemMaterial, ServiceItem
-from onewindow.catalog.services import catalog_export_xlsx, catalog_import_xlsx
 from onewindow.catalog.transfer import (
     NATIONAL_BASIC_COLUMNS,
     NATIONAL_MATERIAL_COLUMNS,
+    catalog_export_xlsx,
+    catalog_import_xlsx,
     national_basic_csv,
     national_material_csv,
 )

@@ -177,7 +177,7 @@ def test_a_bundle_chosen_at_the_kiosk_queues_in_its_window_category(hall, frozen
 
     from onewindow.catalog.models import Department, WindowCategory
 
-    Bundle = apps.get_model("catalog", "Bundle")
+    Bundle = apps.get_model("bundles", "Bundle")
     department = Department.objects.create(code="T-SCJ", name="测试市场监督管理局")
     Bundle.objects.create(code="open-hotel", name="我要开旅馆", lead_department=department,
                           window_category=WindowCategory.objects.get(code="business"))

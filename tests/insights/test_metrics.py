@@ -6,7 +6,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from onewindow.catalog.models import Bundle, BundleItem, ItemHistory, ItemMaterial
+from onewindow.bundles.models import Bundle, BundleItem
+from onewindow.catalog.models import ItemHistory, ItemMaterial
 from onewindow.core import clock
 from onewindow.core.access import Role
 from onewindow.insights.rollups import rollup_refresh

@@ -40,14 +40,13 @@ BUNDLES = [  # code, name, aliases, audience, item codes, description
 
 @pytest.fixture
 def guide_catalog(db):
+    from onewindow.bundles.models import Bundle, BundleItem
     from onewindow.catalog.models import (
-    Bundle,
-    BundleItem,
-    CanonicalMaterial,
-    Department,
-    ItemMaterial,
-    ItemStatus,
-    ServiceItem,
+        CanonicalMaterial,
+        Department,
+        ItemMaterial,
+        ItemStatus,
+        ServiceItem,
     )
 
     hr = Department.objects.create(code="T-RSJ", name="测试市人力资源和社会保障局", short_name="人社局")

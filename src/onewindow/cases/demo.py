@@ -66,11 +66,11 @@ def _credit_code(rng: random.Random, region: str) -> str:
 
 def _answers(spec: Any, rng: random.Random) -> dict[str, list[str]]:
     """A random valid set of answers: follow-up questions answered only when shown."""
-    from onewindow.catalog import bundles
+    from onewindow.bundles.answers import evaluate
 
     answers: dict[str, list[str]] = {}
     for _round in range(4):
-        evaluation = bundles.evaluate(spec, answers)
+        evaluation = evaluate(spec, answers)
         changed = False
         for q in evaluation.visible:
             if q.key not in answers and (q.required or rng.random() < 0.3):
@@ -122,8 +122,10 @@ class _Numbers:
 
 
 def load(*, scale: int = 0, stdout: Any = None) -> None:
-    from onewindow.catalog import bundles
-    from onewindow.catalog.models import Bundle
+    from onewindow.bundles.answers import evaluate
+    from onewindow.bundles.models import Bundle
+    from onewindow.bundles.notice import compute_notice
+    from onewindow.bundles.spec import load_bundle
 
     if Application.objects.filter(idempotency_scope=DEMO_SCOPE).exists():
         if stdout:
@@ -136,7 +138,7 @@ def load(*, scale: int = 0, stdout: Any = None) -> None:
     specs = {}
     for b in Bundle.objects.filter(status="published").order_by("code"):
         try:
-            specs[b.code] = bundles.load_bundle(b.code)
+            specs[b.code] = load_bundle(b.code)
         except Exception:  # noqa: BLE001 - a half-built bundle is skipped, not fatal
             continue
     if not specs:
@@ -152,7 +154,7 @@ def load(*, scale: int = 0, stdout: Any = None) -> None:
             notices: list[Any] = []
             for _i in range(4):
                 try:
-                    notices.append(bundles.compute_notice(spec, bundles.evaluate(spec, _answers(spec, rng))))
+                    notices.append(compute_notice(spec, evaluate(spec, _answers(spec, rng))))
                 except Exception:  # noqa: BLE001
                     continue
             notices = [n for n in notices if n.items]

@@ -412,12 +412,12 @@ def submission_fingerprint(*, channel: str, kind: str, code: str, answers: Mappi
 
 
 def _notice_for(kind: str, code: str, answers: Mapping[str, Any]) -> Any:
-    from onewindow.catalog import bundles
+    from onewindow.bundles.notice import bundle_notice, item_notice
 
     if kind == ApplicationKind.BUNDLE:
-        return bundles.bundle_notice(bundle_code=code, answers=dict(answers))
+        return bundle_notice(bundle_code=code, answers=dict(answers))
     if kind == ApplicationKind.ITEM:
-        return bundles.item_notice(item_code=code)
+        return item_notice(item_code=code)
     raise ServiceError("申请类型只能是一件事（bundle）或单个事项（item）", field="kind")
 
 

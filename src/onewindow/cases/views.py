@@ -53,13 +53,15 @@ def _errors(exc: ServiceError) -> dict[str, str]:
 
 
 def _notice(kind: str, code: str, request: HttpRequest) -> tuple[Any, dict[str, list[str]]]:
-    from onewindow.catalog import bundles
+    from onewindow.bundles.answers import answers_from_query
+    from onewindow.bundles.notice import bundle_notice, item_notice
+    from onewindow.bundles.spec import load_bundle
 
     if kind == "bundle":
-        spec = bundles.load_bundle(code)
-        answers = bundles.answers_from_query(request.GET, spec=spec)
-        return bundles.bundle_notice(bundle_code=code, answers=answers), answers
-    return bundles.item_notice(item_code=code), {}
+        spec = load_bundle(code)
+        answers = answers_from_query(request.GET, spec=spec)
+        return bundle_notice(bundle_code=code, answers=answers), answers
+    return item_notice(item_code=code), {}
 
 
 def _applicant_from_post(post: Any) -> dict[str, str]:
@@ -193,13 +195,13 @@ def application_page(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def _missing_names(app: Application) -> list[str]:
-    from onewindow.catalog import bundles
+    from onewindow.bundles.notice import bundle_notice, item_notice
 
     try:
         if app.kind == "bundle":
-            notice = bundles.bundle_notice(bundle_code=app.code, answers=app.answers)
+            notice = bundle_notice(bundle_code=app.code, answers=app.answers)
         else:
-            notice = bundles.item_notice(item_code=app.code)
+            notice = item_notice(item_code=app.code)
     except ServiceError:
         return []
     have = set(app.submitted_materials.values_list("material_id", flat=True))
@@ -293,7 +295,11 @@ def progress(request: HttpRequest) -> HttpResponse:
 @allow(Role.CLERK)
 def clerk_accept(request: HttpRequest) -> HttpResponse:
     """Window acceptance for any item or bundle: pick, answer, applicant, form, check materials, accept or supplement."""
-    from onewindow.catalog import bundles
+    from onewindow.bundles.answers import answers_from_query
+    from onewindow.bundles.notice import bundle_notice, item_notice
+    from onewindow.bundles.selectors import list_bundles
+    from onewindow.bundles.selectors import preview as preview_of
+    from onewindow.bundles.spec import load_bundle
     from onewindow.catalog.models import ServiceItem
 
     ticket = request.GET.get("ticket", "")
@@ -303,24 +309,24 @@ def clerk_accept(request: HttpRequest) -> HttpResponse:
     ctx: dict[str, Any] = {"ticket": ticket, "q": q, "kind": kind, "code": code, "errors": {}}
     if not code:
         if q:
-            ctx["bundles"] = bundles.list_bundles(q=q)[:20]
+            ctx["bundles"] = list_bundles(q=q)[:20]
             ctx["items"] = list(ServiceItem.objects.filter(status="published", name__icontains=q)
                                 .select_related("department").order_by("code")[:30])
         else:
-            ctx["bundles"] = bundles.list_bundles()[:30]
+            ctx["bundles"] = list_bundles()[:30]
         return render(request, "cases/clerk_accept.html", ctx)
     preview = None
     notice = None
     try:
         if kind == "bundle":
-            spec = bundles.load_bundle(code)
-            answers = bundles.answers_from_query(request.GET, spec=spec)
-            preview = bundles.preview(bundle_code=code, answers=answers)
+            spec = load_bundle(code)
+            answers = answers_from_query(request.GET, spec=spec)
+            preview = preview_of(bundle_code=code, answers=answers)
             if preview.complete:
-                notice = bundles.bundle_notice(bundle_code=code, answers=answers)
+                notice = bundle_notice(bundle_code=code, answers=answers)
         else:
             answers = {}
-            notice = bundles.item_notice(item_code=code)
+            notice = item_notice(item_code=code)
     except ServiceError as exc:
         ctx["errors"] = _errors(exc)
         return render(request, "cases/clerk_accept.html", ctx, status=400)
@@ -473,11 +479,11 @@ def _shown(field: Any, value: Any, full: bool) -> Any:
 
 
 def _fields_for(app: Application) -> list[Any]:
-    from onewindow.catalog import bundles
+    from onewindow.bundles.notice import bundle_notice, item_notice
 
     try:
-        notice = (bundles.bundle_notice(bundle_code=app.code, answers=app.answers) if app.kind == "bundle"
-                  else bundles.item_notice(item_code=app.code))
+        notice = (bundle_notice(bundle_code=app.code, answers=app.answers) if app.kind == "bundle"
+                  else item_notice(item_code=app.code))
     except ServiceError:
         return []
     return list(notice.fields)

@@ -21,6 +21,7 @@ from onewindow.catalog.models import (
     ServiceItem,
     WindowCategory,
 )
+from onewindow.catalog.rules import check_item_rules
 from onewindow.core.errors import ServiceError
 from onewindow.core.excel import XLSX_CONTENT_TYPE, content_disposition
 
@@ -96,7 +97,7 @@ class ServiceItemForm(forms.ModelForm):
         data = super().clean()
         values = {f.name: data.get(f.name, getattr(self.instance, f.name, None))
                   for f in ServiceItem._meta.concrete_fields if f.name in data}
-        for problem in services.check_item_rules(values):
+        for problem in check_item_rules(values):
             field = problem.field if problem.field in self.fields else None
             self.add_error(field, str(problem.message))
         return data
@@ -252,5 +253,3 @@ class ItemHistoryAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-
-from onewindow.catalog.admin_bundles import *  # noqa: E402, F403

@@ -7,9 +7,7 @@ class CatalogConfig(OneWindowApp):
     name = "onewindow.catalog"
     label = "catalog"
     verbose_name = _("事项库")
-    urls = (UrlMount("catalog/", "onewindow.catalog.urls"), UrlMount("bundles/", "onewindow.catalog.urls_bundles"))
-    api = (ApiMount("onewindow.catalog.api:router", tag="catalog"),
-           ApiMount("onewindow.catalog.api_bundles:router", tag="catalog"))
+    urls = (UrlMount("catalog/", "onewindow.catalog.urls"),)
+    api = (ApiMount("onewindow.catalog.api:router", tag="catalog"),)
     nav = "onewindow.catalog.nav:ITEMS"
-    demo = (DemoStep("onewindow.catalog.demo:load", order=10),
-            DemoStep("onewindow.catalog.demo_bundles:load", order=30))
+    demo = (DemoStep("onewindow.catalog.demo:load", order=10),)

@@ -263,5 +263,3 @@ class ItemMaterial(models.Model):
     def __str__(self) -> str:
         return f"{self.item} · {self.material}"
 
-
-from onewindow.catalog.models_bundles import *  # noqa: E402, F403

@@ -5,6 +5,5 @@ from onewindow.core.nav import NavItem
 
 ITEMS = [
     NavItem(label=_("办事指南"), url_name="catalog:index", roles=frozenset({PUBLIC}), order=10),
-    NavItem(label=_("一件事一次办"), url_name="bundles:list", roles=frozenset({PUBLIC}), order=12),
     NavItem(label=_("事项管理"), url_name="catalog:manage", roles=frozenset({Role.CATALOG_ADMIN}), order=80),
 ]

@@ -5,25 +5,16 @@ from typing import Any
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-from onewindow.catalog.models import (
-    HandlingType,
-    ItemHistory,
-    ItemStatus,
-    LimitUnit,
-    OnlineDepth,
-    ServiceItem,
-)
+from onewindow.catalog.models import ItemHistory, ItemStatus, ServiceItem
+from onewindow.catalog.rules import VERSIONED_FIELDS, check_item_rules
 from onewindow.core import clock
 from onewindow.core.access import Role
 from onewindow.core.audit import audit_log
-from onewindow.core.errors import Conflict, FieldProblem, ServiceError
-
-# Changing any of these makes a new version of the item (with a history row).
-VERSIONED_FIELDS = ("legal_limit", "legal_limit_unit", "promised_limit", "promised_limit_unit", "handling_type",
-                    "max_visits", "online_depth")
+from onewindow.core.errors import Conflict, ServiceError
 
 CATALOG_ADMIN_MODELS = {
-    "catalog": None,  # every model of the app (items, materials, departments, bundles…)
+    "catalog": None,  # every model of the app (items, materials, departments…)
+    "bundles": None,  # the one-thing bundles the catalog admin also maintains
     "core": ("calendaryear", "officialday"),
 }
 
@@ -39,28 +30,6 @@ def grant_catalog_admin_permissions() -> Group:
         perms = perms | qs
     group.permissions.add(*perms)
     return group
-
-
-def check_item_rules(values: dict[str, Any]) -> list[FieldProblem]:
-    """The consistency rules an item must satisfy (promised ≤ legal, 即办 ⇔ 0, fee ⇒ basis, …)."""
-    problems: list[FieldProblem] = []
-    legal, promised = values.get("legal_limit"), values.get("promised_limit")
-    same_unit = values.get("legal_limit_unit", LimitUnit.WORKDAY) == values.get("promised_limit_unit", LimitUnit.WORKDAY)
-    if legal is not None and promised is not None and same_unit and promised > legal:
-        problems.append(FieldProblem("promised_limit", "承诺办结时限不能超过法定办结时限"))
-    handling = values.get("handling_type")
-    if handling == HandlingType.INSTANT and promised not in (0, None):
-        problems.append(FieldProblem("promised_limit", "即办件的承诺办结时限应为 0"))
-    if handling == HandlingType.PROMISED and promised == 0:
-        problems.append(FieldProblem("handling_type", "承诺时限为 0 的事项应为即办件"))
-    if values.get("has_fee") and not str(values.get("fee_basis") or "").strip():
-        problems.append(FieldProblem("fee_basis", "收费事项须填写收费依据及标准"))
-    if values.get("online_depth") == OnlineDepth.HANDLE and values.get("max_visits") not in (0, None) \
-            and not str(values.get("visits_reason") or "").strip():
-        problems.append(FieldProblem("visits_reason", "全程网办事项到现场次数应为 0，否则须说明必须现场办理的原因"))
-    elif values.get("max_visits") and not str(values.get("visits_reason") or "").strip():
-        problems.append(FieldProblem("visits_reason", "到办事现场次数大于 0 时须填写必须现场办理的原因"))
-    return problems
 
 
 def _snapshot(item: ServiceItem, *, actor: Any, note: str) -> ItemHistory:
@@ -140,7 +109,3 @@ def item_publish(*, item: ServiceItem, actor: Any) -> ServiceItem:
 def item_retire(*, item: ServiceItem, actor: Any) -> ServiceItem:
     return _set_status(item=item, actor=actor, to=ItemStatus.RETIRED,
                        allowed_from=(ItemStatus.DRAFT, ItemStatus.PUBLISHED), action="catalog.item_retire")
-
-
-# Excel import is a write too; it lives with the export in transfer.py.
-from onewindow.catalog.transfer import ImportResult, catalog_export_xlsx, catalog_import_xlsx  # noqa: E402,F401

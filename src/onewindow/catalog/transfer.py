@@ -34,6 +34,7 @@ from onewindow.catalog.models import (
     ServiceItem,
     WindowCategory,
 )
+from onewindow.catalog.rules import VERSIONED_FIELDS, check_item_rules
 from onewindow.catalog.selectors import catalog_for_export
 from onewindow.core import clock
 from onewindow.core.audit import audit_log
@@ -233,8 +234,6 @@ class _MaterialRow:
 
 
 def _parse(file: Any) -> tuple[list[_ItemRow], list[_MaterialRow]]:
-    from onewindow.catalog.services import check_item_rules
-
     problems = _Problems()
     try:
         wb = load_workbook(file, read_only=True, data_only=True)
@@ -346,8 +345,6 @@ def _parse(file: Any) -> tuple[list[_ItemRow], list[_MaterialRow]]:
 @transaction.atomic
 def catalog_import_xlsx(*, file: Any, actor: Any) -> ImportResult:
     """Import items and materials from an .xlsx made by `catalog_export_xlsx` (or edited from one)."""
-    from onewindow.catalog.services import VERSIONED_FIELDS
-
     item_rows, material_rows = _parse(file)
     result = ImportResult()
     existing = {i.code: i for i in ServiceItem.objects.filter(code__in=[r.values["code"] for r in item_rows])

@@ -209,11 +209,11 @@ def _create_ticket(*, hall: Hall, category: HallCategory, at: dt.datetime, prior
 
 
 def _bundle_category(hall: Hall, bundle: str) -> tuple[HallCategory, str, str]:
-    """A bundle chosen at the kiosk maps to its window category (catalog.Bundle when it exists)."""
+    """A bundle chosen at the kiosk maps to its window category (bundles.Bundle when it exists)."""
     try:
         from django.apps import apps
 
-        Bundle = apps.get_model("catalog", "Bundle")
+        Bundle = apps.get_model("bundles", "Bundle")
     except LookupError:
         raise ServiceError(_("暂不支持按一件事取号，请选择窗口类别"), field="bundle") from None
     qs = Bundle.objects.all()

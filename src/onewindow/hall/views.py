@@ -40,7 +40,7 @@ def _bundles_for(hall: Hall) -> list[Any]:
     from django.apps import apps
 
     try:
-        Bundle = apps.get_model("catalog", "Bundle")
+        Bundle = apps.get_model("bundles", "Bundle")
     except LookupError:
         return []
     if not hasattr(Bundle, "window_category"):

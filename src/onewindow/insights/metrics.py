@@ -44,7 +44,8 @@ class Scope:
 
 
 def parse_scope(value: str | None) -> Scope:
-    from onewindow.catalog.models import Bundle, Department
+    from onewindow.bundles.models import Bundle
+    from onewindow.catalog.models import Department
     from onewindow.hall.models import Hall
 
     value = (value or "all").strip()
@@ -88,7 +89,8 @@ def _ratio(a: float, b: float, digits: int = 4) -> float | None:
 
 
 def _scope_items(scope: Scope) -> list[Any]:
-    from onewindow.catalog.models import BundleItem, ItemStatus, ServiceItem
+    from onewindow.bundles.models import BundleItem
+    from onewindow.catalog.models import ItemStatus, ServiceItem
     from onewindow.hall.models import HallCategory
 
     qs = ServiceItem.objects.filter(status=ItemStatus.PUBLISHED)
@@ -191,7 +193,7 @@ def rating_figures(scope: Scope, start: dt.date, end: dt.date) -> dict[str, Any]
 
 
 def bundle_figures(scope: Scope, start: dt.date, end: dt.date, b_start: dt.date, b_end: dt.date) -> list[dict]:
-    from onewindow.catalog.bundles import list_bundles
+    from onewindow.bundles.selectors import list_bundles
     from onewindow.hall.models import HallCategory
 
     cards = list_bundles()

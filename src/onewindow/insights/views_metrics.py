@@ -18,7 +18,8 @@ READERS = (Role.SUPERVISOR, Role.DEPARTMENT_HEAD)
 
 
 def scope_choices() -> list[tuple[str, str]]:
-    from onewindow.catalog.models import Bundle, Department
+    from onewindow.bundles.models import Bundle
+    from onewindow.catalog.models import Department
     from onewindow.hall.models import Hall
 
     out = [("all", _("全区（全部）"))]

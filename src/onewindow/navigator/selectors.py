@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Max
 from django.urls import NoReverseMatch, reverse
 
-from onewindow.catalog.models import Bundle, ItemMaterial, ItemStatus, ServiceItem
+from onewindow.bundles.models import Bundle
+from onewindow.catalog.models import ItemMaterial, ItemStatus, ServiceItem
 from onewindow.navigator import text
 from onewindow.navigator.engine import Doc, Hit, Index
 

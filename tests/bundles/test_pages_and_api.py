@@ -7,8 +7,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from onewindow.catalog.models import Bundle, ItemStatus
-from tests.catalog.test_bundles_helpers import build_bundle
+from onewindow.bundles.models import Bundle
+from onewindow.catalog.models import ItemStatus
+from tests.bundles.builders import build_bundle
 
 pytestmark = pytest.mark.django_db
 
@@ -127,7 +128,7 @@ def test_draft_bundle_is_hidden_from_public_pages_but_previewable_in_admin(clien
     built = build_bundle()
     Bundle.objects.filter(pk=built.bundle.pk).update(status=ItemStatus.DRAFT)
     assert client.get("/bundles/T-RETIRE/").status_code == 404
-    page = admin_client.get(f"/admin/catalog/bundle/{built.bundle.pk}/preview/?is_soe=yes&soe_kind=local")
+    page = admin_client.get(f"/admin/bundles/bundle/{built.bundle.pk}/preview/?is_soe=yes&soe_kind=local")
     html = page.content.decode()
     assert page.status_code == 200 and "测试事项丙" in html and 'id="before-after"' in html
     assert "T-RETIRE国有企业证明" in html
@@ -135,19 +136,20 @@ def test_draft_bundle_is_hidden_from_public_pages_but_previewable_in_admin(clien
 
 def test_admin_bundle_change_page_and_preview_need_staff(admin_client: Client, client: Client) -> None:
     built = build_bundle()
-    assert admin_client.get(f"/admin/catalog/bundle/{built.bundle.pk}/change/").status_code == 200
-    assert admin_client.get("/admin/catalog/bundle/").status_code == 200
+    assert admin_client.get(f"/admin/bundles/bundle/{built.bundle.pk}/change/").status_code == 200
+    assert admin_client.get("/admin/bundles/bundle/").status_code == 200
     question = built.bundle.questions.get(key="is_soe")
-    assert admin_client.get(f"/admin/catalog/question/{question.pk}/change/").status_code == 200
+    assert admin_client.get(f"/admin/bundles/question/{question.pk}/change/").status_code == 200
     option = question.options.get(key="yes")
-    assert admin_client.get(f"/admin/catalog/option/{option.pk}/change/").status_code == 200
-    assert admin_client.get("/admin/catalog/bundle/add/").status_code == 200
-    assert admin_client.get("/admin/catalog/formfield/").status_code == 200
-    assert client.get(f"/admin/catalog/bundle/{built.bundle.pk}/preview/").status_code == 302
+    assert admin_client.get(f"/admin/bundles/option/{option.pk}/change/").status_code == 200
+    assert admin_client.get("/admin/bundles/bundle/add/").status_code == 200
+    assert admin_client.get("/admin/bundles/formfield/").status_code == 200
+    assert client.get(f"/admin/bundles/bundle/{built.bundle.pk}/preview/").status_code == 302
 
 
 def test_bundle_page_and_list_query_counts_do_not_grow_with_questions_and_items(client: Client) -> None:
-    from onewindow.catalog.models import BundleItem, Option, Question, ServiceItem
+    from onewindow.bundles.models import BundleItem, Option, Question
+    from onewindow.catalog.models import ServiceItem
 
     built = build_bundle()
     url = "/bundles/T-RETIRE/notice/?is_soe=yes&soe_kind=local"

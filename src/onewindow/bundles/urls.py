@@ -1,6 +1,6 @@
 from django.urls import path
 
-from onewindow.catalog import views_bundles as views
+from onewindow.bundles import views
 
 app_name = "bundles"
 

@@ -4,6 +4,8 @@ and a "preview notice" page that computes the one-time notice for any set of ans
 from typing import Any
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -11,18 +13,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.catalog import bundles as sel
-from onewindow.catalog.models import (
-    Bundle,
-    BundleItem,
-    FormField,
-    Option,
-    OptionMaterial,
-    Question,
-    ServiceItem,
-)
-
-__all__ = ["BundleAdmin", "QuestionAdmin", "OptionAdmin", "FormFieldAdmin", "ItemFormFieldInline"]
+from onewindow.bundles import selectors
+from onewindow.bundles.models import Bundle, BundleItem, FormField, Option, OptionMaterial, Question
+from onewindow.catalog.models import ServiceItem
 
 
 class BundleItemInline(admin.TabularInline):
@@ -61,20 +54,18 @@ class BundleAdmin(admin.ModelAdmin):
         (_("说明"), {"fields": ["materials_note", "process_note"]}),
     ]
 
-    def get_queryset(self, request: HttpRequest) -> Any:
-        from django.db.models import Count
-
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Bundle]:
         return super().get_queryset(request).select_related("lead_department").annotate(n_items=Count("bundle_items"))
 
     @admin.display(description=_("事项数"), ordering="n_items")
     def item_count(self, obj: Bundle) -> int:
-        return obj.n_items
+        return int(getattr(obj, "n_items", 0))
 
     @admin.display(description=_("告知单预览"))
     def preview_link(self, obj: Bundle | None) -> str:
         if obj is None or obj.pk is None:
             return "—"
-        return format_html('<a href="{}">{}</a>', reverse("admin:catalog_bundle_preview", args=[obj.pk]), _("预览"))
+        return format_html('<a href="{}">{}</a>', reverse("admin:bundles_bundle_preview", args=[obj.pk]), _("预览"))
 
     def get_form(self, request: HttpRequest, obj: Bundle | None = None, change: bool = False, **kwargs: Any) -> Any:
         request._bundle_obj = obj  # type: ignore[attr-defined]
@@ -82,16 +73,14 @@ class BundleAdmin(admin.ModelAdmin):
 
     def get_urls(self) -> list:
         return [path("<int:pk>/preview/", self.admin_site.admin_view(self.preview_view),
-                     name="catalog_bundle_preview"), *super().get_urls()]
+                     name="bundles_bundle_preview"), *super().get_urls()]
 
     def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """The notice for the answers in the query string, for any bundle status (drafts too)."""
         if not self.has_view_permission(request):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         bundle = get_object_or_404(Bundle, pk=pk)
-        pv = sel.preview(bundle_code=bundle.code, query=request.GET, include_drafts=True)
+        pv = selectors.preview(bundle_code=bundle.code, query=request.GET, include_drafts=True)
         reveals = {q.shown_when_id for q in pv.spec.questions if q.shown_when_id}
         questions = []
         for q in pv.evaluation.visible:
@@ -108,7 +97,7 @@ class BundleAdmin(admin.ModelAdmin):
                           for m in pv.notice.materials],
             "public_url": reverse("bundles:notice", args=[bundle.code]) + (f"?{pv.query}" if pv.query else ""),
         }
-        return TemplateResponse(request, "catalog/bundles/admin_preview.html", context)
+        return TemplateResponse(request, "bundles/admin_preview.html", context)
 
 
 class OptionInline(admin.TabularInline):

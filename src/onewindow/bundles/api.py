@@ -1,11 +1,17 @@
 """JSON API for bundles (一件事): list, detail with questions, and the one-time notice for a set of answers."""
 
 from dataclasses import asdict
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from onewindow.catalog import bundles as sel
+from onewindow.bundles import selectors
+from onewindow.bundles.answers import answers_to_query
+from onewindow.bundles.models import Bundle
+from onewindow.bundles.notice import BeforeAfter, bundle_place
+from onewindow.bundles.notice import bundle_notice as compute_bundle_notice
+from onewindow.bundles.spec import BundleSpec
 from onewindow.core.access import PUBLIC, allow
 
 router = Router()
@@ -132,27 +138,22 @@ class ErrorOut(Schema):
     errors: list[dict]
 
 
-def _summary(bundle, figures: sel.BeforeAfter, departments: tuple[str, ...]) -> dict:  # noqa: ANN001
+def _summary(bundle: Bundle, figures: BeforeAfter, departments: tuple[str, ...]) -> dict[str, Any]:
     return {
         "code": bundle.code, "name": bundle.name, "audience": bundle.audience, "description": bundle.description,
         "lead_department": bundle.lead_department.name,
-        "window_category": bundle.window_category.name if bundle.window_category_id else None,
+        "window_category": bundle.window_category.name if bundle.window_category is not None else None,
         "departments": list(departments), "url": f"/bundles/{bundle.code}/", "before_after": asdict(figures),
     }
 
 
 @router.get("/bundles", response=list[BundleSummaryOut], summary="一件事列表", tags=["bundles"])
 @allow(PUBLIC)
-def list_bundles(request: HttpRequest, audience: str = "", q: str = "") -> list[dict]:
-    return [_summary(c.bundle, c.figures, c.departments) for c in sel.list_bundles(audience=audience, q=q)]
+def list_bundles(request: HttpRequest, audience: str = "", q: str = "") -> list[dict[str, Any]]:
+    return [_summary(c.bundle, c.figures, c.departments) for c in selectors.list_bundles(audience=audience, q=q)]
 
 
-@router.get("/bundles/{code}", response={200: BundleDetailOut, 404: ErrorOut}, summary="一件事详情（情形问题）",
-            tags=["bundles"])
-@allow(PUBLIC)
-def bundle_detail(request: HttpRequest, code: str) -> dict:
-    spec = sel.preview(bundle_code=code, answers={}, include_drafts=False).spec
-    bundle = spec.bundle
+def _questions(spec: BundleSpec) -> list[dict[str, Any]]:
     question_by_id = {q.id: q for q in spec.questions}
     option_by_id = {o.id: o for opts in spec.options.values() for o in opts}
     code_by_item = {bi.item_id: bi.item.code for bi in spec.bundle_items}
@@ -171,16 +172,25 @@ def bundle_detail(request: HttpRequest, code: str) -> dict:
                          "items": [code_by_item[i] for i in spec.option_items.get(o.id, ()) if i in code_by_item],
                          "reveals": reveals.get(o.id, [])} for o in spec.options.get(q.id, [])],
         })
+    return questions
+
+
+@router.get("/bundles/{code}", response={200: BundleDetailOut, 404: ErrorOut}, summary="一件事详情（情形问题）",
+            tags=["bundles"])
+@allow(PUBLIC)
+def bundle_detail(request: HttpRequest, code: str) -> dict[str, Any]:
+    spec = selectors.preview(bundle_code=code, answers={}, include_drafts=False).spec
+    bundle = spec.bundle
     departments = tuple(dict.fromkeys(bi.item.department.name for bi in spec.bundle_items))
-    result = _summary(bundle, sel.full_before_after(spec), departments)
+    result = _summary(bundle, selectors.full_before_after(spec), departments)
     result.update({
-        "place": sel.bundle_place(bundle), "visits": bundle.visits, "parallel_limit": bundle.parallel_limit,
+        "place": bundle_place(bundle), "visits": bundle.visits, "parallel_limit": bundle.parallel_limit,
         "materials_note": bundle.materials_note, "process_steps": bundle.process_steps,
         "items": [{"code": bi.item.code, "name": bi.item.name, "department": bi.item.department.name,
                    "always": bi.always, "promised_limit": bi.item.promised_limit, "legal_limit": bi.item.legal_limit,
                    "handling_type": bi.item.handling_type, "max_visits": bi.item.max_visits}
                   for bi in spec.bundle_items],
-        "questions": questions,
+        "questions": _questions(spec),
     })
     return result
 
@@ -188,9 +198,9 @@ def bundle_detail(request: HttpRequest, code: str) -> dict:
 @router.post("/bundles/{code}/notice", response={200: NoticeOut, 400: ErrorOut, 404: ErrorOut},
              summary="一次性告知：按情形回答计算适用事项、材料、表单与前后对比", tags=["bundles"])
 @allow(PUBLIC)
-def bundle_notice(request: HttpRequest, code: str, payload: NoticeIn) -> dict:
-    notice = sel.bundle_notice(bundle_code=code, answers=payload.answers)
-    query = sel.answers_to_query(notice.answers)
+def bundle_notice(request: HttpRequest, code: str, payload: NoticeIn) -> dict[str, Any]:
+    notice = compute_bundle_notice(bundle_code=code, answers=payload.answers)
+    query = answers_to_query(notice.answers)
     suffix = f"?{query}" if query else ""
     return {
         "kind": notice.kind, "code": notice.code, "name": notice.name,

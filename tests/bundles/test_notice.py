@@ -2,9 +2,9 @@
 
 import pytest
 
-from onewindow.catalog.bundles import bundle_notice, item_notice
+from onewindow.bundles.notice import bundle_notice, item_notice
 from onewindow.core.errors import NotFound, ServiceError
-from tests.catalog.test_bundles_helpers import build_bundle
+from tests.bundles.builders import build_bundle
 
 pytestmark = pytest.mark.django_db
 

@@ -10,17 +10,19 @@ from typing import Any
 
 from django.db import transaction
 
-from onewindow.catalog.models import (
+from onewindow.bundles.models import (
     Bundle,
     BundleItem,
-    CanonicalMaterial,
-    Department,
     FormField,
-    ItemMaterial,
-    ItemStatus,
     Option,
     OptionMaterial,
     Question,
+)
+from onewindow.catalog.models import (
+    CanonicalMaterial,
+    Department,
+    ItemMaterial,
+    ItemStatus,
     ServiceItem,
     WindowCategory,
 )

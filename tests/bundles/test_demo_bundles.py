@@ -2,9 +2,11 @@
 
 import pytest
 
-from onewindow.catalog import demo, demo_bundles
-from onewindow.catalog.bundles import bundle_notice, load_bundle
-from onewindow.catalog.models import Bundle, BundleItem, Option, OptionMaterial, Question
+from onewindow.bundles.models import Bundle, BundleItem, Option, OptionMaterial, Question
+from onewindow.bundles.notice import bundle_notice
+from onewindow.bundles.spec import load_bundle
+from onewindow.catalog import demo
+from onewindow.demo import bundles as demo_bundles
 
 pytestmark = pytest.mark.django_db
 

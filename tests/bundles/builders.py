@@ -1,18 +1,20 @@
-"""A small hand-built bundle for the bundle tests (no tests here)."""
+"""A small hand-built bundle for the bundle tests: three items, a follow-up question, extra materials and fields."""
 
 from dataclasses import dataclass
 
-from onewindow.catalog.models import (
+from onewindow.bundles.models import (
     Bundle,
     BundleItem,
-    CanonicalMaterial,
-    Department,
     FormField,
-    ItemMaterial,
-    ItemStatus,
     Option,
     OptionMaterial,
     Question,
+)
+from onewindow.catalog.models import (
+    CanonicalMaterial,
+    Department,
+    ItemMaterial,
+    ItemStatus,
     ServiceItem,
 )
 

@@ -1,7 +1,10 @@
 """“One thing” bundles (一件事): items done together, situational questions (情形) with options, merged forms.
 
 A bundle holds service items; its questions' options select which items, extra materials and form fields
-apply, and may reveal follow-up questions. The notice computation lives in `catalog/bundles.py`.
+apply, and may reveal follow-up questions. The notice computation lives in `bundles/notice.py`.
+
+The tables were created by the catalog app (migration catalog 0002) and keep their names (`db_table`), so moving
+the models into this app moved no row.
 """
 
 from django.db import models
@@ -18,8 +21,6 @@ from onewindow.catalog.models import (
     ServiceItem,
     WindowCategory,
 )
-
-__all__ = ["Bundle", "BundleItem", "Question", "QuestionKind", "Option", "OptionMaterial", "FormField", "FieldKind"]
 
 
 class Bundle(models.Model):
@@ -48,6 +49,7 @@ class Bundle(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
+        db_table = "catalog_bundle"
         ordering = ["sort_order", "code"]
         verbose_name = _("一件事")
         verbose_name_plural = _("一件事")
@@ -67,6 +69,7 @@ class BundleItem(models.Model):
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
+        db_table = "catalog_bundleitem"
         ordering = ["bundle", "order", "id"]
         verbose_name = _("一件事所含事项")
         verbose_name_plural = _("一件事所含事项")
@@ -96,6 +99,7 @@ class Question(models.Model):
                                    help_text=_("追问：仅当另一问题选中此选项时才出现"))
 
     class Meta:
+        db_table = "catalog_question"
         ordering = ["bundle", "order", "id"]
         verbose_name = _("情形问题")
         verbose_name_plural = _("情形问题")
@@ -115,6 +119,7 @@ class Option(models.Model):
                                    help_text=_("须为本一件事所含事项"))
 
     class Meta:
+        db_table = "catalog_option"
         ordering = ["question", "order", "id"]
         verbose_name = _("情形选项")
         verbose_name_plural = _("情形选项")
@@ -144,6 +149,7 @@ class OptionMaterial(models.Model):
     notes = models.TextField(_("填报须知/备注"), blank=True)
 
     class Meta:
+        db_table = "catalog_optionmaterial"
         ordering = ["option", "id"]
         verbose_name = _("选项追加材料")
         verbose_name_plural = _("选项追加材料")
@@ -180,6 +186,7 @@ class FormField(models.Model):
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
+        db_table = "catalog_formfield"
         ordering = ["order", "id"]
         verbose_name = _("表单字段")
         verbose_name_plural = _("表单字段")

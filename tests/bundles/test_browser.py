@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.catalog.test_bundles_helpers import build_bundle
+from tests.bundles.builders import build_bundle
 
 
 @pytest.mark.browser
