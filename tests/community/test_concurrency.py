@@ -20,9 +20,9 @@ N = 32
 def test_concurrent_confirmations_and_transfers_keep_the_ledger_whole(world, make_volunteer) -> None:
     from onewindow.core.access import Role
 
-    from .conftest import quick_user
+    from .builders import a_user
 
-    worker = quick_user("worker2", Role.COMMUNITY_WORKER)
+    worker = a_user("worker2", Role.COMMUNITY_WORKER)
     members = [make_volunteer(f"v{i}")[1] for i in range(4)]
     for i, m in enumerate(members):
         ledger.transfer_post(kind=Transfer.Kind.GRANT, reason="期初", idempotency_key=f"grant-{i}",

@@ -7,14 +7,16 @@ from django.test import Client
 from openpyxl import Workbook
 
 from onewindow.community.models import Building, Compound, PartyOrg, Street
-from onewindow.community.selectors import organisation as organisation_selectors
 from onewindow.community.services import organisation
+
+from .builders import a_branch, a_community, a_street, compounds_in
 
 pytestmark = pytest.mark.django_db
 
 
 def _branch(world, name: str, compounds: list) -> PartyOrg:
-    return organisation.partyorg_create(kind=PartyOrg.Kind.COMPOUND_BRANCH, name=name, compounds=compounds, actor=None)
+    return organisation.partyorg_create(kind=PartyOrg.Kind.COMPOUND_BRANCH, name=name, compounds=compounds,
+                                        actor=None)
 
 
 def test_coverage_counts_compounds_covered_by_joint_branches_once(world, worker: Client) -> None:
@@ -123,23 +125,30 @@ def test_tree_import_command_reports_errors_by_row(tmp_path, db: None) -> None:
     assert Compound.objects.filter(name="新度锦园").exists()
 
 
-def test_the_demo_reproduces_licheng_coverage_members_and_teams(db: None) -> None:
-    """The organisation and member parts of the demo (the order history is exercised by the other tests)."""
-    import random
+def test_a_joint_branch_counts_where_it_is_registered_and_its_compounds_where_they_lie(db: None) -> None:
+    """Two streets; a joint branch registered in one community covers compounds of two communities; a compound
+    with its own branch and a joint one is covered by its own; one compound has no branch."""
+    gongchen, zhenhai = a_street("拱辰街道"), a_street("镇海街道")
+    dongyuan = a_community("东园社区", street=gongchen)
+    yanshou = a_community("延寿社区", street=gongchen)
+    yinglong = a_community("英龙社区", street=zhenhai)
+    a1, a2 = compounds_in(dongyuan, "东园新村", "荔园小区")
+    b1, b2, b3 = compounds_in(yanshou, "延寿新村", "华亭小区", "万达华府")
+    (c1,) = compounds_in(yinglong, "华景城小区")
+    a_branch(a1, a2, b1, community=dongyuan)  # joint, registered in 东园社区, one compound in 延寿社区
+    a_branch(a2)  # 荔园小区 also has its own branch: covered by its own, not "by joint"
+    a_branch(b2)
+    a_branch(c1)
 
-    from onewindow.community import demo
-    from onewindow.community.models import Account, Member, Team
+    data = Client().get("/api/v1/community/coverage").json()
 
-    rng = random.Random(1)
-    compounds = demo._organisation(rng)
-    employers = demo._cobuilding(rng)
-    demo._members_and_teams(rng, compounds, employers, in_service=3976)
-
-    cov = organisation_selectors.coverage()
-    assert (cov.compounds, cov.branches, cov.independent, cov.joint) == (183, 137, 117, 20)
-    assert cov.covered_by_joint == 66 and cov.covered == 183 and cov.rate == 100.0
-    names = set(Compound.objects.values_list("name", flat=True))
-    assert {"浅水湾小区", "华景城小区", "浅水湾荔苑", "东梅小区"} <= names
-    assert Member.objects.filter(category=Member.Category.IN_SERVICE).count() == 3976
-    assert Account.objects.filter(kind=Account.Kind.MEMBER).count() == Member.objects.count()
-    assert Team.objects.count() == 48
+    assert (data["compounds"], data["branches"], data["independent"], data["joint"]) == (6, 4, 3, 1)
+    assert (data["covered"], data["covered_by_joint"], data["rate"]) == (5, 2, 83.3)  # 万达华府 has none
+    gong, zhen = data["children"]
+    assert (gong["name"], gong["compounds"], gong["branches"], gong["covered"]) == ("拱辰街道", 5, 3, 4)
+    east, north = gong["children"]
+    assert (east["compounds"], east["branches"], east["joint"], east["covered"], east["covered_by_joint"],
+            east["rate"]) == (2, 2, 1, 2, 1, 100.0)
+    assert (north["compounds"], north["branches"], north["joint"], north["covered"], north["covered_by_joint"],
+            north["rate"]) == (3, 1, 0, 2, 1, 66.7)
+    assert (zhen["compounds"], zhen["branches"], zhen["covered"], zhen["rate"]) == (1, 1, 1, 100.0)

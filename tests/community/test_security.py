@@ -24,7 +24,8 @@ from onewindow.core import clock
 from onewindow.core.access import Role
 from onewindow.core.errors import ServiceError
 
-from .conftest import World, quick_user, signed_in
+from .builders import a_user, signed_in
+from .conftest import World
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +58,7 @@ def _grant(member: Member, minutes: int, key: str) -> None:
 @pytest.fixture
 def worker_volunteer(world: World) -> tuple[Client, Member]:
     """Someone who is both a community worker and a party-member volunteer (with a member record)."""
-    user = quick_user("both", Role.COMMUNITY_WORKER, Role.VOLUNTEER)
+    user = a_user("both", Role.COMMUNITY_WORKER, Role.VOLUNTEER)
     member = members.member_create(name="党员兼社工", category=Member.Category.IN_SERVICE, employer=world.employer,
                                     home_compound=world.compounds[0], user=user, actor=None)
     return signed_in(user), member
@@ -65,7 +66,7 @@ def worker_volunteer(world: World) -> tuple[Client, Member]:
 
 @pytest.fixture
 def second_worker(db: None) -> Client:
-    return signed_in(quick_user("worker_b", Role.COMMUNITY_WORKER))
+    return signed_in(a_user("worker_b", Role.COMMUNITY_WORKER))
 
 
 # ====================================================================== 1. self-dealing

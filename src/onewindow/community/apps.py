@@ -11,4 +11,4 @@ class CommunityConfig(OneWindowApp):
     api = tuple(ApiMount(f"onewindow.community.api.{concept}:router", prefix="community/", tag="community")
                 for concept in ("organisation", "timebank", "governance"))
     nav = "onewindow.community.nav:ITEMS"
-    demo = (DemoStep("onewindow.community.demo:load", order=100),)
+    demo = (DemoStep("onewindow.demo.community:load", order=100),)
