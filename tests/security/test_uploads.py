@@ -65,7 +65,7 @@ def test_a_stored_file_is_served_only_through_the_access_checked_view(cast, subm
 
 @pytest.mark.django_db
 def test_inspection_photos_need_a_supervisor_and_must_really_be_images() -> None:
-    from onewindow.supervision.services import sniff_photo
+    from onewindow.supervision.services.inspections import sniff_photo
 
     assert Client().get("/supervision/photos/1/").status_code == 302
     assert sniff_photo(JPEG[:16]) is not None

@@ -133,6 +133,11 @@ def test_the_notice_prints_as_a_pdf_and_the_pages_render(client_for) -> None:
     page = sup.get(f"/supervision/notices/{nid}/")
     assert "湖审管整改〔" in page.content.decode() and 'data-testid="verify-form"' not in page.content.decode()
     assert client_for(Role.CITIZEN).get(f"/supervision/notices/{nid}/pdf/").status_code == 403
+    head = client_for(Role.DEPARTMENT_HEAD, department=d)
+    assert post(head, f"/api/v1/notices/{nid}/respond", {"response": "已清洁并每日巡查"}).status_code == 200
+    answered = sup.get(f"/supervision/notices/{nid}/").content.decode()
+    assert 'data-testid="verify-form"' in answered and "已清洁并每日巡查" in answered  # now there is something to verify
+    assert "已清洁并每日巡查" in head.get(f"/supervision/notices/{nid}/").content.decode()
 
 
 def test_the_new_notice_form_takes_its_text_from_the_source_and_refuses_bad_ids(client_for) -> None:

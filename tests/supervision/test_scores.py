@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 
 from onewindow.core import clock
 from onewindow.core.access import Role
-from onewindow.supervision import services
 from onewindow.supervision.models import ScoreWeights
+from onewindow.supervision.services.notices import notice_create, notice_respond
 from tests.supervision import builders as b
 
 pytestmark = pytest.mark.django_db
@@ -34,11 +34,11 @@ def month_of_records() -> tuple:
         b.rating(a, level, b.at(day, 11))
     b.rating(a, "very_dissatisfied", b.at(day, 11), default=True)  # default ratings are counted apart
     with clock.frozen(b.at(dt.date(2026, 11, 2))):
-        on_time = services.notice_create(source="manual", department_id=a.pk, title="一", problem="一", workdays=5,
+        on_time = notice_create(source="manual", department_id=a.pk, title="一", problem="一", workdays=5,
                                          actor=None)
-        services.notice_create(source="manual", department_id=a.pk, title="二", problem="二", workdays=5, actor=None)
+        notice_create(source="manual", department_id=a.pk, title="二", problem="二", workdays=5, actor=None)
     with clock.frozen(b.at(dt.date(2026, 11, 6))):
-        services.notice_respond(notice_id=on_time.pk, response="已整改", actor=None)
+        notice_respond(notice_id=on_time.pk, response="已整改", actor=None)
     return a, bb
 
 

@@ -8,7 +8,7 @@ import pytest
 from onewindow.core import clock
 from onewindow.core.registry import daily_jobs
 from onewindow.supervision.models import DepartmentScore, Finding, MonitorRun
-from onewindow.supervision.services import ranking_publish
+from onewindow.supervision.services.ranking import ranking_publish
 from onewindow.supervision.tasks import nightly
 from tests.supervision import builders as b
 

@@ -25,9 +25,12 @@ from onewindow.catalog.models import Department
 from onewindow.core import clock
 from onewindow.core.calendar import add_workdays, is_workday
 from onewindow.hall.models import Hall
-from onewindow.supervision import scores, services
+from onewindow.supervision import scores
 from onewindow.supervision.models import ChecklistPoint, ChecklistTemplate, Notice, ScoreWeights
 from onewindow.supervision.monitors import monitors_run
+from onewindow.supervision.services.inspections import inspection_record, inspection_start, inspection_submit
+from onewindow.supervision.services.notices import notice_create, notice_respond, notice_verify
+from onewindow.supervision.services.ranking import ranking_publish
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "supervision"
 
@@ -84,13 +87,13 @@ def _inspect(year: Year, month: dt.date, k: int, offset: int) -> None:
     points = list(ChecklistTemplate.objects.get(code=spec["template"]).points.all())
     hall = year.halls[k % len(year.halls)]
     with clock.frozen(_at(day, spec["hour"])):
-        insp = services.inspection_start(hall_id=hall.pk, template_code=spec["template"], actor=year.supervisor)
+        insp = inspection_start(hall_id=hall.pk, template_code=spec["template"], actor=year.supervisor)
         failing = set(year.rng.sample(range(len(points)), k=year.rng.choice(spec["failing_points"])))
         for i, p in enumerate(points):
-            services.inspection_record(inspection_id=insp.pk, point_id=p.pk, passed=i not in failing,
+            inspection_record(inspection_id=insp.pk, point_id=p.pk, passed=i not in failing,
                                           note=spec["failed_note"] if i in failing else "", actor=year.supervisor)
         if day < year.today or k == 0:
-            services.inspection_submit(inspection_id=insp.pk, note=spec["submit_note"], actor=year.supervisor)
+            inspection_submit(inspection_id=insp.pk, note=spec["submit_note"], actor=year.supervisor)
 
 
 def _notice(year: Year, month: dt.date) -> None:
@@ -104,7 +107,7 @@ def _notice(year: Year, month: dt.date) -> None:
     dept = year.rng.choice(year.departments[:spec["departments"]])
     workdays = year.rng.choice(spec["workdays"])
     with clock.frozen(_at(day, spec["hours"]["issue"])):
-        notice = services.notice_create(source="manual", department_id=dept.pk, title=story["title"],
+        notice = notice_create(source="manual", department_id=dept.pk, title=story["title"],
                                        problem=story["problem"], evidence=words["evidence"],
                                        requirement=story["requirement"], workdays=workdays, actor=year.supervisor)
     year.notices += 1
@@ -118,7 +121,7 @@ def _notice(year: Year, month: dt.date) -> None:
     if answer_day > year.today:
         return
     with clock.frozen(_at(answer_day, spec["hours"]["respond"])):
-        services.notice_respond(notice_id=notice.pk, response=words["response_prefix"] + story["requirement"],
+        notice_respond(notice_id=notice.pk, response=words["response_prefix"] + story["requirement"],
                                evidence=words["response_evidence"],
                                actor=year.head if dept.code == spec["head_answers_for"] else None)
     verify_day = add_workdays(answer_day, 1)
@@ -126,7 +129,7 @@ def _notice(year: Year, month: dt.date) -> None:
         return
     with clock.frozen(_at(verify_day, spec["hours"]["verify"])):
         accept = year.rng.random() >= spec["returned"]
-        services.notice_verify(notice_id=notice.pk, accept=accept,
+        notice_verify(notice_id=notice.pk, accept=accept,
                               note=words["accepted_note"] if accept else words["returned_note"],
                               actor=year.supervisor)
 
@@ -161,7 +164,7 @@ def _scores() -> dt.date:
         if not scores.is_published(month):
             scores.scores_compute(month=month)
     if not scores.is_published(last_month):
-        services.ranking_publish(month=last_month, published=True,
+        ranking_publish(month=last_month, published=True,
                                 actor=User.objects.filter(username="supervisor").first())
     return last_month
 

@@ -8,9 +8,11 @@ from ninja import Router, Schema, Status
 
 from onewindow.core.access import Role, allow
 from onewindow.core.errors import Forbidden, NotFound, ServiceError
-from onewindow.supervision import scores, selectors, services
+from onewindow.supervision import scores, selectors
 from onewindow.supervision.models import Finding, Notice
 from onewindow.supervision.monitors import MONITOR_TITLES, monitors_run
+from onewindow.supervision.services.inspections import inspection_record, inspection_start, inspection_submit
+from onewindow.supervision.services.notices import notice_create, notice_respond, notice_verify
 
 router = Router()
 
@@ -92,7 +94,7 @@ def list_inspections(request: HttpRequest) -> list[dict]:
 @router.post("inspections", response={201: dict})
 @allow(SUPERVISOR)
 def start_inspection(request: HttpRequest, payload: InspectionIn) -> Status:
-    i = services.inspection_start(hall_id=payload.hall_id, template_code=payload.template, actor=request.user)
+    i = inspection_start(hall_id=payload.hall_id, template_code=payload.template, actor=request.user)
     return Status(201, _inspection(i) | {"points": [{"id": r.point_id, "code": r.point.code, "group": r.point.group,
                                               "text": r.point.text} for r in selectors.inspection_results(i)]})
 
@@ -100,7 +102,7 @@ def start_inspection(request: HttpRequest, payload: InspectionIn) -> Status:
 @router.post("inspections/{inspection_id}/points/{point_id}")
 @allow(SUPERVISOR)
 def record_point(request: HttpRequest, inspection_id: int, point_id: int, payload: PointIn) -> dict:
-    r = services.inspection_record(inspection_id=inspection_id, point_id=point_id, passed=payload.passed,
+    r = inspection_record(inspection_id=inspection_id, point_id=point_id, passed=payload.passed,
                                    note=payload.note, actor=request.user)
     return {"point_id": r.point_id, "passed": r.passed, "note": r.note}
 
@@ -108,7 +110,7 @@ def record_point(request: HttpRequest, inspection_id: int, point_id: int, payloa
 @router.post("inspections/{inspection_id}/submit")
 @allow(SUPERVISOR)
 def submit_inspection(request: HttpRequest, inspection_id: int, payload: SubmitIn) -> dict:
-    i = services.inspection_submit(inspection_id=inspection_id, note=payload.note, actor=request.user)
+    i = inspection_submit(inspection_id=inspection_id, note=payload.note, actor=request.user)
     return _inspection(i) | {"findings": [_finding(f) for f in Finding.objects.filter(
         inspection_result__inspection=i).select_related("department", "hall")]}
 
@@ -140,7 +142,7 @@ def list_notices(request: HttpRequest, status: str = "", overdue: bool = False) 
 @router.post("notices", response={201: dict})
 @allow(SUPERVISOR)
 def create_notice(request: HttpRequest, payload: NoticeIn) -> Status:
-    n = services.notice_create(actor=request.user, **payload.dict())
+    n = notice_create(actor=request.user, **payload.dict())
     return Status(201, _notice(selectors.notice_detail(n.pk)))
 
 
@@ -149,7 +151,7 @@ def create_notice(request: HttpRequest, payload: NoticeIn) -> Status:
 def get_notice(request: HttpRequest, notice_id: int) -> dict:
     n = _visible_notice(request, notice_id)
     return _notice(n) | {"events": [{"action": e.action, "from": e.from_status, "to": e.to_status, "at": e.at,
-                                     "note": e.note} for e in n.events.all()]}
+                                     "note": e.reason} for e in n.events.all()]}
 
 
 @router.post("notices/{notice_id}/respond")
@@ -158,14 +160,14 @@ def respond_notice(request: HttpRequest, notice_id: int, payload: RespondIn) -> 
     n = _visible_notice(request, notice_id)
     if not selectors.can_respond(request.user, n):
         raise Forbidden("只有整改单位可以反馈", field="notice")
-    return _notice(services.notice_respond(notice_id=n.pk, response=payload.response, evidence=payload.evidence,
+    return _notice(notice_respond(notice_id=n.pk, response=payload.response, evidence=payload.evidence,
                                            actor=request.user))
 
 
 @router.post("notices/{notice_id}/verify")
 @allow(SUPERVISOR)
 def verify_notice(request: HttpRequest, notice_id: int, payload: VerifyIn) -> dict:
-    return _notice(services.notice_verify(notice_id=notice_id, accept=payload.accept, note=payload.note,
+    return _notice(notice_verify(notice_id=notice_id, accept=payload.accept, note=payload.note,
                                           actor=request.user))
 
 

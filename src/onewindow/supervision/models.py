@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.core.events import AppendOnlyEvent
+
 
 class PointGroup(models.TextChoices):
     FACILITIES = "facilities", _("设施设备")
@@ -99,16 +101,12 @@ class InspectionResult(models.Model):
         constraints = [models.UniqueConstraint(fields=["inspection", "point"], name="sv_result_unique_point")]
 
 
-class InspectionEvent(models.Model):
-    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=30)
-    at = models.DateTimeField()
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
-    detail = models.JSONField(default=dict, blank=True)
+class InspectionEvent(AppendOnlyEvent):
+    """started (→ draft), recorded (a point marked; no move: `data` holds the point and the verdict),
+    submitted (draft → submitted)."""
 
-    class Meta:
-        ordering = ["at", "id"]
+    subject_field = "inspection"
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="events")
 
 
 class FindingState(models.TextChoices):
@@ -151,14 +149,12 @@ class Finding(models.Model):
         return f"{self.monitor}:{self.target_label}"
 
 
-class FindingEvent(models.Model):
-    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=20)  # opened / resolved / reopened
-    at = models.DateTimeField()
-    note = models.CharField(max_length=200, blank=True)
+class FindingEvent(AppendOnlyEvent):
+    """opened (→ open; `correlation` = the inspection that found it) and resolved (open → resolved: by a monitor
+    that no longer sees the breach, by a supervisor, or by accepting the notice raised from it)."""
 
-    class Meta:
-        ordering = ["at", "id"]
+    subject_field = "finding"
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="events")
 
 
 class MonitorRun(models.Model):
@@ -247,18 +243,11 @@ class Notice(models.Model):
         return self.department.name if self.department_id else (self.hall.name if self.hall_id else "")
 
 
-class NoticeEvent(models.Model):
-    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("动作"), max_length=20)  # issued / responded / returned / accepted
-    from_status = models.CharField(max_length=10, blank=True)
-    to_status = models.CharField(max_length=10)
-    at = models.DateTimeField(_("时间"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
-    note = models.TextField(_("说明"), blank=True)
+class NoticeEvent(AppendOnlyEvent):
+    """issued (→ issued), responded, returned, accepted; `reason` holds the response or the verdict."""
 
-    class Meta:
-        ordering = ["at", "id"]
+    subject_field = "notice"
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="events")
 
 
 class ScoreWeights(models.Model):

@@ -17,7 +17,9 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 
 from onewindow.core import clock
-from onewindow.supervision.models import Finding, FindingEvent, FindingState, MonitorRun
+from onewindow.supervision.conf import conf_float, conf_int
+from onewindow.supervision.models import Finding, FindingState, MonitorRun
+from onewindow.supervision.services.findings import finding_resolve, findings_open
 
 
 @dataclass(frozen=True)
@@ -37,12 +39,6 @@ class Monitor:
     kind: str
     title: str
     check: Callable[[], list[Breach]]
-
-
-def conf(name: str, default: object) -> object:
-    from onewindow.supervision.services import conf as _conf
-
-    return _conf(name, default)
 
 
 # ------------------------------------------------------------------------------------------ catalog
@@ -124,7 +120,7 @@ def check_cases_at_risk() -> list[Breach]:
     from onewindow.core.calendar import add_workdays
 
     today = clock.today()
-    threshold = int(conf("DEADLINE_YELLOW_WORKDAYS", 2))
+    threshold = conf_int("DEADLINE_YELLOW_WORKDAYS")
     limit = add_workdays(today, threshold)
     return [Breach("cases.case", str(c["pk"]), f"{c['number']} {c['item_name']}",
                    f"临近承诺办结日期 {c['due_date']:%Y-%m-%d}（{threshold} 个工作日内）",
@@ -143,7 +139,7 @@ def check_unrated_services() -> list[Breach]:
     from onewindow.feedback.models import Rating
 
     now = clock.now()
-    minimum = float(conf("MONITOR_MIN_RATED_SHARE", 0.6))
+    minimum = conf_float("MONITOR_MIN_RATED_SHARE")
     rated = (Exists(Rating.objects.filter(target_kind="case", target_id=OuterRef("pk")))
              | Exists(Rating.objects.filter(target_kind="application", target_id=OuterRef("application_id"))))
     rows = (Case.objects.filter(status__in=[CaseStatus.COMPLETED, CaseStatus.DELIVERED],
@@ -232,27 +228,22 @@ MONITOR_TITLES = {m.code: m.title for m in MONITORS} | {"inspection": "现场检
 
 
 def _apply(monitor: Monitor, breaches: list[Breach], now: dt.datetime) -> dict[str, int]:
+    """Open a finding for each new breach, refresh the ones seen again, resolve those whose breach is gone."""
     seen = {(b.target_type, b.target_id): b for b in breaches}
     with transaction.atomic():
         open_rows = {(f.target_type, f.target_id): f for f in
                      Finding.objects.select_for_update().filter(monitor=monitor.code, state=FindingState.OPEN)}
-        gone = [f.pk for key, f in open_rows.items() if key not in seen]
+        gone = [f for key, f in open_rows.items() if key not in seen]
         still = [f.pk for key, f in open_rows.items() if key in seen]
-        new = [Finding(monitor=monitor.code, kind=monitor.kind, severity=b.severity, target_type=b.target_type,
-                       target_id=b.target_id, target_label=b.label[:300], message=b.message[:500],
-                       department_id=b.department_id, hall_id=b.hall_id, first_seen=now, last_seen=now)
-               for key, b in seen.items() if key not in open_rows]
-        if gone:
-            Finding.objects.filter(pk__in=gone).update(state=FindingState.RESOLVED, resolved_at=now)
-            FindingEvent.objects.bulk_create([FindingEvent(finding_id=pk, action="resolved", at=now, note="监测未再发现")
-                                              for pk in gone])
+        for finding in gone:
+            finding_resolve(finding=finding, reason="监测未再发现", actor=None)
         if still:
             Finding.objects.filter(pk__in=still).update(last_seen=now)
-        if new:
-            created = Finding.objects.bulk_create(new)
-            if created and created[0].pk is None:  # backends without RETURNING ids
-                created = list(Finding.objects.filter(monitor=monitor.code, state=FindingState.OPEN, first_seen=now))
-            FindingEvent.objects.bulk_create([FindingEvent(finding_id=f.pk, action="opened", at=now) for f in created])
+        new = findings_open(
+            Finding(monitor=monitor.code, kind=monitor.kind, severity=b.severity, target_type=b.target_type,
+                    target_id=b.target_id, target_label=b.label[:300], message=b.message[:500],
+                    department_id=b.department_id, hall_id=b.hall_id, first_seen=now, last_seen=now)
+            for key, b in seen.items() if key not in open_rows)
     return {"opened": len(new), "resolved": len(gone), "still_open": len(still)}
 
 

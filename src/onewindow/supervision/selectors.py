@@ -10,6 +10,8 @@ from django.db.models import Count, Q, QuerySet
 
 from onewindow.core import clock
 from onewindow.core.access import Role, user_department_id, user_roles
+from onewindow.core.actors import Actor
+from onewindow.core.errors import ServiceError
 from onewindow.supervision.models import (
     OPEN_NOTICE_STATUSES,
     ChecklistTemplate,
@@ -19,15 +21,16 @@ from onewindow.supervision.models import (
     InspectionResult,
     MonitorRun,
     Notice,
+    NoticeSource,
     NoticeStatus,
 )
 
 
-def is_supervisor(user: Any) -> bool:
+def is_supervisor(user: Actor) -> bool:
     return Role.SUPERVISOR in user_roles(user)
 
 
-def notice_scope(user: Any) -> Q:
+def notice_scope(user: Actor) -> Q:
     """Supervisors see every notice; department staff their department's; clerks those addressed to a hall."""
     roles = user_roles(user)
     if Role.SUPERVISOR in roles:
@@ -42,11 +45,11 @@ def notice_scope(user: Any) -> Q:
     return q
 
 
-def can_view_notice(user: Any, notice: Notice) -> bool:
+def can_view_notice(user: Actor, notice: Notice) -> bool:
     return Notice.objects.filter(notice_scope(user), pk=notice.pk).exists()
 
 
-def can_respond(user: Any, notice: Notice) -> bool:
+def can_respond(user: Actor, notice: Notice) -> bool:
     roles = user_roles(user)
     if notice.department_id is not None:
         return bool(roles & {Role.DEPARTMENT_HEAD, Role.REVIEWER}) and user_department_id(user) == notice.department_id
@@ -57,7 +60,7 @@ def is_overdue(notice: Notice, today: dt.date | None = None) -> bool:
     return notice.status in OPEN_NOTICE_STATUSES and notice.due_on < (today or clock.today())
 
 
-def notices(*, user: Any, status: str = "", overdue_only: bool = False) -> QuerySet[Notice]:
+def notices(*, user: Actor, status: str = "", overdue_only: bool = False) -> QuerySet[Notice]:
     qs = Notice.objects.filter(notice_scope(user)).select_related("department", "hall", "created_by")
     if status == "open":
         qs = qs.exclude(status=NoticeStatus.ACCEPTED)
@@ -70,10 +73,10 @@ def notices(*, user: Any, status: str = "", overdue_only: bool = False) -> Query
 
 def notice_detail(notice_id: int) -> Notice | None:
     return (Notice.objects.select_related("department", "hall", "created_by", "finding__inspection_result__point")
-            .prefetch_related("events__actor__profile").filter(pk=notice_id).first())
+            .prefetch_related("events").filter(pk=notice_id).first())
 
 
-def notice_counts(user: Any) -> dict[str, int]:
+def notice_counts(user: Actor) -> dict[str, int]:
     today = clock.today()
     return Notice.objects.filter(notice_scope(user)).aggregate(
         open=Count("pk", filter=~Q(status=NoticeStatus.ACCEPTED)),
@@ -120,7 +123,7 @@ def inspection_results(inspection: Inspection) -> list[InspectionResult]:
     return list(inspection.results.select_related("point").prefetch_related("findings").order_by("point__order", "point_id"))
 
 
-def photo_for_user(user: Any, result_id: int) -> InspectionResult | None:
+def photo_for_user(user: Actor, result_id: int) -> InspectionResult | None:
     """A photo is seen by supervisors, and by the staff a notice raised from its finding is addressed to."""
     result = InspectionResult.objects.select_related("inspection").filter(pk=result_id).exclude(photo="").first()
     if result is None:
@@ -129,3 +132,58 @@ def photo_for_user(user: Any, result_id: int) -> InspectionResult | None:
         return result
     allowed = Notice.objects.filter(notice_scope(user), finding__inspection_result=result).exists()
     return result if allowed else None
+
+
+# ------------------------------------------------------------------------------------------ notice sources
+
+
+def _source_pk(value: str) -> int:
+    try:
+        return int(value or 0)
+    except ValueError:
+        raise ServiceError("来源编号应为数字", field="source_id") from None
+
+
+def notice_source_defaults(source: str, source_id: str) -> dict[str, Any]:
+    """What the source record of a notice tells: addressee, title, problem and evidence (read from the owning
+    app's tables), to prefill the form and fill what the supervisor leaves empty. ServiceError for a bad id."""
+    if source == NoticeSource.FINDING:
+        return _finding_source(_source_pk(source_id))
+    if source == NoticeSource.RATING:
+        return _rating_source(_source_pk(source_id))
+    if source == NoticeSource.SUGGESTION:
+        return _suggestion_source(_source_pk(source_id))
+    return {}
+
+
+def _finding_source(pk: int) -> dict[str, Any]:
+    f = Finding.objects.select_related("inspection_result__inspection").filter(pk=pk).first()
+    if f is None:
+        raise ServiceError("没有这条监测发现", field="source_id")
+    evidence = f"监测规则 {f.monitor}；对象 {f.target_label}；首次发现 {f.first_seen:%Y-%m-%d %H:%M}"
+    if f.inspection_result is not None:
+        evidence = f"现场检查 {f.inspection_result.inspection.number}：{f.message}"
+    return {"finding": f, "department_id": f.department_id, "hall_id": f.hall_id, "title": f.target_label,
+            "problem": f.message, "evidence": evidence}
+
+
+def _rating_source(pk: int) -> dict[str, Any]:
+    from onewindow.feedback.models import BAD_LEVELS, Rating
+
+    r = Rating.objects.filter(pk=pk).first()
+    if r is None or r.level not in BAD_LEVELS:
+        raise ServiceError("没有这条差评", field="source_id")
+    return {"department_id": r.department_id, "hall_id": r.hall_id,
+            "title": f"差评整改：{r.item_name or r.target_number}",
+            "problem": f"{r.get_level_display()}：{r.text or '（未填写文字）'}",
+            "evidence": f"评价 {r.target_number}，{r.rated_at:%Y-%m-%d %H:%M}，{r.hall_name} {r.counter_name}"}
+
+
+def _suggestion_source(pk: int) -> dict[str, Any]:
+    from onewindow.feedback.models import Suggestion
+
+    s = Suggestion.objects.filter(pk=pk).first()
+    if s is None:
+        raise ServiceError("没有这条意见建议", field="source_id")
+    return {"department_id": s.department_id, "hall_id": None, "title": s.title or f"意见建议 {s.number}",
+            "problem": s.description, "evidence": f"{s.number}，{s.received_at:%Y-%m-%d}，{s.get_channel_display()}"}

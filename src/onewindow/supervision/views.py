@@ -22,9 +22,13 @@ from onewindow.core.errors import ServiceError
 from onewindow.core.excel import xlsx_response
 from onewindow.core.inputs import int_param, page_param, safe_next
 from onewindow.core.pdf import PdfDocument, pdf_response
-from onewindow.supervision import scores, selectors, services
+from onewindow.supervision import scores, selectors
+from onewindow.supervision.conf import conf_int, conf_str
 from onewindow.supervision.models import NoticeSource, NoticeStatus, PointGroup
 from onewindow.supervision.monitors import MONITOR_TITLES, monitors_run
+from onewindow.supervision.services.inspections import inspection_record, inspection_start, inspection_submit
+from onewindow.supervision.services.notices import notice_create, notice_respond, notice_verify
+from onewindow.supervision.services.ranking import ranking_publish
 
 SUPERVISOR = Role.SUPERVISOR
 NOTICE_READERS = (Role.SUPERVISOR, Role.DEPARTMENT_HEAD, Role.REVIEWER, Role.CLERK)
@@ -84,7 +88,7 @@ def inspections(request: HttpRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
-            insp = services.inspection_start(hall_id=int_param(request.POST.get("hall"), "hall", default=0, lo=0) or 0,
+            insp = inspection_start(hall_id=int_param(request.POST.get("hall"), "hall", default=0, lo=0) or 0,
                                              template_code=request.POST.get("template", ""), actor=request.user)
             return redirect("supervision:inspection", insp.pk)
         except (ServiceError, ValueError) as exc:
@@ -103,13 +107,13 @@ def inspection(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("action") == "submit":
-                services.inspection_submit(inspection_id=insp.pk, note=request.POST.get("note", ""),
+                inspection_submit(inspection_id=insp.pk, note=request.POST.get("note", ""),
                                            actor=request.user)
                 messages.success(request, _("检查已提交，不合格项已转为监测发现"))
                 return redirect("supervision:inspection", insp.pk)
             error_point = int_param(request.POST.get("point"), "point", default=0, lo=0)
             verdict = request.POST.get("passed", "")
-            services.inspection_record(inspection_id=insp.pk, point_id=error_point,
+            inspection_record(inspection_id=insp.pk, point_id=error_point,
                                        passed={"yes": True, "no": False}.get(verdict),
                                        note=request.POST.get("note", ""), photo=request.FILES.get("photo"),
                                        actor=request.user)
@@ -164,10 +168,10 @@ def notice_new(request: HttpRequest) -> HttpResponse:
 
     source = request.GET.get("source") or request.POST.get("source") or NoticeSource.MANUAL
     source_id = request.GET.get("source_id") or request.POST.get("source_id") or ""
-    values: dict[str, Any] = {"workdays": services.conf("NOTICE_DEFAULT_WORKDAYS", 10)}
+    values: dict[str, Any] = {"workdays": conf_int("NOTICE_DEFAULT_WORKDAYS")}
     errors: dict[str, str] = {}
     try:
-        values |= {k: v for k, v in services._source_defaults(source, source_id).items() if k != "finding"}
+        values |= {k: v for k, v in selectors.notice_source_defaults(source, source_id).items() if k != "finding"}
     except ServiceError as exc:
         errors = _errors(exc)
     if request.method == "POST":
@@ -175,7 +179,7 @@ def notice_new(request: HttpRequest) -> HttpResponse:
                                                          "department_id", "hall_id")}
         try:
             workdays = int_param(values["workdays"], "workdays", default=0, lo=0, hi=10_000) or 0
-            notice = services.notice_create(
+            notice = notice_create(
                 source=source, source_id=source_id, department_id=int_param(values["department_id"], "department_id"),
                 hall_id=int_param(values["hall_id"], "hall_id"), title=values["title"], problem=values["problem"],
                 evidence=values["evidence"], requirement=values["requirement"], workdays=workdays, actor=request.user)
@@ -201,13 +205,13 @@ def notice(request: HttpRequest, pk: int) -> HttpResponse:
             if action == "respond":
                 if not selectors.can_respond(request.user, n):
                     raise ServiceError(_("只有整改单位可以反馈"), field="response", status=403)
-                services.notice_respond(notice_id=n.pk, response=request.POST.get("response", ""),
+                notice_respond(notice_id=n.pk, response=request.POST.get("response", ""),
                                         evidence=request.POST.get("evidence", ""), actor=request.user)
                 messages.success(request, _("已反馈整改情况，等待督查验收"))
             elif action in ("accept", "return"):
                 if not selectors.is_supervisor(request.user):
                     raise ServiceError(_("只有督查人员可以验收"), field="note", status=403)
-                services.notice_verify(notice_id=n.pk, accept=action == "accept", note=request.POST.get("note", ""),
+                notice_verify(notice_id=n.pk, accept=action == "accept", note=request.POST.get("note", ""),
                                        actor=request.user)
                 messages.success(request, _("已验收办结") if action == "accept" else _("已退回整改单位"))
             return redirect("supervision:notice", n.pk)
@@ -229,7 +233,7 @@ def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     n = selectors.notice_detail(pk)
     if n is None or not selectors.can_view_notice(request.user, n):
         raise Http404
-    doc = PdfDocument(_("整改通知单"), n.number, author=services.conf("NOTICE_ISSUER", "行政审批管理局"))
+    doc = PdfDocument(_("整改通知单"), n.number, author=conf_str("NOTICE_ISSUER"))
     doc.facts([
         (_("整改单位"), n.addressee), (_("标题"), n.title), (_("下发日期"), f"{n.issued_on:%Y年%m月%d日}"),
         (_("整改期限"), f"{n.due_on:%Y年%m月%d日}（{n.workdays} 个工作日）" + ("（暂定）" if n.due_provisional else "")),
@@ -246,7 +250,7 @@ def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         doc.heading(_("验收意见")).paragraph(n.verdict_note)
     doc.heading(_("办理记录")).table(
         [_("时间"), _("环节"), _("说明")],
-        [[timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M"), EVENT_LABELS.get(e.action, e.action), e.note]
+        [[timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M"), EVENT_LABELS.get(e.action, e.action), e.reason]
          for e in n.events.all()],
         col_widths=[0.25, 0.15, 0.6])
     return pdf_response(doc.render(), f"{n.number}.pdf")
@@ -268,7 +272,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
         action = request.POST.get("action", "")
         try:
             if action in ("publish", "unpublish"):
-                services.ranking_publish(month=month, published=action == "publish", actor=request.user)
+                ranking_publish(month=month, published=action == "publish", actor=request.user)
                 messages.success(request, _("已向社会公布") if action == "publish" else _("已撤回公布"))
             else:
                 scores.scores_compute(month=month)
