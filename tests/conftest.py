@@ -45,6 +45,19 @@ def _default_language() -> Iterator[None]:
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_process_caches() -> Iterator[None]:
+    """Rate-limit counters and cached figures live in process memory (LocMemCache) in the embedded default, so
+    they outlive a test's rolled-back transaction: each test starts with none (never a real Redis: not cleared)."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    for alias in ("ratelimit", "figures"):
+        if isinstance(caches[alias], LocMemCache):
+            caches[alias].clear()
+    yield
+
+
 @pytest.fixture
 def make_user(db: None) -> Callable[..., User]:
     def make(username: str, *roles: str, department=None, display_name: str = "") -> User:

@@ -3,6 +3,8 @@
 DATABASE_URL        default: SQLite file ./var/onewindow.sqlite3
 ONEWINDOW_SECRET_KEY, ONEWINDOW_DEBUG (1/0), ONEWINDOW_ALLOWED_HOSTS (comma list)
 ONEWINDOW_VAR_DIR   where the SQLite file and uploaded files live (default ./var)
+REDIS_URL           optional: cache, sessions, rate limits, live-board push and background tasks (RQ) on Redis
+DATABASE_REPLICA_URL optional: reports, dashboards, exports and public statistics read from a streaming replica
 """
 
 import datetime
@@ -115,9 +117,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("ONEWINDOW_SQLITE_TEST_NAME", "")}
 
 if os.environ.get("DATABASE_REPLICA_URL"):
-    DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"])
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=int(os.environ.get("ONEWINDOW_CONN_MAX_AGE", "0")))
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["onewindow.core.dbrouter.ReportReplicaRouter"]
+# After a successful write a browser reads from the primary for this many seconds (core.dbrouter), so its own
+# write shows in the reports it opens next although the replica lags.
+READ_YOUR_WRITES_SECONDS = int(os.environ.get("ONEWINDOW_READ_YOUR_WRITES_SECONDS", "15"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -195,19 +201,44 @@ RATE_LIMIT_EXEMPT = [n.strip() for n in os.environ.get("ONEWINDOW_RATE_LIMIT_EXE
 DATA_UPLOAD_MAX_MEMORY_SIZE = 15 * 1024 * 1024  # JSON bodies (base64 files included) and form fields
 FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 
-CACHES = {
-    # Shared by every process (rate limits, cached figures); no broker or cache server needed.
-    "default": {
-        "BACKEND": os.environ.get("ONEWINDOW_CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"),
-        "LOCATION": os.environ.get("ONEWINDOW_CACHE_LOCATION", "onewindow_cache"),
+# Caches (docs/operations.md, "Scaling out"). Three aliases, each chosen for what it holds:
+#   default    shared by every process and kept across restarts (the deploy check's memo of accounts checked,
+#              the progress lookup's failure counters): the database table, or Redis with REDIS_URL.
+#   ratelimit  public rate-limit counters (core.security.rate_limit), hit on every public write: process memory
+#              in the embedded default (no database round trip; the limits then hold per server process), Redis
+#              with REDIS_URL (one limit for the whole cluster).
+#   figures    cached figures (core.cache.cached_figure): process memory, or Redis with REDIS_URL.
+# With REDIS_URL, sessions are cached_db (read from Redis, written through to the database), background tasks go
+# to RQ through django-tasks-rq (`onewindow worker` runs an RQ worker) and the live board is pushed through Redis
+# publish/subscribe (core.live). Without it nothing but the database is needed.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    _redis_options = {"socket_connect_timeout": 2, "socket_timeout": 2, "retry_on_timeout": True}
+    CACHES = {
+        alias: {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                "KEY_PREFIX": f"ow:{alias}", "OPTIONS": _redis_options}
+        for alias in ("default", "ratelimit", "figures")
     }
-}
-
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get("ONEWINDOW_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": int(os.environ.get("ONEWINDOW_TASK_TIMEOUT", "600"))}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": os.environ.get("ONEWINDOW_CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"),
+            "LOCATION": os.environ.get("ONEWINDOW_CACHE_LOCATION", "onewindow_cache"),
+        },
+        "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "onewindow-ratelimit",
+                      "OPTIONS": {"MAX_ENTRIES": 100_000}},
+        "figures": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "onewindow-figures",
+                    "OPTIONS": {"MAX_ENTRIES": 10_000}},
     }
-}
+    TASKS = {
+        "default": {
+            "BACKEND": os.environ.get("ONEWINDOW_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        }
+    }
 
 LOGGING = {
     "version": 1,
@@ -240,6 +271,8 @@ ONEWINDOW = {
     "DEFAULT_SERVICE_MINUTES": 8,
     # `onewindow retention` anonymises closed applications older than this many days
     "RETENTION_DAYS": int(os.environ.get("ONEWINDOW_RETENTION_DAYS", str(3 * 365))),
+    # dotted path of the SMS sender (cases.notify); empty: the logging sender
+    "SMS_SENDER": os.environ.get("ONEWINDOW_SMS_SENDER", ""),
 }
 
 SITE_NAME = _("一窗通办")

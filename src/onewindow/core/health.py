@@ -1,5 +1,6 @@
 """`/healthz`: is the database reachable, and is the background worker keeping up?"""
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
@@ -10,6 +11,10 @@ WORKER_LAG_LIMIT_SECONDS = 300
 
 
 def _oldest_ready_task_age() -> float | None:
+    if getattr(settings, "REDIS_URL", ""):  # tasks on RQ (core/rqworker.py)
+        from onewindow.core.rqworker import oldest_queued_age
+
+        return oldest_queued_age()
     from django_tasks_db.models import DBTaskResult
 
     oldest = (
@@ -29,7 +34,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.execute("SELECT 1")
     except Exception:  # noqa: BLE001 — any database failure means unhealthy
         return JsonResponse({"status": "fail", "database": "unreachable"}, status=503)
-    lag = _oldest_ready_task_age()
+    try:
+        lag = _oldest_ready_task_age()
+    except Exception:  # noqa: BLE001 — the task queue (Redis with REDIS_URL) does not answer
+        return JsonResponse({"status": "fail", "database": "ok", "tasks": "unreachable"}, status=503)
     worker_ok = lag is None or lag <= WORKER_LAG_LIMIT_SECONDS
     body = {
         "status": "ok" if worker_ok else "degraded",

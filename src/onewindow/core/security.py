@@ -13,12 +13,12 @@ from typing import Any
 from axes.backends import AxesStandaloneBackend
 from axes.handlers.database import AxesDatabaseHandler
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from onewindow.core.cache import hit
 from onewindow.core.errors import ServiceError, error_response
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -100,31 +100,22 @@ def phone_key(phone: object) -> str:
     return hashed_key("phone", digits[-11:])
 
 
-def _count(key: str, per_seconds: int) -> int:
-    if cache.add(key, 1, timeout=per_seconds):
-        return 1
-    try:
-        return int(cache.incr(key))
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=per_seconds)
-        return 1
-
-
 def rate_limit(request: HttpRequest, *, scope: str, limit: int, per_seconds: int,
                keys: Mapping[str, int] | None = None) -> None:
     """Refuse with 429 once a client has made `limit` calls of `scope` within the window.
 
     `keys` adds more counters for the same call, each with its own limit: `{phone_key(phone): 5}` limits one
     phone number whatever address it comes from. Every call counts against every counter.
-    Counts live in the shared cache (database-backed by default), so every server process sees them.
-    Addresses in RATE_LIMIT_EXEMPT (the hall's own kiosks) are never limited.
+    Counts live in the ``ratelimit`` cache (core.cache.hit): process memory in the embedded default, so a
+    rate-limited request costs no database query and the limits hold per server process; Redis with REDIS_URL,
+    so they hold for the whole cluster. Addresses in RATE_LIMIT_EXEMPT (the hall's own kiosks) are never limited.
     """
     address = client_key(request)
     if _in_networks(address, getattr(settings, "RATE_LIMIT_EXEMPT", [])):
         return
-    exceeded = _count(f"rl:{scope}:{address}", per_seconds) > limit
+    exceeded = hit(f"rl:{scope}:{address}", per_seconds) > limit
     for key, key_limit in (keys or {}).items():
-        if key and _count(f"rl:{scope}:{key}", per_seconds) > key_limit:
+        if key and hit(f"rl:{scope}:{key}", per_seconds) > key_limit:
             exceeded = True
     if exceeded:
         raise RateLimited(_("操作过于频繁，请稍后再试"), field=None)

@@ -1,6 +1,8 @@
-"""`onewindow worker`: the background task worker for the whole project (django-tasks database backend).
+"""`onewindow worker`: the background task worker for the whole project.
 
-All options of django_tasks_db's `db_worker` pass through (--queue-name, --interval, --batch, --max-tasks, ...).
+Without REDIS_URL it is django_tasks_db's `db_worker` (the database backend) and all its options pass through
+(--queue-name, --interval, --batch, --max-tasks, ...). With REDIS_URL it runs an RQ worker on the same tasks
+through django-tasks-rq (core/rqworker.py; --queue-name and --batch apply, the polling options do not).
 Besides running queued tasks, each worker enqueues the daily jobs (core/scheduler.py) when they fall due.
 """
 
@@ -8,6 +10,7 @@ import logging
 import threading
 from typing import Any
 
+from django.conf import settings
 from django.db import close_old_connections, connection
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
@@ -35,7 +38,13 @@ class Command(DbWorkerCommand):
     help = "Run the background task worker (django-tasks database backend; same options as db_worker)."
 
     def add_arguments(self, parser: Any) -> None:
-        super().add_arguments(parser)
+        if getattr(settings, "REDIS_URL", ""):  # RQ: no polling, no database backend to name
+            parser.add_argument("--queue-name", default="default", help="the RQ queue to work on")
+            parser.add_argument("--batch", action="store_true", help="run the queued tasks, then stop")
+            parser.add_argument("--worker-id", default=None, help="the worker's name in RQ")
+            parser.add_argument("--interval", type=float, default=None, help="ignored on RQ (it waits on Redis)")
+        else:
+            super().add_arguments(parser)
         parser.add_argument("--no-scheduler", action="store_true", help="do not enqueue the daily jobs")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -43,6 +52,12 @@ class Command(DbWorkerCommand):
         if not options.pop("no_scheduler", False) and not options.get("batch"):
             threading.Thread(target=_scheduler_loop, args=(stop,), daemon=True, name="daily-jobs").start()
         try:
-            super().handle(*args, **options)
+            if getattr(settings, "REDIS_URL", ""):
+                from onewindow.core.rqworker import run
+
+                run(queues=[options.get("queue_name") or "default"], burst=bool(options.get("batch")),
+                    name=options.get("worker_id") or None)
+            else:
+                super().handle(*args, **options)
         finally:
             stop.set()
