@@ -269,4 +269,4 @@ def test_with_redis_the_board_push_reaches_a_listener_and_keeps_the_last_value(o
     assert live.last("test-board") == {"calling": "A001", "counter": 3}
     stream = live.sse_stream("test-board", seconds=0.1)
     assert next(stream).startswith(b"retry:")
-    assert next(stream) == 'data: {"calling": "A001", "counter": 3}\n\n'.encode()
+    assert next(stream) == b'data: {"calling": "A001", "counter": 3}\n\n'
