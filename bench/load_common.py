@@ -106,7 +106,7 @@ def seed(*, citizens: int = 20, counters: int = 4, volunteers: int = 6) -> dict[
         ItemMaterial.objects.create(item=item, material=m_id, necessity="1")
         FormField.objects.create(item=item, key="employer", label="用人单位名称", kind="text", required=True)
     ItemMaterial.objects.create(item=employ, material=m_contract, necessity="1")
-    bundle = Bundle.objects.create(code="FA-HIRE", name="企业招用员工一件事", lead_department=rsj, parallel_limit=5)
+    bundle = Bundle.objects.create(code="FA-HIRE", name="企业招用员工一件事", lead_department=rsj)
     BundleItem.objects.create(bundle=bundle, item=employ, always=True, order=1)
     BundleItem.objects.create(bundle=bundle, item=insure, always=True, order=2)
 

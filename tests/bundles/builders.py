@@ -32,7 +32,7 @@ class Built:
     soe_proof: CanonicalMaterial
 
 
-def build_bundle(code: str = "T-RETIRE", parallel_limit: int | None = None) -> Built:
+def build_bundle(code: str = "T-RETIRE") -> Built:
     d1 = Department.objects.create(code=f"{code}-D1", name="测试社保中心")
     d2 = Department.objects.create(code=f"{code}-D2", name="测试人事人才服务中心")
     a = ServiceItem.objects.create(name="测试事项甲", code=f"{code}-A", department=d1, promised_limit=5, legal_limit=20,
@@ -58,8 +58,7 @@ def build_bundle(code: str = "T-RETIRE", parallel_limit: int | None = None) -> B
     FormField.objects.create(item=b, key="name", label="申请人姓名", kind="text", required=True, order=1)
     FormField.objects.create(item=b, key="level", label="等级", kind="choice", choices="一级\n二级", order=2)
     FormField.objects.create(item=c, key="level", label="等级", kind="choice", choices="二级\n三级", order=1)
-    bundle = Bundle.objects.create(code=code, name="测试退休一件事", lead_department=d1, visits=1,
-                                   parallel_limit=parallel_limit)
+    bundle = Bundle.objects.create(code=code, name="测试退休一件事", lead_department=d1, visits=1)
     BundleItem.objects.create(bundle=bundle, item=a, always=True, order=1)
     BundleItem.objects.create(bundle=bundle, item=b, always=True, order=2)
     BundleItem.objects.create(bundle=bundle, item=c, always=False, order=3)

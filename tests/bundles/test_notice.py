@@ -107,10 +107,14 @@ def test_before_after_arithmetic_uses_sums_against_the_bundle() -> None:
     assert (ba.items, ba.materials_before, ba.materials_after, ba.visits_before, ba.days_before) == (2, 4, 3, 3, 15)
 
 
-def test_configured_parallel_limit_overrides_the_longest_item() -> None:
-    build_bundle(code="T-FAST", parallel_limit=7)
-    notice = bundle_notice(bundle_code="T-FAST", answers={"is_soe": "no"})
-    assert notice.before_after.days_after == 7 and notice.promised_days == 7
+def test_the_promise_is_the_longest_limit_of_the_items_the_answers_select() -> None:
+    built = build_bundle(code="T-SLOW")
+    built.c.promised_limit = 15  # the item only state-owned enterprises need is now the slowest
+    built.c.save()
+    without = bundle_notice(bundle_code="T-SLOW", answers={"is_soe": "no"})
+    with_c = bundle_notice(bundle_code="T-SLOW", answers={"is_soe": "yes", "soe_kind": "central"})
+    assert (without.promised_days, without.before_after.days_after) == (10, 10)
+    assert (with_c.promised_days, with_c.before_after.days_after) == (15, 15)
 
 
 def test_item_notice_lists_one_items_materials_and_form() -> None:

@@ -170,3 +170,35 @@ def test_bundle_page_and_list_query_counts_do_not_grow_with_questions_and_items(
     assert "追加事项4" in page
     assert len(after) == len(before)
     assert len(list_after) == len(list_before)
+
+
+def test_bundle_pages_and_pdf_show_the_promise_computed_from_the_chosen_items(client: Client) -> None:
+    built = build_bundle()
+    built.c.promised_limit = 15  # only state-owned enterprises need it, and it is the slowest item
+    built.c.save()
+    plain = client.get("/bundles/T-RETIRE/notice/?is_soe=no").content.decode()
+    soe = client.get("/bundles/T-RETIRE/notice/?is_soe=yes&soe_kind=local").content.decode()
+    assert "10 个工作日（各部门并联审批）" in plain and "15 个工作日（各部门并联审批）" in soe
+    panel = client.get("/bundles/T-RETIRE/?is_soe=yes&soe_kind=local", HTTP_HX_REQUEST="true").content.decode()
+    assert "承诺 15 个工作日办结" in panel
+    status, body = post_notice(client, "T-RETIRE", {"is_soe": "yes", "soe_kind": "local"})
+    assert (body["promised_days"], body["before_after"]["days_after"]) == (15, 15)
+    assert client.get("/bundles/T-RETIRE/notice.pdf?is_soe=yes&soe_kind=local").status_code == 200
+
+
+def test_api_detail_carries_the_english_names_region_launch_and_considered_items(client: Client) -> None:
+    import datetime as dt
+
+    built = build_bundle()
+    Bundle.objects.filter(pk=built.bundle.pk).update(
+        name_en="Retire", region="350981", first_in_city=True, launched_on=dt.date(2020, 7, 1),
+        aliases="退休,办退休", aliases_en="retire, pension")
+    built.bundle.considered_items.add(built.a)
+    built.bundle.questions.filter(key="is_soe").update(text_en="State-owned enterprise?")
+    body = client.get("/api/v1/bundles/T-RETIRE").json()
+    assert (body["name_en"], body["region"], body["first_in_city"], body["launched_on"]) == (
+        "Retire", "350981", True, "2020-07-01")
+    assert body["aliases"] == ["退休", "办退休"] and body["aliases_en"] == ["retire", "pension"]
+    assert body["considered_items"] == ["T-RETIRE-A"]
+    assert next(q for q in body["questions"] if q["key"] == "is_soe")["text_en"] == "State-owned enterprise?"
+    assert "parallel_limit" not in body

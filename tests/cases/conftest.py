@@ -70,7 +70,7 @@ def catalog(db: None) -> Catalog:
     FormField.objects.create(item=employ, key="employer", label="用人单位名称", kind="text", required=True)
     FormField.objects.create(item=employ, key="start_date", label="入职日期", kind="date", required=True)
     FormField.objects.create(item=market, key="employer", label="用人单位名称", kind="text", required=True)
-    bundle = Bundle.objects.create(code="T-HIRE", name="企业招用员工一件事", lead_department=dept_a, parallel_limit=10)
+    bundle = Bundle.objects.create(code="T-HIRE", name="企业招用员工一件事", lead_department=dept_a)
     BundleItem.objects.create(bundle=bundle, item=employ, always=True, order=1)
     BundleItem.objects.create(bundle=bundle, item=insure, always=True, order=2)
     BundleItem.objects.create(bundle=bundle, item=market, always=False, order=3)

@@ -75,3 +75,25 @@ def test_api_list_query_count_does_not_grow(small_catalog: SmallCatalog, django_
         assert len(Client().get("/api/v1/items", {"page_size": 50}).json()["items"]) == 44
     with django_assert_max_num_queries(4):
         Client().get("/api/v1/items/T-003")
+
+
+def test_api_carries_english_names_and_the_speedup_figures(small_catalog: SmallCatalog) -> None:
+    from onewindow.catalog.models import CanonicalMaterial, Department, ServiceItem
+
+    Department.objects.filter(code="T-FA").update(name_en="Fu'an Human Resources and Social Security Bureau",
+                                                  short_name_en="HR bureau")
+    ServiceItem.objects.filter(code="T-002").update(
+        name_en="Social security card", aliases_en="SSC, lost card", result_name_en="Card", speedup="achieved",
+        speedup_before_limit=20, speedup_standard_limit=10)
+    CanonicalMaterial.objects.filter(code="t_id").update(name_en="ID card")
+    api = Client()
+    fa = next(d for d in api.get("/api/v1/departments").json() if d["code"] == "T-FA")
+    assert (fa["name_en"], fa["short_name_en"]) == ("Fu'an Human Resources and Social Security Bureau", "HR bureau")
+    card = api.get("/api/v1/items/T-002").json()
+    assert (card["name_en"], card["aliases_en"], card["result_name_en"]) == (
+        "Social security card", ["SSC", "lost card"], "Card")
+    assert (card["speedup_status"], card["speedup_before_limit"], card["speedup_standard_limit"]) == (
+        "achieved", 20, 10)
+    assert card["materials"][0]["name_en"] == "ID card"
+    plain = api.get("/api/v1/items/T-003").json()
+    assert (plain["name_en"], plain["speedup_status"], plain["speedup_before_limit"]) == ("", "", None)

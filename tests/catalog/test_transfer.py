@@ -167,3 +167,59 @@ def test_catalog_commands_export_import_and_export_national(small_catalog: Small
     with pytest.raises(CommandError):
         call_command("catalog", "import", str(tmp_path / "bad.xlsx"), stdout=out, stderr=err)
     assert "事项!D3" in err.getvalue()
+
+
+def _columns(content: bytes, sheet: str) -> dict[str, str]:
+    from openpyxl.utils import get_column_letter
+
+    header = next(load_workbook(io.BytesIO(content))[sheet].iter_rows(min_row=1, max_row=1, values_only=True))
+    return {title: get_column_letter(n) for n, title in enumerate(header, start=1)}
+
+
+def test_english_names_and_speedup_figures_are_edited_in_the_workbook(small_catalog: SmallCatalog) -> None:
+    content = catalog_export_xlsx()
+    col, mat = _columns(content, "事项"), _columns(content, "材料")
+    changed = edited(content, {
+        "事项": {f"{col['事项名称（英文）']}3": "Social security card", f"{col['别名/俗称（英文）']}3": "SSC, card",
+                 f"{col['审批结果名称（英文）']}3": "Card", f"{col['提速办']}3": "备选",
+                 f"{col['提速前承诺时限']}3": 20, f"{col['部定压缩标准']}3": 5},
+        "材料": {f"{mat['材料名称（英文）']}2": "ID card"},  # row 2 = T-001's 居民身份证
+    })
+    catalog_import_xlsx(file=changed, actor=None)
+    card = ServiceItem.objects.get(code="T-002")
+    assert (card.name_en, card.aliases_en, card.result_name_en) == ("Social security card", "SSC, card", "Card")
+    assert (card.speedup, card.speedup_before_limit, card.speedup_standard_limit) == ("candidate", 20, 5)
+    assert card.version == 1  # names and the programme figures are not a new version of the limits
+    assert ItemMaterial.objects.filter(material__code="t_id").first().material.name_en == "ID card"
+    again = load_workbook(io.BytesIO(catalog_export_xlsx()))["事项"]
+    assert again[f"{col['提速办']}3"].value == "备选" and again[f"{col['提速办']}2"].value == "否"
+
+
+def test_an_achieved_speedup_must_meet_the_standard_and_needs_its_figures(small_catalog: SmallCatalog) -> None:
+    content = catalog_export_xlsx()
+    col = _columns(content, "事项")
+    bad = edited(content, {"事项": {f"{col['提速办']}3": "已达标", f"{col['提速前承诺时限']}3": 20,
+                                  f"{col['部定压缩标准']}3": 5,  # T-002 promises 10 > 5
+                                  f"{col['提速办']}4": "备选"}})  # T-003 without its figures
+    with pytest.raises(ServiceError) as caught:
+        catalog_import_xlsx(file=bad, actor=None)
+    assert {p.field for p in caught.value.problems} == {
+        f"事项!{col['承诺办结时限']}3", f"事项!{col['提速前承诺时限']}4", f"事项!{col['部定压缩标准']}4"}
+
+
+def test_a_workbook_from_before_the_english_columns_still_imports(small_catalog: SmallCatalog) -> None:
+    ServiceItem.objects.filter(code="T-002").update(name_en="Social security card", speedup="candidate",
+                                                    speedup_before_limit=20, speedup_standard_limit=5)
+    wb = load_workbook(io.BytesIO(catalog_export_xlsx()))
+    for sheet, titles in (("事项", ("事项名称（英文）", "审批结果名称（英文）", "别名/俗称（英文）", "提速办", "提速前承诺时限",
+                                   "部定压缩标准")), ("材料", ("材料名称（英文）",))):
+        header = [c.value for c in wb[sheet][1]]
+        for title in sorted(titles, key=header.index, reverse=True):
+            wb[sheet].delete_cols(header.index(title) + 1)
+    wb["事项"]["B3"] = "社会保障卡申领（新）"
+    buf = io.BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    assert catalog_import_xlsx(file=buf, actor=None).updated == 1
+    card = ServiceItem.objects.get(code="T-002")
+    assert (card.name, card.name_en, card.speedup) == ("社会保障卡申领（新）", "Social security card", "candidate")

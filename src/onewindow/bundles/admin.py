@@ -28,7 +28,7 @@ class BundleItemInline(admin.TabularInline):
 class QuestionInline(admin.TabularInline):
     model = Question
     extra = 0
-    fields = ["key", "text", "kind", "required", "order", "shown_when"]
+    fields = ["key", "text", "text_en", "kind", "required", "order", "shown_when"]
     show_change_link = True
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
@@ -41,17 +41,21 @@ class QuestionInline(admin.TabularInline):
 
 @admin.register(Bundle)
 class BundleAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "audience", "lead_department", "status", "item_count", "preview_link"]
-    list_filter = ["audience", "status", "window_category", "lead_department"]
-    search_fields = ["code", "name", "aliases"]
+    list_display = ["code", "name", "audience", "region", "lead_department", "first_in_city", "launched_on", "status",
+                    "item_count", "preview_link"]
+    list_filter = ["audience", "status", "region", "first_in_city", "window_category", "lead_department"]
+    search_fields = ["code", "name", "name_en", "aliases", "aliases_en"]
     inlines = [BundleItemInline, QuestionInline]
     readonly_fields = ["preview_link"]
+    autocomplete_fields = ["considered_items"]
     fieldsets = [
-        (None, {"fields": ["code", "name", "audience", "status", "preview_link", "description", "aliases",
-                           "sort_order"]}),
-        (_("受理与时限"), {"fields": ["lead_department", "window_category", "parallel_limit", "visits", "place",
-                                   "hours", "consult_phone"]}),
+        (None, {"fields": ["code", "name", "name_en", "audience", "status", "preview_link", "description",
+                           "description_en", "aliases", "aliases_en", "sort_order"]}),
+        (_("地区与上线"), {"fields": ["region", "first_in_city", "launched_on"]}),
+        (_("受理"), {"fields": ["lead_department", "window_category", "visits", "place", "hours", "consult_phone"],
+                   "description": _("承诺时限不在此填写：按所选情形适用事项中最长的承诺办结时限计算（并联审批）。")}),
         (_("说明"), {"fields": ["materials_note", "process_note"]}),
+        (_("梳理过但未纳入的事项"), {"fields": ["considered_items"], "classes": ["collapse"]}),
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Bundle]:
@@ -103,7 +107,7 @@ class BundleAdmin(admin.ModelAdmin):
 class OptionInline(admin.TabularInline):
     model = Option
     extra = 0
-    fields = ["key", "label", "order", "items"]
+    fields = ["key", "label", "label_en", "order", "items"]
     show_change_link = True
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
@@ -147,12 +151,12 @@ class OptionFieldInline(admin.TabularInline):
     model = FormField
     fk_name = "option"
     extra = 0
-    fields = ["key", "label", "kind", "required", "choices", "help", "order"]
+    fields = ["key", "label", "label_en", "kind", "required", "choices", "help", "order"]
 
 
 @admin.register(Option)
 class OptionAdmin(admin.ModelAdmin):
-    list_display = ["question", "key", "label", "order"]
+    list_display = ["question", "key", "label", "label_en", "order"]
     search_fields = ["key", "label", "question__text", "question__bundle__name"]
     list_select_related = ["question__bundle"]
     raw_id_fields = ["question"]
@@ -174,7 +178,7 @@ class OptionAdmin(admin.ModelAdmin):
 class FormFieldAdmin(admin.ModelAdmin):
     """Item form fields (事项表单字段); the same key across items is asked once in a bundle's merged form."""
 
-    list_display = ["key", "label", "kind", "required", "item", "option"]
+    list_display = ["key", "label", "label_en", "kind", "required", "item", "option"]
     list_filter = ["kind", "required"]
     search_fields = ["key", "label", "item__name", "item__code"]
     list_select_related = ["item", "option__question"]
@@ -187,4 +191,4 @@ class ItemFormFieldInline(admin.TabularInline):
     model = FormField
     fk_name = "item"
     extra = 0
-    fields = ["key", "label", "kind", "required", "choices", "help", "order"]
+    fields = ["key", "label", "label_en", "kind", "required", "choices", "help", "order"]

@@ -1,10 +1,11 @@
 """JSON API for bundles (一件事): list, detail with questions, and the one-time notice for a set of answers."""
 
 from dataclasses import asdict
+from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from onewindow.bundles import selectors
 from onewindow.bundles.answers import answers_to_query
@@ -30,8 +31,13 @@ class BeforeAfterOut(Schema):
 class BundleSummaryOut(Schema):
     code: str
     name: str
+    name_en: str = Field("", description="英文名称（可能为空）")
     audience: str
     description: str
+    description_en: str = Field("", description="英文说明（可能为空）")
+    region: str = Field("", description="行政区划代码")
+    first_in_city: bool = Field(False, description="全市首推")
+    launched_on: date | None = Field(None, description="上线日期")
     lead_department: str
     window_category: str | None
     departments: list[str]
@@ -53,6 +59,7 @@ class BundleItemOut(Schema):
 class OptionOut(Schema):
     key: str
     label: str
+    label_en: str = ""
     items: list[str]
     reveals: list[str]
 
@@ -60,7 +67,9 @@ class OptionOut(Schema):
 class QuestionOut(Schema):
     key: str
     text: str
+    text_en: str = ""
     help: str
+    help_en: str = ""
     kind: str
     required: bool
     shown_when: dict[str, str] | None
@@ -70,10 +79,12 @@ class QuestionOut(Schema):
 class BundleDetailOut(BundleSummaryOut):
     place: str
     visits: int
-    parallel_limit: int | None
+    aliases: list[str]
+    aliases_en: list[str] = []
     materials_note: str
     process_steps: list[str]
     items: list[BundleItemOut]
+    considered_items: list[str] = Field([], description="梳理本情形时审视过但未纳入的事项编码")
     questions: list[QuestionOut]
 
 
@@ -138,9 +149,15 @@ class ErrorOut(Schema):
     errors: list[dict]
 
 
+def _split(text: str) -> list[str]:
+    return [a.strip() for a in text.split(",") if a.strip()]
+
+
 def _summary(bundle: Bundle, figures: BeforeAfter, departments: tuple[str, ...]) -> dict[str, Any]:
     return {
-        "code": bundle.code, "name": bundle.name, "audience": bundle.audience, "description": bundle.description,
+        "code": bundle.code, "name": bundle.name, "name_en": bundle.name_en, "audience": bundle.audience,
+        "description": bundle.description, "description_en": bundle.description_en, "region": bundle.region,
+        "first_in_city": bundle.first_in_city, "launched_on": bundle.launched_on,
         "lead_department": bundle.lead_department.name,
         "window_category": bundle.window_category.name if bundle.window_category is not None else None,
         "departments": list(departments), "url": f"/bundles/{bundle.code}/", "before_after": asdict(figures),
@@ -165,10 +182,11 @@ def _questions(spec: BundleSpec) -> list[dict[str, Any]]:
     for q in spec.questions:
         parent = option_by_id.get(q.shown_when_id) if q.shown_when_id else None
         questions.append({
-            "key": q.key, "text": q.text, "help": q.help, "kind": q.kind, "required": q.required,
+            "key": q.key, "text": q.text, "text_en": q.text_en, "help": q.help, "help_en": q.help_en, "kind": q.kind,
+            "required": q.required,
             "shown_when": ({"question": question_by_id[parent.question_id].key, "option": parent.key}
                            if parent else None),
-            "options": [{"key": o.key, "label": o.label,
+            "options": [{"key": o.key, "label": o.label, "label_en": o.label_en,
                          "items": [code_by_item[i] for i in spec.option_items.get(o.id, ()) if i in code_by_item],
                          "reveals": reveals.get(o.id, [])} for o in spec.options.get(q.id, [])],
         })
@@ -184,8 +202,10 @@ def bundle_detail(request: HttpRequest, code: str) -> dict[str, Any]:
     departments = tuple(dict.fromkeys(bi.item.department.name for bi in spec.bundle_items))
     result = _summary(bundle, selectors.full_before_after(spec), departments)
     result.update({
-        "place": bundle_place(bundle), "visits": bundle.visits, "parallel_limit": bundle.parallel_limit,
-        "materials_note": bundle.materials_note, "process_steps": bundle.process_steps,
+        "place": bundle_place(bundle), "visits": bundle.visits, "aliases": _split(bundle.aliases),
+        "aliases_en": _split(bundle.aliases_en), "materials_note": bundle.materials_note,
+        "process_steps": bundle.process_steps,
+        "considered_items": list(bundle.considered_items.order_by("code").values_list("code", flat=True)),
         "items": [{"code": bi.item.code, "name": bi.item.name, "department": bi.item.department.name,
                    "always": bi.always, "promised_limit": bi.item.promised_limit, "legal_limit": bi.item.legal_limit,
                    "handling_type": bi.item.handling_type, "max_visits": bi.item.max_visits}

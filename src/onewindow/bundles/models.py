@@ -26,16 +26,18 @@ from onewindow.catalog.models import (
 class Bundle(models.Model):
     code = models.CharField(_("一件事编码"), max_length=40, unique=True)
     name = models.CharField(_("一件事名称"), max_length=200)
+    name_en = models.CharField(_("一件事名称（英文）"), max_length=300, blank=True)
     audience = models.CharField(_("服务对象"), max_length=12, choices=Audience.choices, default=Audience.PERSON,
                                 db_index=True)
     description = models.TextField(_("说明"), blank=True)
+    description_en = models.TextField(_("说明（英文）"), blank=True)
+    region = models.CharField(_("行政区划"), max_length=50, blank=True)
+    first_in_city = models.BooleanField(_("全市首推"), default=False)
+    launched_on = models.DateField(_("上线日期"), null=True, blank=True)
     window_category = models.ForeignKey(WindowCategory, null=True, blank=True, on_delete=models.SET_NULL,
                                         related_name="bundles", verbose_name=_("受理窗口类别"))
     lead_department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="led_bundles",
                                         verbose_name=_("牵头部门"))
-    parallel_limit = models.PositiveIntegerField(
-        _("并联承诺时限（工作日）"), null=True, blank=True,
-        help_text=_("留空则取所涉事项承诺时限的最大值"))
     visits = models.PositiveSmallIntegerField(_("一件事到现场次数"), default=1)
     place = models.CharField(_("办理地点"), max_length=200, blank=True)
     hours = models.CharField(_("办理时间"), max_length=200, blank=True)
@@ -43,6 +45,10 @@ class Bundle(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=ItemStatus.choices, default=ItemStatus.PUBLISHED,
                               db_index=True)
     aliases = models.CharField(_("别名/俗称"), max_length=400, blank=True, help_text=_("逗号分隔，供智能导办检索"))
+    aliases_en = models.CharField(_("英文别名"), max_length=600, blank=True, help_text=_("逗号分隔，供智能导办检索"))
+    considered_items = models.ManyToManyField(
+        ServiceItem, blank=True, related_name="considered_for_bundles", verbose_name=_("梳理过但未纳入的事项"),
+        help_text=_("梳理本情形时审视过、但未并入本一件事的事项"))
     materials_note = models.TextField(_("材料说明"), blank=True)
     process_note = models.TextField(_("办理流程"), blank=True, help_text=_("每行一个环节"))
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
@@ -90,7 +96,9 @@ class Question(models.Model):
     bundle = models.ForeignKey(Bundle, on_delete=models.CASCADE, related_name="questions", verbose_name=_("一件事"))
     key = models.SlugField(_("问题标识"), max_length=40)
     text = models.CharField(_("问题"), max_length=200)
+    text_en = models.CharField(_("问题（英文）"), max_length=300, blank=True)
     help = models.CharField(_("提示"), max_length=300, blank=True)
+    help_en = models.CharField(_("提示（英文）"), max_length=400, blank=True)
     kind = models.CharField(_("题型"), max_length=6, choices=QuestionKind.choices, default=QuestionKind.SINGLE)
     required = models.BooleanField(_("必答"), default=True)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
@@ -113,6 +121,7 @@ class Option(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options", verbose_name=_("问题"))
     key = models.SlugField(_("选项标识"), max_length=40)
     label = models.CharField(_("选项"), max_length=200)
+    label_en = models.CharField(_("选项（英文）"), max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
     items = models.ManyToManyField(ServiceItem, blank=True, related_name="selected_by_options",
                                    verbose_name=_("选中后办理的事项"),
@@ -179,6 +188,7 @@ class FormField(models.Model):
                                verbose_name=_("情形选项"))
     key = models.SlugField(_("字段标识"), max_length=40)
     label = models.CharField(_("字段名称"), max_length=100)
+    label_en = models.CharField(_("字段名称（英文）"), max_length=200, blank=True)
     kind = models.CharField(_("类型"), max_length=12, choices=FieldKind.choices, default=FieldKind.TEXT)
     required = models.BooleanField(_("必填"), default=True)
     choices = models.TextField(_("可选值"), blank=True, help_text=_("选择类型填写，每行一个"))

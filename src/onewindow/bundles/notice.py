@@ -254,13 +254,16 @@ def compute_notice(spec: BundleSpec, evaluation: Evaluation) -> Notice:
 
 
 def before_after(bundle: Bundle, items: list[ServiceItem], materials_before: int, materials_after: int) -> BeforeAfter:
-    """Done one by one (sum of limits and visits, every material row) vs as one thing (merged, in parallel)."""
+    """Done one by one (sum of limits and visits, every material row) vs as one thing (merged, in parallel).
+
+    The promise as one thing is always computed, never configured: the departments approve in parallel, so it
+    is the longest promised limit of the items that apply.
+    """
     limits = [i.promised_limit for i in items]
-    days_after = bundle.parallel_limit if bundle.parallel_limit is not None else max(limits, default=0)
     return BeforeAfter(
         items=len(items), materials_before=materials_before, materials_after=materials_after,
         visits_before=sum(i.max_visits for i in items), visits_after=bundle.visits if items else 0,
-        days_before=sum(limits), days_after=days_after,
+        days_before=sum(limits), days_after=max(limits, default=0),
     )
 
 

@@ -28,9 +28,10 @@ from onewindow.core.excel import XLSX_CONTENT_TYPE, content_disposition
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "short_name", "parent", "credit_code", "phone", "item_count", "sort_order")
-    list_filter = ("parent",)
-    search_fields = ("code", "name", "short_name", "credit_code")
+    list_display = ("code", "name", "short_name", "parent", "region", "credit_code", "phone", "item_count",
+                    "sort_order")
+    list_filter = ("region", "parent")
+    search_fields = ("code", "name", "name_en", "short_name", "credit_code")
     list_select_related = ("parent",)
     autocomplete_fields = ("parent",)
     ordering = ("sort_order", "code")
@@ -45,14 +46,14 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 @admin.register(WindowCategory)
 class WindowCategoryAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "default_ticket_prefix", "sort_order")
-    search_fields = ("code", "name")
+    list_display = ("code", "name", "name_en", "default_ticket_prefix", "sort_order")
+    search_fields = ("code", "name", "name_en")
 
 
 @admin.register(CanonicalMaterial)
 class CanonicalMaterialAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "issuer", "use_count")
-    search_fields = ("code", "name", "issuer")
+    list_display = ("code", "name", "name_en", "issuer", "use_count")
+    search_fields = ("code", "name", "name_en", "aliases_en", "issuer")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(_use_count=Count("uses"))
@@ -110,9 +111,9 @@ class ServiceItemAdmin(admin.ModelAdmin):
     list_display = ("name", "code", "department_short", "window_category", "item_type", "limits", "max_visits",
                     "status", "version")
     list_display_links = ("name",)
-    list_filter = ("status", "window_category", "item_type", "handling_type", "audience", "online_depth",
+    list_filter = ("status", "window_category", "item_type", "handling_type", "audience", "online_depth", "speedup",
                    ("department", admin.RelatedOnlyFieldListFilter))
-    search_fields = ("code", "basic_code", "name", "aliases")
+    search_fields = ("code", "basic_code", "name", "name_en", "aliases", "aliases_en")
     list_select_related = ("department", "window_category")
     autocomplete_fields = ("department", "handling_department")
     readonly_fields = ("version", "updated_at")
@@ -120,16 +121,17 @@ class ServiceItemAdmin(admin.ModelAdmin):
     actions = ("publish_items", "retire_items")
     inlines = (ItemMaterialInline, ItemHistoryInline)
     fieldsets = (
-        (_("基本信息"), {"fields": ("name", "code", "basic_code", "item_type", "exercise_level", "department",
+        (_("基本信息"), {"fields": ("name", "name_en", "code", "basic_code", "item_type", "exercise_level", "department",
                                 "handling_department", "window_category", "audience", "status", "version",
                                 "updated_at")}),
         (_("时限与办件类型"), {"fields": (("legal_limit", "legal_limit_unit"), ("promised_limit", "promised_limit_unit"),
                                     "handling_type")}),
         (_("办理方式"), {"fields": ("handling_forms", "online_depth", "max_visits", "visits_reason",
                                 "supports_appointment", "supports_post", "supports_online_payment")}),
-        (_("办事指南"), {"fields": ("acceptance_conditions", "process_steps", "result_name", "has_fee", "fee_basis",
-                                "place", "hours", "consult_phone", "complaint_phone", "legal_basis", "description",
-                                "aliases", "faq")}),
+        (_("办事指南"), {"fields": ("acceptance_conditions", "process_steps", "result_name", "result_name_en",
+                                "has_fee", "fee_basis", "place", "hours", "consult_phone", "complaint_phone",
+                                "legal_basis", "description", "aliases", "aliases_en", "faq")}),
+        (_("提速办"), {"fields": ("speedup", "speedup_before_limit", "speedup_standard_limit")}),
     )
 
     @admin.display(description=_("实施主体"), ordering="department__sort_order")

@@ -24,7 +24,9 @@ class CatalogErrorOut(Schema):
 class DepartmentOut(Schema):
     code: str
     name: str
+    name_en: str = Field("", description="英文名称（可能为空）")
     short_name: str
+    short_name_en: str = ""
     parent: str | None = Field(None, description="上级部门编码")
     credit_code: str = Field(description="统一社会信用代码")
     region: str = Field(description="行政区划代码")
@@ -36,6 +38,7 @@ class ItemOut(Schema):
     code: str = Field(description="实施编码")
     basic_code: str = Field(description="基本编码")
     name: str
+    name_en: str = Field("", description="英文名称（可能为空）")
     item_type: str = Field(description="事项类型代码（GB/T 39046 A.1）")
     item_type_label: str
     department: str = Field(description="实施主体编码")
@@ -49,6 +52,9 @@ class ItemOut(Schema):
     promised_limit: int
     promised_limit_unit: str
     speedup: str = Field(description="比法定时限缩短多少（文字）")
+    speedup_status: str = Field("", description="提速办：'' 未列入 / candidate 备选 / achieved 已达标")
+    speedup_before_limit: int | None = Field(None, description="提速前承诺时限（工作日）")
+    speedup_standard_limit: int | None = Field(None, description="部定压缩标准（工作日）")
     max_visits: int
     online_depth: int = Field(description="网上办理深度 1–5")
     fully_online: bool
@@ -61,6 +67,7 @@ class ItemOut(Schema):
 class MaterialOut(Schema):
     code: str = Field(description="标准材料编码（跨事项相同的材料编码相同）")
     name: str
+    name_en: str = ""
     source: str = Field(description="10 申请人自备 / 20 政府部门核发 / 30 中介机构出具 / 40 数据共享免提交")
     source_label: str
     necessity: str = Field(description="1 必要 / 2 非必要 / 3 容缺后补")
@@ -78,6 +85,7 @@ class ItemDetailOut(ItemOut):
     acceptance_conditions: str
     process_steps: list[str]
     result_name: str
+    result_name_en: str = ""
     fee_basis: str
     handling_forms: list[str] = Field(description="办理形式代码（GB/T 39046 A.5）")
     visits_reason: str
@@ -90,6 +98,7 @@ class ItemDetailOut(ItemOut):
     complaint_phone: str
     legal_basis: str
     aliases: list[str]
+    aliases_en: list[str] = []
     faq: str
     pdf_url: str
     materials: list[MaterialOut]
@@ -112,16 +121,22 @@ class ItemQuery(Schema):
     page_size: int = Field(20, ge=1, le=100)
 
 
+def _split(text: str) -> list[str]:
+    return [a.strip() for a in text.split(",") if a.strip()]
+
+
 def _item(it) -> dict:  # noqa: ANN001
     return {
-        "code": it.code, "basic_code": it.basic_code, "name": it.name, "item_type": it.item_type,
+        "code": it.code, "basic_code": it.basic_code, "name": it.name, "name_en": it.name_en,
+        "item_type": it.item_type,
         "item_type_label": it.get_item_type_display(), "department": it.department.code,
         "department_name": it.department.name,
         "handling_department": it.handling_department.code if it.handling_department_id else None,
         "window_category": it.window_category.code if it.window_category_id else None, "audience": it.audience,
         "handling_type": it.handling_type, "legal_limit": it.legal_limit, "legal_limit_unit": it.legal_limit_unit,
         "promised_limit": it.promised_limit, "promised_limit_unit": it.promised_limit_unit,
-        "speedup": speedup_text(it), "max_visits": it.max_visits, "online_depth": it.online_depth,
+        "speedup": speedup_text(it), "speedup_status": it.speedup, "speedup_before_limit": it.speedup_before_limit,
+        "speedup_standard_limit": it.speedup_standard_limit, "max_visits": it.max_visits, "online_depth": it.online_depth,
         "fully_online": it.fully_online, "has_fee": it.has_fee, "status": it.status, "version": it.version,
         "url": f"/catalog/items/{it.code}/",
     }
@@ -130,7 +145,8 @@ def _item(it) -> dict:  # noqa: ANN001
 @router.get("/departments", response=list[DepartmentOut], summary="部门列表", tags=["catalog"])
 @allow(PUBLIC)
 def list_departments(request: HttpRequest) -> list[dict]:
-    return [{"code": d.code, "name": d.name, "short_name": d.short_name, "parent": d.parent.code if d.parent else None,
+    return [{"code": d.code, "name": d.name, "name_en": d.name_en, "short_name": d.short_name,
+             "short_name_en": d.short_name_en, "parent": d.parent.code if d.parent else None,
              "credit_code": d.credit_code, "region": d.region, "address": d.address, "phone": d.phone}
             for d in selectors.departments()]
 
@@ -155,16 +171,16 @@ def item_detail(request: HttpRequest, code: str) -> dict:
     data.update({
         "acceptance_conditions": it.acceptance_conditions,
         "process_steps": [s.strip() for s in it.process_steps.splitlines() if s.strip()],
-        "result_name": it.result_name, "fee_basis": it.fee_basis,
+        "result_name": it.result_name, "result_name_en": it.result_name_en, "fee_basis": it.fee_basis,
         "handling_forms": [f.strip() for f in it.handling_forms.split(",") if f.strip()],
         "visits_reason": it.visits_reason, "supports_appointment": it.supports_appointment,
         "supports_post": it.supports_post, "supports_online_payment": it.supports_online_payment,
         "place": it.place, "hours": it.hours, "consult_phone": it.consult_phone,
         "complaint_phone": it.complaint_phone, "legal_basis": it.legal_basis,
-        "aliases": [a.strip() for a in it.aliases.split(",") if a.strip()], "faq": it.faq,
+        "aliases": _split(it.aliases), "aliases_en": _split(it.aliases_en), "faq": it.faq,
         "pdf_url": f"/catalog/items/{it.code}/guide.pdf",
         "materials": [{
-            "code": im.material.code, "name": im.material.name, "source": im.source,
+            "code": im.material.code, "name": im.material.name, "name_en": im.material.name_en, "source": im.source,
             "source_label": im.get_source_display(), "necessity": im.necessity,
             "necessity_label": im.get_necessity_display(), "originals": im.originals, "copies": im.copies,
             "form": im.form, "paper_size": im.paper_size, "has_blank_form": im.has_blank_form,

@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 class Department(models.Model):
     code = models.CharField(_("部门编码"), max_length=32, unique=True)
     name = models.CharField(_("部门名称"), max_length=200)
+    name_en = models.CharField(_("部门名称（英文）"), max_length=200, blank=True)
     short_name = models.CharField(_("简称"), max_length=50, blank=True)
+    short_name_en = models.CharField(_("简称（英文）"), max_length=100, blank=True)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
                                verbose_name=_("上级部门"))
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
@@ -34,8 +36,10 @@ class WindowCategory(models.Model):
 
     code = models.CharField(_("类别编码"), max_length=32, unique=True)
     name = models.CharField(_("类别名称"), max_length=50)
+    name_en = models.CharField(_("类别名称（英文）"), max_length=100, blank=True)
     default_ticket_prefix = models.CharField(_("默认取号字母"), max_length=2, blank=True)
     description = models.TextField(_("说明"), blank=True)
+    description_en = models.TextField(_("说明（英文）"), blank=True)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
 
     class Meta:
@@ -52,6 +56,8 @@ class CanonicalMaterial(models.Model):
 
     code = models.CharField(_("材料编码"), max_length=40, unique=True)
     name = models.CharField(_("材料名称"), max_length=200, unique=True)
+    name_en = models.CharField(_("材料名称（英文）"), max_length=300, blank=True)
+    aliases_en = models.CharField(_("英文别名"), max_length=400, blank=True, help_text=_("逗号分隔，供智能导办检索"))
     description = models.TextField(_("说明"), blank=True)
     issuer = models.CharField(_("出具单位"), max_length=200, blank=True)
 
@@ -120,6 +126,14 @@ class OnlineDepth(models.IntegerChoices):
     HANDLE = 5, _("互联网办理（全程网办）")
 
 
+class SpeedUp(models.TextChoices):
+    """提速办: an item chosen for a faster promise (备选) and one that reached the ministry's compressed limit."""
+
+    NONE = "", _("否")
+    CANDIDATE = "candidate", _("备选")
+    ACHIEVED = "achieved", _("已达标")
+
+
 class ItemStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
     PUBLISHED = "published", _("已发布")
@@ -128,6 +142,7 @@ class ItemStatus(models.TextChoices):
 
 class ServiceItem(models.Model):
     name = models.CharField(_("事项名称"), max_length=200)
+    name_en = models.CharField(_("事项名称（英文）"), max_length=300, blank=True)
     basic_code = models.CharField(_("基本编码"), max_length=12, blank=True)
     code = models.CharField(_("实施编码"), max_length=36, unique=True)
     item_type = models.CharField(_("事项类型"), max_length=2, choices=ItemType.choices, default=ItemType.PUBLIC_SERVICE)
@@ -146,6 +161,7 @@ class ServiceItem(models.Model):
     acceptance_conditions = models.TextField(_("受理条件"), blank=True)
     process_steps = models.TextField(_("办理流程"), blank=True, help_text=_("每行一个环节"))
     result_name = models.CharField(_("审批结果名称"), max_length=200, blank=True)
+    result_name_en = models.CharField(_("审批结果名称（英文）"), max_length=300, blank=True)
     has_fee = models.BooleanField(_("是否收费"), default=False)
     fee_basis = models.TextField(_("收费依据及标准"), blank=True)
     audience = models.CharField(_("服务对象"), max_length=12, choices=Audience.choices, default=Audience.PERSON)
@@ -164,6 +180,12 @@ class ServiceItem(models.Model):
     legal_basis = models.TextField(_("设定依据"), blank=True)
     description = models.TextField(_("事项说明"), blank=True)
     aliases = models.CharField(_("别名/俗称"), max_length=400, blank=True, help_text=_("逗号分隔，供智能导办检索"))
+    aliases_en = models.CharField(_("英文别名"), max_length=600, blank=True, help_text=_("逗号分隔，供智能导办检索"))
+    speedup = models.CharField(_("提速办"), max_length=10, choices=SpeedUp.choices, default=SpeedUp.NONE, blank=True)
+    speedup_before_limit = models.PositiveIntegerField(_("提速前承诺时限"), null=True, blank=True,
+                                                       help_text=_("列入提速办前的承诺办结时限（工作日）"))
+    speedup_standard_limit = models.PositiveIntegerField(_("部定压缩标准"), null=True, blank=True,
+                                                         help_text=_("部委规定的压缩后时限（工作日，0 为即办）"))
     faq = models.TextField(_("常见问题"), blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=ItemStatus.choices, default=ItemStatus.DRAFT, db_index=True)
     version = models.PositiveIntegerField(_("版本"), default=1)

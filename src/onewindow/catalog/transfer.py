@@ -58,14 +58,21 @@ ITEM_COLUMNS: list[tuple[str, str]] = [
     ("咨询电话", "consult_phone"), ("监督投诉电话", "complaint_phone"), ("设定依据", "legal_basis"),
     ("事项说明", "description"), ("别名/俗称", "aliases"), ("常见问题", "faq"), ("状态", "status"),
     ("版本", "version"),
+    # added later, at the end so that the columns above keep their letters
+    ("事项名称（英文）", "name_en"), ("审批结果名称（英文）", "result_name_en"), ("别名/俗称（英文）", "aliases_en"),
+    ("提速办", "speedup"), ("提速前承诺时限", "speedup_before_limit"), ("部定压缩标准", "speedup_standard_limit"),
 ]
 MATERIAL_COLUMNS: list[tuple[str, str]] = [
     ("实施编码", "item"), ("事项名称", "item_name"), ("材料编码", "material"), ("材料名称", "material_name"),
     ("来源渠道", "source"), ("必要性", "necessity"), ("原件份数", "originals"), ("复印件份数", "copies"),
     ("材料形式", "form"), ("纸质规格", "paper_size"), ("有空白表格", "has_blank_form"), ("有示例样表", "has_sample"),
     ("填报须知/备注", "notes"), ("排序", "order"),
+    ("材料名称（英文）", "material_name_en"),  # added later, at the end
 ]
 READ_ONLY_ITEM_FIELDS = {"version"}  # exported for information; managed by the system
+# Columns added after the first files were exported: a file without them imports as before (fields untouched).
+OPTIONAL_FIELDS = {"name_en", "result_name_en", "aliases_en", "speedup", "speedup_before_limit",
+                   "speedup_standard_limit", "material_name_en"}
 FK_MODELS = {"department": Department, "handling_department": Department, "window_category": WindowCategory}
 REQUIRED_ITEM = {"code", "name", "department"}
 FILE_LANGUAGE = "zh-hans"  # the file's choice labels are Chinese whatever the user's language
@@ -118,6 +125,8 @@ def catalog_export_xlsx() -> bytes:
                     row.append(im.material.code)
                 elif name == "material_name":
                     row.append(im.material.name)
+                elif name == "material_name_en":
+                    row.append(im.material.name_en)
                 else:
                     row.append(_display(im, name))
             material_rows.append(row)
@@ -158,6 +167,8 @@ def _convert(model_field: models.Field, raw: Any) -> Any:
         if low in FALSE_WORDS:
             return False
         raise ValidationError("应填“是”或“否”")
+    if text == "" and model_field.null:
+        return None
     if model_field.choices:
         if text == "" and model_field.has_default():
             return model_field.get_default()
@@ -203,7 +214,8 @@ def _read_sheet(wb: Any, name: str, columns: list[tuple[str, str]], problems: _P
         for heading, fname in columns:
             if title == heading and fname not in positions:
                 positions[fname] = col
-    missing = [h for h, f in columns if f not in positions and f not in READ_ONLY_ITEM_FIELDS | {"item_name"}]
+    missing = [h for h, f in columns
+               if f not in positions and f not in READ_ONLY_ITEM_FIELDS | OPTIONAL_FIELDS | {"item_name"}]
     for h in missing:
         problems.add(name, 1, None, f"缺少列“{h}”")
     if missing:
@@ -231,6 +243,7 @@ class _MaterialRow:
     material_code: str
     material_name: str
     values: dict[str, Any]
+    material_name_en: str = ""
 
 
 def _parse(file: Any) -> tuple[list[_ItemRow], list[_MaterialRow]]:
@@ -324,7 +337,7 @@ def _parse(file: Any) -> tuple[list[_ItemRow], list[_MaterialRow]]:
                 seen_pairs[pair] = number
         row_ok = True
         for fname, (col, raw) in cells.items():
-            if fname in ("item", "item_name", "material", "material_name"):
+            if fname in ("item", "item_name", "material", "material_name", "material_name_en"):
                 continue
             f = ItemMaterial._meta.get_field(fname)
             try:
@@ -335,7 +348,8 @@ def _parse(file: Any) -> tuple[list[_ItemRow], list[_MaterialRow]]:
         if row_ok and values.get("originals") == 0 and values.get("copies") == 0 \
                 and values.get("source") != MaterialSource.SHARED:
             problems.add(MATERIAL_SHEET, number, cells["originals"][0], "原件份数和复印件份数不能同时为 0（数据共享免提交的除外）")
-        materials.append(_MaterialRow(number, item_code, material_code, material_name, values))
+        name_en = _text(cells["material_name_en"][1]) if "material_name_en" in cells else ""
+        materials.append(_MaterialRow(number, item_code, material_code, material_name, values, name_en))
 
     if problems.items:
         raise ServiceError(f"导入文件有 {len(problems.items)} 处错误，未做任何修改", problems=problems.items)
@@ -381,9 +395,12 @@ def catalog_import_xlsx(*, file: Any, actor: Any) -> ImportResult:
     canonical = {m.code: m for m in CanonicalMaterial.objects.all()}
     for row in material_rows:
         if row.material_code not in canonical:
-            canonical[row.material_code] = CanonicalMaterial.objects.create(code=row.material_code,
-                                                                            name=row.material_name)
+            canonical[row.material_code] = CanonicalMaterial.objects.create(
+                code=row.material_code, name=row.material_name, name_en=row.material_name_en)
             result.new_canonical += 1
+        elif row.material_name_en and canonical[row.material_code].name_en != row.material_name_en:
+            canonical[row.material_code].name_en = row.material_name_en
+            canonical[row.material_code].save(update_fields=["name_en"])
     touched = set(by_code) | {r.item_code for r in material_rows}
     missing = touched - set(by_code)
     by_code.update({i.code: i for i in ServiceItem.objects.filter(code__in=missing)})

@@ -701,7 +701,7 @@ def _load_bundle(spec: dict[str, Any], order: int, created: list[str], done: set
     values = {
         "name": spec["name"], "audience": spec["audience"], "description": spec["description"],
         "window_category": _category("hr" if fa else ("social" if spec["audience"] == "person" else "business")),
-        "lead_department": lead, "parallel_limit": spec["limit"], "visits": spec["visits"],
+        "lead_department": lead, "visits": spec["visits"],
         "place": FA_PLACE if fa else f"{HL_PLACE} {'社会民生' if spec['audience'] == 'person' else '经营管理'}综合窗口",
         "hours": FA_HOURS if fa else HL_HOURS, "consult_phone": lead.phone or ("0593-12345" if fa else "0592-12345"),
         "status": ItemStatus.PUBLISHED, "aliases": spec["aliases"], "process_note": spec["process"],
