@@ -1,34 +1,105 @@
-"""Configuration data in the Django admin. Ledger rows are read-only here: minutes move only through services."""
+"""Configuration data in the Django admin, written through the services (services/records.py and
+services/organisation.py), so every admin write is validated and audited like any other.
 
+Ledger rows, members, orders, matters, proposals and theme events are not here: they change only through their
+own services and pages. A team's members are managed on the member's page (each joining is a member event).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest
+
+from onewindow.core.errors import ServiceError
 
 from . import models
+from .services import organisation, records
+
+
+class ThroughServices(admin.ModelAdmin):
+    """Saves and deletes through services.records: one transaction with its audit entry each. The record's
+    many-to-many fields are set by the same call (never by the admin's own save_m2m)."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        relations = {f.name: form.cleaned_data[f.name] for f in obj._meta.many_to_many if f.name in form.cleaned_data}
+        records.record_save(record=obj, actor=request.user, changed=form.changed_data, relations=relations)
+
+    def save_related(self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool) -> None:
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request: HttpRequest, form: ModelForm, formset: Any, change: bool) -> None:
+        for obj in formset.save(commit=False):
+            records.record_save(record=obj, actor=request.user)
+        for obj in formset.deleted_objects:
+            records.record_delete(record=obj, actor=request.user)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        records.record_delete(record=obj, actor=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for obj in queryset:
+            records.record_delete(record=obj, actor=request.user)
 
 
 @admin.register(models.Street)
-class StreetAdmin(admin.ModelAdmin):
+class StreetAdmin(ThroughServices):
     list_display = ("name", "code")
 
 
 @admin.register(models.Community)
-class CommunityAdmin(admin.ModelAdmin):
+class CommunityAdmin(ThroughServices):
     list_display = ("name", "street")
     list_filter = ("street",)
 
 
 @admin.register(models.Compound)
-class CompoundAdmin(admin.ModelAdmin):
+class CompoundAdmin(ThroughServices):
     list_display = ("name", "community", "grid", "households")
     list_filter = ("community__street",)
     search_fields = ("name",)
 
 
+class PartyOrgForm(forms.ModelForm):
+    """The level's attachment is checked by the service's own rule; the form of a branch follows from how many
+    compounds it covers, so it is not edited here."""
+
+    class Meta:
+        model = models.PartyOrg
+        fields = ("kind", "name", "street", "community", "compounds", "building", "parent", "secretary",
+                  "secretary_phone")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        org = self.instance
+        for name in ("kind", "street", "community", "building"):
+            if name in cleaned:
+                setattr(org, name, cleaned[name])
+        try:
+            organisation.partyorg_check(org, list(cleaned.get("compounds") or []))
+        except ServiceError as exc:
+            raise ValidationError({p.field if p.field in self.fields else NON_FIELD_ERRORS: p.message
+                                   for p in exc.problems}) from None
+        return cleaned
+
+
 @admin.register(models.PartyOrg)
-class PartyOrgAdmin(admin.ModelAdmin):
+class PartyOrgAdmin(ThroughServices):
+    form = PartyOrgForm
     list_display = ("name", "kind", "form", "community", "secretary")
     list_filter = ("kind", "form")
     search_fields = ("name",)
     filter_horizontal = ("compounds",)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        organisation.partyorg_save(org=obj, compounds=list(form.cleaned_data.get("compounds") or []),
+                                   actor=request.user)
 
 
 class SharedResourceInline(admin.TabularInline):
@@ -37,23 +108,31 @@ class SharedResourceInline(admin.TabularInline):
 
 
 @admin.register(models.CoBuildingUnit)
-class CoBuildingUnitAdmin(admin.ModelAdmin):
+class CoBuildingUnitAdmin(ThroughServices):
     list_display = ("name", "party_org_name", "is_employer")
     inlines = [SharedResourceInline]
     filter_horizontal = ("communities",)
 
 
 @admin.register(models.Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(ThroughServices):
     list_display = ("name", "field", "community")
-    raw_id_fields = ("leader", "members")
+    fields = ("name", "field", "community", "leader")
+    raw_id_fields = ("leader",)
 
 
 @admin.register(models.MenuItem)
-class MenuItemAdmin(admin.ModelAdmin):
+class MenuItemAdmin(ThroughServices):
     list_display = ("name", "category", "suggested_minutes", "active")
     list_filter = ("category", "active")
 
 
-admin.site.register(models.Grid)
-admin.site.register(models.Building)
+@admin.register(models.Grid)
+class GridAdmin(ThroughServices):
+    list_display = ("name", "community", "keeper")
+
+
+@admin.register(models.Building)
+class BuildingAdmin(ThroughServices):
+    list_display = ("name", "compound")
+
