@@ -58,9 +58,9 @@ def checks(record: dict) -> list[str]:
 
     issued = set(record["tickets"])
     present = set(Ticket.objects.filter(pk__in=issued).values_list("pk", flat=True))
-    calls = TicketEvent.objects.filter(kind="called").values("ticket").annotate(n=Count("id")).filter(n__gt=1)
+    calls = TicketEvent.objects.filter(action="called").values("ticket").annotate(n=Count("id")).filter(n__gt=1)
     print(f"tickets: {len(issued)} issued to clients, {len(issued - present)} vanished; "
-          f"{TicketEvent.objects.filter(kind='called').count()} calls, {calls.count()} tickets called more than once")
+          f"{TicketEvent.objects.filter(action='called').count()} calls, {calls.count()} tickets called more than once")
     if issued - present or calls.exists():
         problems.append("tickets vanished or called twice")
 

@@ -92,7 +92,7 @@ def seed(*, citizens: int = 20, counters: int = 4, volunteers: int = 6) -> dict[
     from onewindow.community.services import members as community
     from onewindow.core.access import Role
     from onewindow.hall.models import Counter, Hall, HallCategory, OpeningHours
-    from onewindow.hall.services import clerk_session_start
+    from onewindow.hall.services.clerks import clerk_session_start
 
     rsj = Department.objects.create(code="FA-RSJ", name="福安市人力资源和社会保障局", short_name="人社局")
     ybj = Department.objects.create(code="FA-YBJ", name="福安市医疗保障局", short_name="医保局")

@@ -28,6 +28,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,7 +75,7 @@ def setup_hall(clerks: int) -> dict:
     from onewindow.catalog.models import WindowCategory
     from onewindow.core.access import Role
     from onewindow.hall.models import Counter, Hall, HallCategory, OpeningHours
-    from onewindow.hall.services import clerk_session_start
+    from onewindow.hall.services.clerks import clerk_session_start
 
     hall = Hall.objects.create(code="bench", name="压测大厅", no_lunch_break=True)
     for wd in range(7):
@@ -126,79 +127,93 @@ def start_server(url: str, var_dir: str, port: int, workers: int, threads: int) 
     raise SystemExit("server did not start")
 
 
-def http_phase(port: int, setup: dict, seconds: float, warmup: float) -> dict:
-    stop = threading.Event()
-    measuring = threading.Event()
-    lock = threading.Lock()
-    cycles: list[float] = []
-    ops: dict[str, list[float]] = {"issue": [], "call": [], "finish": []}
-    errors: list[str] = []
-    empty = [0]
+def post(conn: http.client.HTTPConnection, path: str, body: dict, cookie: str | None) -> tuple[int, dict]:
+    headers = {"Content-Type": "application/json"}
+    if cookie:  # a signed-in browser: session cookie plus the CSRF cookie/header pair
+        headers["Cookie"] = f"sessionid={cookie}; csrftoken={CSRF}"
+        headers["X-CSRFToken"] = CSRF
+    conn.request("POST", path, body=json.dumps(body), headers=headers)
+    r = conn.getresponse()
+    raw = r.read()
+    try:
+        return r.status, json.loads(raw or b"{}")
+    except ValueError:
+        return r.status, {"raw": raw[:200].decode("utf-8", "replace")}
 
-    def post(conn: http.client.HTTPConnection, path: str, body: dict, cookie: str | None) -> tuple[int, dict]:
-        headers = {"Content-Type": "application/json"}
-        if cookie:  # a signed-in browser: session cookie plus the CSRF cookie/header pair
-            headers["Cookie"] = f"sessionid={cookie}; csrftoken={CSRF}"
-            headers["X-CSRFToken"] = CSRF
-        conn.request("POST", path, body=json.dumps(body), headers=headers)
-        r = conn.getresponse()
-        raw = r.read()
-        try:
-            return r.status, json.loads(raw or b"{}")
-        except ValueError:
-            return r.status, {"raw": raw[:200].decode("utf-8", "replace")}
 
-    def clerk(info: dict) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine = {"issue": [], "call": [], "finish": []}
-        my_cycles = []
+@dataclass
+class HttpRun:
+    """What the HTTP clerks share: the stop and measuring flags and the figures they report."""
+
+    port: int
+    setup: dict
+    stop: threading.Event = field(default_factory=threading.Event)
+    measuring: threading.Event = field(default_factory=threading.Event)
+    measured_from: float = float("inf")
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    cycles: list[float] = field(default_factory=list)
+    ops: dict[str, list[float]] = field(default_factory=lambda: {"issue": [], "call": [], "finish": []})
+    errors: list[str] = field(default_factory=list)
+    empty: int = 0
+
+    def cycle(self, conn: http.client.HTTPConnection, info: dict) -> list[float] | None:
+        """One issue + call-next + finish: the three latencies, [] when the queue was empty, None on an error."""
+        steps = [(f"/api/v1/halls/{self.setup['hall_code']}/tickets", {"category": "social"}, None, 201),
+                 (f"/api/v1/counters/{info['counter']}/call-next", {}, info["session"], 200),
+                 (f"/api/v1/counters/{info['counter']}/finish", {}, info["session"], 200)]
+        times = [time.perf_counter()]
+        for n, (path, body, cookie, expected) in enumerate(steps):
+            status, answer = post(conn, path, body, cookie)
+            times.append(time.perf_counter())
+            if status != expected:
+                self.errors.append(f"{path} {status} {answer}")
+                return None
+            if n == 1 and answer.get("ticket") is None:
+                with self.lock:
+                    self.empty += 1
+                return []
+        return [b - a for a, b in zip(times, times[1:], strict=False)] if times[0] >= self.measured_from else []
+
+    def clerk(self, info: dict) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        mine: list[list[float]] = []
         try:
-            while not stop.is_set():
-                t0 = time.perf_counter()
-                st, body = post(conn, f"/api/v1/halls/{setup['hall_code']}/tickets", {"category": "social"}, None)
-                t1 = time.perf_counter()
-                if st != 201:
-                    errors.append(f"issue {st} {body}")
+            while not self.stop.is_set():
+                lat = self.cycle(conn, info)
+                if lat is None:
                     return
-                st, body = post(conn, f"/api/v1/counters/{info['counter']}/call-next", {}, info["session"])
-                t2 = time.perf_counter()
-                if st != 200:
-                    errors.append(f"call {st} {body}")
-                    return
-                if body.get("ticket") is None:
-                    empty[0] += 1
-                    continue
-                st, body = post(conn, f"/api/v1/counters/{info['counter']}/finish", {}, info["session"])
-                t3 = time.perf_counter()
-                if st != 200:
-                    errors.append(f"finish {st} {body}")
-                    return
-                if not measuring.is_set() or t0 < measured_from[0]:
-                    continue
-                mine["issue"].append(t1 - t0)
-                mine["call"].append(t2 - t1)
-                mine["finish"].append(t3 - t2)
-                my_cycles.append(t3 - t0)
+                if lat and self.measuring.is_set():
+                    mine.append(lat)
         finally:
             conn.close()
-            with lock:
-                cycles.extend(my_cycles)
-                for k in ops:
-                    ops[k].extend(mine[k])
+            with self.lock:
+                for lat in mine:
+                    self.cycles.append(sum(lat))
+                    for op, v in zip(("issue", "call", "finish"), lat, strict=True):
+                        self.ops[op].append(v)
 
-    measured_from = [float("inf")]
-    threads = [threading.Thread(target=clerk, args=(c,)) for c in setup["clerks"]]
+
+def http_phase(port: int, setup: dict, seconds: float, warmup: float) -> dict:
+    run = HttpRun(port, setup)
+    threads = [threading.Thread(target=run.clerk, args=(c,)) for c in setup["clerks"]]
     for t in threads:
         t.start()
     time.sleep(warmup)  # every worker process imports and connects first; not measured
-    measured_from[0] = time.perf_counter()
-    measuring.set()
+    run.measured_from = time.perf_counter()
+    run.measuring.set()
     time.sleep(seconds)
-    stop.set()
-    elapsed = time.perf_counter() - measured_from[0]  # cycles that started before the stop are counted
+    run.stop.set()
+    elapsed = time.perf_counter() - run.measured_from  # cycles that started before the stop are counted
     for t in threads:
         t.join(60)
-    return {"cycles": len(cycles), "elapsed": elapsed, "lat": cycles, "ops": ops, "errors": errors, "empty": empty[0]}
+    return {"cycles": len(run.cycles), "elapsed": elapsed, "lat": run.cycles, "ops": run.ops, "errors": run.errors,
+            "empty": run.empty}
+
+
+# one ticket event, as core.events.record_event writes it (the actor's label is left empty here)
+EVENT_SQL = ("INSERT INTO hall_ticketevent (ticket_id, action, at, actor_id, actor_label, from_status, to_status,"
+             " reason, correlation, data, counter_id, to_category_id)"
+             " VALUES (%s, %s, now(), %s, '', %s, %s, '', '', '{}', %s, %s)")
 
 
 def sql_phase(url: str, setup: dict, seconds: float) -> dict:
@@ -228,8 +243,7 @@ def sql_phase(url: str, setup: dict, seconds: float) -> dict:
                             " bundle_code, service_label, items_handled, phone) VALUES (%s, %s, %s, current_date + 1000,"
                             " %s, %s, %s, 0, '', 'kiosk', now(), now(), 'waiting', 0, '', '', '', '') RETURNING id",
                             (hall, category, category, seq, f"A{seq:03d}", secrets.token_urlsafe(12))).fetchone()[0]
-                        conn.execute("INSERT INTO hall_ticketevent (ticket_id, kind, at, to_category_id, note)"
-                                     " VALUES (%s, 'issued', now(), %s, '')", (tid, category))
+                        conn.execute(EVENT_SQL, (tid, "issued", None, "", "waiting", None, category))
                     with conn.transaction():
                         row = conn.execute(
                             "SELECT id FROM hall_ticket WHERE hall_id = %s AND status = 'waiting' AND category_id = %s"
@@ -239,12 +253,12 @@ def sql_phase(url: str, setup: dict, seconds: float) -> dict:
                             continue
                         conn.execute("UPDATE hall_ticket SET status = 'called', counter_id = %s, clerk_id = %s"
                                      " WHERE id = %s AND status = 'waiting'", (info["counter"], info["user"], row[0]))
-                        conn.execute("INSERT INTO hall_ticketevent (ticket_id, kind, at, counter_id, clerk_id, note)"
-                                     " VALUES (%s, 'called', now(), %s, %s, '')", (row[0], info["counter"], info["user"]))
+                        conn.execute(EVENT_SQL, (row[0], "called", info["user"], "waiting", "called", info["counter"],
+                                                 None))
                     with conn.transaction():
                         conn.execute("UPDATE hall_ticket SET status = 'finished' WHERE id = %s", (row[0],))
-                        conn.execute("INSERT INTO hall_ticketevent (ticket_id, kind, at, counter_id, clerk_id, note)"
-                                     " VALUES (%s, 'finished', now(), %s, %s, '')", (row[0], info["counter"], info["user"]))
+                        conn.execute(EVENT_SQL, (row[0], "finished", info["user"], "called", "finished",
+                                                 info["counter"], None))
                     mine.append(time.perf_counter() - t0)
         except Exception as exc:  # noqa: BLE001
             errors.append(repr(exc))

@@ -10,7 +10,6 @@ from onewindow.core.registry import onewindow_apps
 # any listed one that has gone (so the list never keeps a stale entry).
 KNOWN_CIRCLES: set[frozenset[str]] = {
     frozenset({"onewindow.cases.services", "onewindow.cases.tasks"}),
-    frozenset({"onewindow.hall.selectors", "onewindow.hall.services"}),
 }
 
 

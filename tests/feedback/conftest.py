@@ -59,7 +59,7 @@ def make_ticket(db: None, make_user: Callable[..., Any]) -> Callable[..., Any]:
             status="finished" if finished else "serving", counter=counter, clerk=clerk,
             items_handled="食品经营许可")
         if finished:
-            TicketEvent.objects.create(ticket=ticket, kind="finished", at=at, counter=counter, clerk=clerk)
+            TicketEvent.objects.create(ticket=ticket, action="finished", at=at, counter=counter, actor=clerk)
         return ticket
 
     return make

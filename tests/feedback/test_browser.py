@@ -23,8 +23,8 @@ def _login(page, username: str) -> None:
 def test_pad_bad_review_is_rectified_by_the_department_and_counted(page, browser, make_user, dept, item) -> None:
     from onewindow.cases.models import Applicant, Application, Case
     from onewindow.catalog.models import WindowCategory
-    from onewindow.hall import services as hall
     from onewindow.hall.models import Counter, Hall, HallCategory, OpeningHours
+    from onewindow.hall.services import clerks, queue
 
     with clock.frozen(dt.datetime(2026, 11, 26, 10, 0)):  # a Thursday, hall open
         huli = Hall.objects.create(code="huli", name="湖里区行政服务中心", no_lunch_break=True)
@@ -36,11 +36,11 @@ def test_pad_bad_review_is_rectified_by_the_department_and_counted(page, browser
         counter.categories.set([hc])
         clerk = make_user("clerk7", Role.CLERK, display_name="陈雅琴")
         make_user("head", Role.DEPARTMENT_HEAD, department=dept, display_name="吴国栋")
-        hall.ticket_issue(hall=huli, category=hc)
-        hall.clerk_session_start(counter=counter, clerk=clerk)
-        ticket = hall.counter_call_next(counter=counter, actor=clerk)
+        queue.ticket_issue(hall=huli, category=hc)
+        clerks.clerk_session_start(counter=counter, clerk=clerk)
+        ticket = queue.counter_call_next(counter=counter, actor=clerk)
         assert ticket is not None
-        hall.ticket_start(counter=counter, actor=clerk)
+        queue.ticket_start(counter=counter, actor=clerk)
         # the clerk accepted a 食品经营许可 application at this ticket (what the cases app records)
         now = clock.now()
         applicant = Applicant.objects.create(name="林晓梅", id_number="350206199001011234", phone="13812345678",
@@ -49,7 +49,7 @@ def test_pad_bad_review_is_rectified_by_the_department_and_counted(page, browser
                                          channel="window", applicant=applicant, submitted_at=now)
         Case.objects.create(number="BJ2026112600001", application=app, item=item, item_code=item.code,
                             item_name=item.name, department=dept, status="accepted", received_at=now, updated_at=now)
-        hall.ticket_link_application(ticket_id=ticket.pk, application_id=app.pk, actor=clerk)
+        queue.ticket_link_application(ticket_id=ticket.pk, application_id=app.pk, actor=clerk)
 
         # 1. the clerk finishes the ticket at the console
         _login(page, "clerk7")

@@ -17,7 +17,7 @@ from django.test import Client
 from onewindow.core import clock
 from onewindow.core.access import Role
 from onewindow.hall.models import ClerkSession, Counter, Hall, HallCategory, Ticket, TicketEvent
-from onewindow.hall.services import clerk_session_start
+from onewindow.hall.services.clerks import clerk_session_start
 from tests.hall.conftest import at
 
 
@@ -64,89 +64,111 @@ def _in_thread(fn: Callable[[], object]) -> object:
     return out.get("value")
 
 
-def _run(hall: Hall, *, clerks: int, issuers: int, per_issuer: int) -> None:
-    categories = list(HallCategory.objects.filter(hall=hall).values_list("category__code", flat=True))
+def _clerks(hall: Hall, n: int) -> list[tuple[Client, Counter]]:
+    """n comprehensive counters (every category), each with a clerk signed in and a client logged in as them."""
     group, _ = Group.objects.get_or_create(name=Role.CLERK.value)
-    clients = []
-    for n in range(clerks):
-        counter = Counter.objects.create(hall=hall, number=100 + n, name=f"综合{n}")
+    out = []
+    for k in range(n):
+        counter = Counter.objects.create(hall=hall, number=100 + k, name=f"综合{k}")
         counter.categories.set(HallCategory.objects.filter(hall=hall))
-        user = User.objects.create_user(f"clerk{n}", password="x")
+        user = User.objects.create_user(f"clerk{k}", password="x")
         user.groups.add(group)
         clerk_session_start(counter=counter, clerk=user)
         c = Client()
         c.force_login(user)
-        clients.append((c, counter))
+        out.append((c, counter))
+    return out
 
-    errors: list[str] = []
-    issued: list[int] = []
-    called: list[int] = []
-    lock = threading.Lock()
-    issuing_done = threading.Event()
-    start = threading.Barrier(clerks + issuers)
 
-    def issuer(k: int) -> None:
+class _Race:
+    """Issuers take numbers while clerks call and finish; every answer that is not a success is an error."""
+
+    def __init__(self, hall: Hall, *, parties: int, per_issuer: int) -> None:
+        self.hall = hall
+        self.per_issuer = per_issuer
+        self.categories = list(HallCategory.objects.filter(hall=hall).values_list("category__code", flat=True))
+        self.errors: list[str] = []
+        self.issued: list[int] = []
+        self.called: list[int] = []
+        self.lock = threading.Lock()
+        self.issuing_done = threading.Event()
+        self.start = threading.Barrier(parties)
+
+    def issuer(self, k: int) -> None:
         try:
             c = Client()
-            start.wait()
-            for i in range(per_issuer):
-                r = c.post(f"/api/v1/halls/{hall.code}/tickets", {"category": categories[(k + i) % len(categories)]},
+            self.start.wait()
+            for i in range(self.per_issuer):
+                r = c.post(f"/api/v1/halls/{self.hall.code}/tickets",
+                           {"category": self.categories[(k + i) % len(self.categories)]},
                            content_type="application/json")
                 if r.status_code != 201:
-                    errors.append(f"issue {r.status_code} {r.content[:200]!r}")
+                    self.errors.append(f"issue {r.status_code} {r.content[:200]!r}")
                     continue
-                with lock:
-                    issued.append(r.json()["id"])
+                with self.lock:
+                    self.issued.append(r.json()["id"])
         except Exception as exc:  # noqa: BLE001
-            errors.append(f"issuer: {exc!r}")
+            self.errors.append(f"issuer: {exc!r}")
         finally:
             connection.close()
 
-    def clerk(c: Client, counter: Counter) -> None:
+    def _serve_one(self, c: Client, counter: Counter) -> bool | None:
+        """Call and finish one ticket: True when served, False when nobody waited, None on an error."""
+        r = c.post(f"/api/v1/counters/{counter.pk}/call-next")
+        if r.status_code != 200:
+            self.errors.append(f"call {r.status_code} {r.content[:200]!r}")
+            return None
+        ticket = r.json()["ticket"]
+        if ticket is None:
+            return False
+        with self.lock:
+            self.called.append(ticket["id"])
+        f = c.post(f"/api/v1/counters/{counter.pk}/finish", {}, content_type="application/json")
+        if f.status_code != 200:
+            self.errors.append(f"finish {f.status_code} {f.content[:200]!r}")
+            return None
+        return True
+
+    def clerk(self, c: Client, counter: Counter) -> None:
         try:
-            start.wait()
+            self.start.wait()
             idle_after_done = 0
             while idle_after_done < 2:
-                r = c.post(f"/api/v1/counters/{counter.pk}/call-next")
-                if r.status_code != 200:
-                    errors.append(f"call {r.status_code} {r.content[:200]!r}")
+                served = self._serve_one(c, counter)
+                if served is None:
                     return
-                ticket = r.json()["ticket"]
-                if ticket is None:
-                    if issuing_done.is_set():
-                        idle_after_done += 1
-                    continue
-                with lock:
-                    called.append(ticket["id"])
-                f = c.post(f"/api/v1/counters/{counter.pk}/finish", {}, content_type="application/json")
-                if f.status_code != 200:
-                    errors.append(f"finish {f.status_code} {f.content[:200]!r}")
-                    return
+                if not served and self.issuing_done.is_set():
+                    idle_after_done += 1
         except Exception as exc:  # noqa: BLE001
-            errors.append(f"clerk: {exc!r}")
+            self.errors.append(f"clerk: {exc!r}")
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=issuer, args=(k,)) for k in range(issuers)]
-    clerk_threads = [threading.Thread(target=clerk, args=pair) for pair in clients]
+
+def _run(hall: Hall, *, clerks: int, issuers: int, per_issuer: int) -> None:
+    clients = _clerks(hall, clerks)
+    race = _Race(hall, parties=clerks + issuers, per_issuer=per_issuer)
+    threads = [threading.Thread(target=race.issuer, args=(k,)) for k in range(issuers)]
+    clerk_threads = [threading.Thread(target=race.clerk, args=pair) for pair in clients]
     with _threads_database(), clock.frozen(at(10, 0)):
         for t in threads + clerk_threads:
             t.start()
         for t in threads:
             t.join(120)
-        issuing_done.set()
+        race.issuing_done.set()
         for t in clerk_threads:
             t.join(120)
-        assert not errors, errors[:5]
+        assert not race.errors, race.errors[:5]
         assert not any(t.is_alive() for t in threads + clerk_threads)
-        _in_thread(lambda: _check(hall, clerks=clerks, total=issuers * per_issuer, issued=issued, called=called))
+        _in_thread(lambda: _check(hall, clerks=clerks, total=issuers * per_issuer, issued=race.issued,
+                                  called=race.called))
 
 
 def _check(hall: Hall, *, clerks: int, total: int, issued: list[int], called: list[int]) -> None:
     assert len(issued) == total
     assert Ticket.objects.filter(hall=hall).count() == total  # none lost
     assert sorted(called) == sorted(issued)  # every ticket called exactly once
-    calls = Tally(TicketEvent.objects.filter(kind="called").values_list("ticket_id", flat=True))
+    calls = Tally(TicketEvent.objects.filter(action="called").values_list("ticket_id", flat=True))
     assert set(calls.values()) == {1} and len(calls) == total
     assert Ticket.objects.filter(hall=hall).exclude(status="finished").count() == 0
     for hc in HallCategory.objects.filter(hall=hall):

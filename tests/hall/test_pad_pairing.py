@@ -96,7 +96,8 @@ def test_only_the_clerk_of_that_counter_or_an_administrator_pairs_and_not_from_a
         assert client_for(Role.CITIZEN).get(f"/hall/counters/{counter(hall, 1).pk}/pads/").status_code == 403
         assert Client().get(f"/hall/counters/{counter(hall, 1).pk}/pads/").status_code == 302  # to the login page
         for admin in (client_for(Role.SUPERVISOR), client_for(Role.CATALOG_ADMIN)):
-            assert pair_pad(admin, counter(hall, 5)) is not None
+            pair_pad(admin, counter(hall, 5))  # asserts the pad was paired and sent to its page
+        assert PadDevice.objects.filter(counter=counter(hall, 5)).count() == 2
         path = pairing_path(mine, counter(hall, 1))
         refused = other.post(path)  # a browser signed in as staff is not a pad
         assert refused.status_code == 403 and "ow_pad" not in refused.cookies

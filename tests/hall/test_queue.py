@@ -140,7 +140,7 @@ def test_transfer_to_another_category_keeps_its_place_by_original_issue_time(hal
         assert moved["category"] == "business"
         assert moved["number"] == "A001"  # keeps its number
         assert call_next(business)["number"] == "A001"  # ahead of B001, issued a minute later
-    event = TicketEvent.objects.get(kind="transferred")
+    event = TicketEvent.objects.get(action="transferred")
     assert event.from_category.prefix == "A"
     assert event.to_category.prefix == "B"
 
@@ -172,7 +172,7 @@ def test_no_show_requeues_once_at_the_back_then_closes(hall, clerk_at):
         assert call_next(clerk)["number"] == "A001"
         assert act(clerk, "no-show")["status"] == "no_show"  # second time: closed
         assert call_next(clerk) is None
-    kinds = list(TicketEvent.objects.filter(ticket__number="A001").values_list("kind", flat=True))
+    kinds = list(TicketEvent.objects.filter(ticket__number="A001").values_list("action", flat=True))
     assert kinds == ["issued", "called", "requeued", "called", "no_show"]
 
 
@@ -192,7 +192,7 @@ def test_recall_and_start_write_events_and_finish_frees_the_counter(hall, frozen
     act(clerk, "recall")
     assert act(clerk, "start")["status"] == "serving"
     assert act(clerk, "finish", {"items_handled": "城乡居民医保参保登记"})["status"] == "finished"
-    kinds = list(TicketEvent.objects.values_list("kind", flat=True))
+    kinds = list(TicketEvent.objects.values_list("action", flat=True))
     assert kinds == ["issued", "called", "recalled", "started", "finished"]
     act(clerk, "recall", status=409)
 
@@ -263,15 +263,15 @@ def test_appointment_check_in_joins_as_priority_at_slot_time_and_late_arrivals_q
     with clock.frozen(at(10, 31)):
         issue(c, hall)  # a normal ticket taken after the slot started
         assert call_next(clerk)["number"] == early["number"]  # priority at its slot time
-    bad = c.post(f"/api/v1/halls/{hall.code}/check-in", {"code": "00000000"}, content_type="application/json")
-    assert bad.status_code in (400, 409)
+        bad = c.post(f"/api/v1/halls/{hall.code}/check-in", {"code": "00000000"}, content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "code"  # (inside the opening hours)
 
 
 def test_ticket_link_application_stores_the_link_once(hall, frozen_morning, clerk_at):
     from onewindow.cases.models import Applicant, Application
     from onewindow.core.errors import NotFound
     from onewindow.hall.models import TicketApplication
-    from onewindow.hall.services import ticket_link_application
+    from onewindow.hall.services.queue import ticket_link_application
 
     t = issue(Client(), hall)
     clerk = clerk_at(counter(hall, 1))
@@ -286,7 +286,7 @@ def test_ticket_link_application_stores_the_link_once(hall, frozen_morning, cler
     with pytest.raises(NotFound):
         ticket_link_application(ticket_id=t["id"], application_id=application.pk + 999, actor=clerk.user)
     page = clerk.get("/hall/console/").content.decode()
-    assert f"#{application.pk}" in page
+    assert f"已关联申请：#{application.pk} " in page
 
 
 def test_phone_ticket_needs_a_mobile_and_one_open_ticket_per_phone(hall, frozen_morning):
@@ -317,4 +317,4 @@ def test_bookings_not_checked_in_expire_after_their_day(hall, client_for):
     with clock.frozen(at(8, 0, WEDNESDAY + dt.timedelta(days=1))):
         assert expire_appointments.call() == 1
     assert Appointment.objects.get().status == "expired"
-    assert list(AppointmentEvent.objects.values_list("kind", flat=True)) == ["booked", "expired"]
+    assert list(AppointmentEvent.objects.values_list("action", flat=True)) == ["booked", "expired"]

@@ -66,8 +66,8 @@ def recorded_hall(db):
             token=f"tok-{code}-{seq[code]}", issued_at=t["issued"], effective_time=t["issued"], status="finished",
             counter=counters[t["counter"]])
         TicketEvent.objects.bulk_create([
-            TicketEvent(ticket=ticket, kind="issued", at=t["issued"], to_category=hc),
-            TicketEvent(ticket=ticket, kind="called", at=t["called"], counter=counters[t["counter"]]),
-            TicketEvent(ticket=ticket, kind="finished", at=t["finished"], counter=counters[t["counter"]]),
+            TicketEvent(ticket=ticket, action="issued", at=t["issued"], to_category=hc),
+            TicketEvent(ticket=ticket, action="called", at=t["called"], counter=counters[t["counter"]]),
+            TicketEvent(ticket=ticket, action="finished", at=t["finished"], counter=counters[t["counter"]]),
         ])
     return {"hall": hall, "day": DAY, "tickets": tickets}

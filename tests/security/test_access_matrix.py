@@ -229,7 +229,7 @@ def _finished_ticket(make_user: Any) -> Any:
         token="secratingtoken0000001", issued_at=at - dt.timedelta(minutes=20),
         effective_time=at - dt.timedelta(minutes=20), status="finished", counter=counter, clerk=clerk,
         items_handled="食品经营许可")
-    TicketEvent.objects.create(ticket=ticket, kind="finished", at=at, counter=counter, clerk=clerk)
+    TicketEvent.objects.create(ticket=ticket, action="finished", at=at, counter=counter, actor=clerk)
     return ticket
 
 

@@ -54,12 +54,12 @@ def ticket(h: Any, day: dt.date, *, wait_minutes: float | None, service_minutes:
     issued = at(day, hour)
     t = Ticket.objects.create(hall=h, category=hc, issued_category=hc, day=day, seq=n, number=f"A{n:03d}",
                               token=f"tk{n:020d}", issued_at=issued, effective_time=issued, status=status)
-    TicketEvent.objects.create(ticket=t, kind="issued", at=issued)
+    TicketEvent.objects.create(ticket=t, action="issued", at=issued)
     if wait_minutes is not None:
         called = issued + dt.timedelta(minutes=wait_minutes)
-        TicketEvent.objects.create(ticket=t, kind="called", at=called)
+        TicketEvent.objects.create(ticket=t, action="called", at=called)
         if status == "finished":
-            TicketEvent.objects.create(ticket=t, kind="finished", at=called + dt.timedelta(minutes=service_minutes))
+            TicketEvent.objects.create(ticket=t, action="finished", at=called + dt.timedelta(minutes=service_minutes))
     return t
 
 

@@ -154,7 +154,7 @@ def _rate_tickets(rnd: random.Random, now: dt.datetime, stdout: Any) -> int:
     finished_at = {}
     from onewindow.hall.models import TicketEvent
 
-    for tid, at in TicketEvent.objects.filter(kind="finished", ticket__day__gte=dt.date(2020, 12, 1)).values_list(
+    for tid, at in TicketEvent.objects.filter(action="finished", ticket__day__gte=dt.date(2020, 12, 1)).values_list(
             "ticket_id", "at"):
         finished_at[tid] = at
     rows: list[Rating] = []

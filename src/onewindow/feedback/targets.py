@@ -147,8 +147,8 @@ def resolve_ticket(target_id: int) -> ServedTarget | None:
     ticket = Ticket.objects.select_related("hall", "counter").filter(pk=target_id).first()
     if ticket is None:
         return None
-    finished_event = ticket.events.filter(kind="finished").order_by("-at").first()
-    staff = set(ticket.events.exclude(clerk__isnull=True).values_list("clerk_id", flat=True))
+    finished_event = ticket.events.filter(action="finished").order_by("-at").first()
+    staff = set(ticket.events.exclude(actor__isnull=True).values_list("actor_id", flat=True))
     staff |= {ticket.clerk_id} if ticket.clerk_id else set()
     ClerkSession = _model("hall.ClerkSession")
     if ClerkSession is not None and ticket.counter_id and finished_event is not None:
@@ -231,7 +231,7 @@ def unrated_before(cutoff: dt.datetime, rated: set[tuple[str, int]], *, since: d
     Ticket = _model("hall.Ticket")
     if Ticket is not None:
         window = {"events__at__gte": since} if since is not None else {}  # one join: the finished event
-        finished = (Ticket.objects.filter(status="finished", events__kind="finished", events__at__lt=cutoff, **window)
+        finished = (Ticket.objects.filter(status="finished", events__action="finished", events__at__lt=cutoff, **window)
                     .values_list("pk", flat=True).distinct().order_by("pk"))
         for pk in list(finished[:limit]):
             if ("ticket", pk) not in rated:

@@ -1,7 +1,15 @@
-"""Hall configuration in the Django admin: halls with their hours and categories, counters, slots.
-Tickets and their events are read-only history."""
+"""Hall configuration in the Django admin: halls with their hours and categories, counters, slots — written
+through `services.setup` (audited). Tickets, their events, sessions, bookings and pads are read-only history:
+they change only through the hall's own services."""
+
+from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import admin
+from django.db.models import Model, QuerySet
+from django.forms import BaseInlineFormSet, ModelForm
+from django.http import HttpRequest
 
 from onewindow.hall.models import (
     Appointment,
@@ -15,6 +23,32 @@ from onewindow.hall.models import (
     Ticket,
     TicketEvent,
 )
+from onewindow.hall.services.setup import setup_delete, setup_save
+
+
+class ThroughServices(admin.ModelAdmin):
+    """Saves and deletes (of the row, its inlines and the "delete selected" action) call the setup service."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool) -> None:
+        setup_save(obj=obj, actor=request.user, changed=form.changed_data)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        setup_delete(obj=obj, actor=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for obj in queryset:
+            setup_delete(obj=obj, actor=request.user)
+
+    def save_formset(self, request: HttpRequest, form: ModelForm[Any], formset: BaseInlineFormSet[Any, Any, Any],
+                     change: bool) -> None:
+        formset.save(commit=False)  # fills new_objects, changed_objects and deleted_objects
+        for obj in formset.deleted_objects:
+            setup_delete(obj=obj, actor=request.user)
+        for obj, fields in formset.changed_objects:
+            setup_save(obj=obj, actor=request.user, changed=fields)
+        for obj in formset.new_objects:
+            setup_save(obj=obj, actor=request.user, changed=["*"])
+        formset.save_m2m()
 
 
 class OpeningHoursInline(admin.TabularInline):
@@ -28,33 +62,33 @@ class HallCategoryInline(admin.TabularInline):
 
 
 @admin.register(Hall)
-class HallAdmin(admin.ModelAdmin):
+class HallAdmin(ThroughServices):
     list_display = ("name", "code", "no_lunch_break", "reform_date", "active")
     inlines = [OpeningHoursInline, HallCategoryInline]
 
 
 @admin.register(Counter)
-class CounterAdmin(admin.ModelAdmin):
+class CounterAdmin(ThroughServices):
     list_display = ("hall", "number", "name", "kind", "active")
     list_filter = ("hall", "kind", "active")
     filter_horizontal = ("categories",)
 
 
 @admin.register(AppointmentSlot)
-class AppointmentSlotAdmin(admin.ModelAdmin):
+class AppointmentSlotAdmin(ThroughServices):
     list_display = ("hall", "category", "date", "start", "end", "capacity", "booked")
     list_filter = ("hall", "date")
     readonly_fields = ("booked",)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -68,8 +102,8 @@ class TicketAdmin(ReadOnlyAdmin):
 
 @admin.register(TicketEvent)
 class TicketEventAdmin(ReadOnlyAdmin):
-    list_display = ("ticket", "kind", "at", "counter")
-    list_filter = ("kind",)
+    list_display = ("ticket", "action", "at", "counter", "actor_label")
+    list_filter = ("action",)
     list_select_related = ("ticket", "counter")
 
 

@@ -14,8 +14,12 @@ from onewindow.core import clock
 from onewindow.core.access import PUBLIC, SIGNED_IN, Role, allow
 from onewindow.core.errors import NotFound, ServiceError
 from onewindow.core.security import hashed_key, rate_limit
-from onewindow.hall import selectors, services
-from onewindow.hall.models import Counter, Ticket
+from onewindow.hall import selectors
+from onewindow.hall.hours import hall_local
+from onewindow.hall.models import Appointment, Hall, Ticket
+from onewindow.hall.services import appointments, clerks, pads, queue
+from onewindow.hall.services.lookups import get_counter
+from onewindow.hall.stats import hall_stats
 
 router = Router()
 
@@ -112,24 +116,17 @@ def _ticket_out(request: HttpRequest, t: Ticket, ahead: int | None = None, wait:
     }
 
 
-def _appointment_out(a: Any) -> dict[str, Any]:
+def _appointment_out(a: Appointment) -> dict[str, Any]:
     s = a.slot
     return {"id": a.pk, "code": a.code, "status": a.status, "hall": s.hall.code, "category": s.category.category.code,
             "date": s.date, "start": s.start, "end": s.end}
 
 
-def _hall(code: str) -> Any:
+def _hall(code: str) -> Hall:
     hall = selectors.hall_by_code(code)
     if hall is None:
         raise NotFound("大厅不存在", field="hall")
     return hall
-
-
-def _counter(counter_id: int) -> Counter:
-    counter = Counter.objects.select_related("hall").filter(pk=counter_id, active=True).first()
-    if counter is None:
-        raise NotFound("窗口不存在", field="counter")
-    return counter
 
 
 TICKET_RATE_LIMIT = 30  # tickets per address per 10 minutes (hall kiosks: ONEWINDOW_RATE_LIMIT_EXEMPT)
@@ -140,7 +137,7 @@ TICKET_RATE_LIMIT = 30  # tickets per address per 10 minutes (hall kiosks: ONEWI
 def issue_ticket(request: HttpRequest, hall: str, payload: IssueIn) -> Status:
     """取号 at the kiosk or from a phone (source=phone needs a mobile number)."""
     rate_limit(request, scope="hall.ticket", limit=TICKET_RATE_LIMIT, per_seconds=600)
-    issued = services.ticket_issue(hall=_hall(hall), category=payload.category, bundle=payload.bundle,
+    issued = queue.ticket_issue(hall=_hall(hall), category=payload.category, bundle=payload.bundle,
                                    priority_reason=payload.priority_reason, source=payload.source,
                                    citizen=request.user, phone=payload.phone)
     return Status(201, _ticket_out(request, issued.ticket, issued.ahead, issued.wait_minutes, holder=True))
@@ -159,28 +156,28 @@ def follow_ticket(request: HttpRequest, token: str) -> dict:
 @router.post("counters/{counter}/sign-in", response={201: dict})
 @allow(*CLERKS)
 def sign_in(request: HttpRequest, counter: int) -> Status:
-    session = services.clerk_session_start(counter=_counter(counter), clerk=request.user)
+    session = clerks.clerk_session_start(counter=get_counter(counter), clerk=request.user)
     return Status(201, {"session": session.pk, "counter": session.counter.number, "state": session.state})
 
 
 @router.post("clerk/state", response=dict)
 @allow(*CLERKS)
 def set_state(request: HttpRequest, payload: StateIn) -> dict:
-    session = services.clerk_session_set_state(clerk=request.user, state=payload.state)
+    session = clerks.clerk_session_set_state(clerk=request.user, state=payload.state)
     return {"session": session.pk, "state": session.state}
 
 
 @router.post("clerk/sign-out", response=dict)
 @allow(*CLERKS)
 def sign_out(request: HttpRequest) -> dict:
-    session = services.clerk_session_end(clerk=request.user)
+    session = clerks.clerk_session_end(clerk=request.user)
     return {"session": session.pk, "ended_at": session.ended_at}
 
 
 @router.post("counters/{counter}/call-next", response=CallOut)
 @allow(*CLERKS)
 def call_next(request: HttpRequest, counter: int) -> dict:
-    ticket = services.counter_call_next(counter=_counter(counter), actor=request.user)
+    ticket = queue.counter_call_next(counter=get_counter(counter), actor=request.user)
     if ticket is None:
         return {"ticket": None, "message": "当前没有等候的号"}
     return {"ticket": _ticket_out(request, ticket)}
@@ -189,13 +186,13 @@ def call_next(request: HttpRequest, counter: int) -> dict:
 @router.post("counters/{counter}/recall", response=TicketOut)
 @allow(*CLERKS)
 def recall(request: HttpRequest, counter: int) -> dict:
-    return _ticket_out(request, services.ticket_recall(counter=_counter(counter), actor=request.user))
+    return _ticket_out(request, queue.ticket_recall(counter=get_counter(counter), actor=request.user))
 
 
 @router.post("counters/{counter}/transfer", response=TicketOut)
 @allow(*CLERKS)
 def transfer(request: HttpRequest, counter: int, payload: TransferIn) -> dict:
-    t = services.ticket_transfer(counter=_counter(counter), actor=request.user, to_category=payload.to_category or None,
+    t = queue.ticket_transfer(counter=get_counter(counter), actor=request.user, to_category=payload.to_category or None,
                                  to_counter=payload.to_counter, note=payload.note)
     return _ticket_out(request, t)
 
@@ -203,19 +200,19 @@ def transfer(request: HttpRequest, counter: int, payload: TransferIn) -> dict:
 @router.post("counters/{counter}/no-show", response=TicketOut)
 @allow(*CLERKS)
 def no_show(request: HttpRequest, counter: int) -> dict:
-    return _ticket_out(request, services.ticket_no_show(counter=_counter(counter), actor=request.user))
+    return _ticket_out(request, queue.ticket_no_show(counter=get_counter(counter), actor=request.user))
 
 
 @router.post("counters/{counter}/start", response=TicketOut)
 @allow(*CLERKS)
 def start(request: HttpRequest, counter: int) -> dict:
-    return _ticket_out(request, services.ticket_start(counter=_counter(counter), actor=request.user))
+    return _ticket_out(request, queue.ticket_start(counter=get_counter(counter), actor=request.user))
 
 
 @router.post("counters/{counter}/finish", response=TicketOut)
 @allow(*CLERKS)
 def finish(request: HttpRequest, counter: int, payload: FinishIn | None = None) -> dict:
-    t = services.ticket_finish(counter=_counter(counter), actor=request.user,
+    t = queue.ticket_finish(counter=get_counter(counter), actor=request.user,
                                items_handled=payload.items_handled if payload else "")
     return _ticket_out(request, t)
 
@@ -224,8 +221,8 @@ def finish(request: HttpRequest, counter: int, payload: FinishIn | None = None) 
 @allow(PUBLIC)
 def pad(request: HttpRequest, counter: int) -> dict:
     """What the counter's paired rating pad shows; `paired: false` (and nothing else) for any other caller."""
-    c = _counter(counter)
-    if services.pad_device_for(counter=c, secret=request.COOKIES.get(services.PAD_COOKIE)) is None:
+    c = get_counter(counter)
+    if pads.pad_device_for(counter=c, secret=request.COOKIES.get(pads.PAD_COOKIE)) is None:
         return {"paired": False, "prompt": None}
     return {"paired": True, "prompt": selectors.pad_prompt(c)}
 
@@ -240,7 +237,7 @@ def board(request: HttpRequest, hall: str) -> dict:
 @allow(Role.SUPERVISOR)
 def stats(request: HttpRequest, hall: str, date: dt.date | None = None) -> dict:
     h = _hall(hall)
-    data = selectors.hall_stats(h, date or services.hall_local(h, clock.now()).date())
+    data = hall_stats(h, date or hall_local(h, clock.now()).date())
     return {k: v for k, v in data.items() if k != "hall"} | {"hall": h.code}
 
 
@@ -261,14 +258,14 @@ def slots(request: HttpRequest, hall: str, category: str = "", date: dt.date | N
 @router.post("appointments", response={201: AppointmentOut})
 @allow(SIGNED_IN)
 def book(request: HttpRequest, payload: BookIn) -> Status:
-    a = services.appointment_book(slot_id=payload.slot_id, citizen=request.user, phone=payload.phone, note=payload.note)
+    a = appointments.appointment_book(slot_id=payload.slot_id, citizen=request.user, phone=payload.phone, note=payload.note)
     return Status(201, _appointment_out(a))
 
 
 @router.post("appointments/{appointment}/cancel", response=AppointmentOut)
 @allow(SIGNED_IN)
 def cancel(request: HttpRequest, appointment: int) -> dict:
-    return _appointment_out(services.appointment_cancel(appointment_id=appointment, actor=request.user))
+    return _appointment_out(appointments.appointment_cancel(appointment_id=appointment, actor=request.user))
 
 
 @router.post("halls/{hall}/check-in", response={201: TicketOut})
@@ -277,5 +274,5 @@ def check_in(request: HttpRequest, hall: str, payload: CheckInIn) -> Status:
     # 10 tries per address and 5 per booking code (hashed) in 10 minutes: codes cannot be guessed by trying
     rate_limit(request, scope="hall.checkin", limit=10, per_seconds=600,
                keys={hashed_key("code", payload.code.strip()): 5})
-    issued = services.appointment_check_in(hall=_hall(hall), code=payload.code)
+    issued = appointments.appointment_check_in(hall=_hall(hall), code=payload.code)
     return Status(201, _ticket_out(request, issued.ticket, issued.ahead, issued.wait_minutes, holder=True))

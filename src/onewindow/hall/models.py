@@ -1,14 +1,22 @@
 """The service hall (一窗通办大厅): halls, window categories per hall, counters, clerk sessions,
 tickets with their append-only events, appointment slots and appointments.
 
+Tickets, clerk sessions and appointments keep their state in a column and their history in an event table on
+`core.events.AppendOnlyEvent`; the services change the state only through `core.events.transition()`.
 Statistics (waiting = called − issued, service = finished − called, utilisation) are computed from
 TicketEvent and ClerkStateEvent rows, never from the mutable status columns.
 """
+
+from __future__ import annotations
+
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from onewindow.core.events import AppendOnlyEvent
 
 WEEKDAY_LABELS = [_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("周六"), _("周日")]
 
@@ -108,6 +116,19 @@ class ClerkState(models.TextChoices):
     SERVING = "serving", _("办理中")
     BREAK = "break", _("暂停")
     AWAY = "away", _("离开")
+    SIGNED_OUT = "signed_out", _("已签出")
+
+
+class ClerkAction(models.TextChoices):
+    """What moved a clerk session (the `action` of its events)."""
+
+    SIGN_IN = "sign_in", _("签入")
+    SERVE = "serve", _("叫号办理")
+    FREE = "free", _("办结空闲")
+    BREAK = "break", _("暂停服务")
+    AWAY = "away", _("离开")
+    RESUME = "resume", _("恢复服务")
+    SIGN_OUT = "sign_out", _("签出")
 
 
 class ClerkSession(models.Model):
@@ -131,15 +152,11 @@ class ClerkSession(models.Model):
         indexes = [models.Index(fields=["counter", "started_at"])]
 
 
-class ClerkStateEvent(models.Model):
-    """Append-only: the session entered `state` at `at` (signed_out closes it)."""
+class ClerkStateEvent(AppendOnlyEvent):
+    """The session entered `to_status` (a ClerkState) at `at`; `action` is a ClerkAction (signed_out closes it)."""
 
+    subject_field: ClassVar[str] = "session"
     session = models.ForeignKey(ClerkSession, on_delete=models.CASCADE, related_name="events")
-    state = models.CharField(max_length=12)  # ClerkState values or "signed_out"
-    at = models.DateTimeField()
-
-    class Meta:
-        ordering = ["at", "id"]
 
 
 class Priority(models.IntegerChoices):
@@ -226,7 +243,9 @@ class Ticket(models.Model):
         return self.number
 
 
-class TicketEventKind(models.TextChoices):
+class TicketAction(models.TextChoices):
+    """What happened to a ticket (the `action` of its events)."""
+
     ISSUED = "issued", _("取号")
     CALLED = "called", _("叫号")
     RECALLED = "recalled", _("重呼")
@@ -238,24 +257,23 @@ class TicketEventKind(models.TextChoices):
     CANCELLED = "cancelled", _("取消")
 
 
-class TicketEvent(models.Model):
-    """Append-only history of a ticket. Never updated or deleted."""
+class TicketEvent(AppendOnlyEvent):
+    """The history of a ticket: `action` is a TicketAction, `actor` the clerk at the counter (None for the
+    kiosk; the holder when they cancel). This table is also the queue's audit trail: ticket moves are not
+    copied into the audit log (the queue is the product's hottest path), so it is never updated or deleted.
+    Besides the shared columns it records the counter and, for transfers, the categories."""
 
+    subject_field: ClassVar[str] = "ticket"
     ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="events")
-    kind = models.CharField(max_length=12, choices=TicketEventKind.choices)
-    at = models.DateTimeField()
     counter = models.ForeignKey(Counter, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    clerk = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     from_category = models.ForeignKey(HallCategory, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     to_category = models.ForeignKey(HallCategory, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    note = models.CharField(max_length=200, blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(AppendOnlyEvent.Meta):
         indexes = [
             models.Index(fields=["ticket", "at"], name="ticket_event_ticket_at"),
             models.Index(fields=["counter", "at"], name="ticket_event_counter_at"),
-            models.Index(fields=["kind", "at"], name="ticket_event_kind_at"),
+            models.Index(fields=["action", "at"], name="ticket_event_action_at"),
         ]
 
 
@@ -320,17 +338,16 @@ class Appointment(models.Model):
         verbose_name_plural = _("预约")
         indexes = [models.Index(fields=["citizen", "status"])]
 
+    def __str__(self) -> str:
+        return str(_("预约 %(code)s") % {"code": self.code})
 
-class AppointmentEvent(models.Model):
-    """Append-only: booked, cancelled, checked_in, expired."""
 
+class AppointmentEvent(AppendOnlyEvent):
+    """The history of a booking: `action` is booked, cancelled, checked_in or expired (the AppointmentStatus
+    it moved to); `actor` the citizen who booked or cancelled, None for the kiosk and the nightly job."""
+
+    subject_field: ClassVar[str] = "appointment"
     appointment = models.ForeignKey(Appointment, on_delete=models.PROTECT, related_name="events")
-    kind = models.CharField(max_length=12)
-    at = models.DateTimeField()
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-
-    class Meta:
-        ordering = ["at", "id"]
 
 
 class PadDevice(models.Model):

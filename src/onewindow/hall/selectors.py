@@ -1,24 +1,25 @@
-"""Reads for the hall: queue position and wait estimate, board, console, rating pad and statistics.
+"""Reads for the hall's pages: halls, a ticket's position and wait estimate, the board, the clerk console, the
+rating pad and appointment slots. (Statistics: `hall.stats`.)
 
-Every figure of time is computed from TicketEvent rows (waiting = first call − issue, service = finish −
-last call) and ClerkStateEvent rows (signed-in time), not from mutable columns. Query counts are fixed.
+Every figure of time is computed from TicketEvent rows (service = finish − last call) and the sessions signed
+in, not from mutable columns. Query counts are fixed whatever the hall's size.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import Count, Q
 
 from onewindow.core import clock
+from onewindow.core.actors import Actor, actor_label, actor_user
+from onewindow.hall import config
+from onewindow.hall.hours import hall_local, hall_tz
 from onewindow.hall.models import (
-    OPEN_STATUSES,
+    Appointment,
     AppointmentSlot,
     ClerkSession,
     ClerkState,
@@ -26,12 +27,12 @@ from onewindow.hall.models import (
     Hall,
     HallCategory,
     Ticket,
+    TicketAction,
     TicketEvent,
-    TicketEventKind,
     TicketStatus,
 )
-from onewindow.hall.services import hall_local
 
+CURRENT = (TicketStatus.CALLED, TicketStatus.SERVING)
 RECENT_SERVICES = 20  # finished services used for the estimate
 PRIOR_WEIGHT = 3  # the configured default counts as this many observations (smoothing)
 HISTORY_DAYS = 14
@@ -56,14 +57,14 @@ def mean_service_minutes(category: HallCategory, *, now: dt.datetime | None = No
     """Mean of the last RECENT_SERVICES service times of the category, smoothed towards the configured
     default: (n·observed + k·default) / (n + k). With no history the default itself."""
     now = now or clock.now()
-    default = float(category.default_service_minutes or settings.ONEWINDOW.get("DEFAULT_SERVICE_MINUTES", 8))
-    finished = list(TicketEvent.objects.filter(kind=TicketEventKind.FINISHED, ticket__category=category,
+    default = float(category.default_service_minutes or config.default_service_minutes())
+    finished = list(TicketEvent.objects.filter(action=TicketAction.FINISHED, ticket__category=category,
                                                at__gte=now - dt.timedelta(days=HISTORY_DAYS), at__lte=now)
                     .order_by("-at").values_list("ticket_id", "at")[:RECENT_SERVICES])
     if not finished:
         return default
     called: dict[int, dt.datetime] = {}
-    for ticket_id, at in (TicketEvent.objects.filter(ticket_id__in=[f[0] for f in finished], kind=TicketEventKind.CALLED)
+    for ticket_id, at in (TicketEvent.objects.filter(ticket_id__in=[f[0] for f in finished], action=TicketAction.CALLED)
                           .order_by("at").values_list("ticket_id", "at")):
         called[ticket_id] = at  # the last call before finishing
     minutes = [(at - called[tid]).total_seconds() / 60 for tid, at in finished if tid in called and at >= called[tid]]
@@ -104,7 +105,7 @@ def ticket_position(ticket: Ticket) -> Position:
 
 
 def ticket_by_token(token: str) -> Ticket | None:
-    return (Ticket.objects.select_related("hall", "category__category", "counter").filter(token=token).first())
+    return Ticket.objects.select_related("hall", "category__category", "counter").filter(token=token).first()
 
 
 # --------------------------------------------------------------------------- board
@@ -116,7 +117,7 @@ def board(hall: Hall, *, recent: int = 8) -> dict[str, Any]:
     now = clock.now()
     today = hall_local(hall, now).date()
     calls = list(TicketEvent.objects.filter(ticket__hall=hall, ticket__day=today,
-                                            kind__in=(TicketEventKind.CALLED, TicketEventKind.RECALLED))
+                                            action__in=(TicketAction.CALLED, TicketAction.RECALLED))
                  .select_related("ticket", "counter").order_by("-at", "-id")[:recent])
     cats = hall_categories(hall)
     waiting = dict(Ticket.objects.filter(hall=hall, status=TicketStatus.WAITING).values_list("category")
@@ -128,9 +129,8 @@ def board(hall: Hall, *, recent: int = 8) -> dict[str, Any]:
         items.append({
             "event_id": e.pk, "number": e.ticket.number, "counter": e.counter.number if e.counter else None,
             "counter_name": e.counter.name if e.counter else "", "at": e.at.isoformat(),
-            "time": hall_local(hall, e.at).strftime("%H:%M"), "recall": e.kind == TicketEventKind.RECALLED,
-            "current": e.ticket.status in (TicketStatus.CALLED, TicketStatus.SERVING)
-            and e.ticket.counter_id == e.counter_id,
+            "time": hall_local(hall, e.at).strftime("%H:%M"), "recall": e.action == TicketAction.RECALLED,
+            "current": e.ticket.status in CURRENT and e.ticket.counter_id == e.counter_id,
         })
     return {
         "hall": {"code": hall.code, "name": hall.name},
@@ -144,13 +144,26 @@ def board(hall: Hall, *, recent: int = 8) -> dict[str, Any]:
 # --------------------------------------------------------------------------- console and pad
 
 
-def clerk_open_session(user: Any) -> ClerkSession | None:
-    return (ClerkSession.objects.select_related("counter__hall").filter(clerk=user, ended_at__isnull=True).first())
+def clerk_open_session(user: Actor) -> ClerkSession | None:
+    clerk = actor_user(user)
+    if clerk is None:
+        return None
+    return ClerkSession.objects.select_related("counter__hall").filter(clerk=clerk, ended_at__isnull=True).first()
 
 
 def counter_current_ticket(counter: Counter) -> Ticket | None:
     return (Ticket.objects.select_related("category__category").prefetch_related("application_links")
-            .filter(counter=counter, status__in=(TicketStatus.CALLED, TicketStatus.SERVING)).order_by("-id").first())
+            .filter(counter=counter, status__in=CURRENT).order_by("-id").first())
+
+
+def counter_has_current_ticket(counter: Counter) -> bool:
+    """A counter serves one ticket at a time: is one called or being served there?"""
+    return Ticket.objects.filter(counter=counter, status__in=CURRENT).exists()
+
+
+def other_counters(counter: Counter) -> list[Counter]:
+    """The hall's other active counters (to transfer a ticket to)."""
+    return list(Counter.objects.filter(hall_id=counter.hall_id, active=True).exclude(pk=counter.pk))
 
 
 def counter_queue(counter: Counter, *, limit: int = 10) -> list[dict[str, Any]]:
@@ -181,16 +194,13 @@ def pad_prompt(counter: Counter, *, within_minutes: int = 15) -> dict[str, Any] 
     calls again or `within_minutes` pass."""
     now = clock.now()
     last = (TicketEvent.objects.filter(counter=counter, at__gte=now - dt.timedelta(minutes=within_minutes),
-                                       kind__in=(TicketEventKind.CALLED, TicketEventKind.FINISHED))
-            .select_related("ticket", "clerk__profile").order_by("-at", "-id").first())
-    if last is None or last.kind != TicketEventKind.FINISHED:
+                                       action__in=(TicketAction.CALLED, TicketAction.FINISHED))
+            .select_related("ticket", "actor__profile").order_by("-at", "-id").first())
+    if last is None or last.action != TicketAction.FINISHED:
         return None
-    clerk = last.clerk
-    name = ""
-    if clerk is not None:
-        profile = getattr(clerk, "profile", None)
-        name = (profile.display_name if profile else "") or clerk.get_username()
     t = last.ticket
+    # the clerk's name as it is now (a renamed clerk shows the new name), else as the event recorded it
+    name = actor_label(last.actor) or last.actor_label
     return {"ticket_id": t.pk, "number": t.number, "items": t.items_handled or t.service_label or "",
             "clerk": name, "counter": counter.number, "counter_name": counter.name, "finished_at": last.at,
             "event_id": last.pk}
@@ -208,220 +218,14 @@ def open_slots(hall: Hall, *, category: HallCategory | None = None, day: dt.date
                                                                                       date__lte=last)
     if category is not None:
         qs = qs.filter(category=category)
-    tz = ZoneInfo(hall.timezone or "Asia/Shanghai")
+    tz = hall_tz(hall)
     return [s for s in qs if dt.datetime.combine(s.date, s.start, tzinfo=tz) > now]
 
 
-# --------------------------------------------------------------------------- statistics
-
-
-def _p90(values: list[float]) -> float | None:
-    if not values:
-        return None
-    s = sorted(values)
-    k = max(math.ceil(0.9 * len(s)) - 1, 0)
-    return s[k]
-
-
-def _mean(values: list[float]) -> float | None:
-    return sum(values) / len(values) if values else None
-
-
-@dataclass
-class Group:
-    key: Any
-    label: str
-    tickets: int = 0
-    waits: list[float] = field(default_factory=list)
-    services: list[float] = field(default_factory=list)
-    no_shows: int = 0
-    finished: int = 0
-    busy_seconds: float = 0.0
-    signed_in_seconds: float = 0.0
-
-    def row(self) -> dict[str, Any]:
-        mean_wait, p90_wait, mean_service = _mean(self.waits), _p90(self.waits), _mean(self.services)
-        return {
-            "key": self.key, "label": self.label, "tickets": self.tickets, "finished": self.finished,
-            "mean_wait": round(mean_wait, 1) if mean_wait is not None else None,
-            "p90_wait": round(p90_wait, 1) if p90_wait is not None else None,
-            "mean_service": round(mean_service, 1) if mean_service is not None else None,
-            "no_show_rate": round(100 * self.no_shows / self.tickets, 1) if self.tickets else None,
-            "utilisation": (round(100 * self.busy_seconds / self.signed_in_seconds, 1)
-                            if self.signed_in_seconds else None),
-        }
-
-
-@dataclass(frozen=True)
-class TicketTimes:
-    ticket_id: int
-    category_id: int
-    issued: dt.datetime | None
-    first_called: dt.datetime | None
-    last_called: dt.datetime | None
-    finished: dt.datetime | None
-    counter_id: int | None
-    clerk_id: int | None
-    no_show: bool
-    cancelled: bool
-
-
-def ticket_times(events: list[dict[str, Any]]) -> list[TicketTimes]:
-    """Fold event rows (ordered by ticket, at, id) into per-ticket times."""
-    out: list[TicketTimes] = []
-    by_ticket: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for e in events:
-        by_ticket[e["ticket_id"]].append(e)
-    for tid, evs in by_ticket.items():
-        issued = first_called = last_called = finished = None
-        counter_id = clerk_id = None
-        no_show = cancelled = False
-        category_id = evs[0]["ticket__issued_category_id"]
-        for e in evs:
-            kind = e["kind"]
-            if kind == TicketEventKind.ISSUED:
-                issued = e["at"]
-            elif kind == TicketEventKind.CALLED:
-                first_called = first_called or e["at"]
-                last_called = e["at"]
-                counter_id, clerk_id = e["counter_id"], e["clerk_id"]
-            elif kind == TicketEventKind.FINISHED:
-                finished = e["at"]
-                counter_id, clerk_id = e["counter_id"], e["clerk_id"]
-            elif kind == TicketEventKind.NO_SHOW:
-                no_show = True
-            elif kind == TicketEventKind.CANCELLED:
-                cancelled = True
-        out.append(TicketTimes(tid, category_id, issued, first_called, last_called, finished, counter_id, clerk_id,
-                               no_show, cancelled))
-    return out
-
-
-def _day_bounds(hall: Hall, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    tz = ZoneInfo(hall.timezone or "Asia/Shanghai")
-    start = dt.datetime.combine(day, dt.time(0), tzinfo=tz)
-    return start, start + dt.timedelta(days=1)
-
-
-def _session_seconds(hall: Hall, start: dt.datetime, end: dt.datetime) -> dict[tuple[int, int], float]:
-    """Signed-in, not-on-break seconds per (counter, clerk) within [start, end), from ClerkStateEvents."""
-    from onewindow.hall.models import ClerkStateEvent
-
-    now = clock.now()
-    rows = list(ClerkStateEvent.objects.filter(session__counter__hall=hall, at__lt=end)
-                .filter(Q(session__ended_at__isnull=True) | Q(session__ended_at__gt=start))
-                .order_by("session_id", "at", "id")
-                .values_list("session_id", "session__counter_id", "session__clerk_id", "state", "at"))
-    out: dict[tuple[int, int], float] = defaultdict(float)
-    by_session: dict[int, list[tuple]] = defaultdict(list)
-    for r in rows:
-        by_session[r[0]].append(r)
-    for evs in by_session.values():
-        for i, (_sid, counter_id, clerk_id, state, at) in enumerate(evs):
-            if state not in (ClerkState.AVAILABLE, ClerkState.SERVING):
-                continue
-            nxt = evs[i + 1][4] if i + 1 < len(evs) else min(end, now)
-            a, b = max(at, start), min(nxt, end)
-            if b > a:
-                out[(counter_id, clerk_id)] += (b - a).total_seconds()
-    return out
-
-
-def hall_stats(hall: Hall, day: dt.date) -> dict[str, Any]:
-    """Statistics for one day from events: overall, per category, counter, clerk and hour."""
-    from django.contrib.auth import get_user_model
-
-    events = list(TicketEvent.objects.filter(ticket__hall=hall, ticket__day=day)
-                  .order_by("ticket_id", "at", "id")
-                  .values("ticket_id", "kind", "at", "counter_id", "clerk_id", "ticket__issued_category_id"))
-    times = ticket_times(events)
-    cats = {c.pk: c for c in HallCategory.objects.select_related("category").filter(hall=hall)}
-    counters = {c.pk: c for c in Counter.objects.filter(hall=hall)}
-    start, end = _day_bounds(hall, day)
-    sessions = _session_seconds(hall, start, end)
-    clerk_ids = {t.clerk_id for t in times if t.clerk_id} | {k[1] for k in sessions}
-    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=clerk_ids).select_related("profile")}
-
-    def clerk_label(uid: int) -> str:
-        u = users.get(uid)
-        if u is None:
-            return str(uid)
-        profile = getattr(u, "profile", None)
-        return (profile.display_name if profile else "") or u.get_username()
-
-    total = Group("all", "全部")
-    by_cat: dict[int, Group] = {}
-    by_counter: dict[int, Group] = {}
-    by_clerk: dict[int, Group] = {}
-    hours: dict[int, Group] = {}
-    tz = ZoneInfo(hall.timezone or "Asia/Shanghai")
-    for t in times:
-        if t.issued is None:
-            continue
-        hour = t.issued.astimezone(tz).hour
-        cat = cats.get(t.category_id)
-        groups = [total,
-                  by_cat.setdefault(t.category_id, Group(t.category_id, f"{cat.prefix} {cat.category.name}" if cat else "?")),
-                  hours.setdefault(hour, Group(hour, f"{hour:02d}:00"))]
-        if t.counter_id:
-            c = counters.get(t.counter_id)
-            groups.append(by_counter.setdefault(t.counter_id, Group(t.counter_id, f"{c.number}号窗口" if c else "?")))
-        if t.clerk_id:
-            groups.append(by_clerk.setdefault(t.clerk_id, Group(t.clerk_id, clerk_label(t.clerk_id))))
-        wait = (t.first_called - t.issued).total_seconds() / 60 if t.first_called else None
-        service = ((t.finished - t.last_called).total_seconds() / 60
-                   if t.finished and t.last_called and t.finished >= t.last_called else None)
-        for g in groups:
-            g.tickets += 1
-            if wait is not None:
-                g.waits.append(wait)
-            if service is not None:
-                g.services.append(service)
-                g.finished += 1
-            if t.no_show:
-                g.no_shows += 1
-        if service is not None and t.counter_id:
-            by_counter[t.counter_id].busy_seconds += service * 60
-            if t.clerk_id:
-                by_clerk[t.clerk_id].busy_seconds += service * 60
-            total.busy_seconds += service * 60
-    for (counter_id, clerk_id), seconds in sessions.items():
-        c = counters.get(counter_id)
-        by_counter.setdefault(counter_id, Group(counter_id, f"{c.number}号窗口" if c else "?")).signed_in_seconds += seconds
-        by_clerk.setdefault(clerk_id, Group(clerk_id, clerk_label(clerk_id))).signed_in_seconds += seconds
-        total.signed_in_seconds += seconds
-    return {
-        "hall": hall, "day": day, "total": total.row(),
-        "categories": [g.row() for g in sorted(by_cat.values(), key=lambda g: g.label)],
-        "counters": [g.row() for g in sorted(by_counter.values(), key=lambda g: counters[g.key].number
-                                             if g.key in counters else 0)],
-        "clerks": [g.row() for g in sorted(by_clerk.values(), key=lambda g: g.label)],
-        "hours": [g.row() for g in sorted(hours.values(), key=lambda g: g.key)],
-    }
-
-
-def period_summary(hall: Hall, start: dt.date, end: dt.date) -> dict[str, Any]:
-    """Mean waiting and service minutes over [start, end] (inclusive) — for reform before/after metrics."""
-    events = list(TicketEvent.objects.filter(ticket__hall=hall, ticket__day__gte=start, ticket__day__lte=end)
-                  .order_by("ticket_id", "at", "id")
-                  .values("ticket_id", "kind", "at", "counter_id", "clerk_id", "ticket__issued_category_id"))
-    g = Group("period", f"{start}–{end}")
-    for t in ticket_times(events):
-        if t.issued is None:
-            continue
-        g.tickets += 1
-        if t.first_called:
-            g.waits.append((t.first_called - t.issued).total_seconds() / 60)
-        if t.finished and t.last_called:
-            g.services.append((t.finished - t.last_called).total_seconds() / 60)
-            g.finished += 1
-        g.no_shows += int(t.no_show)
-    return g.row()
-
-
-def ticket_days(hall: Hall, *, limit: int = 60) -> list[dt.date]:
-    return list(Ticket.objects.filter(hall=hall).order_by("-day").values_list("day", flat=True).distinct()[:limit])
-
-
-def open_ticket_for_phone(hall: Hall, phone: str) -> Ticket | None:
-    return Ticket.objects.filter(hall=hall, phone=phone, status__in=OPEN_STATUSES).order_by("-id").first()
+def my_appointments(user: Actor, *, limit: int = 20) -> list[Appointment]:
+    """The citizen's own bookings, latest slot first."""
+    citizen = actor_user(user)
+    if citizen is None:
+        return []
+    return list(Appointment.objects.filter(citizen=citizen).select_related("slot__hall", "slot__category__category")
+                .order_by("-slot__date", "-slot__start")[:limit])

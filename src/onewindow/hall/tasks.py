@@ -5,10 +5,10 @@ from __future__ import annotations
 from django_tasks import task
 
 from onewindow.core import clock
-from onewindow.hall import services
+from onewindow.hall.services.appointments import appointments_expire
 
 
 @task()
 def expire_appointments() -> int:
     """Daily: bookings of past days that were never checked in become expired (an event each)."""
-    return services.appointments_expire(day=clock.today())
+    return appointments_expire(day=clock.today())

@@ -111,8 +111,8 @@ def rebuild_tickets(start: dt.date, end: dt.date) -> int:
     tickets = {pk: [day, hall_id, issued_at, status, None, None] for pk, day, hall_id, issued_at, status in
                Ticket.objects.filter(day__gte=start, day__lte=end)
                .values_list("pk", "day", "hall_id", "issued_at", "status").iterator(chunk_size=BATCH)}
-    events = (TicketEvent.objects.filter(ticket__day__gte=start, ticket__day__lte=end, kind__in=["called", "finished"])
-              .values_list("ticket_id", "kind", "at").order_by())
+    events = (TicketEvent.objects.filter(ticket__day__gte=start, ticket__day__lte=end, action__in=["called", "finished"])
+              .values_list("ticket_id", "action", "at").order_by())
     for ticket_id, kind, at in events.iterator(chunk_size=BATCH):
         t = tickets.get(ticket_id)
         if t is None:

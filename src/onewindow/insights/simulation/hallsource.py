@@ -113,8 +113,8 @@ def _read_tickets(hall_code: str, days: list[dt.date]) -> list[tuple[RecordedTic
         tickets[tid] = {"category": codes.get(cat_id, str(cat_id)), "issued": _local(issued_at, tz), "called": None,
                         "finished": None, "counter": None, "priority": bool(priority), "day": day, "no_show_at": None}
     rows = (TicketEvent.objects.filter(ticket__hall__code=hall_code, ticket__day__in=days,
-                                       kind__in=("called", "finished", "no_show"))
-            .values_list("ticket_id", "kind", "at", "counter_id").order_by("at", "id"))
+                                       action__in=("called", "finished", "no_show"))
+            .values_list("ticket_id", "action", "at", "counter_id").order_by("at", "id"))
     for ticket_id, kind, at, counter_id in rows:
         t = tickets.get(ticket_id)
         if t is None:
