@@ -416,7 +416,7 @@ def check_state(load: Load) -> tuple[list[str], list[str], dict[str, Any]]:
 
     issued = set(load.tickets)
     present = set(Ticket.objects.filter(pk__in=issued).values_list("pk", flat=True))
-    twice = TicketEvent.objects.filter(kind="called").values("ticket").annotate(n=Count("id")).filter(n__gt=1).count()
+    twice = TicketEvent.objects.filter(action="called").values("ticket").annotate(n=Count("id")).filter(n__gt=1).count()
     numbers = Ticket.objects.values("hall", "day", "number").annotate(n=Count("id")).filter(n__gt=1).count()
     unacknowledged = Ticket.objects.exclude(pk__in=issued).count()
     lines.append(f"tickets: {len(issued)} acknowledged, {len(issued - present)} lost, {twice} called twice, "
