@@ -40,7 +40,7 @@ class Scope:
     kind: str  # all / hall / dept / bundle
     code: str = ""
     label: str = "全区"
-    obj_id: int | None = None
+    obj_id: int = 0  # the hall, department or bundle (0 for the district)
 
 
 def parse_scope(value: str | None) -> Scope:
@@ -52,14 +52,19 @@ def parse_scope(value: str | None) -> Scope:
     if value in ("", "all", "district"):
         return Scope("all")
     kind, _, code = value.partition(":")
-    model = {"hall": Hall, "dept": Department, "bundle": Bundle}.get(kind)
-    if model is None or not code:
+    names = {"hall": "大厅", "dept": "部门", "bundle": "一件事"}
+    if kind not in names or not code:
         raise ServiceError("范围应为 all、hall:<大厅代码>、dept:<部门编码> 或 bundle:<一件事编码>", field="scope")
-    obj = model.objects.filter(code=code).first()
-    if obj is None:
-        raise ServiceError(f"没有编码为 {code} 的{ {'hall': '大厅', 'dept': '部门', 'bundle': '一件事'}[kind] }",
-                           field="scope")
-    return Scope(kind, code, obj.name, obj.pk)
+    found: tuple[str, int] | None
+    if kind == "hall":
+        found = Hall.objects.filter(code=code).values_list("name", "pk").first()
+    elif kind == "dept":
+        found = Department.objects.filter(code=code).values_list("name", "pk").first()
+    else:
+        found = Bundle.objects.filter(code=code).values_list("name", "pk").first()
+    if found is None:
+        raise ServiceError(f"没有编码为 {code} 的{names[kind]}", field="scope")
+    return Scope(kind, code, *found)
 
 
 def check_periods(start: dt.date | None, end: dt.date | None, b_start: dt.date | None,
@@ -76,9 +81,13 @@ def check_periods(start: dt.date | None, end: dt.date | None, b_start: dt.date |
 
 
 def _change(now: float | None, before: float | None) -> float | None:
-    if now is None or before in (None, 0):
+    if now is None or not before:
         return None
     return round(now / before - 1, 4)
+
+
+def _figure(figures: Mapping[str, Any] | None, key: str) -> float | None:
+    return figures[key] if figures else None
 
 
 def _ratio(a: float, b: float, digits: int = 4) -> float | None:
@@ -88,7 +97,10 @@ def _ratio(a: float, b: float, digits: int = 4) -> float | None:
 # ------------------------------------------------------------------------------------------ catalog
 
 
-def _scope_items(scope: Scope) -> list[Any]:
+Row = Mapping[str, Any]
+
+
+def _scope_items(scope: Scope) -> list[Row]:
     from onewindow.bundles.models import BundleItem
     from onewindow.catalog.models import ItemStatus, ServiceItem
     from onewindow.hall.models import HallCategory
@@ -103,17 +115,17 @@ def _scope_items(scope: Scope) -> list[Any]:
     return list(qs.values("pk", "legal_limit", "promised_limit", "handling_type", "max_visits", "online_depth"))
 
 
-def _as_of(items: list[dict], day: dt.date) -> list[dict]:
+def _as_of(items: list[Row], day: dt.date) -> list[Row]:
     """Each item's figures in force on `day` (its latest history version effective by then; the item itself when
     it has no history; left out when all its versions start later)."""
     from onewindow.catalog.models import ItemHistory
 
-    history: dict[int, list[dict]] = defaultdict(list)
+    history: dict[int, list[Row]] = defaultdict(list)
     for h in (ItemHistory.objects.filter(item_id__in=[i["pk"] for i in items])
               .values("item_id", "version", "effective_from", "legal_limit", "promised_limit", "handling_type",
                       "max_visits", "online_depth").order_by("item_id", "version")):
         history[h["item_id"]].append(h)
-    out = []
+    out: list[Row] = []
     for item in items:
         versions = history.get(item["pk"])
         if not versions:
@@ -125,7 +137,7 @@ def _as_of(items: list[dict], day: dt.date) -> list[dict]:
     return out
 
 
-def catalog_figures(items: list[dict]) -> dict[str, Any]:
+def catalog_figures(items: list[Row]) -> dict[str, Any]:
     n = len(items)
     legal = sum(i["legal_limit"] for i in items)
     promised = sum(i["promised_limit"] for i in items)
@@ -192,7 +204,8 @@ def rating_figures(scope: Scope, start: dt.date, end: dt.date) -> dict[str, Any]
             "defaulted": s["defaulted"] or 0}
 
 
-def bundle_figures(scope: Scope, start: dt.date, end: dt.date, b_start: dt.date, b_end: dt.date) -> list[dict]:
+def bundle_figures(scope: Scope, start: dt.date, end: dt.date, b_start: dt.date,
+                   b_end: dt.date) -> list[dict[str, Any]]:
     from onewindow.bundles.selectors import list_bundles
     from onewindow.hall.models import HallCategory
 
@@ -213,7 +226,7 @@ def bundle_figures(scope: Scope, start: dt.date, end: dt.date, b_start: dt.date,
             n=Sum("applications"))}
 
     now, before = volumes(start, end), volumes(b_start, b_end)
-    out = []
+    out: list[dict[str, Any]] = []
     for c in cards:
         f = c.figures
         vol = now.get(c.bundle.code, 0)
@@ -248,13 +261,13 @@ def compute(*, start: dt.date, end: dt.date, baseline_start: dt.date, baseline_e
                     "compression_before": (round(1 - cat_now["promised_sum"] / promised_before, 4)
                                            if promised_before else None)},
         "cases": {"period": cases_now, "baseline": cases_before,
-                  "processing_change": _change(cases_now and cases_now["processing_workdays"],
-                                               cases_before and cases_before["processing_workdays"]),
-                  "processing_hours_change": _change(cases_now and cases_now["processing_hours"],
-                                                     cases_before and cases_before["processing_hours"])},
+                  "processing_change": _change(_figure(cases_now, "processing_workdays"),
+                                               _figure(cases_before, "processing_workdays")),
+                  "processing_hours_change": _change(_figure(cases_now, "processing_hours"),
+                                                     _figure(cases_before, "processing_hours"))},
         "hall": {"period": tickets_now, "baseline": tickets_before,
-                 "waiting_change": _change(tickets_now and tickets_now["waiting_minutes"],
-                                           tickets_before and tickets_before["waiting_minutes"])},
+                 "waiting_change": _change(_figure(tickets_now, "waiting_minutes"),
+                                           _figure(tickets_before, "waiting_minutes"))},
         "satisfaction": {"period": ratings_now, "baseline": ratings_before},
         "bundles": bundles,
         "bundle_totals": {"applications": sum(b["applications"] for b in bundles),

@@ -1,4 +1,4 @@
-"""Daily rollups for the reform-metrics dashboard and the department ranking.
+"""Daily rollups for the reform-metrics dashboard (tables in insights/models.py).
 
 The dashboard never scans cases, tickets or ratings: it sums these rows (one per day × department × bundle,
 day × hall, day × department × hall), so its cost grows with the number of days in the period, not with the
@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -105,10 +107,22 @@ def rebuild_cases(start: dt.date, end: dt.date) -> int:
     return len(objs)
 
 
-def rebuild_tickets(start: dt.date, end: dt.date) -> int:
+@dataclass
+class _Ticket:
+    """One ticket of the range with the times its waiting and service are measured from."""
+
+    day: dt.date
+    hall_id: int
+    issued_at: dt.datetime
+    status: str
+    called_at: dt.datetime | None = None  # first call
+    finished_at: dt.datetime | None = None  # last finish
+
+
+def _tickets(start: dt.date, end: dt.date) -> Iterable[_Ticket]:
     from onewindow.hall.models import Ticket, TicketEvent
 
-    tickets = {pk: [day, hall_id, issued_at, status, None, None] for pk, day, hall_id, issued_at, status in
+    tickets = {pk: _Ticket(day, hall_id, issued_at, status) for pk, day, hall_id, issued_at, status in
                Ticket.objects.filter(day__gte=start, day__lte=end)
                .values_list("pk", "day", "hall_id", "issued_at", "status").iterator(chunk_size=BATCH)}
     events = (TicketEvent.objects.filter(ticket__day__gte=start, ticket__day__lte=end, action__in=["called", "finished"])
@@ -118,22 +132,26 @@ def rebuild_tickets(start: dt.date, end: dt.date) -> int:
         if t is None:
             continue
         if kind == "called":
-            if t[4] is None or at < t[4]:
-                t[4] = at  # first call
-        elif t[5] is None or at > t[5]:
-            t[5] = at  # last finish
+            if t.called_at is None or at < t.called_at:
+                t.called_at = at
+        elif t.finished_at is None or at > t.finished_at:
+            t.finished_at = at
+    return tickets.values()
+
+
+def rebuild_tickets(start: dt.date, end: dt.date) -> int:
     agg: dict[tuple[dt.date, int], dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for day, hall_id, issued_at, status, called_at, finished_at in tickets.values():
-        row = agg[(day, hall_id)]
+    for t in _tickets(start, end):
+        row = agg[(t.day, t.hall_id)]
         row["issued"] += 1
-        if status == "no_show":
+        if t.status == "no_show":
             row["no_show"] += 1
-        if called_at is not None:
+        if t.called_at is not None:
             row["called"] += 1
-            row["wait_seconds"] += max(0.0, (called_at - issued_at).total_seconds())
-            if finished_at is not None and status == "finished":
+            row["wait_seconds"] += max(0.0, (t.called_at - t.issued_at).total_seconds())
+            if t.finished_at is not None and t.status == "finished":
                 row["served"] += 1
-                row["service_seconds"] += max(0.0, (finished_at - called_at).total_seconds())
+                row["service_seconds"] += max(0.0, (t.finished_at - t.called_at).total_seconds())
     objs = [TicketDaily(day=d, hall_id=h, **{k: (v if k.endswith("seconds") else int(v)) for k, v in vals.items()})
             for (d, h), vals in agg.items()]
     with transaction.atomic():

@@ -75,8 +75,7 @@ def simulation(request: HttpRequest) -> HttpResponse:
                            for c in demand.categories]
         ctx["comp"] = comp if comp is not None else dep_total
         ctx["equal_staff"] = comp is None or comp == dep_total
-        staffing: dict[str, int | list[int]] = dict(dep)
-        layouts = scenarios.layouts_for(demand, department=staffing, comprehensive=comp, groups=groups,
+        layouts = scenarios.layouts_for(demand, department=dep, comprehensive=comp, groups=groups,
                                         service_factor=factor)
         result = scenarios.compare(demand, layouts, replications=reps, seed=seed)
         ctx["result"] = result

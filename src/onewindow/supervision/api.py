@@ -2,6 +2,7 @@
 Thin: schema in, one service/selector call, schema out."""
 
 import datetime as dt
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
@@ -9,7 +10,7 @@ from ninja import Router, Schema, Status
 from onewindow.core.access import Role, allow
 from onewindow.core.errors import Forbidden, NotFound, ServiceError
 from onewindow.supervision import scores, selectors
-from onewindow.supervision.models import Finding, Notice
+from onewindow.supervision.models import Finding, Inspection, Notice
 from onewindow.supervision.monitors import MONITOR_TITLES, monitors_run
 from onewindow.supervision.services.inspections import inspection_record, inspection_start, inspection_submit
 from onewindow.supervision.services.notices import notice_create, notice_respond, notice_verify
@@ -56,19 +57,19 @@ class VerifyIn(Schema):
     note: str = ""
 
 
-def _inspection(i) -> dict:  # noqa: ANN001
+def _inspection(i: Inspection) -> dict[str, Any]:
     return {"id": i.pk, "number": i.number, "hall": i.hall.code, "hall_name": i.hall.name, "template": i.template.code,
             "status": i.status, "started_at": i.started_at, "submitted_at": i.submitted_at}
 
 
-def _finding(f: Finding) -> dict:
+def _finding(f: Finding) -> dict[str, Any]:
     return {"id": f.pk, "monitor": f.monitor, "title": MONITOR_TITLES.get(f.monitor, f.monitor), "kind": f.kind,
             "severity": f.severity, "target_type": f.target_type, "target_id": f.target_id,
             "target": f.target_label, "message": f.message, "department_id": f.department_id, "hall_id": f.hall_id,
             "state": f.state, "first_seen": f.first_seen, "last_seen": f.last_seen, "resolved_at": f.resolved_at}
 
 
-def _notice(n: Notice) -> dict:
+def _notice(n: Notice) -> dict[str, Any]:
     return {"id": n.pk, "number": n.number, "source": n.source, "source_id": n.source_id, "finding_id": n.finding_id,
             "department_id": n.department_id, "hall_id": n.hall_id, "addressee": n.addressee, "title": n.title,
             "problem": n.problem, "evidence": n.evidence, "requirement": n.requirement, "workdays": n.workdays,
@@ -87,7 +88,7 @@ def _visible_notice(request: HttpRequest, notice_id: int) -> Notice:
 
 @router.get("inspections")
 @allow(SUPERVISOR)
-def list_inspections(request: HttpRequest) -> list[dict]:
+def list_inspections(request: HttpRequest) -> list[dict[str, Any]]:
     return [_inspection(i) | {"points": i.points, "failed": i.failed} for i in selectors.inspections(limit=200)]
 
 
@@ -101,7 +102,7 @@ def start_inspection(request: HttpRequest, payload: InspectionIn) -> Status:
 
 @router.post("inspections/{inspection_id}/points/{point_id}")
 @allow(SUPERVISOR)
-def record_point(request: HttpRequest, inspection_id: int, point_id: int, payload: PointIn) -> dict:
+def record_point(request: HttpRequest, inspection_id: int, point_id: int, payload: PointIn) -> dict[str, Any]:
     r = inspection_record(inspection_id=inspection_id, point_id=point_id, passed=payload.passed,
                                    note=payload.note, actor=request.user)
     return {"point_id": r.point_id, "passed": r.passed, "note": r.note}
@@ -109,7 +110,7 @@ def record_point(request: HttpRequest, inspection_id: int, point_id: int, payloa
 
 @router.post("inspections/{inspection_id}/submit")
 @allow(SUPERVISOR)
-def submit_inspection(request: HttpRequest, inspection_id: int, payload: SubmitIn) -> dict:
+def submit_inspection(request: HttpRequest, inspection_id: int, payload: SubmitIn) -> dict[str, Any]:
     i = inspection_submit(inspection_id=inspection_id, note=payload.note, actor=request.user)
     return _inspection(i) | {"findings": [_finding(f) for f in Finding.objects.filter(
         inspection_result__inspection=i).select_related("department", "hall")]}
@@ -118,7 +119,7 @@ def submit_inspection(request: HttpRequest, inspection_id: int, payload: SubmitI
 @router.get("findings")
 @allow(SUPERVISOR)
 def list_findings(request: HttpRequest, state: str = "open", monitor: str = "", limit: int = 200,
-                  offset: int = 0) -> dict:
+                  offset: int = 0) -> dict[str, Any]:
     qs = selectors.findings(state=state, monitor=monitor)
     limit = max(1, min(limit, 1000))
     offset = max(0, min(offset, 1_000_000))
@@ -127,7 +128,7 @@ def list_findings(request: HttpRequest, state: str = "open", monitor: str = "", 
 
 @router.post("monitors/run")
 @allow(SUPERVISOR)
-def run(request: HttpRequest) -> dict:
+def run(request: HttpRequest) -> dict[str, Any]:
     r = monitors_run(trigger="manual")
     return {"id": r.pk, "opened": r.opened, "resolved": r.resolved, "still_open": r.still_open,
             "per_monitor": r.per_monitor}
@@ -135,7 +136,7 @@ def run(request: HttpRequest) -> dict:
 
 @router.get("notices")
 @allow(*NOTICE_READERS)
-def list_notices(request: HttpRequest, status: str = "", overdue: bool = False) -> list[dict]:
+def list_notices(request: HttpRequest, status: str = "", overdue: bool = False) -> list[dict[str, Any]]:
     return [_notice(n) for n in selectors.notices(user=request.user, status=status, overdue_only=overdue)[:500]]
 
 
@@ -143,12 +144,12 @@ def list_notices(request: HttpRequest, status: str = "", overdue: bool = False) 
 @allow(SUPERVISOR)
 def create_notice(request: HttpRequest, payload: NoticeIn) -> Status:
     n = notice_create(actor=request.user, **payload.dict())
-    return Status(201, _notice(selectors.notice_detail(n.pk)))
+    return Status(201, _notice(_visible_notice(request, n.pk)))
 
 
 @router.get("notices/{notice_id}")
 @allow(*NOTICE_READERS)
-def get_notice(request: HttpRequest, notice_id: int) -> dict:
+def get_notice(request: HttpRequest, notice_id: int) -> dict[str, Any]:
     n = _visible_notice(request, notice_id)
     return _notice(n) | {"events": [{"action": e.action, "from": e.from_status, "to": e.to_status, "at": e.at,
                                      "note": e.reason} for e in n.events.all()]}
@@ -156,7 +157,7 @@ def get_notice(request: HttpRequest, notice_id: int) -> dict:
 
 @router.post("notices/{notice_id}/respond")
 @allow(Role.DEPARTMENT_HEAD, Role.REVIEWER, Role.CLERK)
-def respond_notice(request: HttpRequest, notice_id: int, payload: RespondIn) -> dict:
+def respond_notice(request: HttpRequest, notice_id: int, payload: RespondIn) -> dict[str, Any]:
     n = _visible_notice(request, notice_id)
     if not selectors.can_respond(request.user, n):
         raise Forbidden("只有整改单位可以反馈", field="notice")
@@ -166,14 +167,14 @@ def respond_notice(request: HttpRequest, notice_id: int, payload: RespondIn) -> 
 
 @router.post("notices/{notice_id}/verify")
 @allow(SUPERVISOR)
-def verify_notice(request: HttpRequest, notice_id: int, payload: VerifyIn) -> dict:
+def verify_notice(request: HttpRequest, notice_id: int, payload: VerifyIn) -> dict[str, Any]:
     return _notice(notice_verify(notice_id=notice_id, accept=payload.accept, note=payload.note,
                                           actor=request.user))
 
 
 @router.get("scores")
 @allow(SUPERVISOR, Role.DEPARTMENT_HEAD)
-def get_scores(request: HttpRequest, month: str = "", recompute: bool = False) -> dict:
+def get_scores(request: HttpRequest, month: str = "", recompute: bool = False) -> dict[str, Any]:
     try:
         first = dt.datetime.strptime(month, "%Y-%m").date() if month else dt.date.today().replace(day=1)
     except ValueError as exc:

@@ -240,7 +240,10 @@ class Notice(models.Model):
 
     @property
     def addressee(self) -> str:
-        return self.department.name if self.department_id else (self.hall.name if self.hall_id else "")
+        """The unit the notice is addressed to: its department, else its hall."""
+        if self.department is not None:
+            return self.department.name
+        return self.hall.name if self.hall is not None else ""
 
 
 class NoticeEvent(AppendOnlyEvent):

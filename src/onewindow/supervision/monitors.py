@@ -10,11 +10,13 @@ with set-based queries: the number of queries does not grow with the number of r
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.expressions import Combinable
 
 from onewindow.core import clock
 from onewindow.supervision.conf import conf_float, conf_int
@@ -44,7 +46,8 @@ class Monitor:
 # ------------------------------------------------------------------------------------------ catalog
 
 
-def _items(q: Q, message: Callable, severity: str = "warn") -> list[Breach]:
+def _items(q: Q | Combinable, message: Callable[[Mapping[str, Any]], str], severity: str = "warn") -> list[Breach]:
+    """The catalog items (not retired) matching `q`, each a breach worded by `message(row)`."""
     from onewindow.catalog.models import ItemStatus, ServiceItem
 
     rows = (ServiceItem.objects.exclude(status=ItemStatus.RETIRED).filter(q)
@@ -102,11 +105,11 @@ def check_published_without_phone() -> list[Breach]:
 # ------------------------------------------------------------------------------------------ cases
 
 
-def _open_cases(q: Q) -> list[dict]:
+def _open_cases(q: Q) -> list[dict[str, Any]]:
     from onewindow.cases.models import OPEN_STATUSES, Case
 
-    return list(Case.objects.filter(q, status__in=OPEN_STATUSES, due_date__isnull=False)
-                .values("pk", "number", "item_name", "department_id", "due_date"))
+    return [dict(row) for row in Case.objects.filter(q, status__in=OPEN_STATUSES, due_date__isnull=False)
+            .values("pk", "number", "item_name", "department_id", "due_date")]
 
 
 def check_cases_overdue() -> list[Breach]:

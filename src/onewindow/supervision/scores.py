@@ -37,6 +37,8 @@ from onewindow.supervision.models import (
     ScoreWeights,
 )
 
+Counts = dict[str, int]
+
 PARTS = ("on_time", "satisfaction", "rectification", "notices", "instant")
 PART_LABELS = {"on_time": "按时办结率", "satisfaction": "好评率", "rectification": "按期整改率",
                "notices": "整改通知", "instant": "即办件占比"}
@@ -72,7 +74,7 @@ def _local_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.dateti
             dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
 
 
-def _completed_cases(first: dt.date, last: dt.date) -> dict[int, dict[str, int]]:
+def _completed_cases(first: dt.date, last: dt.date) -> dict[int, Counts]:
     """department id → cases completed in [first, last] (local days) and those on time: completed on a day not
     later than their due date (no due date counts as on time)."""
     from onewindow.cases.models import Case
@@ -81,10 +83,10 @@ def _completed_cases(first: dt.date, last: dt.date) -> dict[int, dict[str, int]]
     rows = (Case.objects.filter(completed_at__gte=lo, completed_at__lt=hi).annotate(day=TruncDate("completed_at"))
             .values("department_id").annotate(done=Count("pk"), on_time=Count("pk", filter=Q(
                 due_date__isnull=True) | Q(due_date__gte=F("day")))).order_by())
-    return {r["department_id"]: r for r in rows}
+    return {r["department_id"]: {"done": r["done"], "on_time": r["on_time"]} for r in rows}
 
 
-def _first_ratings(first: dt.date, last: dt.date) -> dict[int, dict[str, int]]:
+def _first_ratings(first: dt.date, last: dt.date) -> dict[int, Counts]:
     """department id → first ratings given in [first, last] (local days), default ratings left out, and the bad
     ones among them."""
     from onewindow.feedback.models import BAD_LEVELS, Rating
@@ -94,32 +96,43 @@ def _first_ratings(first: dt.date, last: dt.date) -> dict[int, dict[str, int]]:
                                   department__isnull=False)
             .values("department_id").annotate(total=Count("pk"), bad=Count("pk", filter=Q(level__in=BAD_LEVELS)))
             .order_by())
-    return {r["department_id"]: r for r in rows}
+    return {r["department_id"]: {"total": r["total"], "bad": r["bad"]} for r in rows}
+
+
+def _notices(first: dt.date, last: dt.date) -> dict[int, Counts]:
+    """department id → notices issued in [first, last]; those due (answered, or past their deadline today); and
+    those answered on or before their deadline."""
+    today = clock.today()
+    out: dict[int, Counts] = {}
+    for row in Notice.objects.filter(issued_on__gte=first, issued_on__lte=last, department__isnull=False).values(
+            "department_id", "status", "due_on", "responded_at"):
+        counts = out.setdefault(row["department_id"], {"issued": 0, "due": 0, "on_time": 0})
+        counts["issued"] += 1
+        responded_at = row["responded_at"]
+        answered = row["status"] in (NoticeStatus.RESPONDED, NoticeStatus.ACCEPTED) and responded_at is not None
+        if answered or row["due_on"] < today:
+            counts["due"] += 1
+            if responded_at is not None and answered and timezone.localdate(responded_at) <= row["due_on"]:
+                counts["on_time"] += 1
+    return out
+
+
+def _published_items() -> dict[int, Counts]:
+    """department id → its published items and the 即办件 among them."""
+    from onewindow.catalog.models import HandlingType, ItemStatus, ServiceItem
+
+    rows = (ServiceItem.objects.filter(status=ItemStatus.PUBLISHED).values("department_id")
+            .annotate(n=Count("pk"), instant=Count("pk", filter=Q(handling_type=HandlingType.INSTANT))).order_by())
+    return {r["department_id"]: {"n": r["n"], "instant": r["instant"]} for r in rows}
 
 
 def compute_parts(month: dt.date) -> dict[int, dict[str, Any]]:
     """department id → parts with their counts, from cases, ratings, notices and the catalog (a fixed number of
     queries)."""
-    from onewindow.catalog.models import HandlingType, ItemStatus, ServiceItem
-
     first, last = month_bounds(month)
-    today = clock.today()
-    weights = active_weights()
-    cases = _completed_cases(first, last)
-    ratings = _first_ratings(first, last)
-    notices: dict[int, dict[str, int]] = {}
-    for n in Notice.objects.filter(issued_on__gte=first, issued_on__lte=last, department__isnull=False).values(
-            "department_id", "status", "due_on", "responded_at"):
-        d = notices.setdefault(n["department_id"], {"issued": 0, "due": 0, "on_time": 0})
-        d["issued"] += 1
-        answered = n["status"] in (NoticeStatus.RESPONDED, NoticeStatus.ACCEPTED) and n["responded_at"] is not None
-        if answered or n["due_on"] < today:
-            d["due"] += 1
-            if answered and timezone.localdate(n["responded_at"]) <= n["due_on"]:
-                d["on_time"] += 1
-    items = {r["department_id"]: r for r in ServiceItem.objects.filter(status=ItemStatus.PUBLISHED)
-             .values("department_id").annotate(n=Count("pk"), instant=Count("pk", filter=Q(
-                 handling_type=HandlingType.INSTANT)))}
+    penalty = active_weights()["notice_penalty"]
+    cases, ratings = _completed_cases(first, last), _first_ratings(first, last)
+    notices, items = _notices(first, last), _published_items()
     out: dict[int, dict[str, Any]] = {}
     for dept_id in set(cases) | set(ratings) | set(notices) | set(items):
         c = cases.get(dept_id, {"done": 0, "on_time": 0})
@@ -127,16 +140,16 @@ def compute_parts(month: dt.date) -> dict[int, dict[str, Any]]:
         n = notices.get(dept_id, {"issued": 0, "due": 0, "on_time": 0})
         i = items.get(dept_id, {"n": 0, "instant": 0})
         parts = {
-            "on_time": _pct(c["on_time"] or 0, c["done"] or 0),
-            "satisfaction": _pct((r["total"] or 0) - (r["bad"] or 0), r["total"] or 0),
+            "on_time": _pct(c["on_time"], c["done"]),
+            "satisfaction": _pct(r["total"] - r["bad"], r["total"]),
             "rectification": _pct(n["on_time"], n["due"]),
-            "notices": float(max(0, 100 - weights["notice_penalty"] * n["issued"])),
+            "notices": float(max(0, 100 - penalty * n["issued"])),
             "instant": _pct(i["instant"], i["n"]),
         }
         out[dept_id] = {"parts": parts, "counts": {
-            "completed": c["done"] or 0, "completed_on_time": c["on_time"] or 0, "ratings": r["total"] or 0,
-            "bad": r["bad"] or 0, "notices": n["issued"], "notices_due": n["due"], "notices_on_time": n["on_time"],
-            "items": i["n"], "instant_items": i["instant"]}}
+            "completed": c["done"], "completed_on_time": c["on_time"], "ratings": r["total"], "bad": r["bad"],
+            "notices": n["issued"], "notices_due": n["due"], "notices_on_time": n["on_time"], "items": i["n"],
+            "instant_items": i["instant"]}}
     return out
 
 

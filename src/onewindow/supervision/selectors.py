@@ -4,7 +4,7 @@ grow with their length; `can_*` are the object-level access rules."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Count, Q, QuerySet
 
@@ -12,6 +12,10 @@ from onewindow.core import clock
 from onewindow.core.access import Role, user_department_id, user_roles
 from onewindow.core.actors import Actor
 from onewindow.core.errors import ServiceError
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 from onewindow.supervision.models import (
     OPEN_NOTICE_STATUSES,
     ChecklistTemplate,
@@ -108,7 +112,14 @@ def templates() -> QuerySet[ChecklistTemplate]:
     return ChecklistTemplate.objects.filter(active=True).annotate(n=Count("points"))
 
 
-def inspections(*, limit: int = 50) -> list[Inspection]:
+class InspectionCounts(TypedDict):
+    failed: int
+    marked: int
+    points: int
+
+
+def inspections(*, limit: int = 50) -> list[WithAnnotations[Inspection, InspectionCounts]]:
+    """The latest inspections with how many points they have, how many are marked and how many failed."""
     return list(Inspection.objects.select_related("hall", "template", "inspector__profile")
                 .annotate(failed=Count("results", filter=Q(results__passed=False)),
                           marked=Count("results", filter=Q(results__passed__isnull=False)),
@@ -121,6 +132,12 @@ def inspection_detail(inspection_id: int) -> Inspection | None:
 
 def inspection_results(inspection: Inspection) -> list[InspectionResult]:
     return list(inspection.results.select_related("point").prefetch_related("findings").order_by("point__order", "point_id"))
+
+
+def notice_photo(notice: Notice) -> InspectionResult | None:
+    """The photo of the failed inspection point a notice was raised from, if any (notice_detail loaded it)."""
+    result = notice.finding.inspection_result if notice.finding is not None else None
+    return result if result is not None and result.photo else None
 
 
 def photo_for_user(user: Actor, result_id: int) -> InspectionResult | None:

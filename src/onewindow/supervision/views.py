@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +24,7 @@ from onewindow.core.inputs import int_param, page_param, safe_next
 from onewindow.core.pdf import PdfDocument, pdf_response
 from onewindow.supervision import scores, selectors
 from onewindow.supervision.conf import conf_int, conf_str
-from onewindow.supervision.models import NoticeSource, NoticeStatus, PointGroup
+from onewindow.supervision.models import Inspection, Notice, NoticeSource, NoticeStatus, PointGroup
 from onewindow.supervision.monitors import MONITOR_TITLES, monitors_run
 from onewindow.supervision.services.inspections import inspection_record, inspection_start, inspection_submit
 from onewindow.supervision.services.notices import notice_create, notice_respond, notice_verify
@@ -89,12 +89,25 @@ def inspections(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             insp = inspection_start(hall_id=int_param(request.POST.get("hall"), "hall", default=0, lo=0) or 0,
-                                             template_code=request.POST.get("template", ""), actor=request.user)
+                                    template_code=request.POST.get("template", ""), actor=request.user)
             return redirect("supervision:inspection", insp.pk)
         except (ServiceError, ValueError) as exc:
             errors = _errors(exc) if isinstance(exc, ServiceError) else {"hall": _("请选择被检查的大厅")}
     return render(request, "supervision/inspections.html", {
         "rows": selectors.inspections(), "halls": halls(), "templates": selectors.templates(), "errors": errors})
+
+
+def _inspection_post(request: HttpRequest, insp: Inspection) -> HttpResponse:
+    """Submit the inspection, or record one point (its verdict, note and photo)."""
+    if request.POST.get("action") == "submit":
+        inspection_submit(inspection_id=insp.pk, note=request.POST.get("note", ""), actor=request.user)
+        messages.success(request, _("检查已提交，不合格项已转为监测发现"))
+        return redirect("supervision:inspection", insp.pk)
+    point = int_param(request.POST.get("point"), "point", default=0, lo=0) or 0
+    inspection_record(inspection_id=insp.pk, point_id=point,
+                      passed={"yes": True, "no": False}.get(request.POST.get("passed", "")),
+                      note=request.POST.get("note", ""), photo=request.FILES.get("photo"), actor=request.user)
+    return redirect(f"{reverse('supervision:inspection', args=[insp.pk])}#p{point}")
 
 
 @allow(SUPERVISOR)
@@ -103,23 +116,14 @@ def inspection(request: HttpRequest, pk: int) -> HttpResponse:
     if insp is None:
         raise Http404
     errors: dict[str, str] = {}
-    error_point = None
+    error_point: int | None = None
     if request.method == "POST":
         try:
-            if request.POST.get("action") == "submit":
-                inspection_submit(inspection_id=insp.pk, note=request.POST.get("note", ""),
-                                           actor=request.user)
-                messages.success(request, _("检查已提交，不合格项已转为监测发现"))
-                return redirect("supervision:inspection", insp.pk)
-            error_point = int_param(request.POST.get("point"), "point", default=0, lo=0)
-            verdict = request.POST.get("passed", "")
-            inspection_record(inspection_id=insp.pk, point_id=error_point,
-                                       passed={"yes": True, "no": False}.get(verdict),
-                                       note=request.POST.get("note", ""), photo=request.FILES.get("photo"),
-                                       actor=request.user)
-            return redirect(f"{reverse('supervision:inspection', args=[insp.pk])}#p{error_point}")
+            return _inspection_post(request, insp)
         except ServiceError as exc:
             errors = _errors(exc)
+            point = request.POST.get("point", "")
+            error_point = int(point) if point.isdigit() else None  # the point whose form shows the errors
             messages.error(request, exc.message)
     results = selectors.inspection_results(insp)
     groups: list[dict[str, Any]] = []
@@ -134,7 +138,7 @@ def inspection(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @allow(*NOTICE_READERS)
-def photo(request: HttpRequest, pk: int) -> HttpResponse:
+def photo(request: HttpRequest, pk: int) -> HttpResponseBase:
     result = selectors.photo_for_user(request.user, pk)
     if result is None:
         raise Http404
@@ -193,6 +197,24 @@ def notice_new(request: HttpRequest) -> HttpResponse:
         "departments": departments(), "halls": halls()}, status=400 if errors and request.method == "POST" else 200)
 
 
+def _notice_post(request: HttpRequest, n: Notice) -> HttpResponse:
+    """The unit answers, or the supervisor accepts or returns (403 for anyone else)."""
+    action = request.POST.get("action", "")
+    if action == "respond":
+        if not selectors.can_respond(request.user, n):
+            raise ServiceError(_("只有整改单位可以反馈"), field="response", status=403)
+        notice_respond(notice_id=n.pk, response=request.POST.get("response", ""),
+                       evidence=request.POST.get("evidence", ""), actor=request.user)
+        messages.success(request, _("已反馈整改情况，等待督查验收"))
+    elif action in ("accept", "return"):
+        if not selectors.is_supervisor(request.user):
+            raise ServiceError(_("只有督查人员可以验收"), field="note", status=403)
+        notice_verify(notice_id=n.pk, accept=action == "accept", note=request.POST.get("note", ""),
+                      actor=request.user)
+        messages.success(request, _("已验收办结") if action == "accept" else _("已退回整改单位"))
+    return redirect("supervision:notice", n.pk)
+
+
 @allow(*NOTICE_READERS)
 def notice(request: HttpRequest, pk: int) -> HttpResponse:
     n = selectors.notice_detail(pk)
@@ -200,21 +222,8 @@ def notice(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     errors: dict[str, str] = {}
     if request.method == "POST":
-        action = request.POST.get("action", "")
         try:
-            if action == "respond":
-                if not selectors.can_respond(request.user, n):
-                    raise ServiceError(_("只有整改单位可以反馈"), field="response", status=403)
-                notice_respond(notice_id=n.pk, response=request.POST.get("response", ""),
-                                        evidence=request.POST.get("evidence", ""), actor=request.user)
-                messages.success(request, _("已反馈整改情况，等待督查验收"))
-            elif action in ("accept", "return"):
-                if not selectors.is_supervisor(request.user):
-                    raise ServiceError(_("只有督查人员可以验收"), field="note", status=403)
-                notice_verify(notice_id=n.pk, accept=action == "accept", note=request.POST.get("note", ""),
-                                       actor=request.user)
-                messages.success(request, _("已验收办结") if action == "accept" else _("已退回整改单位"))
-            return redirect("supervision:notice", n.pk)
+            return _notice_post(request, n)
         except ServiceError as exc:
             errors = _errors(exc)
             messages.error(request, exc.message)
@@ -224,8 +233,7 @@ def notice(request: HttpRequest, pk: int) -> HttpResponse:
         "can_respond": selectors.can_respond(request.user, n) and n.status in (NoticeStatus.ISSUED,
                                                                              NoticeStatus.RETURNED),
         "can_verify": selectors.is_supervisor(request.user) and n.status == NoticeStatus.RESPONDED,
-        "photo": n.finding.inspection_result if n.finding_id and n.finding.inspection_result_id
-        and n.finding.inspection_result.photo else None}, status=400 if errors else 200)
+        "photo": selectors.notice_photo(n)}, status=400 if errors else 200)
 
 
 @allow(*NOTICE_READERS)

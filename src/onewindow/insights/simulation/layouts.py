@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
+from typing import TypeAlias
 
 from onewindow.insights.simulation.erlang import servers_needed
 from onewindow.insights.simulation.model import ALL, Demand, Layout, Pool
@@ -12,8 +14,13 @@ COMPREHENSIVE = "comprehensive"
 SKILL_GROUPS = "skill_groups"
 LAYOUT_NAMES = {DEPARTMENT: "部门窗口", COMPREHENSIVE: "综合窗口", SKILL_GROUPS: "分组综合窗口"}
 
+#: windows open: the same number all day, or one number per hour (the last repeated to the end of the day)
+Windows: TypeAlias = int | Sequence[int]
+#: windows per department or skill group (1 for one not named), or the same for every one
+Staffing: TypeAlias = Mapping[str, Windows] | int
 
-def _hours(staffing: int | list[int] | tuple[int, ...], hours: int) -> tuple[int, ...]:
+
+def _hours(staffing: Windows, hours: int) -> tuple[int, ...]:
     if isinstance(staffing, int):
         return (staffing,) * hours
     values = tuple(int(v) for v in staffing)
@@ -22,7 +29,7 @@ def _hours(staffing: int | list[int] | tuple[int, ...], hours: int) -> tuple[int
     return values + (values[-1],) * (hours - len(values)) if values and len(values) < hours else values
 
 
-def department_layout(demand: Demand, staffing: dict[str, int | list[int]] | int) -> Layout:
+def department_layout(demand: Demand, staffing: Staffing) -> Layout:
     """One queue and its own windows per category (the layout before the reform)."""
     pools = []
     for cat in demand.categories:
@@ -31,13 +38,13 @@ def department_layout(demand: Demand, staffing: dict[str, int | list[int]] | int
     return Layout(DEPARTMENT, LAYOUT_NAMES[DEPARTMENT], tuple(pools))
 
 
-def comprehensive_layout(demand: Demand, staffing: int | list[int], *, service_factor: float = 1.0) -> Layout:
+def comprehensive_layout(demand: Demand, staffing: Windows, *, service_factor: float = 1.0) -> Layout:
     """Every window serves every category from one shared queue (无差别综合受理)."""
     pool = Pool("all", frozenset({ALL}), _hours(staffing, demand.hours))
     return Layout(COMPREHENSIVE, LAYOUT_NAMES[COMPREHENSIVE], (pool,), service_factor)
 
 
-def skill_group_layout(demand: Demand, groups: dict[str, list[str]], staffing: dict[str, int | list[int]] | int,
+def skill_group_layout(demand: Demand, groups: Mapping[str, Sequence[str]], staffing: Staffing,
                        *, service_factor: float = 1.0) -> Layout:
     """Windows pooled by skill group (e.g. 社会民生 / 经营管理 / 工程建设)."""
     known = set(demand.codes)

@@ -243,7 +243,7 @@ class HallModel:
         q = self.queues[c.category][0 if c.priority else 1]
         q.append(c)
         if c.patience is not None:
-            self.env.timeout(c.patience).callbacks.append(lambda _ev, c=c: self.give_up(c))
+            self.env.timeout(c.patience).callbacks.append(lambda _event: self.give_up(c))
 
     def give_up(self, c: Customer) -> None:
         if c.called is None:

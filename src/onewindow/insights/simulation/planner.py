@@ -46,7 +46,7 @@ def _effective_wait(c: Customer, end: float) -> float:
 
 def evaluate(demand: Demand, layout: Layout, crowds: list[list[Customer]], metric: str) -> dict[str, list[float]]:
     pools = layout.pools
-    pool_of = {}
+    pool_of: dict[str, str] = {}
     for code in demand.codes:
         for p in pools:
             if p.serves(code):
@@ -75,55 +75,77 @@ def evaluate(demand: Demand, layout: Layout, crowds: list[list[Customer]], metri
     return out
 
 
+@dataclass
+class _Search:
+    """The state of one planning run: the staffing tried so far and how many simulations it took."""
+
+    demand: Demand
+    layout: Layout
+    crowds: list[list[Customer]]
+    metric: str
+    target_minutes: float
+    max_trials: int
+    staffing: dict[str, list[int]]
+    trials: int = 0
+
+    def trial(self) -> dict[str, list[float]]:
+        self.trials += 1
+        staffed = self.layout.with_staffing({k: tuple(v) for k, v in self.staffing.items()})
+        return evaluate(self.demand, staffed, self.crowds, self.metric)
+
+    def misses(self, result: dict[str, list[float]]) -> list[tuple[str, int]]:
+        return [(name, h) for name, row in result.items() for h, v in enumerate(row) if v > self.target_minutes]
+
+    def grow(self, result: dict[str, list[float]], max_per_pool: int) -> dict[str, list[float]]:
+        """Add a window in every hour that misses (or the hour before, if that one is at the cap) until every
+        hour meets the target, nothing can grow, or the trials run out."""
+        while self.trials < self.max_trials:
+            missed = self.misses(result)
+            if not missed or not self._add_windows(missed, max_per_pool):
+                break
+            result = self.trial()
+        return result
+
+    def _add_windows(self, missed: list[tuple[str, int]], max_per_pool: int) -> bool:
+        grown = False
+        for name, h in missed:
+            row = self.staffing[name]
+            for hour in (h, h - 1):
+                if 0 <= hour < len(row) and row[hour] < max_per_pool:
+                    row[hour] += 1
+                    grown = True
+                    break
+        return grown
+
+    def shrink(self, result: dict[str, list[float]]) -> dict[str, list[float]]:
+        """Take windows away, latest hours first, keeping a removal only while every hour meets the target."""
+        for row in self.staffing.values():
+            for h in range(len(row) - 1, -1, -1):
+                while row[h] > 0 and self.trials < self.max_trials:
+                    row[h] -= 1
+                    candidate = self.trial()
+                    if self.misses(candidate):
+                        row[h] += 1
+                        break
+                    result = candidate
+        return result
+
+
 def plan_staffing(demand: Demand, layout: Layout, *, target_minutes: float = 10.0, metric: str = "p90_wait",
                   replications: int = 3, seed: int = 1, max_per_pool: int = 60, max_trials: int = 400) -> Plan:
+    """Erlang C's staffing, grown where the simulation misses the target, then shrunk where it can be."""
     if metric not in METRICS:
         raise ValueError(f"metric must be one of {METRICS}")
     if target_minutes <= 0:
         raise ValueError("the target must be positive")
-    crowds = [draw_customers(demand, seed + r) for r in range(replications)]
     erlang = erlang_staffing(demand, layout, target_p90_minutes=target_minutes)
-    staffing = {name: list(row) for name, row in erlang.items()}
-    trials = 0
-
-    def trial() -> dict[str, list[float]]:
-        nonlocal trials
-        trials += 1
-        return evaluate(demand, layout.with_staffing({k: tuple(v) for k, v in staffing.items()}), crowds, metric)
-
-    def misses(result: dict[str, list[float]]) -> list[tuple[str, int]]:
-        return [(name, h) for name, row in result.items() for h, v in enumerate(row) if v > target_minutes]
-
-    result = trial()
-    # grow: add a window in every hour that misses (or the hour before, if that one is at the cap)
-    while trials < max_trials:
-        bad = misses(result)
-        if not bad:
-            break
-        grown = False
-        for name, h in bad:
-            row = staffing[name]
-            for hh in (h, h - 1):
-                if 0 <= hh < len(row) and row[hh] < max_per_pool:
-                    row[hh] += 1
-                    grown = True
-                    break
-        if not grown:
-            break
-        result = trial()
-    met = not misses(result)
-    # shrink: take windows away, latest hours first, while every hour still meets the target
+    search = _Search(demand=demand, layout=layout, metric=metric, target_minutes=target_minutes,
+                     crowds=[draw_customers(demand, seed + r) for r in range(replications)], max_trials=max_trials,
+                     staffing={name: list(row) for name, row in erlang.items()})
+    result = search.grow(search.trial(), max_per_pool)
+    met = not search.misses(result)
     if met:
-        for name in staffing:
-            row = staffing[name]
-            for h in range(len(row) - 1, -1, -1):
-                while row[h] > 0 and trials < max_trials:
-                    row[h] -= 1
-                    candidate = trial()
-                    if misses(candidate):
-                        row[h] += 1
-                        break
-                    result = candidate
-    planned = layout.with_staffing({k: tuple(v) for k, v in staffing.items()})
+        result = search.shrink(result)
+    planned = layout.with_staffing({k: tuple(v) for k, v in search.staffing.items()})
     return Plan(layout=planned, erlang=erlang, hour_metric=result, target_minutes=target_minutes, metric=metric,
-                met=met, trials=trials)
+                met=met, trials=search.trials)

@@ -4,6 +4,7 @@ plans and replays as JSON-ready dicts. Inputs are checked here (ServiceError nam
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -15,6 +16,8 @@ from onewindow.insights.simulation.layouts import (
     COMPREHENSIVE,
     DEPARTMENT,
     SKILL_GROUPS,
+    Staffing,
+    Windows,
     comprehensive_layout,
     department_layout,
     proportional_department,
@@ -124,9 +127,8 @@ def check_size(demand: Demand, layouts: int, replications: int) -> None:
         raise ServiceError(_("规模过大：请减少重复次数或方案数"), field="replications")
 
 
-def layouts_for(demand: Demand, *, department: dict[str, int | list[int]] | int | None = None,
-                comprehensive: int | list[int] | None = None, groups: dict[str, list[str]] | None = None,
-                group_staffing: dict[str, int | list[int]] | int | None = None,
+def layouts_for(demand: Demand, *, department: Staffing | None = None, comprehensive: Windows | None = None,
+                groups: Mapping[str, Sequence[str]] | None = None, group_staffing: Staffing | None = None,
                 kinds: tuple[str, ...] = (DEPARTMENT, COMPREHENSIVE, SKILL_GROUPS),
                 service_factor: float = 1.0) -> list[Layout]:
     """The layouts to compare. Missing staffing is filled at equal staff: the department layout's windows per
@@ -156,7 +158,7 @@ def layouts_for(demand: Demand, *, department: dict[str, int | list[int]] | int 
     return out
 
 
-def _split_by_work(demand: Demand, groups: dict[str, list[str]], per_hour: list[int]) -> dict[str, list[int]]:
+def _split_by_work(demand: Demand, groups: Mapping[str, Sequence[str]], per_hour: list[int]) -> dict[str, list[int]]:
     out: dict[str, list[int]] = {g: [] for g in groups}
     for h, total in enumerate(per_hour):
         work = {g: sum(c.arrivals_per_hour[h] * c.service.mean for c in demand.categories if c.code in codes)
