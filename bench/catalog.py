@@ -39,9 +39,9 @@ def main() -> int:
     settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
     settings.ALLOWED_HOSTS = ["*"]
     call_command("migrate", interactive=False, verbosity=0)
-    from onewindow.catalog import demo
     from onewindow.catalog.models import ServiceItem
     from onewindow.catalog.transfer import catalog_export_xlsx, catalog_import_xlsx
+    from onewindow.demo import catalog as demo
 
     started = time.perf_counter()
     demo.load(scale=args.scale)

@@ -10,4 +10,4 @@ class CatalogConfig(OneWindowApp):
     urls = (UrlMount("catalog/", "onewindow.catalog.urls"),)
     api = (ApiMount("onewindow.catalog.api:router", tag="catalog"),)
     nav = "onewindow.catalog.nav:ITEMS"
-    demo = (DemoStep("onewindow.catalog.demo:load", order=10),)
+    demo = (DemoStep("onewindow.demo.catalog:load", order=10),)

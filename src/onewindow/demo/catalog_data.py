@@ -9,6 +9,7 @@ counts and every problem:
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -177,6 +178,32 @@ class FormFieldSpec:
     kind: str
     choices: tuple[str, ...] = ()
     help: str = ""
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class RegionDefaults:
+    name: str
+    place: str  # may hold {floor} (the department's floor) and {category} (the item's window category)
+    hours: str
+    complaint_phone: str
+
+
+@dataclass(frozen=True)
+class Defaults:
+    """What the demo fills in where an item or bundle says nothing (defaults.yaml)."""
+
+    regions: dict[str, RegionDefaults] = field(default_factory=dict)
+    first_version: str = ""
+    reform: str = ""
+    reform_note: str = ""
+    steps: dict[str, tuple[str, ...]] = field(default_factory=dict)  # instant | licensing | other
+    faq: dict[str, str] = field(default_factory=dict)  # common | instant | online
+    material_notes: dict[str, str] = field(default_factory=dict)
+    blank_forms: tuple[str, ...] = ()
+    samples: tuple[str, ...] = ()
+    bundle_materials_note: str = ""
+    bundle_steps: tuple[str, ...] = ()
 
 
 @dataclass
@@ -187,12 +214,17 @@ class CatalogData:
     items: dict[str, Item] = field(default_factory=dict)
     bundles: dict[str, Bundle] = field(default_factory=dict)
     fields: dict[str, FormFieldSpec] = field(default_factory=dict)
+    defaults: Defaults = field(default_factory=Defaults)
     problems: list[str] = field(default_factory=list)
+
+
+# libyaml's loader reads the files in under a second; the pure-Python one takes several.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _load(path: Path) -> Any:
     with path.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return yaml.load(fh, Loader=_LOADER)  # a safe loader, the C one when libyaml is there
 
 
 def _str(value: Any) -> str:
@@ -339,7 +371,27 @@ def _read_fields(root: Path, data: CatalogData) -> None:
     for key, row in (_load(path) or {}).items():
         data.fields[_str(key)] = FormFieldSpec(
             key=_str(key), label=_str(row.get("label")), label_en=_str(row.get("label_en")),
-            kind=_str(row.get("kind") or "text"), choices=_list(row.get("choices")), help=_str(row.get("help")))
+            kind=_str(row.get("kind") or "text"), choices=_list(row.get("choices")), help=_str(row.get("help")),
+            required=bool(row.get("required", True)))
+
+
+def _read_defaults(root: Path, data: CatalogData) -> None:
+    path = root / "defaults.yaml"
+    if not path.exists():
+        return
+    raw = _load(path) or {}
+    bundle = raw.get("bundle") or {}
+    data.defaults = Defaults(
+        regions={_str(code): RegionDefaults(name=_str(r.get("name")), place=_str(r.get("place")),
+                                            hours=_str(r.get("hours")), complaint_phone=_str(r.get("complaint_phone")))
+                 for code, r in (raw.get("regions") or {}).items()},
+        first_version=_str(raw.get("first_version")), reform=_str(raw.get("reform")),
+        reform_note=_str(raw.get("reform_note")),
+        steps={_str(kind): _list(lines) for kind, lines in (raw.get("steps") or {}).items()},
+        faq={_str(kind): _str(text) for kind, text in (raw.get("faq") or {}).items()},
+        material_notes={_str(code): _str(note) for code, note in (raw.get("material_notes") or {}).items()},
+        blank_forms=_list(raw.get("blank_forms")), samples=_list(raw.get("samples")),
+        bundle_materials_note=_str(bundle.get("materials_note")), bundle_steps=_list(bundle.get("steps")))
 
 
 def _check(data: CatalogData) -> None:  # noqa: C901 - one flat list of independent rules
@@ -433,13 +485,29 @@ def _check(data: CatalogData) -> None:  # noqa: C901 - one flat list of independ
             p.append(f"field {spec.key}: kind invalid or label_en missing")
 
 
+def _check_defaults(data: CatalogData) -> None:
+    regions = data.defaults.regions
+    if not regions:
+        return
+    for region in sorted({item.region for item in data.items.values()} - set(regions)):
+        data.problems.append(f"defaults.yaml: no place, hours and complaint phone for region {region}")
+
+
 def read_catalog(root: Path = DATA_DIR) -> CatalogData:
     """Every file under `root`, parsed and checked; `problems` lists what is wrong (empty when all is well)."""
     data = CatalogData()
-    for reader in (_read_categories, _read_departments, _read_materials, _read_items, _read_bundles, _read_fields):
+    for reader in (_read_categories, _read_departments, _read_materials, _read_items, _read_bundles, _read_fields,
+                   _read_defaults):
         reader(root, data)
     _check(data)
+    _check_defaults(data)
     return data
+
+
+@functools.cache
+def packaged_catalog() -> CatalogData:
+    """The packaged data files, read and checked once per process (the catalog and bundle loaders share it)."""
+    return read_catalog(DATA_DIR)
 
 
 def main(argv: list[str]) -> int:
