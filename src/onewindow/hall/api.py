@@ -16,6 +16,7 @@ from onewindow.core.errors import NotFound, ServiceError
 from onewindow.core.security import hashed_key, rate_limit
 from onewindow.hall import selectors
 from onewindow.hall.hours import hall_local
+from onewindow.hall.live import board_now
 from onewindow.hall.models import Appointment, Hall, Ticket
 from onewindow.hall.services import appointments, clerks, pads, queue
 from onewindow.hall.services.lookups import get_counter
@@ -230,7 +231,7 @@ def pad(request: HttpRequest, counter: int) -> dict:
 @router.get("halls/{hall}/board", response=dict)
 @allow(PUBLIC)
 def board(request: HttpRequest, hall: str) -> dict:
-    return selectors.board(_hall(hall))
+    return board_now(_hall(hall))
 
 
 @router.get("halls/{hall}/stats", response=dict)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("<slug:hall>/kiosk/ticket/<str:token>/", public.kiosk_ticket, name="kiosk_ticket"),
     path("<slug:hall>/remote/", public.remote, name="remote"),
     path("<slug:hall>/board/", public.board, name="board"),
+    path("<slug:hall>/board/stream/", public.board_stream, name="board_stream"),
     path("<slug:hall>/stats/", stats.stats_page, name="stats"),
     path("<slug:hall>/stats.xlsx", stats.stats_xlsx, name="stats_xlsx"),
 ]

@@ -33,6 +33,7 @@ from onewindow.core.events import TransitionRefused, record_event, transition
 from onewindow.core.validators import validate_mobile
 from onewindow.hall import config, selectors
 from onewindow.hall.hours import hall_is_open, hall_local, hours_text
+from onewindow.hall.live import board_changed
 from onewindow.hall.models import (
     OPEN_STATUSES,
     ClerkAction,
@@ -62,6 +63,7 @@ def _move(ticket: Ticket, *, to: str, allowed_from: set[str] | tuple[str, ...], 
           actor: Actor, counter: Counter | None, reason: str = "", changes: dict[str, Any] | None = None,
           event_fields: dict[str, Any] | None = None) -> Ticket:
     """One ticket move: guarded update + one TicketEvent (its own audit trail, hence audit=False)."""
+    board_changed(ticket.hall_id)
     return transition(ticket, to=to, allowed_from=allowed_from, action=action, action_label=action.label,
                       actor=actor, event_model=TicketEvent, reason=reason, changes=changes, version_field=None,
                       timestamp_field=None, audit=False, event_fields={"counter": counter, **(event_fields or {})})
@@ -106,6 +108,7 @@ def create_ticket(*, hall: Hall, category: HallCategory, at: dt.datetime, priori
         bundle_code=bundle_code[:60], service_label=service_label[:200], citizen=actor_user(citizen),
         phone=phone[:20],
     )
+    board_changed(hall.pk)
     record_event(ticket, event_model=TicketEvent, action=TicketAction.ISSUED, actor=None,
                  to_status=TicketStatus.WAITING, at=at, audit=False, event_fields={"to_category": category})
     return ticket
@@ -243,6 +246,7 @@ def ticket_recall(*, counter: Counter | int, actor: Actor) -> Ticket:
     counter = get_counter(counter)
     with transaction.atomic():
         session, ticket = _require_current(counter, actor, TicketStatus.CALLED)
+        board_changed(ticket.hall_id)
         record_event(ticket, event_model=TicketEvent, action=TicketAction.RECALLED, actor=session.clerk,
                      from_status=ticket.status, to_status=ticket.status, audit=False,
                      event_fields={"counter": counter})

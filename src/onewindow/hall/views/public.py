@@ -7,20 +7,22 @@ import datetime as dt
 
 from django.contrib import messages
 from django.db.models import Model
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from onewindow.core import clock
+from onewindow.core import clock, live
 from onewindow.core.access import PUBLIC, SIGNED_IN, allow
 from onewindow.core.errors import ServiceError
 from onewindow.core.qr import qr_svg
 from onewindow.core.security import hashed_key, rate_limit
 from onewindow.hall import selectors
 from onewindow.hall.hours import hall_is_open, hall_local, hours_text
+from onewindow.hall.live import board_channel, board_now
 from onewindow.hall.models import Hall, PriorityReason, TicketSource
 from onewindow.hall.services.appointments import appointment_check_in
 from onewindow.hall.services.queue import IssuedTicket, ticket_cancel, ticket_issue
@@ -156,5 +158,18 @@ def follow(request: HttpRequest, token: str) -> HttpResponse:
 @allow(PUBLIC)
 def board(request: HttpRequest, hall: str) -> HttpResponse:
     h = hall_or_404(hall)
-    return render(request, "hall/board.html", {"hall": h, "data": selectors.board(h),
+    stream = reverse("hall:board_stream", args=[h.code]) if live.enabled() else ""
+    return render(request, "hall/board.html", {"hall": h, "data": board_now(h), "stream": stream,
                                                "api": f"/api/v1/halls/{h.code}/board"})
+
+
+@allow(PUBLIC)
+def board_stream(request: HttpRequest, hall: str) -> HttpResponseBase:
+    """Server-Sent Events: the board each time the queue moves (only with Redis; otherwise the board polls)."""
+    h = hall_or_404(hall)
+    if not live.enabled():
+        raise Http404
+    response = StreamingHttpResponse(live.sse_stream(board_channel(h)), content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"  # nginx passes each event on at once
+    return response

@@ -126,5 +126,17 @@
       .catch(function () { /* network hiccup: try again next tick */ })
       .finally(function () { window.setTimeout(poll, interval); });
   }
-  poll();
+  // With Redis the server pushes each change (Server-Sent Events); without it, or when the stream fails, poll.
+  var stream = root.dataset.stream;
+  if (stream && window.EventSource) {
+    var source = new EventSource(stream);
+    var polling = false;
+    source.onmessage = function (e) { render(JSON.parse(e.data)); };
+    source.onerror = function () {
+      if (source.readyState === EventSource.CLOSED && !polling) { polling = true; poll(); }
+    };
+    fetch(api, { headers: { Accept: "application/json" } }).then(function (r) { return r.json(); }).then(render);
+  } else {
+    poll();
+  }
 })();
