@@ -37,8 +37,10 @@ def main() -> int:
     call_command("migrate", interactive=False, verbosity=0)
     from onewindow.catalog.models import Department, ServiceItem
     from onewindow.core.access import Role
-    from onewindow.feedback import exports, selectors
     from onewindow.feedback.models import Level, Rating
+    from onewindow.feedback.provincial import provincial_lines
+    from onewindow.feedback.selectors.ratings import StatsFilter
+    from onewindow.feedback.selectors.statistics import DIMENSIONS, rating_breakdown, rating_totals
 
     base = 10**9
     have = Rating.objects.filter(target_kind="ticket", target_id__gte=base).count()
@@ -77,10 +79,10 @@ def main() -> int:
                 best = min(best, time.perf_counter() - t0)
         print(f"{label:<28} {best * 1000:9.1f} ms  {len(ctx.captured_queries):3d} queries")
 
-    f = selectors.StatsFilter()
-    timed("totals", lambda: selectors.rating_totals(f, Q()))
-    for dim in selectors.DIMENSIONS:
-        timed(f"breakdown by {dim}", lambda d=dim: selectors.rating_breakdown(d, f, Q()))
+    f = StatsFilter()
+    timed("totals", lambda: rating_totals(f, Q()))
+    for dim in DIMENSIONS:
+        timed(f"breakdown by {dim}", lambda d=dim: rating_breakdown(d, f, Q()))
     from django.contrib.auth.models import Group, User
 
     user, _ = User.objects.get_or_create(username="bench_supervisor")
@@ -91,7 +93,7 @@ def main() -> int:
     n = {"lines": 0}
 
     def export() -> None:
-        n["lines"] = sum(1 for _ in exports.provincial_lines(Rating.objects.all()))
+        n["lines"] = sum(1 for _ in provincial_lines(Rating.objects.all()))
 
     timed("provincial export", export)
     print(f"provincial export lines: {n['lines']}")

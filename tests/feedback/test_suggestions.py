@@ -162,7 +162,7 @@ def test_monthly_report_counts_volumes_on_time_and_dispositions(categories, dept
         head.post(f"{API}/{b.pk}/answer", {"disposition": "explain", "text": "说明"}, content_type="application/json")
         page = supervisor.get("/feedback/suggestions/report/?month=2026-11").content.decode()
         xlsx = supervisor.get("/feedback/suggestions/report/export.xlsx?month=2026-11")
-    from onewindow.feedback.selectors import monthly_report
+    from onewindow.feedback.selectors.monthly_report import monthly_report
 
     with clock.frozen(dt.datetime(2026, 11, 30, 9, 0)):
         r = monthly_report(year=2026, month=11, user=supervisor.user)

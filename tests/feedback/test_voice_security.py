@@ -161,7 +161,7 @@ def test_control_characters_are_stripped_at_input_and_never_break_the_xml(catego
 
 
 def test_the_open311_xml_writer_drops_what_xml_forbids() -> None:
-    from onewindow.feedback.open311_api import _to_xml
+    from onewindow.feedback.views.open311 import _to_xml
 
     body = _to_xml("service_requests", [{"description": "a\x0bb\x00c\x1fd\ufffee\tf\ng"}])
     assert ET.fromstring(body).find("request/description").text == "abcde\tf\ng"

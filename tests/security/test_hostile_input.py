@@ -182,7 +182,7 @@ def test_huge_page_numbers_are_refused_naming_the_page(cast, open311_code) -> No
 def test_an_overflow_escaping_a_read_answers_400_and_is_logged_but_a_write_keeps_its_500(
         monkeypatch, caplog, open311_code) -> None:
     from onewindow.catalog import selectors
-    from onewindow.feedback import services
+    from onewindow.feedback.services import suggestions as suggestion_services
 
     def overflow(*args: Any, **kwargs: Any) -> None:
         raise OverflowError("date value out of range")
@@ -195,7 +195,7 @@ def test_an_overflow_escaping_a_read_answers_400_and_is_logged_but_a_write_keeps
     assert api.json()["errors"] == [{"field": None, "message": api.json()["detail"]}]
     assert sum("backstop: OverflowError" in r.getMessage() for r in caplog.records) == 2
     # a write that overflows is not dressed up as the caller's mistake: it may have half happened
-    monkeypatch.setattr(services, "suggestion_submit", overflow)
+    monkeypatch.setattr(suggestion_services, "suggestion_submit", overflow)
     anonymous = Client(raise_request_exception=False)
     response = anonymous.post("/api/v1/feedback/suggestions", json.dumps(
         {"category": open311_code, "description": "路灯坏了"}), content_type="application/json")

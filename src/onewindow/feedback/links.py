@@ -11,7 +11,7 @@ A token is a salted django.core.signing value over (kind, id, channel, nonce, is
 breaks it. The random nonce makes every link distinct; a rating records `link_id` (a hash of the nonce), so
 the rating service can tell a replay of the same link from a deliberate follow-up (追评). A link expires
 `ONEWINDOW["RATING_LINK_DAYS"]` (30) days after it was issued, and no link rates a service that finished
-longer ago than that (see `services.rating_create`).
+longer ago than that (see `services.ratings.rating_create`).
 
 Hand a link only to the person served: `access.holder_rating_url` decides (never on staff pages).
 """

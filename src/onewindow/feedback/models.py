@@ -1,14 +1,17 @@
 """好差评 ratings, bad-review rectification, and the citizen's voice (suggestions, complaints, 办不成事).
 
 One enum for the five levels (`Level`); the national/provincial interface and GB/T 39046 number them in
-opposite directions, so each export maps explicitly (see `Level.provincial_code`, `Level.gbt39046_code`).
-Ratings are never edited: a rating row *is* the event of rating; `RatingEvent`, `RectificationEvent` and
-`SuggestionEvent` are append-only logs of every state change.
+opposite directions, so each export maps explicitly (see `provincial_satisfaction`, `gbt39046_satisfaction`).
+Ratings are never edited: a rating row *is* the event of rating. `RatingEvent`, `RectificationEvent` and
+`SuggestionEvent` are the append-only logs (core.events.AppendOnlyEvent): a rectification's and a suggestion's
+`state` changes only through core.events.transition(), which writes their event row.
 """
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from onewindow.core.events import AppendOnlyEvent
 
 
 class Level(models.TextChoices):
@@ -131,23 +134,17 @@ class Rating(models.Model):
         return LEVEL_STARS[self.level]
 
 
-class RatingEvent(models.Model):
-    """Append-only: a rating given, a follow-up, a default rating applied."""
+class RatingEvent(AppendOnlyEvent):
+    """A rating given, a follow-up, a default rating applied (`action`); `data` keeps level, channel and reasons.
+    A rating has no state of its own, so these rows carry no from/to status."""
 
-    class Kind(models.TextChoices):
+    class Action(models.TextChoices):
         RATED = "rated", _("首次评价")
         FOLLOWED_UP = "followed_up", _("追评")
         DEFAULTED = "defaulted", _("系统默认评价")
 
+    subject_field = "rating"
     rating = models.ForeignKey(Rating, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(_("事件"), max_length=20, choices=Kind.choices)
-    at = models.DateTimeField(_("时间"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
-    detail = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
 
 
 class RectState(models.TextChoices):
@@ -210,19 +207,17 @@ class Rectification(models.Model):
     def is_open(self) -> bool:
         return self.state in OPEN_RECT_STATES
 
+    @property
+    def number(self) -> str:
+        """How messages name the record (core.events.transition): by the rated service's number."""
+        return str(_("差评整改（%(n)s）") % {"n": self.rating.target_number or self.rating.target_id})
 
-class RectificationEvent(models.Model):
+
+class RectificationEvent(AppendOnlyEvent):
+    """Every step of a rectification: opened, verified, appealed, reviewed, disposed, fixed, called back, closed."""
+
+    subject_field = "rectification"
     rectification = models.ForeignKey(Rectification, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("动作"), max_length=30)
-    from_state = models.CharField(max_length=20, blank=True)
-    to_state = models.CharField(max_length=20)
-    at = models.DateTimeField(_("时间"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
-    note = models.TextField(_("说明"), blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
 
 
 # ---------------------------------------------------------------- citizen voice
@@ -378,16 +373,8 @@ class SuggestionReply(models.Model):
         ordering = ["at", "id"]
 
 
-class SuggestionEvent(models.Model):
-    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("动作"), max_length=30)
-    from_state = models.CharField(max_length=12, blank=True)
-    to_state = models.CharField(max_length=12)
-    at = models.DateTimeField(_("时间"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
-    note = models.TextField(blank=True)
-    detail = models.JSONField(default=dict, blank=True)
+class SuggestionEvent(AppendOnlyEvent):
+    """Every step of a suggestion: received, routed, reassigned, answered, rectified, closed, (un)published."""
 
-    class Meta:
-        ordering = ["at", "id"]
+    subject_field = "suggestion"
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="events")

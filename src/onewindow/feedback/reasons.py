@@ -5,7 +5,7 @@ A reason is required for 不满意 and 非常不满意 and must belong to the ch
 
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.feedback.models import BAD_LEVELS, Level
+from onewindow.feedback.models import Level
 
 REASONS: dict[str, list[tuple[str, object]]] = {
     Level.VERY_SATISFIED: [
@@ -38,11 +38,3 @@ REASONS: dict[str, list[tuple[str, object]]] = {
 
 REASON_LABELS: dict[str, object] = {code: label for items in REASONS.values() for code, label in items}
 REASON_LEVEL: dict[str, str] = {code: level for level, items in REASONS.items() for code, _label in items}
-
-
-def reason_required(level: str) -> bool:
-    return level in BAD_LEVELS
-
-
-def reasons_for(level: str) -> list[tuple[str, object]]:
-    return REASONS.get(level, [])

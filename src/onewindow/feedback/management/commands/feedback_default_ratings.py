@@ -1,9 +1,12 @@
 """`onewindow feedback_default_ratings`: give the default rating to services left unrated (see settings
 ONEWINDOW DEFAULT_RATING_ENABLED / _AFTER_DAYS / _LEVEL). `--enqueue` hands it to the task worker instead."""
 
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandParser
 
-from onewindow.feedback import services
+from onewindow.feedback.conf import conf
+from onewindow.feedback.services.default_ratings import rating_default_apply
 
 
 class Command(BaseCommand):
@@ -12,15 +15,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--enqueue", action="store_true", help="run through the django-tasks queue")
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         if options["enqueue"]:
             from onewindow.feedback.tasks import apply_default_ratings
 
             result = apply_default_ratings.enqueue()
             self.stdout.write(f"enqueued {result.id}")
             return
-        if not services.conf("DEFAULT_RATING_ENABLED", True):
+        if not conf("DEFAULT_RATING_ENABLED", True):
             self.stdout.write("default ratings are disabled (ONEWINDOW['DEFAULT_RATING_ENABLED'])")
             return
-        n = services.rating_default_apply()
+        n = rating_default_apply()
         self.stdout.write(self.style.SUCCESS(f"{n} default rating(s) written"))

@@ -1,4 +1,4 @@
-"""Exports: the provincial 好差评 interface (JSON lines) and Excel workbooks.
+"""The provincial 好差评 interface: ratings as JSON lines (pages, API and `onewindow feedback_provincial_export`).
 
 Provincial field mapping (national reporting interface as used by the provinces):
   projectNo  办件编号 (case/application number; ticket: date-number)     taskCode  实施编码
@@ -19,9 +19,10 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from onewindow.feedback.models import provincial_satisfaction
+from onewindow.feedback.models import Rating, provincial_satisfaction
 
 PROVINCIAL_DEFAULT_PF = "5"  # pf used for system default ratings, which have no channel of their own
 
@@ -56,13 +57,13 @@ def _record(v: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def provincial_queryset(qs: Any, *, include_default: bool = False) -> Any:
+def provincial_queryset(qs: QuerySet[Rating], *, include_default: bool = False) -> QuerySet[Rating, dict[str, Any]]:
     if not include_default:
         qs = qs.filter(is_default=False)
     return qs.order_by("rated_at", "id").values(*EXPORT_FIELDS)
 
 
-def provincial_lines(qs: Any, *, include_default: bool = False) -> Iterator[str]:
+def provincial_lines(qs: QuerySet[Rating], *, include_default: bool = False) -> Iterator[str]:
     dumps = json.JSONEncoder(ensure_ascii=False).encode
     for v in provincial_queryset(qs, include_default=include_default).iterator(chunk_size=2000):
         yield dumps(_record(v)) + "\n"

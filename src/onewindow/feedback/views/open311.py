@@ -1,4 +1,5 @@
-"""Open311 GeoReport v2 server over the citizen-voice categories, mounted at /open311/v2/.
+"""Open311 GeoReport v2 server over the citizen-voice categories, mounted at /open311/v2/ (urls/open311.py):
+the public face of suggestions.
 
 Plain Django views (not the /api/v1/ ninja router: the spec fixes its own paths, field names and error
 format). Formats: `.json` and `.xml` (the spec's element names). Endpoints:
@@ -40,7 +41,6 @@ from onewindow.core.errors import ServiceError
 from onewindow.core.inputs import DATE_MAX, DATE_MIN, MAX_ID, MAX_PAGE, int_param
 from onewindow.core.masking import mask_personal_text
 from onewindow.core.security import RateLimited, rate_limit
-from onewindow.feedback import selectors, services
 from onewindow.feedback.models import (
     Suggestion,
     SuggestionCategory,
@@ -48,6 +48,12 @@ from onewindow.feedback.models import (
     SuggestionState,
     VoiceChannel,
 )
+from onewindow.feedback.selectors.suggestions import (
+    open311_requests,
+    suggestion_categories,
+    suggestion_category,
+)
+from onewindow.feedback.services import suggestions as services
 
 XML_LIST_ITEM = {"services": "service", "service_requests": "request", "errors": "error", "attributes": "attribute",
                  "values": "value"}
@@ -155,7 +161,7 @@ def _notice(c: SuggestionCategory) -> str:
 def services_list(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method != "GET":
         return _error(fmt, 405, "method not allowed")
-    return _respond(fmt, "services", [_service(c) for c in SuggestionCategory.objects.filter(active=True)])
+    return _respond(fmt, "services", [_service(c) for c in suggestion_categories(active_only=True)])
 
 
 @csrf_exempt
@@ -163,7 +169,7 @@ def services_list(request: HttpRequest, fmt: str) -> HttpResponse:
 def service_definition(request: HttpRequest, service_code: str, fmt: str) -> HttpResponse:
     if request.method != "GET":
         return _error(fmt, 405, "method not allowed")
-    category = SuggestionCategory.objects.filter(code=service_code, active=True).first()
+    category = suggestion_category(service_code)
     if category is None:
         return _error(fmt, 404, f"service_code {service_code} not found")
     return _respond(fmt, "service_definition", {"service_code": category.code,
@@ -206,10 +212,10 @@ def requests_collection(request: HttpRequest, fmt: str) -> HttpResponse:
     except ValueError:
         return _error(fmt, 400, "page and page_size must be whole numbers")
     service_code = q.get("service_code", "").strip()
-    if service_code and not SuggestionCategory.objects.filter(code=service_code).exists():
+    if service_code and suggestion_category(service_code, active_only=False) is None:
         return _error(fmt, 404, f"service_code {service_code} not found")
-    rows = selectors.open311_requests(ids=ids or None, service_code=service_code, start=start, end=end,
-                                      status=status, limit=page_size, offset=(page - 1) * page_size)
+    rows = open311_requests(ids=ids or None, service_code=service_code, start=start, end=end, status=status,
+                            limit=page_size, offset=(page - 1) * page_size)
     return _respond(fmt, "service_requests", [_request(s) for s in rows])
 
 
@@ -222,13 +228,14 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     service_code = data.get("service_code", "").strip()
     if not service_code:
         return _error(fmt, 400, "service_code was not provided")
-    category = SuggestionCategory.objects.filter(code=service_code, active=True).first()
+    category = suggestion_category(service_code)
     if category is None:
         return _error(fmt, 404, f"service_code {service_code} not found")
     lat, long = data.get("lat", "").strip(), data.get("long", "").strip()
     if not ((lat and long) or data.get("address_string", "").strip() or data.get("address_id", "").strip()):
         return _error(fmt, 400, "a location is required: lat and long, address_string or address_id")
-    attributes = {k[len("attribute["):-1]: v for k, v in data.items() if k.startswith("attribute[") and k.endswith("]")}
+    attributes = {k[len("attribute["):-1]: str(v) for k, v in data.items()
+                  if k.startswith("attribute[") and k.endswith("]")}
     kind = attributes.get("kind") or SuggestionKind.SUGGESTION
     if kind not in SuggestionKind.values:
         return _error(fmt, 400, "attribute[kind] must be one of " + ", ".join(SuggestionKind.values))
@@ -255,7 +262,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
 def request_detail(request: HttpRequest, service_request_id: str, fmt: str) -> HttpResponse:
     if request.method != "GET":
         return _error(fmt, 405, "method not allowed")
-    rows = selectors.open311_requests(ids=[service_request_id])
+    rows = open311_requests(ids=[service_request_id])
     if not rows:
         return _error(fmt, 404, f"service_request_id {service_request_id} not found")
     return _respond(fmt, "service_requests", [_request(rows[0])])

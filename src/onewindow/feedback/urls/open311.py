@@ -1,8 +1,8 @@
-"""Open311 GeoReport v2 at /open311/v2/ (see open311_api.py)."""
+"""Open311 GeoReport v2 at /open311/v2/ (namespace `open311`; see views/open311.py)."""
 
 from django.urls import re_path
 
-from onewindow.feedback import open311_api as v
+from onewindow.feedback.views import open311 as v
 
 app_name = "open311"
 

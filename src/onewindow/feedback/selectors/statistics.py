@@ -1,0 +1,126 @@
+"""The published 好差评 figures, overall and by department, hall, counter, clerk, item, channel or month.
+
+Computed from the rating rows (a rating is never edited) and the rectification events, one query per table of
+figures; default ratings are always counted apart. `FORMULAS` is shown next to each figure on the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Case as DbCase
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
+from django.db.models import When as DbWhen
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.feedback.models import BAD_LEVELS, LEVEL_SCORE, Channel, Level, RectificationEvent
+from onewindow.feedback.selectors.ratings import StatsFilter, rating_base
+
+RECTIFIED_ACTIONS = ("fix_now", "explain", "fix_done")
+
+# The published formulas, shown on the statistics page next to each figure.
+FORMULAS: dict[str, Any] = {
+    "services": _("服务数 = 主动评价数（首次评价，不含追评）+ 系统默认评价数"),
+    "active": _("主动评价数 = 群众主动作出的首次评价条数（不含追评、不含系统默认评价）"),
+    "active_rate": _("主动评价率 = 主动评价数 ÷ 服务数（服务数含已自动默认评价的服务）"),
+    "good_rate": _("好评率 = （非常满意 + 满意）÷ 主动评价数"),
+    "bad_rate": _("差评率 = （不满意 + 非常不满意）÷ 主动评价数"),
+    "satisfaction_rate": _("满意率 = （非常满意 + 满意 + 基本满意）÷ 主动评价数"),
+    "very_rate": _("非常满意率 = 非常满意 ÷ 主动评价数"),
+    "fix_rate": _("差评整改率 = 已完成整改或解释说明的有效差评 ÷ 有效差评（有效差评 = 全部差评（含追评）− 申诉复核认定的无效差评）"),
+    "score": _("平均分 = 主动评价按 非常满意10、满意8、基本满意6、不满意3、非常不满意0 分的平均值"),
+}
+
+DIMENSIONS: dict[str, Any] = {
+    "department": _("部门"),
+    "hall": _("大厅"),
+    "counter": _("窗口"),
+    "clerk": _("工作人员"),
+    "item": _("事项"),
+    "channel": _("评价渠道"),
+    "month": _("月份"),
+}
+
+# what each dimension groups by: `key`, and the columns its row label is made of
+GROUP_BY: dict[str, dict[str, Any]] = {
+    "department": {"key": F("department_id"), "label": F("department__name")},
+    "hall": {"key": F("hall_id"), "label": F("hall_name")},
+    "counter": {"key": F("counter_id"), "label": F("counter_name"), "group": F("hall_name")},
+    "clerk": {"key": F("clerk_id"), "label": F("clerk__profile__display_name"), "login": F("clerk__username")},
+    "item": {"key": F("item_id"), "label": F("item_name")},
+    "channel": {"key": F("channel")},
+    "month": {"key": TruncMonth("rated_at")},
+}
+
+LABELS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "channel": lambda row: Channel(row["key"]).label if row["key"] else _("系统默认评价"),
+    "month": lambda row: timezone.localtime(row["key"]).strftime("%Y-%m") if row["key"] else "—",
+    "counter": lambda row: f"{row['group']} · {row.get('label') or ''}" if row.get("group") else row.get("label"),
+    "clerk": lambda row: row.get("label") or row.get("login") or "",
+}
+
+
+def _aggregates() -> dict[str, Any]:
+    real_first = Q(sequence=1, is_default=False)
+    real_bad = Q(is_default=False, level__in=list(BAD_LEVELS))
+    invalid = Exists(RectificationEvent.objects.filter(rectification__rating=OuterRef("pk"), action="appeal_accepted"))
+    rectified = Exists(RectificationEvent.objects.filter(rectification__rating=OuterRef("pk"),
+                                                         action__in=RECTIFIED_ACTIONS))
+    score = DbCase(*[DbWhen(level=lv, then=Value(points)) for lv, points in LEVEL_SCORE.items()], default=Value(0))
+    return {
+        "active": Count("id", filter=real_first),
+        "default": Count("id", filter=Q(sequence=1, is_default=True)),
+        "followups": Count("id", filter=Q(sequence=2)),
+        "very": Count("id", filter=real_first & Q(level=Level.VERY_SATISFIED)),
+        "satisfied": Count("id", filter=real_first & Q(level=Level.SATISFIED)),
+        "basic": Count("id", filter=real_first & Q(level=Level.BASIC)),
+        "dissatisfied": Count("id", filter=real_first & Q(level=Level.DISSATISFIED)),
+        "very_dissatisfied": Count("id", filter=real_first & Q(level=Level.VERY_DISSATISFIED)),
+        "bad_all": Count("id", filter=real_bad),
+        "bad_invalid": Count("id", filter=real_bad & Q(invalid)),
+        "bad_rectified": Count("id", filter=real_bad & Q(rectified) & ~Q(invalid)),
+        "score_sum": Coalesce(Sum(score, filter=real_first), Value(0)),
+    }
+
+
+def ratio(a: int, b: int) -> float | None:
+    """a ÷ b to four places; None when there is nothing to divide by."""
+    return round(a / b, 4) if b else None
+
+
+def _finish(row: dict[str, Any]) -> dict[str, Any]:
+    active, default = row["active"], row["default"]
+    good = row["very"] + row["satisfied"]
+    bad = row["dissatisfied"] + row["very_dissatisfied"]
+    valid_bad = row["bad_all"] - row["bad_invalid"]
+    row.update(
+        services=active + default, good=good, bad=bad, valid_bad=valid_bad,
+        active_rate=ratio(active, active + default), good_rate=ratio(good, active), bad_rate=ratio(bad, active),
+        satisfaction_rate=ratio(active - bad, active), very_rate=ratio(row["very"], active),
+        fix_rate=ratio(row["bad_rectified"], valid_bad),
+        score=round(row["score_sum"] / active, 2) if active else None,
+    )
+    return row
+
+
+def rating_totals(filters: StatsFilter, scope: Q) -> dict[str, Any]:
+    return _finish(rating_base(filters, scope).aggregate(**_aggregates()))
+
+
+def rating_breakdown(dimension: str, filters: StatsFilter, scope: Q) -> list[dict[str, Any]]:
+    """One row per value of the dimension with every published figure; one query."""
+    if dimension not in GROUP_BY:
+        raise ValueError(dimension)
+    label = LABELS.get(dimension, lambda row: row.get("label"))
+    rows = rating_base(filters, scope).values(**GROUP_BY[dimension]).annotate(**_aggregates()).order_by("key")
+    result = []
+    for values in rows:
+        row = _finish(dict(values))
+        row["label"] = label(row)
+        if row["label"] in (None, ""):
+            row["label"] = _("（未关联）")
+        result.append(row)
+    return result
