@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -56,7 +57,7 @@ def departments(user: Actor) -> list[Department]:
     return list(Department.objects.filter(pk=dept_id)) if dept_id else []
 
 
-def staff_name(user: Any) -> str:
+def staff_name(user: User | None) -> str:
     """A member of staff as pages name them: the display name, else the username; '' for nobody."""
     if user is None:
         return ""
