@@ -40,7 +40,8 @@ def main() -> int:
     settings.ALLOWED_HOSTS = ["*"]
     call_command("migrate", interactive=False, verbosity=0)
     from onewindow.catalog.models import ServiceItem
-    from onewindow.catalog.transfer import catalog_export_xlsx, catalog_import_xlsx
+    from onewindow.catalog.transfer.export import catalog_export_xlsx
+    from onewindow.catalog.transfer.importer import catalog_import_xlsx
     from onewindow.demo import catalog as demo
 
     started = time.perf_counter()

@@ -5,10 +5,12 @@ Usage (a throwaway PostgreSQL database, created if missing, emptied of cases fir
     python bench/dashboard.py [--db ow_supervision_bench] [--small 10000] [--large 1000000] [--runs 5]
 
 Cases, applications and ratings are generated with INSERT … SELECT generate_series (two years, 20 departments,
-200 items, 20 bundles); the rollups are rebuilt (`rollup_refresh(full=True)`, timed: the nightly job) and then the
-dashboard page (/insights/metrics/, all figures and charts), the metrics API with a department scope and the
-ranking page are requested `--runs` times each; the median of each is printed for both sizes, with their ratio
-(target ≤ 3: the dashboard reads daily rollups, so its cost follows the number of days, not of cases).
+200 items, 20 bundles); the rollups are rebuilt (`rollup_refresh(full=True)`, timed: insights' daily job) and
+then the dashboard page (/insights/metrics/, all figures and charts), the metrics API with a department and a
+bundle scope and the ranking page are requested `--runs` times each; the median of each is printed for both
+sizes, with their ratio (target ≤ 3 for the dashboard: it reads daily rollups, so its cost follows the number of
+days, not of cases). The ranking page scores the live month from that month's cases and ratings themselves
+(supervision reads no insights table), so its cost follows one month's cases.
 """
 
 import argparse
@@ -111,12 +113,13 @@ def generate(have: int, upto: int) -> int:
     with connection.cursor() as cur:
         cur.execute("""
             INSERT INTO cases_application (number, kind, code, name, answers, form_data, channel, applicant_id,
-                phone_last4, idempotency_scope, idempotency_key, deferral_promise, submitted_at)
+                phone_last4, idempotency_scope, idempotency_key, idempotency_fingerprint, deferral_promise,
+                submitted_at)
             SELECT 'BA' || lpad(g::text, 10, '0'),
                    CASE WHEN g %% 20 = 0 THEN 'bundle' ELSE 'item' END,
                    CASE WHEN g %% 20 = 0 THEN 'bench-' || lpad(((g / 20) %% 20)::text, 2, '0')
                         ELSE 'BENCH-' || lpad((g %% 200)::text, 4, '0') END,
-                   '基准申请', '{}', '{}', 'window', %(applicant)s, '', '', '', false,
+                   '基准申请', '{}', '{}', 'window', %(applicant)s, '', '', '', '', false,
                    (%(end)s::date - (g %% %(days)s)) + time '09:00' + (g %% 480) * interval '1 minute'
             FROM generate_series(%(lo)s, %(hi)s) AS g
         """, params)
@@ -139,12 +142,12 @@ def generate(have: int, upto: int) -> int:
         cur.execute("""
             INSERT INTO feedback_rating (target_kind, target_id, sequence, target_number, level, channel, reasons, text,
                 anonymous, is_default, rater_name, rater_phone, user_prop, department_id, item_id, hall_name,
-                counter_name, item_name, rated_at, served_at)
+                counter_name, item_name, rated_at, served_at, link_id)
             SELECT 'case', c.id, 1, c.number,
                    CASE WHEN c.id %% 97 = 0 THEN 'dissatisfied' WHEN c.id %% 7 = 0 THEN 'satisfied'
                         ELSE 'very_satisfied' END,
                    '4', '[]', '', true, false, '', '', '1', c.department_id, c.item_id, '', '', c.item_name,
-                   c.completed_at + interval '10 minutes', c.completed_at
+                   c.completed_at + interval '10 minutes', c.completed_at, ''
             FROM cases_case c
             WHERE c.completed_at IS NOT NULL AND c.id %% 10 = 0
               AND c.number >= 'BC' AND c.id NOT IN (SELECT target_id FROM feedback_rating WHERE target_kind = 'case')

@@ -12,6 +12,7 @@ fresh Idempotency-Key) for a bounded duration. Prints the rate, p50/p99 latency 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -22,7 +23,9 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/ow_cases_bench_submit"
 URL = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
@@ -120,94 +123,123 @@ def id_number(i: int) -> str:
     return first17 + id_check_digit(first17)
 
 
-def main() -> None:
-    import requests
-
-    print(f"bench/submit on {URL}: {CLIENTS} clients, {WORKERS} gunicorn workers, {SECONDS:.0f} s")
-    recreate_database()
-    Path(VAR).mkdir(parents=True, exist_ok=True)
-    keys, codes = setup()
-    port = free_port()
-    env = {**os.environ, "ONEWINDOW_CONN_MAX_AGE": "60"}
+@contextlib.contextmanager
+def server(port: int) -> Iterator[None]:
+    """gunicorn (sync workers) on a loopback port, for the duration of the block."""
+    # the clients all come from the loopback address: exempt it, as the load benches do (a real address would be
+    # limited to 60 submissions an hour, cases.intake.SUBMIT_LIMITS)
+    env = {**os.environ, "ONEWINDOW_CONN_MAX_AGE": "60", "ONEWINDOW_RATE_LIMIT_EXEMPT": "127.0.0.0/8"}
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    server = subprocess.Popen([str(gunicorn), "onewindow.wsgi:application", "-b", f"127.0.0.1:{port}", "-w",
-                               str(WORKERS), "--log-level", "warning", "--timeout", "120", "--preload"], env=env,
-                              start_new_session=True)
+    process = subprocess.Popen([str(gunicorn), "onewindow.wsgi:application", "-b", f"127.0.0.1:{port}", "-w",
+                                str(WORKERS), "--log-level", "warning", "--timeout", "120", "--preload"], env=env,
+                               start_new_session=True)
     try:
         wait_for(port)
-        url = f"http://127.0.0.1:{port}/api/v1/applications"
-        files_for = [(f"material.{code}", (f"m{i}.{ext}", blob)) for i, (code, (ext, blob)) in enumerate(
-            zip(codes, [("pdf", PDF), ("jpg", JPEG), ("png", PNG)] * 3, strict=False))]
-        latencies: list[float] = []
-        errors: list[str] = []
-        lock = threading.Lock()
-        # warm-up: every worker imports its URL configuration, templates and calendar on first use
-        warm = requests.Session()
-        warm.cookies.set("sessionid", keys[0], domain="127.0.0.1")
-        for _ in range(WORKERS * 2):
-            warm.get(f"http://127.0.0.1:{port}/cases/mine/", timeout=120)
-        stop_at = time.perf_counter() + SECONDS + 2  # 2 s of warm-up not counted
-        count_from = time.perf_counter() + 2
-
-        def client(n: int) -> None:
-            s = requests.Session()
-            s.cookies.set("sessionid", keys[n], domain="127.0.0.1")
-            # a signed-in API caller proves same-origin with the CSRF cookie + header pair
-            token = uuid.uuid4().hex
-            s.cookies.set("csrftoken", token, domain="127.0.0.1")
-            s.headers["X-CSRFToken"] = token
-            i = 0
-            while True:
-                now = time.perf_counter()
-                if now >= stop_at:
-                    return
-                payload = {"kind": "bundle", "code": "bench-6", "answers": {},
-                           "applicant": {"kind": "person", "name": f"基准申请人{n}", "id_number": id_number(n * 1000 + i),
-                                         "phone": f"1390593{n:02d}{i % 100:02d}"},
-                           "form": {"company": "基准科技有限公司"}}
-                t = time.perf_counter()
-                r = s.post(url, data={"payload": json.dumps(payload, ensure_ascii=False)}, files=files_for,
-                           headers={"Idempotency-Key": uuid.uuid4().hex}, timeout=60)
-                took = time.perf_counter() - t
-                with lock:
-                    if r.status_code != 201:
-                        errors.append(f"{r.status_code} {r.text[:200]}")
-                    elif t >= count_from:
-                        latencies.append(took)
-                i += 1
-
-        def guarded(n: int) -> None:
-            try:
-                client(n)
-            except Exception as exc:  # noqa: BLE001 - report, do not hang
-                with lock:
-                    errors.append(f"client {n}: {exc!r}")
-
-        threads = [threading.Thread(target=guarded, args=(n,)) for n in range(CLIENTS)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        yield
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+class Run:
+    """The clients' shared tally: latencies of accepted submissions after the warm-up, and errors."""
+
+    def __init__(self, port: int, keys: list[str], codes: list[str]) -> None:
+        self.url = f"http://127.0.0.1:{port}/api/v1/applications"
+        self.keys = keys
+        self.files = [(f"material.{code}", (f"m{i}.{ext}", blob)) for i, (code, (ext, blob)) in enumerate(
+            zip(codes, [("pdf", PDF), ("jpg", JPEG), ("png", PNG)] * 3, strict=False))]
+        self.latencies: list[float] = []
+        self.errors: list[str] = []
+        self.lock = threading.Lock()
+        self.stop_at = time.perf_counter() + SECONDS + 2  # 2 s of warm-up not counted
+        self.count_from = time.perf_counter() + 2
+
+    def session(self, n: int) -> Any:
+        import requests
+
+        s = requests.Session()
+        s.cookies.set("sessionid", self.keys[n], domain="127.0.0.1")
+        # a signed-in API caller proves same-origin with the CSRF cookie + header pair
+        token = uuid.uuid4().hex
+        s.cookies.set("csrftoken", token, domain="127.0.0.1")
+        s.headers["X-CSRFToken"] = token
+        return s
+
+    def client(self, n: int) -> None:
+        s = self.session(n)
+        i = 0
+        while time.perf_counter() < self.stop_at:
+            payload = {"kind": "bundle", "code": "bench-6", "answers": {},
+                       "applicant": {"kind": "person", "name": f"基准申请人{n}", "id_number": id_number(n * 1000 + i),
+                                     "phone": f"1390593{n:02d}{i % 100:02d}"},
+                       "form": {"company": "基准科技有限公司"}}
+            t = time.perf_counter()
+            r = s.post(self.url, data={"payload": json.dumps(payload, ensure_ascii=False)}, files=self.files,
+                       headers={"Idempotency-Key": uuid.uuid4().hex}, timeout=60)
+            self.record(t, time.perf_counter() - t, r)
+            i += 1
+
+    def record(self, started: float, took: float, r: Any) -> None:
+        with self.lock:
+            if r.status_code != 201:
+                self.errors.append(f"{r.status_code} {r.text[:200]}")
+            elif started >= self.count_from:
+                self.latencies.append(took)
+
+    def guarded(self, n: int) -> None:
+        try:
+            self.client(n)
+        except Exception as exc:  # noqa: BLE001 - report, do not hang
+            with self.lock:
+                self.errors.append(f"client {n}: {exc!r}")
+
+
+def warm_up(port: int, key: str) -> None:
+    """Every worker imports its URL configuration, templates and calendar on first use."""
+    import requests
+
+    warm = requests.Session()
+    warm.cookies.set("sessionid", key, domain="127.0.0.1")
+    for _ in range(WORKERS * 2):
+        warm.get(f"http://127.0.0.1:{port}/cases/mine/", timeout=120)
+
+
+def report(run: Run) -> None:
     from django.db import connection
 
     with connection.cursor() as c:
         c.execute("SELECT (SELECT count(*) FROM cases_application), (SELECT count(*) FROM cases_case), "
                   "(SELECT count(*) FROM cases_submittedmaterial), (SELECT count(*) FROM cases_caseevent)")
         apps, cases, mats, events = c.fetchone()
-    if errors:
-        print(f"errors: {len(errors)}; first: {errors[0]}")
-    if not latencies:
+    if run.errors:
+        print(f"errors: {len(run.errors)}; first: {run.errors[0]}")
+    if not run.latencies:
         raise SystemExit("no successful submissions")
-    lat = sorted(latencies)
+    lat = sorted(run.latencies)
     p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))]
     print(f"submissions: {len(lat)} in {SECONDS:.0f} s → {len(lat) / SECONDS:.1f} bundle submissions/s "
           f"({len(lat) * 6 / SECONDS:.0f} cases/s)")
     print(f"latency p50 {statistics.median(lat) * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, max {lat[-1] * 1000:.0f} ms")
     print(f"rows: {apps} applications, {cases} cases ({cases / max(apps, 1):.1f} per application), "
           f"{mats} stored materials ({mats / max(apps, 1):.1f} per application), {events} events")
+
+
+def main() -> None:
+    print(f"bench/submit on {URL}: {CLIENTS} clients, {WORKERS} gunicorn workers, {SECONDS:.0f} s")
+    recreate_database()
+    Path(VAR).mkdir(parents=True, exist_ok=True)
+    keys, codes = setup()
+    port = free_port()
+    with server(port):
+        warm_up(port, keys[0])
+        run = Run(port, keys, codes)
+        threads = [threading.Thread(target=run.guarded, args=(n,)) for n in range(CLIENTS)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    report(run)
 
 
 if __name__ == "__main__":

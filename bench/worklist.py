@@ -76,9 +76,10 @@ def load_cases(n: int, item_ids: list[int], dept_base: int) -> float:
             FROM generate_series(1, 1000) g""")
         c.execute("""
             INSERT INTO cases_application (number, kind, code, name, answers, form_data, channel, applicant_id,
-                                           phone_last4, idempotency_scope, idempotency_key, deferral_promise, submitted_at)
+                                           phone_last4, idempotency_scope, idempotency_key, idempotency_fingerprint,
+                                           deferral_promise, submitted_at)
             SELECT 'SQB-' || g, 'bundle', 'bench', '基准一件事', '{}'::jsonb, '{}'::jsonb, 'online', 1 + g %% 1000,
-                   lpad((g %% 10000)::text, 4, '0'), '', '', false, now() - (g %% 2000) * interval '1 hour'
+                   lpad((g %% 10000)::text, 4, '0'), '', '', '', false, now() - (g %% 2000) * interval '1 hour'
             FROM generate_series(1, %s) g""", [apps])
         c.execute(f"""
             WITH src AS (

@@ -78,4 +78,6 @@ def test_citizen_applies_clerk_accepts_reviewers_decide_and_citizen_sees_it_done
     row = page.locator("tr", has_text=number)
     assert "已办结（统一出件）" in row.inner_text()
     page.click(f"a:has-text('{number}')")
+    page.wait_for_url(f"**/cases/a/{number}/")
+    page.wait_for_load_state()
     assert "R-T-EMPLOY" in page.content() and "R-T-MARKET" in page.content()

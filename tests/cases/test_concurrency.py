@@ -7,8 +7,8 @@ import threading
 import pytest
 from django.db import connections
 
-from onewindow.cases import services
 from onewindow.cases.models import Case, CaseEvent
+from onewindow.cases.services.lifecycle import case_approve, case_deny
 from onewindow.core.errors import Conflict
 
 from .conftest import act, case_number
@@ -31,9 +31,9 @@ def test_two_reviewers_deciding_one_case_at_once_make_exactly_one_decision(peopl
             barrier.wait()
             try:
                 if i == 0:
-                    services.case_approve(case=case, actor=users[i], opinion="同意")
+                    case_approve(case=case, actor=users[i], opinion="同意")
                 else:
-                    services.case_deny(case=case, actor=users[i], reason="材料不实")
+                    case_deny(case=case, actor=users[i], reason="材料不实")
                 outcomes.append("ok")
             except Conflict:
                 outcomes.append("conflict")

@@ -8,8 +8,8 @@ import datetime as dt
 import chinese_calendar
 import pytest
 
-from onewindow.cases import services
 from onewindow.cases.models import Case, CaseEvent
+from onewindow.cases.services.deadlines import recompute_deadlines
 from onewindow.core import clock
 
 from .conftest import JPEG, PDF, act, case_number, payload, post_multipart
@@ -97,7 +97,7 @@ def test_a_deadline_in_a_year_without_an_official_calendar_is_provisional_until_
     out = StringIO()
     call_command("cases", "recompute-deadlines", stdout=out)
     assert "recomputed 1 due dates" in out.getvalue()
-    assert services.recompute_deadlines() == 0  # nothing left to do
+    assert recompute_deadlines() == 0  # nothing left to do
     case.refresh_from_db()
     assert not case.due_provisional
     assert case.due_date == provisional_due + dt.timedelta(days=1)

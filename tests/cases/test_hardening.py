@@ -89,7 +89,7 @@ def test_anonymous_page_submissions_are_scoped_by_client_address_and_bound_to_th
 
 
 def test_anonymous_online_applications_are_rate_limited_per_address(catalog, media):
-    from onewindow.cases.api import SUBMIT_LIMITS
+    from onewindow.cases.intake import SUBMIT_LIMITS
 
     per_address, _per_phone = SUBMIT_LIMITS["anonymous"]
     client = Client(REMOTE_ADDR="198.51.100.20")
@@ -105,7 +105,7 @@ def test_anonymous_online_applications_are_rate_limited_per_address(catalog, med
 
 
 def test_anonymous_online_applications_are_rate_limited_per_phone_across_addresses_without_storing_it(catalog, media):
-    from onewindow.cases.api import SUBMIT_LIMITS
+    from onewindow.cases.intake import SUBMIT_LIMITS
 
     _per_address, per_phone = SUBMIT_LIMITS["anonymous"]
     for n in range(per_phone):
@@ -125,9 +125,9 @@ def test_anonymous_online_applications_are_rate_limited_per_phone_across_address
 
 
 def test_signed_in_api_submissions_are_rate_limited_per_phone(people, catalog, media, monkeypatch):
-    from onewindow.cases import api
+    from onewindow.cases import intake
 
-    monkeypatch.setitem(api.SUBMIT_LIMITS, "signed_in", (100, 2))
+    monkeypatch.setitem(intake.SUBMIT_LIMITS, "signed_in", (100, 2))
     for _ in range(2):
         assert post_json(people["citizen"], payload()).status_code == 201
     r = post_json(people["other_citizen"], payload())  # another account, same applicant phone
@@ -142,7 +142,7 @@ def test_signed_in_api_submissions_are_rate_limited_per_phone(people, catalog, m
 
 
 def test_the_progress_lookup_of_one_number_locks_after_repeated_misses_from_many_addresses(submitted):
-    from onewindow.cases.views import PROGRESS_NUMBER_LIMIT
+    from onewindow.cases.views.applications import PROGRESS_NUMBER_LIMIT
 
     number = submitted["number"]
     for n in range(PROGRESS_NUMBER_LIMIT):
@@ -197,12 +197,12 @@ def test_a_clerk_still_accepts_what_they_submitted_at_the_window_for_a_citizen(p
 
 
 def test_the_service_refuses_a_clerk_acting_on_their_own_application(people, catalog, media):
-    from onewindow.cases import services
+    from onewindow.cases.services.lifecycle import application_accept
     from onewindow.core.errors import Forbidden
 
     mine = _own_online_application(people["clerk"])
     with pytest.raises(Forbidden):
-        services.application_accept(application=mine["number"], actor=people["clerk"].user)
+        application_accept(application=mine["number"], actor=people["clerk"].user)
 
 
 # --------------------------------------------------------------------------- control characters at input

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from onewindow.cases import services
-from onewindow.cases.models import AutoApprovalRule, Case, CaseEvent, CaseStatus, OutboxMessage
+from onewindow.cases.models import ACTION_LABELS, AutoApprovalRule, Case, CaseEvent, CaseStatus, OutboxMessage
+from onewindow.cases.services.lifecycle import terminate_missed_makeups
+from onewindow.cases.services.notifications import mark_message
 
 from .conftest import JPEG, PDF, act, case_number, payload, post_multipart
 
@@ -67,7 +68,10 @@ def test_each_action_is_legal_only_from_its_statuses(people, submitted, action):
             assert (events[0].from_status, events[0].to_status) == (status, target)
         else:
             assert r.status_code == 409, (action, status, r.content)
-            assert "不能" in r.json()["detail"] or "不在" in r.json()["detail"]
+            # the refusal names the case, its state and the action (core.events.transition's wording)
+            refused = f"{number}当前状态为「{CaseStatus(status).label}」，不能{ACTION_LABELS[action.replace('-', '_')]}"
+            assert r.json()["detail"] == refused
+            assert r.json()["errors"] == [{"field": "status", "message": refused}]
             assert case.status == status and case.version == version
             assert CaseEvent.objects.filter(case__number=number).count() == before
 
@@ -115,7 +119,10 @@ def test_an_item_with_a_matching_auto_approval_rule_is_approved_by_the_system(pe
     case = Case.objects.get(number=number)
     assert case.status == "completed" and case.decided_by_system and case.decided_by is None
     approve = CaseEvent.objects.get(case=case, action="approve")
-    assert approve.actor is None and approve.actor_label == "系统"
+    assert approve.actor is None and approve.actor_label == ""  # the system: no person
+    assert approve.reason == "符合秒批规则，系统自动审批" and approve.data == {"auto_rule": approve.data["auto_rule"]}
+    history = people["reviewer_a"].get(f"/cases/c/{number}/").content.decode()
+    assert "<td>系统</td>" in history  # shown as the system on the case page
 
 
 def test_an_auto_approval_rule_that_does_not_match_leaves_the_case_to_the_reviewer(people, submitted):
@@ -182,9 +189,9 @@ def test_deferral_acceptance_sets_a_make_up_deadline_and_a_missed_one_terminates
         assert r.status_code == 200, r.content
     case = Case.objects.get(number=number)
     assert case.status == "accepted" and case.makeup_due == dt.date(2026, 3, 9)
-    assert services.terminate_missed_makeups(today=dt.date(2026, 3, 9)) == 0
+    assert terminate_missed_makeups(today=dt.date(2026, 3, 9)) == 0
     with clock.frozen(dt.datetime(2026, 3, 10, 8)):
-        assert services.terminate_missed_makeups() == 1
+        assert terminate_missed_makeups() == 1
     case.refresh_from_db()
     assert case.status == "terminated"
     assert CaseEvent.objects.get(case=case, action="terminate").actor is None
@@ -201,7 +208,7 @@ def test_deferral_make_up_in_time_keeps_the_case(people, catalog, media):
     assert case.makeup_due is None and case.deferred_materials == []
     import datetime as dt
 
-    assert services.terminate_missed_makeups(today=dt.date(2027, 6, 1)) == 0
+    assert terminate_missed_makeups(today=dt.date(2027, 6, 1)) == 0
 
 
 def test_a_stale_version_is_refused(people, submitted):
@@ -218,7 +225,7 @@ def test_notifications_are_sent_by_the_task_through_the_logging_sender_with_a_ma
     msg = OutboxMessage.objects.get(kind="accepted")
     assert msg.status == "pending" and msg.recipient_phone == "13905931234"
     with caplog.at_level(logging.INFO, logger="onewindow.sms"):
-        assert services.mark_message(message_id=msg.pk) == "sent"
+        assert mark_message(message_id=msg.pk) == "sent"
     msg.refresh_from_db()
     assert msg.status == "sent" and msg.attempts == 1 and msg.sent_at is not None
     assert "13905931234" not in caplog.text and "1234" in caplog.text
@@ -228,9 +235,38 @@ def test_a_failing_sender_leaves_the_message_pending_for_a_retry(people, submitt
     settings.ONEWINDOW = {**settings.ONEWINDOW, "SMS_SENDER": "tests.cases.test_transitions.broken_sender"}
     people["clerk"].post(f"/api/v1/applications/{submitted['number']}/accept", "{}", content_type="application/json")
     msg = OutboxMessage.objects.get(kind="accepted")
-    assert services.mark_message(message_id=msg.pk) == "pending"
+    assert mark_message(message_id=msg.pk) == "pending"
     msg.refresh_from_db()
     assert msg.attempts == 1 and "gateway down" in msg.last_error
+
+
+def test_a_message_is_handed_to_the_send_task_only_once_the_act_commits(people, submitted,
+                                                                        django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        people["clerk"].post(f"/api/v1/applications/{submitted['number']}/accept", "{}",
+                             content_type="application/json")
+    msg = OutboxMessage.objects.get(kind="accepted")
+    assert not DBTaskResult.objects.exists()  # nothing is queued before the acceptance commits
+    for callback in callbacks:
+        callback()
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "onewindow.cases.services.notifications.send_outbox_message"
+    assert queued.args_kwargs["args"] == [msg.pk]
+
+
+def test_every_event_of_an_application_carries_its_number_and_every_move_is_audited(people, submitted):
+    from onewindow.core.audit import AuditEntry
+
+    people["clerk"].post(f"/api/v1/applications/{submitted['number']}/accept", "{}", content_type="application/json")
+    employ = case_number(submitted, "T-EMPLOY")
+    act(people["reviewer_a"], employ, "approve", opinion="同意")
+    events = CaseEvent.objects.filter(case__application__number=submitted["number"])
+    assert events.count() == 3 + 3 + 2 + 1  # receive ×3; accept ×3; the instant item's approve, complete; approve
+    assert set(events.values_list("correlation", flat=True)) == {submitted["number"]}
+    approve = AuditEntry.objects.get(action="case.approve", target_id=str(Case.objects.get(number=employ).pk))
+    assert approve.detail == {"from": "accepted", "to": "approved"}
 
 
 def broken_sender(*, phone: str, text: str) -> None:

@@ -1,14 +1,14 @@
 import io
-from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
 from onewindow.catalog.models import ItemHistory, ItemStatus, ServiceItem
-from onewindow.catalog.services import grant_catalog_admin_permissions
-from onewindow.catalog.transfer import catalog_export_xlsx
+from onewindow.catalog.services.permissions import grant_catalog_admin_permissions
+from onewindow.catalog.transfer.export import catalog_export_xlsx
 from onewindow.core.access import Role
+from tests.catalog.admin_forms import admin_form_data
 from tests.catalog.conftest import SmallCatalog
 from tests.catalog.test_transfer import edited, snapshot
 
@@ -45,36 +45,11 @@ def test_other_roles_cannot_open_the_catalog_admin(client_for, small_catalog: Sm
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
-def _form_data(response: Any) -> dict[str, Any]:
-    """The POST data a browser would send back for an admin change form as rendered."""
-    data: dict[str, Any] = {}
-
-    def put(form: Any, name: str) -> None:
-        value = form[name].value()
-        key = form.add_prefix(name)
-        if isinstance(value, bool):
-            if value:
-                data[key] = "on"
-        elif value is not None:
-            data[key] = value
-    form = response.context["adminform"].form
-    for name in form.fields:
-        put(form, name)
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        for name in formset.management_form.fields:
-            data[f"{formset.prefix}-{name}"] = formset.management_form[name].value()
-        for f in formset.forms:
-            for name in f.fields:
-                put(f, name)
-    return data
-
-
 def test_changing_limits_in_the_admin_bumps_the_version_and_writes_history(admin_client: Client,
                                                                           small_catalog: SmallCatalog) -> None:
     item = small_catalog.items["card"]
     url = f"/admin/catalog/serviceitem/{item.pk}/change/"
-    data = _form_data(admin_client.get(url))
+    data = admin_form_data(admin_client.get(url))
     data["promised_limit"] = 3
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
@@ -82,7 +57,7 @@ def test_changing_limits_in_the_admin_bumps_the_version_and_writes_history(admin
     assert (item.promised_limit, item.version) == (3, 2)
     assert list(ItemHistory.objects.filter(item=item).values_list("version", "promised_limit")) == [(1, 10), (2, 3)]
     # editing text only keeps the version
-    data = _form_data(admin_client.get(url))
+    data = admin_form_data(admin_client.get(url))
     data["hours"] = "周一至周五"
     assert admin_client.post(url, data).status_code == 302
     item.refresh_from_db()
@@ -93,7 +68,7 @@ def test_changing_limits_in_the_admin_bumps_the_version_and_writes_history(admin
 def test_admin_refuses_a_promise_longer_than_the_law(admin_client: Client, small_catalog: SmallCatalog) -> None:
     item = small_catalog.items["card"]
     url = f"/admin/catalog/serviceitem/{item.pk}/change/"
-    data = _form_data(admin_client.get(url))
+    data = admin_form_data(admin_client.get(url))
     data["promised_limit"] = 99
     response = admin_client.post(url, data)
     assert response.status_code == 200
@@ -141,7 +116,7 @@ def test_admin_downloads_excel_and_national_csv(admin_client: Client, small_cata
 
 def test_catalog_admin_adds_an_item_with_a_material_and_version_one_is_recorded(admin_client: Client,
                                                                                small_catalog: SmallCatalog) -> None:
-    data = _form_data(admin_client.get("/admin/catalog/serviceitem/add/"))
+    data = admin_form_data(admin_client.get("/admin/catalog/serviceitem/add/"))
     data.update({"name": "新设事项", "code": "T-ADD", "department": small_catalog.hl.pk, "legal_limit": 20,
                  "promised_limit": 5, "max_visits": 1, "visits_reason": "需现场核验原件",
                  "materials-TOTAL_FORMS": 1, "materials-0-material": small_catalog.materials["t_id"].pk,
@@ -152,3 +127,58 @@ def test_catalog_admin_adds_an_item_with_a_material_and_version_one_is_recorded(
     item = ServiceItem.objects.get(code="T-ADD")
     assert [im.material.code for im in item.materials.all()] == ["t_id"]
     assert list(item.history.values_list("version", "promised_limit", "material_count")) == [(1, 5, 1)]
+
+
+def test_the_status_moves_only_by_the_actions_each_an_event_and_an_audit_entry(admin_client: Client,
+                                                                               small_catalog: SmallCatalog) -> None:
+    from onewindow.catalog.models import ItemEvent
+    from onewindow.core.models import AuditEntry
+
+    draft = small_catalog.items["draft"]
+    url = f"/admin/catalog/serviceitem/{draft.pk}/change/"
+    data = admin_form_data(admin_client.get(url))
+    data.update({"status": ItemStatus.PUBLISHED, "hours": "全天"})  # the form has no status field to take it
+    assert admin_client.post(url, data).status_code == 302
+    draft.refresh_from_db()
+    assert (draft.hours, draft.status) == ("全天", ItemStatus.DRAFT)
+
+    admin_client.post("/admin/catalog/serviceitem/", {"action": "publish_items", "_selected_action": [draft.pk]})
+    response = admin_client.post("/admin/catalog/serviceitem/", {"action": "publish_items",
+                                                                 "_selected_action": [draft.pk]}, follow=True)
+    assert "不能发布" in response.content.decode()  # already published: refused, nothing written
+    admin_client.post("/admin/catalog/serviceitem/", {"action": "retire_items", "_selected_action": [draft.pk]})
+    events = ItemEvent.objects.filter(item=draft).order_by("id")
+    assert [(e.action, e.from_status, e.to_status, e.actor_label) for e in events] == [
+        ("publish", "draft", "published", "catalog_admin_t"), ("retire", "published", "retired", "catalog_admin_t")]
+    assert list(AuditEntry.objects.filter(target_id=str(draft.pk), action__startswith="serviceitem.")
+                .order_by("id").values_list("action", flat=True)) == ["serviceitem.publish", "serviceitem.retire"]
+    assert ServiceItem.objects.get(pk=draft.pk).version == 1  # a status move is not a new version of the limits
+
+
+def test_reference_records_and_deletions_in_the_admin_go_through_the_services(admin_client: Client,
+                                                                              small_catalog: SmallCatalog) -> None:
+    from onewindow.core.models import AuditEntry
+
+    url = f"/admin/catalog/department/{small_catalog.hl.pk}/change/"
+    data = admin_form_data(admin_client.get(url))
+    data["name_en"] = "Huli Administration for Market Regulation"
+    assert admin_client.post(url, data).status_code == 302
+    entry = AuditEntry.objects.get(action="catalog.department_update")
+    assert entry.target_id == str(small_catalog.hl.pk) and entry.detail == {"changed": ["name_en"]}
+
+    from onewindow.catalog.services.items import record_version
+
+    card = small_catalog.items["card"]  # two materials, version 1
+    record_version(card, actor=None, note="初始版本")
+    add = admin_form_data(admin_client.get("/admin/catalog/itemmaterial/add/"))
+    add.update({"item": card.pk, "material": small_catalog.materials["t_plan"].pk, "originals": 1, "copies": 0,
+                "source": "10", "necessity": "1", "form": "both", "order": 30})
+    assert admin_client.post("/admin/catalog/itemmaterial/add/", add).status_code == 302
+    assert ItemHistory.objects.get(item=card, version=1).material_count == 3
+    assert AuditEntry.objects.filter(action="catalog.itemmaterial_create").count() == 1
+
+    draft = small_catalog.items["draft"]
+    response = admin_client.post(f"/admin/catalog/serviceitem/{draft.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302 and not ServiceItem.objects.filter(pk=draft.pk).exists()
+    deleted = AuditEntry.objects.get(action="catalog.item_delete")
+    assert deleted.target_id == str(draft.pk) and deleted.detail["code"] == "T-005"

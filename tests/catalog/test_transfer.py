@@ -7,11 +7,11 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from onewindow.catalog.models import ItemMaterial, ServiceItem
-from onewindow.catalog.transfer import (
+from onewindow.catalog.transfer.export import catalog_export_xlsx
+from onewindow.catalog.transfer.importer import catalog_import_xlsx
+from onewindow.catalog.transfer.national import (
     NATIONAL_BASIC_COLUMNS,
     NATIONAL_MATERIAL_COLUMNS,
-    catalog_export_xlsx,
-    catalog_import_xlsx,
     national_basic_csv,
     national_material_csv,
 )
@@ -223,3 +223,21 @@ def test_a_workbook_from_before_the_english_columns_still_imports(small_catalog:
     assert catalog_import_xlsx(file=buf, actor=None).updated == 1
     card = ServiceItem.objects.get(code="T-002")
     assert (card.name, card.name_en, card.speedup) == ("社会保障卡申领（新）", "Social security card", "candidate")
+
+
+def test_a_status_changed_in_the_workbook_moves_like_the_admin_actions(small_catalog: SmallCatalog) -> None:
+    from onewindow.catalog.models import ItemEvent
+
+    content = catalog_export_xlsx()
+    col = _columns(content, "事项")
+    status = col["状态"]
+    result = catalog_import_xlsx(file=edited(content, {"事项": {f"{status}6": "已发布",  # T-005, a draft
+                                                                 f"{status}4": "已停用"}}), actor=None)  # T-003
+    assert (result.updated, result.unchanged) == (2, 3)
+    assert ServiceItem.objects.get(code="T-005").status == "published"
+    assert ServiceItem.objects.get(code="T-003").status == "retired"
+    assert sorted(ItemEvent.objects.values_list("item__code", "action")) == [("T-003", "retire"), ("T-005", "publish")]
+    with pytest.raises(ServiceError) as caught:
+        catalog_import_xlsx(file=edited(catalog_export_xlsx(), {"事项": {f"{status}2": "草稿"}}),  # T-001
+                            actor=None)
+    assert [p.field for p in caught.value.problems] == [f"事项!{status}2"]

@@ -24,6 +24,7 @@ def latest() -> list[tuple[str, str | None]]:
     return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
 
+@pytest.mark.migrations
 @pytest.mark.django_db(transaction=True)
 def test_rollup_rows_survive_the_move_from_supervision_to_insights() -> None:
     forward = latest()

@@ -88,7 +88,7 @@ class NoWholeRead(io.BytesIO):
 def _upload(name: str, data: bytes) -> object:
     from django.core.files import File
 
-    from onewindow.cases.services import Upload
+    from onewindow.cases.services.uploads import Upload
 
     return Upload(name, File(NoWholeRead(data), name=name))
 
@@ -151,23 +151,24 @@ def test_a_base64_file_over_the_limit_is_refused_from_its_length_naming_its_fiel
 def test_the_upload_checker_never_reads_a_file_whole(cast, catalog, settings, tmp_path) -> None:
     import hashlib
 
-    from onewindow.cases import services
     from onewindow.cases.models import SubmittedMaterial
+    from onewindow.cases.services.submission import application_submit
+    from onewindow.cases.services.uploads import check_upload
     from onewindow.core.errors import ServiceError
 
     settings.MEDIA_ROOT = tmp_path
     contract = PDF + b"1" * 300 * 1024
     files = {"M-ID": _upload("id.jpg", JPEG), "M-CONTRACT": _upload("c.pdf", contract), "M-PHOTO": _upload("p.png", JPEG)}
-    result = services.application_submit(actor=cast.users["citizen"], channel="online", kind="bundle", code="T-HIRE",
-                                         answers={"food": "yes"}, applicant=payload()["applicant"],
-                                         form=payload()["form"], files=files, idempotency_key="chunks")
+    result = application_submit(actor=cast.users["citizen"], channel="online", kind="bundle", code="T-HIRE",
+                                answers={"food": "yes"}, applicant=payload()["applicant"], form=payload()["form"],
+                                files=files, idempotency_key="chunks")
     stored = SubmittedMaterial.objects.get(application=result.application, material__code="M-CONTRACT")
     assert stored.size == len(contract) and stored.sha256 == hashlib.sha256(contract).hexdigest()
     assert Path(stored.file.path).read_bytes() == contract
     # an oversized file is refused from its size alone
     settings.ONEWINDOW = {**settings.ONEWINDOW, "UPLOAD_MAX_BYTES": 1024}
     with pytest.raises(ServiceError) as refused:
-        services.check_upload(_upload("c.pdf", contract), field="materials.M-CONTRACT")
+        check_upload(_upload("c.pdf", contract), field="materials.M-CONTRACT")
     assert refused.value.problems[0].field == "materials.M-CONTRACT"
 
 

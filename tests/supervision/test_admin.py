@@ -1,6 +1,6 @@
 """The admin writes through supervision's services: every change leaves its audit entry, and what the services
 refuse (deleting the weights in use) is refused in the admin too, with a message instead of an error page; a
-checklist point an inspection used is never deleted."""
+checklist point an inspection used is never deleted; choosing the weights in use sets the previous ones aside."""
 
 import pytest
 from django.contrib.auth.models import User
@@ -69,3 +69,19 @@ def test_weights_are_saved_through_the_service_and_the_ones_in_use_are_not_delet
     admin_client.post(f"/admin/supervision/scoreweights/{spare.pk}/delete/", {"post": "yes"})
     assert not ScoreWeights.objects.filter(pk=spare.pk).exists()
     assert AuditEntry.objects.filter(action="supervision.score_weights_delete").count() == 1
+
+
+def test_the_admin_action_puts_the_chosen_weights_in_use_and_sets_the_others_aside(admin_client) -> None:
+    old = ScoreWeights.objects.create(name="默认权重")
+    new = ScoreWeights.objects.create(name="只看按时办结", active=False, on_time=1, satisfaction=0, rectification=0,
+                                      notices=0, instant=0)
+    r = admin_client.post("/admin/supervision/scoreweights/", {"action": "activate", "_selected_action": [new.pk]})
+    assert r.status_code == 302
+    assert list(ScoreWeights.objects.filter(active=True).values_list("name", flat=True)) == ["只看按时办结"]
+    old.refresh_from_db()
+    assert old.active is False
+    assert AuditEntry.objects.filter(action="supervision.score_weights_activate", target_id=str(new.pk)).exists()
+    both = admin_client.post("/admin/supervision/scoreweights/", {"action": "activate",
+                                                                  "_selected_action": [old.pk, new.pk]}, follow=True)
+    assert "请只选择一套权重" in both.content.decode()
+    assert list(ScoreWeights.objects.filter(active=True).values_list("name", flat=True)) == ["只看按时办结"]

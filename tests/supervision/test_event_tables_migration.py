@@ -50,6 +50,7 @@ def old_rows(apps) -> dict:
     return {"inspection": insp.pk, "finding": finding.pk, "notice": notice.pk}
 
 
+@pytest.mark.migrations
 @pytest.mark.django_db(transaction=True)
 def test_event_rows_keep_their_contents_on_the_append_only_base() -> None:
     forward = MigrationExecutor(connection).loader.graph.leaf_nodes()

@@ -95,3 +95,14 @@ def test_the_ranking_exports_to_excel_with_its_parts(client_for, month_of_record
     assert rows[0][:4] == ("排名", "部门", "综合得分", "按时办结率（权重30）")
     assert rows[2][1] == "甲局" and rows[2][2] == 67.0 and rows[2][3] == 75.0
     assert sup.get("/api/v1/scores?month=2026-13").status_code == 400
+
+
+@pytest.mark.django_db
+def test_a_month_outside_the_calendar_is_refused_with_its_field_and_never_overflows(client_for) -> None:
+    sup = client_for(Role.SUPERVISOR)
+    for url in ("/supervision/ranking/?month=0001-01", "/supervision/ranking/export.xlsx?month=0001-01"):
+        r = sup.get(url)
+        assert r.status_code == 400, url
+    assert sup.post("/supervision/ranking/", {"month": "0001-01", "action": "[]"}).status_code == 400
+    api = sup.get("/api/v1/scores?month=0001-01")
+    assert api.status_code == 400 and api.json()["errors"][0]["field"] == "month"

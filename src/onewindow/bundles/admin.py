@@ -1,21 +1,59 @@
 """Django admin for bundles (一件事): items, questions, options (with their extra materials and fields),
-and a "preview notice" page that computes the one-time notice for any set of answers."""
+and a "preview notice" page that computes the one-time notice for any set of answers. Every save and delete
+goes through bundles/services.py (validated, one transaction with its audit entry each)."""
+
+from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
+from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.bundles import selectors
+from onewindow.bundles import selectors, services
 from onewindow.bundles.models import Bundle, BundleItem, FormField, Option, OptionMaterial, Question
 from onewindow.catalog.models import ServiceItem
+
+
+def _relations(form: ModelForm, obj: Any) -> dict[str, Any]:
+    """The many-to-many values a form carries for `obj`, saved by the service in the same transaction."""
+    return {f.name: form.cleaned_data[f.name] for f in obj._meta.many_to_many if f.name in form.cleaned_data}
+
+
+class ThroughServices(admin.ModelAdmin):
+    """Saves and deletes through bundles.services, the record's inline rows (and their many-to-many fields) too;
+    never through the admin's own save_m2m."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        services.record_save(record=obj, actor=request.user, changed=form.changed_data,
+                             relations=_relations(form, obj))
+
+    def save_related(self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool) -> None:
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request: HttpRequest, form: ModelForm, formset: Any, change: bool) -> None:
+        saved = {id(obj) for obj in formset.save(commit=False)}
+        for inline in formset.forms:
+            if id(inline.instance) in saved:
+                services.record_save(record=inline.instance, actor=request.user, changed=inline.changed_data,
+                                     relations=_relations(inline, inline.instance))
+        for obj in formset.deleted_objects:
+            services.record_delete(record=obj, actor=request.user)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        services.record_delete(record=obj, actor=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for obj in queryset:
+            services.record_delete(record=obj, actor=request.user)
 
 
 class BundleItemInline(admin.TabularInline):
@@ -40,7 +78,7 @@ class QuestionInline(admin.TabularInline):
 
 
 @admin.register(Bundle)
-class BundleAdmin(admin.ModelAdmin):
+class BundleAdmin(ThroughServices):
     list_display = ["code", "name", "audience", "region", "lead_department", "first_in_city", "launched_on", "status",
                     "item_count", "preview_link"]
     list_filter = ["audience", "status", "region", "first_in_city", "window_category", "lead_department"]
@@ -75,7 +113,7 @@ class BundleAdmin(admin.ModelAdmin):
         request._bundle_obj = obj  # type: ignore[attr-defined]
         return super().get_form(request, obj, change, **kwargs)
 
-    def get_urls(self) -> list:
+    def get_urls(self) -> list[URLPattern]:
         return [path("<int:pk>/preview/", self.admin_site.admin_view(self.preview_view),
                      name="bundles_bundle_preview"), *super().get_urls()]
 
@@ -119,7 +157,7 @@ class OptionInline(admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(ThroughServices):
     list_display = ["bundle", "key", "text", "kind", "required", "shown_when"]
     list_filter = ["kind", "required", "bundle"]
     search_fields = ["key", "text", "bundle__name", "bundle__code"]
@@ -155,7 +193,7 @@ class OptionFieldInline(admin.TabularInline):
 
 
 @admin.register(Option)
-class OptionAdmin(admin.ModelAdmin):
+class OptionAdmin(ThroughServices):
     list_display = ["question", "key", "label", "label_en", "order"]
     search_fields = ["key", "label", "question__text", "question__bundle__name"]
     list_select_related = ["question__bundle"]
@@ -175,7 +213,7 @@ class OptionAdmin(admin.ModelAdmin):
 
 
 @admin.register(FormField)
-class FormFieldAdmin(admin.ModelAdmin):
+class FormFieldAdmin(ThroughServices):
     """Item form fields (事项表单字段); the same key across items is asked once in a bundle's merged form."""
 
     list_display = ["key", "label", "label_en", "kind", "required", "item", "option"]

@@ -10,52 +10,39 @@ payload: {"kind": "bundle"|"item", "code": "…", "answers": {question: option |
                        {"kind": "enterprise", "name", "credit_code", "legal_representative", "contact_name", "contact_phone"},
           "form": {field key: value}, "deferral_promise": false,
           "channel": "online"|"window" (window: clerks only), "checked_materials": [codes seen at the window],
-          "ticket_id": null}
+          "ticket_id": null (window: the hall ticket it was taken from, recorded on the application)}
 Header `Idempotency-Key`: a retry with the same key and the same content by the same user answers 200 with the
 first application (header `Idempotent-Replayed: true`) and creates nothing; a first submission answers 201; the same
 key with different content answers 409.
 
-Online submissions are rate-limited per client address and per applicant phone number (`limit_online_submission`).
+Online submissions are rate-limited per client address and per applicant phone number
+(`cases.intake.limit_online_submission`). Case actions: `cases.actions`.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Query, Router
 
-from onewindow.cases import selectors, services
-from onewindow.cases.models import Application, Case, Channel
+from onewindow.cases import selectors
+from onewindow.cases.actions import integer, run_case_action
+from onewindow.cases.intake import MATERIAL_PREFIX, limit_online_submission, material_uploads
+from onewindow.cases.models import Applicant, Application, Case, Channel
+from onewindow.cases.services import lifecycle
+from onewindow.cases.services.submission import application_submit
+from onewindow.cases.services.uploads import Upload, upload_from_base64
 from onewindow.core.access import SIGNED_IN, Role, allow, user_department_id, user_roles
-from onewindow.core.audit import audit_log
 from onewindow.core.errors import ServiceError
 from onewindow.core.idempotency import idempotency_scope
 from onewindow.core.inputs import MAX_PAGE
 from onewindow.core.masking import mask_id_number, mask_phone
-from onewindow.core.security import phone_key, rate_limit
 
 router = Router()
 
 MAX_FILES = 40
-
-#: online submissions per hour: (per client address, per applicant phone number)
-SUBMIT_LIMITS = {"anonymous": (20, 10), "signed_in": (60, 30)}
-SUBMIT_LIMIT_SECONDS = 3600
-
-
-def limit_online_submission(request: HttpRequest, applicant: Mapping[str, Any]) -> None:
-    """Refuse (429) an online submission once this address, or the applicant's phone number from any address, has
-    made too many within the hour. Every attempt counts, accepted or not. Phone numbers are counted under a keyed
-    hash (core.security.phone_key), never in clear. Window submissions by clerks are not limited."""
-    signed_in = bool(request.user.is_authenticated)
-    per_address, per_phone = SUBMIT_LIMITS["signed_in" if signed_in else "anonymous"]
-    phones = {str(applicant.get(k) or "") for k in ("phone", "contact_phone")} if isinstance(applicant, Mapping) else set()
-    keys = {phone_key(p): per_phone for p in phones if any(ch.isdigit() for ch in p)}
-    rate_limit(request, scope="cases.submit" if signed_in else "cases.submit.anonymous", limit=per_address,
-               per_seconds=SUBMIT_LIMIT_SECONDS, keys=keys)
 
 
 def _json(request: HttpRequest, data: Any, status: int = 200) -> HttpResponse:
@@ -112,32 +99,40 @@ def application_dict(app: Application) -> dict[str, Any]:
     }
 
 
-def _parse_submission(request: HttpRequest) -> tuple[dict[str, Any], dict[str, services.Upload]]:
-    content_type = request.META.get("CONTENT_TYPE", "")
-    files: dict[str, services.Upload] = {}
-    if content_type.startswith("multipart/form-data"):
-        raw = request.POST.get("payload", "")
-        try:
-            payload = json.loads(raw) if raw else {}
-        except json.JSONDecodeError:
-            raise ServiceError("payload 不是有效的 JSON", field="payload") from None
-        for name, f in request.FILES.items():
-            if not name.startswith("material."):
-                raise ServiceError("文件字段应命名为 material.<材料编码>", field=name)
-            files[name.removeprefix("material.")] = services.upload_from_django(f)
+def _multipart_submission(request: HttpRequest) -> tuple[Any, dict[str, Upload]]:
+    raw = request.POST.get("payload", "")
+    try:
+        payload = json.loads(raw) if raw else {}
+    except json.JSONDecodeError:
+        raise ServiceError("payload 不是有效的 JSON", field="payload") from None
+    for name in request.FILES:
+        if not name.startswith(MATERIAL_PREFIX):
+            raise ServiceError("文件字段应命名为 material.<材料编码>", field=name)
+    return payload, material_uploads(request, skip_empty=False)
+
+
+def _json_submission(request: HttpRequest) -> tuple[Any, dict[str, Upload]]:
+    try:
+        payload = json.loads(request.body or b"{}")
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise ServiceError("请求体不是有效的 JSON", field="body") from None
+    raw_files = payload.pop("files", None) or {} if isinstance(payload, dict) else {}
+    if not isinstance(raw_files, dict):
+        raise ServiceError("files 应为 {材料编码: {name, content_base64}}", field="files")
+    files: dict[str, Upload] = {}
+    for code, spec in raw_files.items():
+        if not isinstance(spec, dict) or not isinstance(spec.get("content_base64"), str):
+            raise ServiceError("应提供 content_base64", field=f"materials.{code}")
+        files[str(code)] = upload_from_base64(str(spec.get("name") or ""), spec["content_base64"],
+                                              field=f"materials.{code}")
+    return payload, files
+
+
+def _parse_submission(request: HttpRequest) -> tuple[dict[str, Any], dict[str, Upload]]:
+    if request.META.get("CONTENT_TYPE", "").startswith("multipart/form-data"):
+        payload, files = _multipart_submission(request)
     else:
-        try:
-            payload = json.loads(request.body or b"{}")
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            raise ServiceError("请求体不是有效的 JSON", field="body") from None
-        raw_files = payload.pop("files", None) or {} if isinstance(payload, dict) else {}
-        if not isinstance(raw_files, dict):
-            raise ServiceError("files 应为 {材料编码: {name, content_base64}}", field="files")
-        for code, spec in raw_files.items():
-            if not isinstance(spec, dict) or not isinstance(spec.get("content_base64"), str):
-                raise ServiceError("应提供 content_base64", field=f"materials.{code}")
-            files[str(code)] = services.upload_from_base64(str(spec.get("name") or ""), spec["content_base64"],
-                                                           field=f"materials.{code}")
+        payload, files = _json_submission(request)
     if not isinstance(payload, dict):
         raise ServiceError("payload 应为 JSON 对象", field="payload")
     if len(files) > MAX_FILES:
@@ -145,7 +140,7 @@ def _parse_submission(request: HttpRequest) -> tuple[dict[str, Any], dict[str, s
     return payload, files
 
 
-def _body(request: HttpRequest) -> dict:
+def _body(request: HttpRequest) -> dict[str, Any]:
     """The JSON body of an action (empty body = {}); a form-encoded or multipart body gives its fields."""
     if request.META.get("CONTENT_TYPE", "").startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
         return {key: request.POST.get(key) for key in request.POST}
@@ -160,7 +155,7 @@ def _body(request: HttpRequest) -> dict:
     return body
 
 
-def _dict_field(payload: dict, name: str) -> dict:
+def _dict_field(payload: dict[str, Any], name: str) -> dict[str, Any]:
     value = payload.get(name) or {}
     if not isinstance(value, dict):
         raise ServiceError(f"{name} 应为 JSON 对象", field=name)
@@ -184,7 +179,7 @@ def submit_application(request: HttpRequest) -> HttpResponse:
     applicant = _dict_field(payload, "applicant")
     if channel != Channel.WINDOW:
         limit_online_submission(request, applicant)
-    result = services.application_submit(
+    result = application_submit(
         actor=request.user, channel=channel, kind=str(payload.get("kind") or ""), code=str(payload.get("code") or ""),
         answers=_dict_field(payload, "answers"), applicant=applicant,
         form=_dict_field(payload, "form"), files=files,
@@ -201,7 +196,7 @@ def submit_application(request: HttpRequest) -> HttpResponse:
 
 @router.get("/applications/{number}", response=dict, summary="申请详情（本人、窗口人员或相关部门）")
 @allow(SIGNED_IN)
-def get_application(request: HttpRequest, number: str) -> dict:
+def get_application(request: HttpRequest, number: str) -> dict[str, Any]:
     app = selectors.application_for_user(request.user, number)
     return application_dict(app)
 
@@ -211,7 +206,7 @@ APPLICATION_ACTIONS = ("accept", "supplement", "withdraw")
 
 @router.post("/applications/{number}/{action}", response=dict, summary="整件操作：受理、一次性告知补正、撤回")
 @allow(SIGNED_IN)
-def application_action(request: HttpRequest, number: str, action: str) -> dict:
+def application_action(request: HttpRequest, number: str, action: str) -> dict[str, Any]:
     app = selectors.application_for_user(request.user, number)
     roles = user_roles(request.user)
     body = _body(request)
@@ -220,67 +215,21 @@ def application_action(request: HttpRequest, number: str, action: str) -> dict:
     if action == "withdraw":
         if not (Role.CLERK in roles or selectors.owns_application(request.user, app)):
             raise ServiceError("只有申请人本人或窗口人员可以撤回", field="action", status=403)
-        services.application_withdraw(application=app, actor=request.user, reason=str(body.get("reason") or ""))
+        lifecycle.application_withdraw(application=app, actor=request.user, reason=str(body.get("reason") or ""))
     else:
         if Role.CLERK not in roles:
             raise ServiceError("只有窗口人员可以整件受理或告知补正", field="action", status=403)
         if action == "accept":
-            services.application_accept(application=app, actor=request.user)
+            lifecycle.application_accept(application=app, actor=request.user)
         else:
-            services.application_request_supplement(application=app, actor=request.user,
-                                                    missing=body.get("missing") or [], note=str(body.get("note") or ""))
+            lifecycle.application_request_supplement(application=app, actor=request.user,
+                                                     missing=body.get("missing") or [], note=str(body.get("note") or ""))
     return application_dict(selectors.application_for_user(request.user, number))
-
-
-CASE_ACTIONS = tuple(selectors.ACTION_RULES)
-
-
-def _int(body: dict, name: str) -> int:
-    try:
-        return int(body.get(name))
-    except (TypeError, ValueError):
-        raise ServiceError(f"{name} 应为整数", field=name) from None
-
-
-def _run_case_action(case: Case, action: str, body: dict, actor: Any) -> None:
-    s = services
-    if action == "accept":
-        s.case_accept(case=case, actor=actor)
-    elif action == "not-accept":
-        s.case_not_accept(case=case, actor=actor, reason=str(body.get("reason") or ""))
-    elif action == "supplement":
-        s.case_request_supplement(case=case, actor=actor, missing=body.get("missing") or [], note=str(body.get("note") or ""))
-    elif action == "supplement-complete":
-        s.case_complete_supplement(case=case, actor=actor)
-    elif action == "accept-deferral":
-        s.case_accept_with_deferral(case=case, actor=actor, makeup_days=_int(body, "makeup_days"),
-                                    materials=body.get("materials"))
-    elif action == "makeup-complete":
-        s.case_complete_makeup(case=case, actor=actor)
-    elif action == "start-review":
-        s.case_start_review(case=case, actor=actor)
-    elif action == "special-start":
-        s.case_start_special_procedure(case=case, actor=actor, kind=str(body.get("kind") or ""),
-                                       reason=str(body.get("reason") or ""))
-    elif action == "special-end":
-        s.case_end_special_procedure(case=case, actor=actor, result=str(body.get("result") or ""))
-    elif action == "approve":
-        s.case_approve(case=case, actor=actor, opinion=str(body.get("opinion") or ""))
-    elif action == "deny":
-        s.case_deny(case=case, actor=actor, reason=str(body.get("reason") or ""))
-    elif action == "complete":
-        s.case_complete(case=case, actor=actor, result_number=str(body.get("result_number") or ""))
-    elif action == "deliver":
-        s.case_deliver(case=case, actor=actor, method=str(body.get("method") or ""),
-                       tracking_number=str(body.get("tracking_number") or ""),
-                       pickup_code=str(body.get("pickup_code") or ""))
-    elif action == "withdraw":
-        s.case_withdraw(case=case, actor=actor, reason=str(body.get("reason") or ""))
 
 
 @router.get("/cases/{number}", response=dict, summary="办件详情（含历史）")
 @allow(SIGNED_IN)
-def get_case(request: HttpRequest, number: str) -> dict:
+def get_case(request: HttpRequest, number: str) -> dict[str, Any]:
     case = selectors.case_for_user(request.user, number)
     data = case_dict(case, selectors.lights())
     data["application"] = case.application.number
@@ -293,20 +242,18 @@ def get_case(request: HttpRequest, number: str) -> dict:
              summary="办件操作：accept|not-accept|supplement|supplement-complete|accept-deferral|makeup-complete|"
                      "start-review|special-start|special-end|approve|deny|complete|deliver|withdraw")
 @allow(SIGNED_IN)
-def case_action(request: HttpRequest, number: str, action: str) -> dict:
-    """Body fields by action: reason (not-accept, deny, special-start), missing [{name, note}] (supplement),
-    makeup_days (accept-deferral), kind hearing|testing|expert|inspection|other (special-start),
-    result_number (complete), method pickup|post|locker|electronic + tracking_number / pickup_code (deliver).
-    Optional `version`: refuse with 409 when the case has changed since it was read."""
+def case_action(request: HttpRequest, number: str, action: str) -> dict[str, Any]:
+    """Body fields by action: see cases.actions. Optional `version`: refuse with 409 when the case has changed
+    since it was read."""
     case = selectors.case_for_user(request.user, number)
-    if action not in CASE_ACTIONS:
+    if action not in selectors.ACTION_RULES:
         raise ServiceError(f"未知操作：{action}", field="action", status=404)
     if not selectors.can_act_on_case(request.user, case, action):
         raise ServiceError("您没有权限对该办件执行此操作", field="action", status=403)
     body = _body(request)
-    if body.get("version") is not None and _int(body, "version") != case.version:
+    if body.get("version") is not None and integer(body, "version") != case.version:
         raise ServiceError("办件已被他人处理，请刷新后重试", field="version", status=409)
-    _run_case_action(case, action, body, request.user)
+    run_case_action(case, action, body, request.user)
     case = selectors.case_for_user(request.user, number)
     return case_dict(case, selectors.lights())
 
@@ -314,7 +261,7 @@ def case_action(request: HttpRequest, number: str, action: str) -> dict:
 @router.get("/worklist", response=dict, summary="本部门待办件，按紧急程度排序（红、黄、绿）")
 @allow(Role.REVIEWER, Role.DEPARTMENT_HEAD)
 def get_worklist(request: HttpRequest, status: str = "open", item: str = "", light: str = "", q: str = "",
-                 page: int = Query(1, ge=1, le=MAX_PAGE), per_page: int = Query(20, ge=1, le=100)) -> dict:
+                 page: int = Query(1, ge=1, le=MAX_PAGE), per_page: int = Query(20, ge=1, le=100)) -> dict[str, Any]:
     wl = selectors.worklist(department_id=user_department_id(request.user), status=status, item_code=item, light=light,
                             q=q, page=page, per_page=per_page)
     return {
@@ -324,11 +271,6 @@ def get_worklist(request: HttpRequest, status: str = "open", item: str = "", lig
     }
 
 
-def _masked_applicant(a: Any) -> str:
+def _masked_applicant(a: Applicant) -> str:
     ident = mask_id_number(a.id_number) if a.kind == "person" else a.credit_code
     return f"{a.name}（{ident}）"
-
-
-def audit_full_view(request: HttpRequest, app: Application) -> None:
-    audit_log(actor=request.user, action="applicant.view_full", target=app.applicant,
-              detail={"application": app.number})

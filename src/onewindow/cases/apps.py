@@ -15,4 +15,4 @@ class CasesConfig(OneWindowApp):
         DailyJob("cases.terminate_missed_makeups", "onewindow.cases.tasks:terminate_missed_makeups", hour=1),
         DailyJob("cases.send_pending_messages", "onewindow.cases.tasks:send_pending_messages", hour=1),
     )
-    demo = (DemoStep("onewindow.cases.demo:load", order=40),)
+    demo = (DemoStep("onewindow.demo.cases:load", order=40),)

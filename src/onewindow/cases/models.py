@@ -1,7 +1,8 @@
 """Applications (申请) and per-item cases (办件), their events, submitted materials and the notification outbox.
 
 An application's status is never stored: it is derived from its cases (`derive_application_status`).
-Case status changes only through `cases.services`, by compare-and-swap on `version`, each writing a CaseEvent.
+Case status changes only through `core.events.transition()` (called by `cases.services.lifecycle`): a
+compare-and-swap on (status, version), each writing one CaseEvent.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from onewindow.core.events import AppendOnlyEvent
 
 
 class ApplicantKind(models.TextChoices):
@@ -117,6 +120,15 @@ class CaseStatus(models.TextChoices):
     TERMINATED = "terminated", _("已终止")
 
 
+#: what each case event's action is called (the case history, and refusals: "…不能受理")
+ACTION_LABELS = {
+    "receive": "接件", "accept": "受理", "accept_deferral": "容缺受理", "not_accept": "不予受理",
+    "supplement": "一次性告知补正", "supplement_complete": "补正完成", "start_review": "开始审查",
+    "special_start": "进入特别程序", "special_end": "特别程序结束", "approve": "准予", "deny": "不予批准",
+    "complete": "办结", "deliver": "送达", "withdraw": "撤回", "terminate": "终止", "makeup_complete": "容缺材料补齐",
+    "deadline_recomputed": "重算期限",
+}
+
 #: states in which a case still waits for somebody in a department
 OPEN_STATUSES = (CaseStatus.RECEIVED, CaseStatus.SUPPLEMENT, CaseStatus.ACCEPTED, CaseStatus.UNDER_REVIEW,
                  CaseStatus.SPECIAL_PROCEDURE, CaseStatus.APPROVED)
@@ -192,7 +204,8 @@ class Case(models.Model):
     completed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(_("更新时间"))
-    materials = models.ManyToManyField("SubmittedMaterial", through="CaseMaterial", related_name="cases", blank=True)
+    materials: models.ManyToManyField[SubmittedMaterial, CaseMaterial] = models.ManyToManyField(
+        "SubmittedMaterial", through="CaseMaterial", related_name="cases", blank=True)
 
     class Meta:
         ordering = ["number"]
@@ -224,22 +237,16 @@ class Case(models.Model):
         return self.status in OPEN_STATUSES
 
 
-class CaseEvent(models.Model):
-    """Append-only history of a case: one row per state change (and per notable act)."""
+class CaseEvent(AppendOnlyEvent):
+    """Append-only history of a case: one row per state change (and per notable act that changes no state,
+    such as a recomputed deadline). Written by `core.events.transition()` / `record_event()`; `correlation` is the
+    application's number, so one application's events across its cases read together."""
+
+    subject_field = "case"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events", verbose_name=_("办件"))
-    at = models.DateTimeField(_("时间"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+", verbose_name=_("操作人"))
-    actor_label = models.CharField(_("操作人名称"), max_length=150, blank=True)
-    action = models.CharField(_("动作"), max_length=40)
-    from_status = models.CharField(_("原状态"), max_length=20, blank=True)
-    to_status = models.CharField(_("新状态"), max_length=20, blank=True)
-    reason = models.TextField(_("理由/意见"), blank=True)
-    data = models.JSONField(_("数据"), default=dict, blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(AppendOnlyEvent.Meta):
         verbose_name = _("办件事件")
         verbose_name_plural = _("办件事件")
         indexes = [models.Index(fields=["case", "at"]), models.Index(fields=["action", "at"])]

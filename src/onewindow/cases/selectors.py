@@ -13,43 +13,51 @@ from django.conf import settings
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from onewindow.bundles.notice import bundle_notice, item_notice
 from onewindow.cases.models import (
     OPEN_STATUSES,
     Application,
+    ApplicationKind,
     Case,
     CaseEvent,
     CaseStatus,
     Channel,
     SubmittedMaterial,
 )
+from onewindow.catalog.models import MaterialNecessity, MaterialSource, ServiceItem
 from onewindow.core import clock
 from onewindow.core.access import Role, user_department_id, user_roles
+from onewindow.core.actors import Actor, actor_user
+from onewindow.core.calendar import add_workdays, workdays_between
+from onewindow.core.errors import ServiceError
 
 # --------------------------------------------------------------------------- access rules
 
 
-def is_department_staff(user: Any) -> bool:
+def is_department_staff(user: Actor) -> bool:
     return bool(user_roles(user) & {Role.REVIEWER, Role.DEPARTMENT_HEAD})
 
 
-def owns_application(user: Any, application: Application) -> bool:
-    if not getattr(user, "is_authenticated", False):
+def owns_application(user: Actor, application: Application) -> bool:
+    person = actor_user(user)
+    if person is None:
         return False
-    return application.submitted_by_id == user.pk or application.applicant.user_id == user.pk
+    return application.submitted_by_id == person.pk or application.applicant.user_id == person.pk
 
 
-def is_own_application(user: Any, application: Application) -> bool:
+def is_own_application(user: Actor, application: Application) -> bool:
     """The user is the applicant: the application is on their account, or they submitted it online themselves.
     (A clerk who submits at the window on a citizen's behalf is not the applicant.) Staff never accept, decide or
     deliver their own applications: another member of staff must."""
-    if not getattr(user, "is_authenticated", False):
+    person = actor_user(user)
+    if person is None:
         return False
-    if application.applicant.user_id == user.pk:
+    if application.applicant.user_id == person.pk:
         return True
-    return application.channel == Channel.ONLINE and application.submitted_by_id == user.pk
+    return application.channel == Channel.ONLINE and application.submitted_by_id == person.pk
 
 
-def can_view_case(user: Any, case: Case) -> bool:
+def can_view_case(user: Actor, case: Case) -> bool:
     roles = user_roles(user)
     if roles & {Role.CLERK, Role.SUPERVISOR}:
         return True
@@ -58,7 +66,7 @@ def can_view_case(user: Any, case: Case) -> bool:
     return owns_application(user, case.application)
 
 
-def can_view_application(user: Any, application: Application, *, session_numbers: list[str] | None = None) -> bool:
+def can_view_application(user: Actor, application: Application, *, session_numbers: list[str] | None = None) -> bool:
     roles = user_roles(user)
     if roles & {Role.CLERK, Role.SUPERVISOR}:
         return True
@@ -83,7 +91,7 @@ ACTION_RULES = {
 }
 
 
-def can_act_on_case(user: Any, case: Case, action: str) -> bool:
+def can_act_on_case(user: Actor, case: Case, action: str) -> bool:
     rule = ACTION_RULES.get(action)
     if rule in ("window", "department") and is_own_application(user, case.application):
         return False
@@ -98,7 +106,7 @@ def can_act_on_case(user: Any, case: Case, action: str) -> bool:
     return False
 
 
-def case_for_user(user: Any, number: str) -> Case:
+def case_for_user(user: Actor, number: str) -> Case:
     """The case if this user may see it; 404 otherwise (a reviewer never learns of another department's case)."""
     case = (Case.objects.select_related("application__applicant", "department", "item", "decided_by__profile")
             .filter(number=number).first())
@@ -107,7 +115,7 @@ def case_for_user(user: Any, number: str) -> Case:
     return case
 
 
-def application_for_user(user: Any, number: str, *, session_numbers: list[str] | None = None) -> Application:
+def application_for_user(user: Actor, number: str, *, session_numbers: list[str] | None = None) -> Application:
     app = (Application.objects.select_related("applicant")
            .prefetch_related(Prefetch("cases", queryset=Case.objects.select_related("department").order_by("number")))
            .filter(number=number).first())
@@ -135,8 +143,6 @@ class Lights:
         return "green"
 
     def days_left(self, case: Case) -> int | None:
-        from onewindow.core.calendar import workdays_between
-
         if case.due_date is None or case.status not in OPEN_STATUSES:
             return None
         if case.due_date >= self.today:
@@ -145,10 +151,9 @@ class Lights:
 
 
 def lights(today: dt.date | None = None) -> Lights:
-    from onewindow.core.calendar import add_workdays
-
     today = today or clock.today()
-    n = int(settings.ONEWINDOW.get("DEADLINE_YELLOW_WORKDAYS", 2))
+    yellow: Any = settings.ONEWINDOW.get("DEADLINE_YELLOW_WORKDAYS", 2)
+    n = int(yellow)
     return Lights(today=today, yellow_until=add_workdays(today, n))
 
 
@@ -220,8 +225,6 @@ def worklist(*, department_id: int | None, status: str = "open", item_code: str 
 
 
 def department_items(department_id: int | None) -> list[tuple[str, str]]:
-    from onewindow.catalog.models import ServiceItem
-
     if department_id is None:
         return []
     return list(ServiceItem.objects.filter(department_id=department_id).order_by("code").values_list("code", "name"))
@@ -245,8 +248,11 @@ def application_events(app: Application) -> list[CaseEvent]:
     return list(CaseEvent.objects.filter(case__application=app).select_related("case").order_by("at", "id"))
 
 
-def my_applications(user: Any, *, limit: int = 100) -> list[Application]:
-    return list(Application.objects.filter(Q(submitted_by=user) | Q(applicant__user=user))
+def my_applications(user: Actor, *, limit: int = 100) -> list[Application]:
+    person = actor_user(user)
+    if person is None:
+        return []
+    return list(Application.objects.filter(Q(submitted_by=person) | Q(applicant__user=person))
                 .select_related("applicant").prefetch_related(Prefetch("cases", queryset=Case.objects.order_by("number")))
                 .order_by("-submitted_at", "-id")[:limit])
 
@@ -262,7 +268,7 @@ def progress_lookup(*, number: str, phone_last4: str) -> Application | None:
             .first())
 
 
-def material_for_user(user: Any, pk: int, *, session_numbers: list[str] | None = None) -> SubmittedMaterial:
+def material_for_user(user: Actor, pk: int, *, session_numbers: list[str] | None = None) -> SubmittedMaterial:
     """A submitted file, if the user may see the application (or a case that uses it)."""
     sm = SubmittedMaterial.objects.select_related("application__applicant", "material").filter(pk=pk).first()
     if sm is None or not sm.file:
@@ -277,3 +283,27 @@ def material_for_user(user: Any, pk: int, *, session_numbers: list[str] | None =
         if dept is not None and Case.objects.filter(application=app, department_id=dept, materials=sm).exists():
             return sm
     raise Http404("material")
+
+
+# --------------------------------------------------------------------------- the notice an application answered
+
+
+def application_notice(app: Application) -> Any | None:
+    """The notice (items, materials, form fields) for the application's bundle answers or item; None when the
+    bundle or item has since gone."""
+    try:
+        if app.kind == ApplicationKind.BUNDLE:
+            return bundle_notice(bundle_code=app.code, answers=app.answers)
+        return item_notice(item_code=app.code)
+    except ServiceError:
+        return None
+
+
+def missing_material_names(app: Application) -> list[str]:
+    """Required materials of the application's notice that were neither uploaded nor seen (nor shared)."""
+    notice = application_notice(app)
+    if notice is None:
+        return []
+    have = set(app.submitted_materials.values_list("material_id", flat=True))
+    return [m.name for m in notice.materials
+            if m.material_id not in have and m.source != MaterialSource.SHARED and m.necessity == MaterialNecessity.REQUIRED]

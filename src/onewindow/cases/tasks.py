@@ -1,36 +1,32 @@
-"""Background work (django-tasks, database backend; run by `onewindow worker`)."""
+"""Background work (django-tasks; run by `onewindow worker`). The daily jobs are declared on CasesConfig.
+
+`send_outbox_message` is defined next to the outbox it drains (services.notifications, which enqueues it) and
+named here too, so jobs queued under this path keep running. Tasks import only downward.
+"""
 
 from __future__ import annotations
 
 from django_tasks import task
 
-from onewindow.cases import services
+from onewindow.cases.services import deadlines, lifecycle, notifications
+from onewindow.cases.services.notifications import send_outbox_message
 
-
-@task()
-def send_outbox_message(message_id: int) -> str:
-    """Send one notification from the outbox through the configured sender."""
-    return services.mark_message(message_id=message_id)
+__all__ = ["recompute_deadlines", "send_outbox_message", "send_pending_messages", "terminate_missed_makeups"]
 
 
 @task()
 def send_pending_messages() -> int:
     """Retry every pending message (safety net for messages whose task was lost)."""
-    from onewindow.cases.models import OutboxMessage
-
-    ids = list(OutboxMessage.objects.filter(status="pending").values_list("pk", flat=True)[:1000])
-    for pk in ids:
-        services.mark_message(message_id=pk)
-    return len(ids)
+    return notifications.send_pending()
 
 
 @task()
 def terminate_missed_makeups() -> int:
     """Daily: end the 容缺 cases whose make-up deadline passed."""
-    return services.terminate_missed_makeups()
+    return lifecycle.terminate_missed_makeups()
 
 
 @task()
 def recompute_deadlines() -> int:
     """After a year's official calendar is imported: recompute provisional due dates."""
-    return services.recompute_deadlines()
+    return deadlines.recompute_deadlines()

@@ -1,33 +1,63 @@
-"""Django admin for the catalog, for the catalog admin (事项管理员). Item edits go through the services:
-changing limits bumps the version and writes an ItemHistory row; publish/retire are actions."""
+"""Django admin for the catalog, for the catalog admin (事项管理员). Every write goes through the services:
+an item through services/items.py (changing limits bumps the version and writes an ItemHistory row; the status
+moves only by the publish / retire actions, each an ItemEvent), the reference records and an item's materials
+through services/records.py — each one transaction with its audit entry."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
+from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.catalog import services, transfer
 from onewindow.catalog.models import (
     CanonicalMaterial,
     Department,
+    ItemEvent,
     ItemHistory,
     ItemMaterial,
     ServiceItem,
     WindowCategory,
 )
 from onewindow.catalog.rules import check_item_rules
-from onewindow.core.errors import ServiceError
+from onewindow.catalog.services import items, records
+from onewindow.catalog.transfer.export import catalog_export_xlsx
+from onewindow.catalog.transfer.importer import catalog_import_xlsx
+from onewindow.catalog.transfer.national import national_basic_csv, national_material_csv
+from onewindow.core.errors import FieldProblem, ServiceError
 from onewindow.core.excel import XLSX_CONTENT_TYPE, content_disposition
 
 
+class ThroughServices(admin.ModelAdmin):
+    """Saves and deletes a reference record (and its inline rows) through services.records, audited."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        records.record_save(record=obj, actor=request.user, changed=form.changed_data)
+
+    def save_formset(self, request: HttpRequest, form: ModelForm, formset: Any, change: bool) -> None:
+        for obj in formset.save(commit=False):
+            records.record_save(record=obj, actor=request.user)
+        for obj in formset.deleted_objects:
+            records.record_delete(record=obj, actor=request.user)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        records.record_delete(record=obj, actor=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for obj in queryset:
+            records.record_delete(record=obj, actor=request.user)
+
+
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(ThroughServices):
     list_display = ("code", "name", "short_name", "parent", "region", "credit_code", "phone", "item_count",
                     "sort_order")
     list_filter = ("region", "parent")
@@ -36,31 +66,31 @@ class DepartmentAdmin(admin.ModelAdmin):
     autocomplete_fields = ("parent",)
     ordering = ("sort_order", "code")
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Department]:
         return super().get_queryset(request).annotate(_item_count=Count("items"))
 
     @admin.display(description=_("事项数"), ordering="_item_count")
     def item_count(self, obj: Department) -> int:
-        return obj._item_count  # type: ignore[attr-defined]
+        return int(getattr(obj, "_item_count", 0))
 
 
 @admin.register(WindowCategory)
-class WindowCategoryAdmin(admin.ModelAdmin):
+class WindowCategoryAdmin(ThroughServices):
     list_display = ("code", "name", "name_en", "default_ticket_prefix", "sort_order")
     search_fields = ("code", "name", "name_en")
 
 
 @admin.register(CanonicalMaterial)
-class CanonicalMaterialAdmin(admin.ModelAdmin):
+class CanonicalMaterialAdmin(ThroughServices):
     list_display = ("code", "name", "name_en", "issuer", "use_count")
     search_fields = ("code", "name", "name_en", "aliases_en", "issuer")
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CanonicalMaterial]:
         return super().get_queryset(request).annotate(_use_count=Count("uses"))
 
     @admin.display(description=_("使用事项数"), ordering="_use_count")
     def use_count(self, obj: CanonicalMaterial) -> int:
-        return obj._use_count  # type: ignore[attr-defined]
+        return int(getattr(obj, "_use_count", 0))
 
 
 class ItemMaterialInline(admin.TabularInline):
@@ -89,15 +119,31 @@ class ItemHistoryInline(admin.TabularInline):
         return False
 
 
+class ItemEventInline(admin.TabularInline):
+    """The item's status moves (publish / retire), read only."""
+
+    model = ItemEvent
+    extra = 0
+    can_delete = False
+    fields = ("at", "action", "from_status", "to_status", "actor_label", "reason")
+    readonly_fields = fields
+    ordering = ("-at",)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class ServiceItemForm(forms.ModelForm):
     class Meta:
         model = ServiceItem
         fields = "__all__"  # noqa: DJ007 - the admin fieldsets choose the fields
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        values = {f.name: data.get(f.name, getattr(self.instance, f.name, None))
-                  for f in ServiceItem._meta.concrete_fields if f.name in data}
+        data = super().clean() or {}
+        values = {f.name: data[f.name] for f in ServiceItem._meta.concrete_fields if f.name in data}
         for problem in check_item_rules(values):
             field = problem.field if problem.field in self.fields else None
             self.add_error(field, str(problem.message))
@@ -116,10 +162,10 @@ class ServiceItemAdmin(admin.ModelAdmin):
     search_fields = ("code", "basic_code", "name", "name_en", "aliases", "aliases_en")
     list_select_related = ("department", "window_category")
     autocomplete_fields = ("department", "handling_department")
-    readonly_fields = ("version", "updated_at")
+    readonly_fields = ("status", "version", "updated_at")
     list_per_page = 50
     actions = ("publish_items", "retire_items")
-    inlines = (ItemMaterialInline, ItemHistoryInline)
+    inlines = (ItemMaterialInline, ItemHistoryInline, ItemEventInline)
     fieldsets = (
         (_("基本信息"), {"fields": ("name", "name_en", "code", "basic_code", "item_type", "exercise_level", "department",
                                 "handling_department", "window_category", "audience", "status", "version",
@@ -143,25 +189,39 @@ class ServiceItemAdmin(admin.ModelAdmin):
         promised = _("即办") if obj.is_instant else f"{obj.promised_limit}{obj.get_promised_limit_unit_display()}"
         return f"{obj.legal_limit}{obj.get_legal_limit_unit_display()} / {promised}"
 
-    def save_model(self, request: HttpRequest, obj: ServiceItem, form: Any, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: ServiceItem, form: ModelForm, change: bool) -> None:
         if change:
-            services.item_update(item=obj, actor=request.user)
+            items.item_update(item=obj, actor=request.user)
         else:
-            services.item_create(item=obj, actor=request.user)
+            items.item_create(item=obj, actor=request.user)
 
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+    def save_formset(self, request: HttpRequest, form: ModelForm, formset: Any, change: bool) -> None:
+        for obj in formset.save(commit=False):
+            records.record_save(record=obj, actor=request.user)
+        for obj in formset.deleted_objects:
+            records.record_delete(record=obj, actor=request.user)
+
+    def save_related(self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        services.item_sync_material_count(item=form.instance)
+        items.item_sync_material_count(item=form.instance)
+
+    def delete_model(self, request: HttpRequest, obj: ServiceItem) -> None:
+        items.item_delete(item=obj, actor=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ServiceItem]) -> None:
+        for item in queryset:
+            items.item_delete(item=item, actor=request.user)
 
     @admin.action(description=_("发布所选事项"), permissions=["change"])
-    def publish_items(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._each(request, queryset, services.item_publish, _("已发布 %(n)d 个事项"))
+    def publish_items(self, request: HttpRequest, queryset: QuerySet[ServiceItem]) -> None:
+        self._each(request, queryset, items.item_publish, _("已发布 %(n)d 个事项"))
 
     @admin.action(description=_("停用所选事项"), permissions=["change"])
-    def retire_items(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._each(request, queryset, services.item_retire, _("已停用 %(n)d 个事项"))
+    def retire_items(self, request: HttpRequest, queryset: QuerySet[ServiceItem]) -> None:
+        self._each(request, queryset, items.item_retire, _("已停用 %(n)d 个事项"))
 
-    def _each(self, request: HttpRequest, queryset: QuerySet, action: Any, done: Any) -> None:
+    def _each(self, request: HttpRequest, queryset: QuerySet[ServiceItem], action: Callable[..., ServiceItem],
+              done: Any) -> None:
         n = 0
         for item in queryset:
             try:
@@ -172,7 +232,7 @@ class ServiceItemAdmin(admin.ModelAdmin):
         self.message_user(request, done % {"n": n}, messages.SUCCESS)
 
     # ---- import / export pages
-    def get_urls(self) -> list:
+    def get_urls(self) -> list[URLPattern]:
         wrap = self.admin_site.admin_view
         return [
             path("import/", wrap(self.import_view), name="catalog_serviceitem_import"),
@@ -187,7 +247,7 @@ class ServiceItemAdmin(admin.ModelAdmin):
     def export_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_view_permission(request):
             raise PermissionDenied
-        response = HttpResponse(transfer.catalog_export_xlsx(), content_type=XLSX_CONTENT_TYPE)
+        response = HttpResponse(catalog_export_xlsx(), content_type=XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = content_disposition("事项库.xlsx", inline=False)
         return response
 
@@ -195,9 +255,9 @@ class ServiceItemAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         if kind == "basic":
-            content, name = transfer.national_basic_csv(), "task_general_basic.csv"
+            content, name = national_basic_csv(), "task_general_basic.csv"
         else:
-            content, name = transfer.national_material_csv(), "task_general_material.csv"
+            content, name = national_material_csv(), "task_general_material.csv"
         response = HttpResponse(content, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = content_disposition(name, inline=False)
         return response
@@ -205,7 +265,7 @@ class ServiceItemAdmin(admin.ModelAdmin):
     def import_view(self, request: HttpRequest) -> HttpResponse:
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
             raise PermissionDenied
-        problems: list = []
+        problems: list[FieldProblem] = []
         summary = ""
         if request.method == "POST":
             upload = request.FILES.get("file")
@@ -214,7 +274,7 @@ class ServiceItemAdmin(admin.ModelAdmin):
                 summary = str(_("请选择要导入的 .xlsx 文件"))
             else:
                 try:
-                    result = transfer.catalog_import_xlsx(file=upload, actor=request.user)
+                    result = catalog_import_xlsx(file=upload, actor=request.user)
                 except ServiceError as exc:
                     problems, summary = exc.problems, exc.message
                 else:
@@ -230,7 +290,7 @@ class ServiceItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(ItemMaterial)
-class ItemMaterialAdmin(admin.ModelAdmin):
+class ItemMaterialAdmin(ThroughServices):
     list_display = ("item", "material", "source", "necessity", "originals", "copies", "form")
     list_filter = ("source", "necessity", "form")
     search_fields = ("item__name", "item__code", "material__name", "material__code")

@@ -1,10 +1,13 @@
 """Catalog API: departments, items (filtered, paginated) and one item with its materials."""
 
+from typing import Any
+
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from onewindow.catalog import selectors
 from onewindow.catalog.guide import speedup_text
+from onewindow.catalog.models import ServiceItem
 from onewindow.core.access import PUBLIC, allow
 from onewindow.core.paging import paginate
 
@@ -125,14 +128,14 @@ def _split(text: str) -> list[str]:
     return [a.strip() for a in text.split(",") if a.strip()]
 
 
-def _item(it) -> dict:  # noqa: ANN001
+def _item(it: ServiceItem) -> dict[str, Any]:
     return {
         "code": it.code, "basic_code": it.basic_code, "name": it.name, "name_en": it.name_en,
-        "item_type": it.item_type,
-        "item_type_label": it.get_item_type_display(), "department": it.department.code,
+        "item_type": it.item_type, "item_type_label": it.get_item_type_display(), "department": it.department.code,
         "department_name": it.department.name,
-        "handling_department": it.handling_department.code if it.handling_department_id else None,
-        "window_category": it.window_category.code if it.window_category_id else None, "audience": it.audience,
+        "handling_department": it.handling_department.code if it.handling_department is not None else None,
+        "window_category": it.window_category.code if it.window_category is not None else None,
+        "audience": it.audience,
         "handling_type": it.handling_type, "legal_limit": it.legal_limit, "legal_limit_unit": it.legal_limit_unit,
         "promised_limit": it.promised_limit, "promised_limit_unit": it.promised_limit_unit,
         "speedup": speedup_text(it), "speedup_status": it.speedup, "speedup_before_limit": it.speedup_before_limit,

@@ -111,7 +111,7 @@ def build_guide(item: ServiceItem) -> Guide:
     if item.fully_online and _("全程网办") not in online:
         online += "（" + _("全程网办") + "）"
     dept = item.department.name
-    if item.handling_department_id:
+    if item.handling_department is not None:
         dept += "（" + _("承办：") + item.handling_department.name + "）"
     facts = [
         (_("实施主体"), dept),

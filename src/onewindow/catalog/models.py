@@ -7,6 +7,8 @@ opaque strings because their layout differs by province.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.core.events import AppendOnlyEvent
+
 
 class Department(models.Model):
     code = models.CharField(_("部门编码"), max_length=32, unique=True)
@@ -237,6 +239,18 @@ class ItemHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} · v{self.version}"
+
+
+class ItemEvent(AppendOnlyEvent):
+    """An item's moves between draft, published and retired (publish / retire), one row each."""
+
+    subject_field = "item"
+    item = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="events", verbose_name=_("事项"))
+
+    class Meta(AppendOnlyEvent.Meta):
+        verbose_name = _("事项状态变更")
+        verbose_name_plural = _("事项状态变更")
+        indexes = [models.Index(fields=["item", "at"], name="catalog_item_event_item_at")]
 
 
 class MaterialSource(models.TextChoices):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from onewindow.catalog import selectors
 from onewindow.catalog.guide import build_guide, guide_pdf, promised_text, speedup_text, visits_text
-from onewindow.catalog.models import Audience
+from onewindow.catalog.models import Audience, ServiceItem
 from onewindow.core.access import PUBLIC, Role, allow
 from onewindow.core.errors import NotFound
 from onewindow.core.paging import paginate
@@ -43,7 +43,7 @@ def index(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _published_item(code: str):  # noqa: ANN202
+def _published_item(code: str) -> ServiceItem:
     try:
         return selectors.item_by_code(code, published_only=True)
     except NotFound:

@@ -123,6 +123,21 @@ def date_param(raw: object, field: str, *, default: dt.date | None = None, lenie
         raise InputError(f"{field}: {exc}", field=field) from None
 
 
+def month_param(raw: object, field: str = "month", *, default: dt.date) -> dt.date:
+    """A month (YYYY-MM) as its first day, between DATE_MIN and DATE_MAX; empty → `default`; otherwise
+    InputError naming the field (a month of year 1 would overflow the moment it is shifted to local time)."""
+    text = "" if raw is None else str(raw).strip()
+    if not text:
+        return default
+    if not re.fullmatch(r"\d{4}-\d{2}", text):
+        raise InputError(_("%(field)s 应为月份，格式如 2026-01") % {"field": field}, field=field)
+    try:
+        value = dt.date(int(text[:4]), int(text[5:]), 1)
+        return _date_in_range(value)
+    except ValueError as exc:
+        raise InputError(f"{field}: {exc}", field=field) from None
+
+
 def safe_next(request: HttpRequest, raw: object, default: str) -> str:
     """A `next` value to redirect to: a path on this site, else `default` (no open redirect, and never a
     string that `redirect()` would try, and fail, to reverse as a view name)."""

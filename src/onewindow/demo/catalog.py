@@ -33,7 +33,7 @@ from onewindow.catalog.models import (
     SpeedUp,
     WindowCategory,
 )
-from onewindow.catalog.services import grant_catalog_admin_permissions
+from onewindow.catalog.services.permissions import grant_catalog_admin_permissions
 from onewindow.demo import catalog_data as data
 from onewindow.demo.upsert import sync
 

@@ -394,95 +394,119 @@ def _read_defaults(root: Path, data: CatalogData) -> None:
         bundle_materials_note=_str(bundle.get("materials_note")), bundle_steps=_list(bundle.get("steps")))
 
 
-def _check(data: CatalogData) -> None:  # noqa: C901 - one flat list of independent rules
-    p = data.problems
+def _check_departments(data: CatalogData) -> Iterator[str]:
     for dept in data.departments.values():
         if not dept.name_en:
-            p.append(f"department {dept.code}: name_en missing")
+            yield f"department {dept.code}: name_en missing"
         if dept.parent and dept.parent not in data.departments:
-            p.append(f"department {dept.code}: parent {dept.parent} unknown")
+            yield f"department {dept.code}: parent {dept.parent} unknown"
         if len(dept.credit_code) != 18 or credit_code_check_char(dept.credit_code[:17]) != dept.credit_code[17]:
-            p.append(f"department {dept.code}: credit code {dept.credit_code} invalid (GB 32100 check character)")
+            yield f"department {dept.code}: credit code {dept.credit_code} invalid (GB 32100 check character)"
     for cat in data.categories.values():
         if not cat.name_en:
-            p.append(f"category {cat.code}: name_en missing")
-    for m in data.materials.values():
-        if not m.name or not m.name_en:
-            p.append(f"material {m.code}: name or name_en missing")
-        if m.source not in SOURCES or m.form not in FORMS:
-            p.append(f"material {m.code}: source {m.source!r} or form {m.form!r} invalid")
+            yield f"category {cat.code}: name_en missing"
+
+
+def _check_materials_and_fields(data: CatalogData) -> Iterator[str]:
+    for material in data.materials.values():
+        if not material.name or not material.name_en:
+            yield f"material {material.code}: name or name_en missing"
+        if material.source not in SOURCES or material.form not in FORMS:
+            yield f"material {material.code}: source {material.source!r} or form {material.form!r} invalid"
+    for spec in data.fields.values():
+        if spec.kind not in FIELD_KINDS or not spec.label_en:
+            yield f"field {spec.key}: kind invalid or label_en missing"
+
+
+def _item_codes(item: Item) -> Iterator[str]:
+    if len(item.basic_code) != 10 or not item.basic_code.isdigit():
+        yield "basic_code must be 10 digits"
+    elif item.basic_code[:2] != item.type:
+        yield f"basic_code must start with the item type {item.type}"
+    if item.type not in ITEM_TYPES:
+        yield f"type {item.type!r} invalid"
+    if item.audience not in AUDIENCES:
+        yield f"audience {item.audience!r} invalid"
+    if not item.name_en or not item.result_en:
+        yield "name_en or result_en missing"
+
+
+def _item_references(item: Item, data: CatalogData) -> Iterator[str]:
+    if item.department not in data.departments:
+        yield f"department {item.department!r} unknown"
+    if item.handling_department and item.handling_department not in data.departments:
+        yield f"handling_department {item.handling_department!r} unknown"
+    if data.categories and item.category not in data.categories:
+        yield f"category {item.category!r} unknown"
+    if not item.materials:
+        yield "no materials"
+    yield from (f"material {m.code!r} unknown" for m in item.materials if m.code not in data.materials)
+    yield from (f"field {key!r} unknown" for key in item.fields if data.fields and key not in data.fields)
+
+
+def _item_rules(item: Item) -> Iterator[str]:
+    """The catalog's consistency rules (catalog/rules.py), on the data as written."""
+    if item.promised > item.legal:
+        yield f"promised {item.promised} > legal {item.legal}"
+    if item.visits > 0 and not item.visits_reason:
+        yield f"visits {item.visits} needs visits_reason"
+    if item.depth == 5 and item.visits != 0:
+        yield "depth 5 (全程网办) needs visits 0"
+    if not 1 <= item.depth <= 5:
+        yield "depth must be 1..5"
+    if not item.speedup:
+        return
+    if item.speedup not in {"candidate", "achieved"}:
+        yield "speedup must be candidate or achieved"
+    if item.before is None or item.standard is None:
+        yield "speedup needs before and standard"
+    elif item.speedup == "achieved" and item.promised > item.standard:
+        yield f"speedup achieved but promised {item.promised} > standard {item.standard}"
+
+
+def _check_items(data: CatalogData) -> Iterator[str]:
     names: Counter[tuple[str, str]] = Counter()
     for item in data.items.values():
-        where = f"item {item.code} {item.name} ({item.source_file})"
         names[(item.region, item.name)] += 1
-        if len(item.basic_code) != 10 or not item.basic_code.isdigit():
-            p.append(f"{where}: basic_code must be 10 digits")
-        elif item.basic_code[:2] != item.type:
-            p.append(f"{where}: basic_code must start with the item type {item.type}")
-        if item.type not in ITEM_TYPES:
-            p.append(f"{where}: type {item.type!r} invalid")
-        if item.audience not in AUDIENCES:
-            p.append(f"{where}: audience {item.audience!r} invalid")
-        if not item.name_en or not item.result_en:
-            p.append(f"{where}: name_en or result_en missing")
-        if item.department not in data.departments:
-            p.append(f"{where}: department {item.department!r} unknown")
-        if item.handling_department and item.handling_department not in data.departments:
-            p.append(f"{where}: handling_department {item.handling_department!r} unknown")
-        if data.categories and item.category not in data.categories:
-            p.append(f"{where}: category {item.category!r} unknown")
-        if item.promised > item.legal:
-            p.append(f"{where}: promised {item.promised} > legal {item.legal}")
-        if item.visits > 0 and not item.visits_reason:
-            p.append(f"{where}: visits {item.visits} needs visits_reason")
-        if item.depth == 5 and item.visits != 0:
-            p.append(f"{where}: depth 5 (全程网办) needs visits 0")
-        if not 1 <= item.depth <= 5:
-            p.append(f"{where}: depth must be 1..5")
-        if not item.materials:
-            p.append(f"{where}: no materials")
-        for m in item.materials:
-            if m.code not in data.materials:
-                p.append(f"{where}: material {m.code!r} unknown")
-        for key in item.fields:
-            if data.fields and key not in data.fields:
-                p.append(f"{where}: field {key!r} unknown")
-        if item.speedup and item.speedup not in {"candidate", "achieved"}:
-            p.append(f"{where}: speedup must be candidate or achieved")
+        where = f"item {item.code} {item.name} ({item.source_file})"
+        for problem in (*_item_codes(item), *_item_references(item, data), *_item_rules(item)):
+            yield f"{where}: {problem}"
     for (region, name), count in names.items():
         if count > 1:
-            p.append(f"item name {name!r} appears {count} times in region {region}")
+            yield f"item name {name!r} appears {count} times in region {region}"
+
+
+def _question_problems(bundle: Bundle, question: Question, data: CatalogData) -> Iterator[str]:
+    if not question.text_en or any(not o.label_en for o in question.options):
+        yield f"question {question.key}: English text missing"
+    if question.kind not in {"single", "multi"} or not question.options:
+        yield f"question {question.key}: kind or options invalid"
+    for option in question.options:
+        where = f"option {question.key}/{option.key}"
+        yield from (f"{where} adds {code}, already always done" for code in option.items if code in bundle.items)
+        yield from (f"{where}: material {code!r} unknown" for code in option.materials if code not in data.materials)
+        yield from (f"{where}: field {key!r} unknown" for key in option.fields if key not in data.fields)
+
+
+def _check_bundles(data: CatalogData) -> Iterator[str]:
     for bundle in data.bundles.values():
         where = f"bundle {bundle.code} {bundle.name} ({bundle.source_file})"
         if not bundle.name_en:
-            p.append(f"{where}: name_en missing")
+            yield f"{where}: name_en missing"
         if bundle.lead not in data.departments:
-            p.append(f"{where}: lead {bundle.lead!r} unknown")
+            yield f"{where}: lead {bundle.lead!r} unknown"
         for code in sorted(bundle.all_item_codes() | set(bundle.considered)):
             if code not in data.items:
-                p.append(f"{where}: item {code!r} unknown")
+                yield f"{where}: item {code!r} unknown"
         keys: Counter[str] = Counter(q.key for q in bundle.all_questions())
-        for key, count in keys.items():
-            if count > 1:
-                p.append(f"{where}: question key {key!r} used {count} times")
+        yield from (f"{where}: question key {key!r} used {n} times" for key, n in keys.items() if n > 1)
         for question in bundle.all_questions():
-            if not question.text_en or any(not o.label_en for o in question.options):
-                p.append(f"{where}: question {question.key}: English text missing")
-            if question.kind not in {"single", "multi"} or not question.options:
-                p.append(f"{where}: question {question.key}: kind or options invalid")
-            for option in question.options:
-                for code in option.items:
-                    if code in bundle.items:
-                        p.append(f"{where}: option {question.key}/{option.key} adds {code}, already always done")
-                for code in option.materials:
-                    if code not in data.materials:
-                        p.append(f"{where}: option {question.key}/{option.key}: material {code!r} unknown")
-                for key in option.fields:
-                    if key not in data.fields:
-                        p.append(f"{where}: option {question.key}/{option.key}: field {key!r} unknown")
-    for spec in data.fields.values():
-        if spec.kind not in FIELD_KINDS or not spec.label_en:
-            p.append(f"field {spec.key}: kind invalid or label_en missing")
+            yield from (f"{where}: {problem}" for problem in _question_problems(bundle, question, data))
+
+
+def _check(data: CatalogData) -> None:
+    for check in (_check_departments, _check_materials_and_fields, _check_items, _check_bundles):
+        data.problems.extend(check(data))
 
 
 def _check_defaults(data: CatalogData) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from onewindow.hall.views import appointments, console, pads, public, stats
+from onewindow.hall.views import appointments, console, pads, public, stats, window
 
 app_name = "hall"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("console/", console.console, name="console"),
     path("console/sign-in/", console.console_sign_in, name="console_sign_in"),
     path("console/action/", console.console_action, name="console_action"),
+    path("tickets/<int:ticket>/accept/", window.ticket_accept, name="ticket_accept"),
     path("counters/<int:counter>/pad/", pads.pad, name="pad"),
     path("counters/<int:counter>/pads/", pads.pad_devices, name="pad_devices"),
     path("pads/pair/<str:code>/", pads.pad_pair, name="pad_pair"),

@@ -109,11 +109,22 @@ class Index:
 
     # --- query -----------------------------------------------------------------------------------------
     def query_terms(self, q: str) -> tuple[list[QueryTerm], list[str], list[str]]:
+        """The weighted tokens a query searches for, and the synonyms and typo corrections used (for "why")."""
         qn = text.normalise(q)
-        terms: list[QueryTerm] = []
+        words = text.words(qn)
         synonyms: list[str] = []
         fuzzy: list[str] = []
-        words = text.words(qn)
+        terms = [*self._word_terms(words), *(QueryTerm(f"b:{bg}", 1.0, bg) for bg in text.bigrams(qn)
+                                             if bg not in STOPWORDS)]
+        terms += self._synonym_terms(qn, synonyms)
+        for w in words:
+            if f"w:{w}" not in self.postings:
+                terms += self._unknown_word_terms(w, fuzzy)
+        terms += self._pinyin_query_terms(qn, words)
+        return terms, synonyms, fuzzy
+
+    def _word_terms(self, words: list[str]) -> list[QueryTerm]:
+        terms = []
         for w in words:
             terms.append(QueryTerm(f"w:{w}", 1.0, w))
             if not w.isascii() and len(w) >= 2:
@@ -123,46 +134,51 @@ class Index:
                 known = f"w:{w}" in self.postings
                 weight = 1.0 if known or key not in self.postings else 1.0 / STREAM_WEIGHTS["p"]
                 terms.append(QueryTerm(key, weight, f"{w}（同音）", "pinyin"))
-        for bg in text.bigrams(qn):
-            if bg not in STOPWORDS:
-                terms.append(QueryTerm(f"b:{bg}", 1.0, bg))
-        # colloquial phrases → catalog words
+        return terms
+
+    @staticmethod
+    def _synonym_terms(qn: str, synonyms: list[str]) -> list[QueryTerm]:
+        """Colloquial phrases → catalog words."""
+        terms = []
         for phrases, targets, weight in text.synonym_table():
             hit = next((p for p in phrases if p in qn), None)
             if hit is None:
                 continue
             synonyms.append(f"{hit} → {'、'.join(targets)}")
             for target in targets:
-                for tok in _streams(target):
-                    terms.append(QueryTerm(tok, weight, target, "synonym"))
-        # unknown words: nearest known word (typos), or pinyin typed in Latin letters
-        for w in words:
-            if f"w:{w}" in self.postings:
-                continue
-            if text.is_pinyin_like(w):
-                for match, score, _i in process.extract(w, self.vocab_pinyin, scorer=fuzz.ratio, limit=3,
-                                                        score_cutoff=80):
-                    terms.append(QueryTerm(f"p:{match}", score / 100.0, f"{w}（拼音）", "pinyin"))
-                    if match != w:
-                        fuzzy.append(f"{w} → {match}")
-                continue
-            if len(w) < 2 or w.isascii():
-                continue
-            for match, score, _i in process.extract(w, self.vocab_words, scorer=fuzz.ratio, limit=2,
-                                                    score_cutoff=FUZZY_MIN):
-                if match == w:
-                    continue
+                terms += [QueryTerm(tok, weight, target, "synonym") for tok in _streams(target)]
+        return terms
+
+    def _unknown_word_terms(self, w: str, fuzzy: list[str]) -> list[QueryTerm]:
+        """A word the index does not know: pinyin typed in Latin letters, or the nearest known word (a typo)."""
+        terms = []
+        if text.is_pinyin_like(w):
+            for match, score, _i in process.extract(w, self.vocab_pinyin, scorer=fuzz.ratio, limit=3,
+                                                    score_cutoff=80):
+                terms.append(QueryTerm(f"p:{match}", score / 100.0, f"{w}（拼音）", "pinyin"))
+                if match != w:
+                    fuzzy.append(f"{w} → {match}")
+            return terms
+        if len(w) < 2 or w.isascii():
+            return terms
+        for match, score, _i in process.extract(w, self.vocab_words, scorer=fuzz.ratio, limit=2,
+                                                score_cutoff=FUZZY_MIN):
+            if match != w:
                 terms.append(QueryTerm(f"w:{match}", 0.7 * score / 100.0, f"{w}≈{match}", "fuzzy"))
                 fuzzy.append(f"{w} → {match}")
-        # a whole query in pinyin ("shebaoka")
-        compact = qn.replace(" ", "")
-        if text.is_pinyin_like(compact) and len(words) <= 1:
-            for match, score, _i in process.extract(compact, self.vocab_pinyin, scorer=fuzz.partial_ratio, limit=5,
-                                                    score_cutoff=85):
-                if len(match) >= 4:
-                    terms.append(QueryTerm(f"p:{match}", 0.8 * score / 100.0, f"{compact}（拼音）", "pinyin"))
-        return terms, synonyms, fuzzy
+        return terms
 
+    def _pinyin_query_terms(self, qn: str, words: list[str]) -> list[QueryTerm]:
+        """A whole query in pinyin ("shebaoka")."""
+        compact = qn.replace(" ", "")
+        if not text.is_pinyin_like(compact) or len(words) > 1:
+            return []
+        return [QueryTerm(f"p:{match}", 0.8 * score / 100.0, f"{compact}（拼音）", "pinyin")
+                for match, score, _i in process.extract(compact, self.vocab_pinyin, scorer=fuzz.partial_ratio,
+                                                        limit=5, score_cutoff=85)
+                if len(match) >= 4]
+
+    # --- scoring ---------------------------------------------------------------------------------------
     def search(self, q: str, *, limit: int = 10, audience: str | None = None,
                kinds: tuple[str, ...] = ("bundle", "item")) -> list[Hit]:
         terms, synonyms, fuzzy = self.query_terms(q)
@@ -175,6 +191,19 @@ class Index:
                 best[t.token] = t
         scores: dict[int, float] = defaultdict(float)
         why: dict[int, dict[str, float]] = defaultdict(dict)
+        self._bm25(best, scores, why)
+        for d, (bonus, phrase) in self._phrase_bonus(text.normalise(q)).items():
+            scores[d] += bonus
+            why[d][f"“{phrase}”（整词）"] = bonus
+        ranked = self._rank(scores, audience=audience, kinds=kinds)
+        if not ranked:
+            return []
+        top = ranked[0][0]
+        return [Hit(self.docs[d], s, _matched(why[d]), synonyms, fuzzy)
+                for s, d in ranked[:limit] if s >= top * RELATIVE_CUTOFF]
+
+    def _bm25(self, best: dict[str, QueryTerm], scores: dict[int, float], why: dict[int, dict[str, float]]) -> None:
+        """BM25F of every matching document, and what each term contributed (for "why")."""
         for tok, term in best.items():
             plist = self.postings.get(tok)
             if not plist:
@@ -189,45 +218,29 @@ class Index:
                 if tok[0] == "w" or term.source != "query":
                     label = f"{term.label}（{FIELD_LABELS[fname]}）"
                     why[d][label] = why[d].get(label, 0.0) + s
-        qn = text.normalise(q)
-        phrase_bonus: dict[int, tuple[float, str]] = {}
-        for phrase, d in self.phrases:
-            if phrase in qn:
-                bonus = PHRASE_BONUS * len(phrase)
-                if bonus > phrase_bonus.get(d, (0.0, ""))[0]:
-                    phrase_bonus[d] = (bonus, phrase)
+
+    def _phrase_bonus(self, qn: str) -> dict[int, tuple[float, str]]:
+        """A document's whole name or alias inside the query, or the whole query inside a name."""
+        bonus: dict[int, tuple[float, str]] = {}
+        candidates = [(phrase, d) for phrase, d in self.phrases if phrase in qn]
         if len(qn) >= 3:  # the whole query inside a name ("一次性创业补贴" in "失业人员一次性创业补贴申领")
-            for d, name in enumerate(self.names_normalised):
-                if qn in name:
-                    bonus = PHRASE_BONUS * len(qn)
-                    if bonus > phrase_bonus.get(d, (0.0, ""))[0]:
-                        phrase_bonus[d] = (bonus, qn)
-        for d, (bonus, phrase) in phrase_bonus.items():
-            scores[d] += bonus
-            why[d][f"“{phrase}”（整词）"] = bonus
+            candidates += [(qn, d) for d, name in enumerate(self.names_normalised) if qn in name]
+        for phrase, d in candidates:
+            value = PHRASE_BONUS * len(phrase)
+            if value > bonus.get(d, (0.0, ""))[0]:
+                bonus[d] = (value, phrase)
+        return bonus
+
+    def _rank(self, scores: dict[int, float], *, audience: str | None,
+              kinds: tuple[str, ...]) -> list[tuple[float, int]]:
         ranked = []
         for d, s in scores.items():
             doc = self.docs[d]
-            if doc.kind not in kinds:
+            if doc.kind not in kinds or (audience and doc.audience not in (audience, "both", "")):
                 continue
-            if audience and doc.audience not in (audience, "both", ""):
-                continue
-            if doc.kind == "bundle":
-                s *= BUNDLE_PRIOR
-            ranked.append((s, d))
+            ranked.append((s * BUNDLE_PRIOR if doc.kind == "bundle" else s, d))
         ranked.sort(key=lambda x: (-x[0], self.docs[x[1]].kind != "bundle", self.docs[x[1]].code))
-        if not ranked:
-            return []
-        top = ranked[0][0]
-        hits = []
-        for s, d in ranked[:limit]:
-            if s < top * RELATIVE_CUTOFF:
-                break
-            labels = [label for label, _v in sorted(why[d].items(), key=lambda kv: -kv[1])]
-            plain = {label.split("（")[0] for label in labels if "同音" not in label}
-            matched = [label for label in labels if "同音" not in label or label.split("（")[0] not in plain][:4]
-            hits.append(Hit(self.docs[d], s, matched, synonyms, fuzzy))
-        return hits
+        return ranked
 
     def did_you_mean(self, q: str, limit: int = 3) -> list[str]:
         """Names close to the query, by characters or by sound."""
@@ -245,6 +258,13 @@ class Index:
                 name = self.suggestions[i]
                 found[name] = max(found.get(name, 0.0), score)
         return [name for name, _s in sorted(found.items(), key=lambda kv: (-kv[1], len(kv[0])))[:limit]]
+
+
+def _matched(why: dict[str, float]) -> list[str]:
+    """The four strongest reasons, a homophone only where the plain word did not match."""
+    labels = [label for label, _v in sorted(why.items(), key=lambda kv: -kv[1])]
+    plain = {label.split("（")[0] for label in labels if "同音" not in label}
+    return [label for label in labels if "同音" not in label or label.split("（")[0] not in plain][:4]
 
 
 FIELD_LABELS = {"name": "名称", "aliases": "别名", "keywords": "关键词", "description": "说明", "faq": "常见问题",

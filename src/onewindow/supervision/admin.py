@@ -13,6 +13,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from onewindow.core.errors import ServiceError
 from onewindow.supervision.models import ChecklistPoint, ChecklistTemplate, ScoreWeights
@@ -22,7 +23,11 @@ from onewindow.supervision.services.inspections import (
     checklist_template_delete,
     checklist_template_save,
 )
-from onewindow.supervision.services.ranking import score_weights_delete, score_weights_save
+from onewindow.supervision.services.ranking import (
+    score_weights_activate,
+    score_weights_delete,
+    score_weights_save,
+)
 
 
 class PointInline(admin.TabularInline):
@@ -73,10 +78,19 @@ class ChecklistTemplateAdmin(admin.ModelAdmin):
 class ScoreWeightsAdmin(admin.ModelAdmin):
     list_display = ("name", "active", "on_time", "satisfaction", "rectification", "notices", "instant",
                     "notice_penalty", "updated_at")
-    list_editable = ("active",)
+    actions = ("activate",)
 
     def save_model(self, request: HttpRequest, obj: ScoreWeights, form: ModelForm, change: bool) -> None:
         score_weights_save(weights=obj, actor=request.user)
+
+    @admin.action(description=_("启用所选权重（替换当前使用的权重）"), permissions=["change"])
+    def activate(self, request: HttpRequest, queryset: QuerySet[ScoreWeights]) -> None:
+        chosen = list(queryset[:2])
+        if len(chosen) != 1:
+            messages.error(request, _("请只选择一套权重"))
+            return
+        score_weights_activate(weights=chosen[0], actor=request.user)
+        messages.success(request, _("已启用：%(name)s") % {"name": chosen[0].name})
 
     def delete_model(self, request: HttpRequest, obj: ScoreWeights) -> None:
         score_weights_delete(weights=obj, actor=request.user)

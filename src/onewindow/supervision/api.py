@@ -1,14 +1,15 @@
 """Supervision API under /api/v1/: inspections, findings, monitor runs, notices (create, respond, verify), scores.
 Thin: schema in, one service/selector call, schema out."""
 
-import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from onewindow.core import clock
 from onewindow.core.access import Role, allow
-from onewindow.core.errors import Forbidden, NotFound, ServiceError
+from onewindow.core.errors import Forbidden, NotFound
+from onewindow.core.inputs import month_param
 from onewindow.supervision import scores, selectors
 from onewindow.supervision.models import Finding, Inspection, Notice
 from onewindow.supervision.monitors import MONITOR_TITLES, monitors_run
@@ -175,10 +176,7 @@ def verify_notice(request: HttpRequest, notice_id: int, payload: VerifyIn) -> di
 @router.get("scores")
 @allow(SUPERVISOR, Role.DEPARTMENT_HEAD)
 def get_scores(request: HttpRequest, month: str = "", recompute: bool = False) -> dict[str, Any]:
-    try:
-        first = dt.datetime.strptime(month, "%Y-%m").date() if month else dt.date.today().replace(day=1)
-    except ValueError as exc:
-        raise ServiceError("月份格式应为 YYYY-MM", field="month") from exc
+    first = month_param(month, "month", default=clock.today().replace(day=1))
     if recompute and selectors.is_supervisor(request.user):
         scores.scores_compute(month=first)
     rows = scores.ranking(month=first)

@@ -20,7 +20,7 @@ from onewindow.core import clock
 from onewindow.core.access import PUBLIC, Role, allow
 from onewindow.core.errors import ServiceError
 from onewindow.core.excel import xlsx_response
-from onewindow.core.inputs import int_param, page_param, safe_next
+from onewindow.core.inputs import int_param, month_param, page_param, safe_next
 from onewindow.core.pdf import PdfDocument, pdf_response
 from onewindow.supervision import scores, selectors
 from onewindow.supervision.conf import conf_int, conf_str
@@ -41,10 +41,7 @@ def _errors(exc: ServiceError) -> dict[str, str]:
 
 
 def _month(value: str | None) -> dt.date:
-    try:
-        return dt.datetime.strptime(value or "", "%Y-%m").date()
-    except ValueError:
-        return clock.today().replace(day=1)
+    return month_param(value, "month", default=clock.today().replace(day=1))
 
 
 # ------------------------------------------------------------------------------------------ overview

@@ -1,8 +1,14 @@
+"""Filters for the cases templates: dictionary lookups with dotted keys, and the names of event actions and case
+states."""
+
 from typing import Any
 
 from django import template
 
+from onewindow.cases.models import ACTION_LABELS, CaseStatus
+
 register = template.Library()
+STATUS_LABELS = dict(CaseStatus.choices)
 
 
 @register.filter
@@ -26,13 +32,9 @@ def has(container: Any, key: Any) -> bool:
 
 @register.filter
 def action_label(action: str) -> str:
-    from onewindow.cases.services import ACTION_LABEL
-
-    return ACTION_LABEL.get(action, action)
+    return ACTION_LABELS.get(action, action)
 
 
 @register.filter
 def status_label(status: str) -> str:
-    from onewindow.cases.services import STATUS_LABEL
-
-    return STATUS_LABEL.get(status, status)
+    return str(STATUS_LABELS.get(status, status))

@@ -4,12 +4,8 @@
 - `clerks`: a clerk's session at a counter — sign in, break and back, sign out (and the moves the queue makes);
 - `appointments`: book, cancel, check in at the kiosk, expire;
 - `pads`: pairing and revoking a counter's rating pad;
-- `lookups`: the hall, category and counter a request names (NotFound / ServiceError naming the field).
+- `lookups`: the hall, category and counter a request names (NotFound / ServiceError naming the field);
+- `window`: window acceptance from a ticket — cases' application submitted and linked to the ticket at once.
 
 One transaction each; state changes only through `core.events.transition()`, one event row each.
 """
-
-# The cases app (its own wave moves it to `services.queue`) still looks the link up here by name.
-from onewindow.hall.services.queue import ticket_link_application
-
-__all__ = ["ticket_link_application"]

@@ -326,7 +326,7 @@ def ticket_transfer(*, counter: Counter | int, actor: Actor, to_category: str | 
 
 
 def ticket_link_application(*, ticket_id: int, application_id: int, actor: Actor) -> None:
-    """Link a ticket to an application the clerk created from it at the counter (called by cases)."""
+    """Link a ticket to an application the clerk created from it at the counter (services.window)."""
     from onewindow.cases.models import Application
 
     ticket = Ticket.objects.filter(pk=ticket_id).first()

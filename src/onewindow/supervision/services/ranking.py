@@ -34,17 +34,26 @@ def ranking_publish(*, month: dt.date, published: bool, actor: Actor) -> Ranking
 
 
 def score_weights_save(*, weights: ScoreWeights, actor: Actor) -> ScoreWeights:
-    """Save a set of weights; when it is the active one, the one active before is set aside in the same
-    transaction (one active row at a time)."""
+    """Create or change a set of weights (at least one weight above 0)."""
     if not any(getattr(weights, f) for f in WEIGHT_FIELDS):
         raise ServiceError("至少一项权重应大于0", field="on_time")
     with transaction.atomic():
-        if weights.active:
-            ScoreWeights.objects.select_for_update().filter(active=True).exclude(pk=weights.pk).update(active=False)
         created = weights.pk is None
         weights.save()
         audit_log(actor=actor, action="supervision.score_weights_" + ("create" if created else "update"),
                   target=weights, detail={f: getattr(weights, f) for f in (*WEIGHT_FIELDS, "notice_penalty", "active")})
+    return weights
+
+
+def score_weights_activate(*, weights: ScoreWeights, actor: Actor) -> ScoreWeights:
+    """Make a set of weights the one the scores use; the set used before is set aside in the same transaction
+    (one active set at a time). Months already published keep the weights they were computed with."""
+    with transaction.atomic():
+        ScoreWeights.objects.filter(active=True).exclude(pk=weights.pk).update(active=False)
+        ScoreWeights.objects.filter(pk=weights.pk).update(active=True)
+        weights.active = True
+        audit_log(actor=actor, action="supervision.score_weights_activate", target=weights,
+                  detail={"name": weights.name})
     return weights
 
 

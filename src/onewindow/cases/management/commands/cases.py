@@ -12,18 +12,15 @@ class Command(BaseCommand):
         parser.add_argument("action", choices=["recompute-deadlines", "terminate-missed-makeups", "send-pending"])
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from onewindow.cases import services
-        from onewindow.cases.models import OutboxMessage
+        from onewindow.cases.services import deadlines, lifecycle, notifications
 
         action = options["action"]
         if action == "recompute-deadlines":
-            n = services.recompute_deadlines()
+            n = deadlines.recompute_deadlines()
             self.stdout.write(f"recomputed {n} due dates")
         elif action == "terminate-missed-makeups":
-            n = services.terminate_missed_makeups()
+            n = lifecycle.terminate_missed_makeups()
             self.stdout.write(f"terminated {n} cases")
         else:
-            ids = list(OutboxMessage.objects.filter(status="pending").values_list("pk", flat=True))
-            for pk in ids:
-                services.mark_message(message_id=pk)
-            self.stdout.write(f"sent {len(ids)} messages")
+            n = notifications.send_pending(limit=None)
+            self.stdout.write(f"sent {n} messages")

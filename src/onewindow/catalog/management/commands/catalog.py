@@ -19,12 +19,14 @@ class Command(BaseCommand):
         national.add_argument("--all", action="store_true", help="include draft and retired items")
 
     def handle(self, *args: object, **options: object) -> None:
-        from onewindow.catalog import transfer
+        from onewindow.catalog.transfer.export import catalog_export_xlsx
+        from onewindow.catalog.transfer.importer import catalog_import_xlsx
+        from onewindow.catalog.transfer.national import national_basic_csv, national_material_csv
 
         action = options["action"]
         if action == "export":
             path = Path(str(options["file"]))
-            path.write_bytes(transfer.catalog_export_xlsx())
+            path.write_bytes(catalog_export_xlsx())
             self.stdout.write(f"已导出到 {path}")
         elif action == "import":
             path = Path(str(options["file"]))
@@ -32,7 +34,7 @@ class Command(BaseCommand):
                 raise CommandError(f"文件不存在：{path}")
             try:
                 with path.open("rb") as fh:
-                    result = transfer.catalog_import_xlsx(file=fh, actor=None)
+                    result = catalog_import_xlsx(file=fh, actor=None)
             except ServiceError as exc:
                 for p in exc.problems:
                     self.stderr.write(f"{p.field}: {p.message}")
@@ -42,7 +44,7 @@ class Command(BaseCommand):
             directory = Path(str(options["dir"]))
             directory.mkdir(parents=True, exist_ok=True)
             published_only = not options["all"]
-            (directory / "task_general_basic.csv").write_bytes(transfer.national_basic_csv(published_only=published_only))
+            (directory / "task_general_basic.csv").write_bytes(national_basic_csv(published_only=published_only))
             (directory / "task_general_material.csv").write_bytes(
-                transfer.national_material_csv(published_only=published_only))
+                national_material_csv(published_only=published_only))
             self.stdout.write(f"已导出到 {directory}/task_general_basic.csv 和 task_general_material.csv")
