@@ -32,7 +32,7 @@ def _error(request: HttpRequest, status: int, detail: str, problems: list[FieldP
     return api.create_response(request, error_body(detail, problems=problems or []), status=status)
 
 
-def _loc_to_field(loc: list) -> str:
+def _loc_to_field(loc: list[object]) -> str | None:
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "form", "file", "header", "cookie")]
     # ninja nests the body under the parameter name; the first part is that name when there is more
     if len(parts) > 1 and parts[0] in ("payload", "data", "body_data"):

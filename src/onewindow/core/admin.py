@@ -1,6 +1,9 @@
+from typing import Any
+
 from django import forms
 from django.contrib import admin
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.core import services
@@ -13,13 +16,13 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_filter = ["action"]
     search_fields = ["actor_label", "target_id", "action"]
 
-    def has_add_permission(self, request) -> bool:  # noqa: ANN001
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_change_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
         return False
 
 
@@ -37,8 +40,8 @@ class OfficialDayForm(forms.ModelForm):
         model = OfficialDay
         fields = ["date", "kind", "name", "source"]
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         day, kind = data.get("date"), data.get("kind")
         if day and kind == OfficialDay.Kind.WORKDAY and day.weekday() < 5:
             self.add_error("kind", _("调休上班日应为周六或周日"))
@@ -74,7 +77,7 @@ class CalendarYearAdmin(admin.ModelAdmin):
     inlines = [OfficialDayInline]
     fields = ["year", "official", "source"]
 
-    def get_queryset(self, request):  # noqa: ANN001, ANN201
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CalendarYear]:
         return super().get_queryset(request).annotate(
             n_holidays=Count("days", filter=Q(days__kind=OfficialDay.Kind.HOLIDAY)),
             n_workdays=Count("days", filter=Q(days__kind=OfficialDay.Kind.WORKDAY)))
@@ -87,22 +90,24 @@ class CalendarYearAdmin(admin.ModelAdmin):
     def workday_count(self, obj: CalendarYear) -> int:
         return getattr(obj, "n_workdays", 0)
 
-    def save_model(self, request, obj, form, change) -> None:  # noqa: ANN001
+    def save_model(self, request: HttpRequest, obj: CalendarYear, form: forms.ModelForm, change: bool) -> None:
         if change and not form.has_changed():
             return
         saved = services.calendar_year_save(year=obj.year, official=obj.official, source=obj.source,
                                             actor=request.user)
         obj.pk = saved.pk
 
-    def delete_model(self, request, obj) -> None:  # noqa: ANN001
+    def delete_model(self, request: HttpRequest, obj: CalendarYear) -> None:
         services.calendar_year_delete(year=obj.year, actor=request.user)
 
-    def delete_queryset(self, request, queryset) -> None:  # noqa: ANN001
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[CalendarYear]) -> None:
         for obj in queryset:
             services.calendar_year_delete(year=obj.year, actor=request.user)
 
-    def save_formset(self, request, form, formset, change) -> None:  # noqa: ANN001
-        deleted, changed, new = [], [], []
+    def save_formset(self, request: HttpRequest, form: forms.ModelForm, formset: Any, change: bool) -> None:
+        deleted: list[OfficialDay] = []
+        changed: list[tuple[OfficialDay, list[str]]] = []
+        new: list[OfficialDay] = []
         for inline_form in formset.deleted_forms:
             obj = inline_form.instance
             if obj.pk:
@@ -135,15 +140,15 @@ class OfficialDayAdmin(admin.ModelAdmin):
     def weekday(self, obj: OfficialDay) -> str:
         return _weekday(obj)
 
-    def save_model(self, request, obj, form, change) -> None:  # noqa: ANN001
+    def save_model(self, request: HttpRequest, obj: OfficialDay, form: forms.ModelForm, change: bool) -> None:
         previous = form.initial.get("date") if change else None
         saved = services.calendar_day_save(day=obj.date, kind=obj.kind, name=obj.name, source=obj.source,
                                            previous_date=previous, actor=request.user)
         obj.pk = saved.pk
 
-    def delete_model(self, request, obj) -> None:  # noqa: ANN001
+    def delete_model(self, request: HttpRequest, obj: OfficialDay) -> None:
         services.calendar_day_delete(day=obj.date, actor=request.user)
 
-    def delete_queryset(self, request, queryset) -> None:  # noqa: ANN001
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[OfficialDay]) -> None:
         for obj in queryset:
             services.calendar_day_delete(day=obj.date, actor=request.user)

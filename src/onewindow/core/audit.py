@@ -2,10 +2,10 @@
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 
 from onewindow.core import clock
+from onewindow.core.actors import Actor, actor_user
 from onewindow.core.middleware import current_request
 from onewindow.core.models import AuditEntry
 
@@ -17,11 +17,11 @@ def client_ip(request: Any) -> str | None:
     return security.client_ip(request)
 
 
-def audit_log(*, actor: AbstractBaseUser | AnonymousUser | None, action: str, target: models.Model | None = None,
+def audit_log(*, actor: Actor, action: str, target: models.Model | None = None,
               target_type: str = "", target_id: str = "", detail: dict[str, Any] | None = None) -> AuditEntry:
     """Write one audit row. `action` is a dotted verb such as "case.accept" or "applicant.view_full"."""
     request = current_request.get()
-    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    user = actor_user(actor)
     if target is not None:
         target_type = target_type or target._meta.label_lower
         target_id = target_id or str(target.pk)

@@ -7,6 +7,7 @@ tested. Returns plain tuples so the migration can bulk_create historical models.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 SOURCE = "chinese-calendar 1.11.0 / holidays 0.109（国务院办公厅节假日安排通知）"
 
@@ -51,7 +52,7 @@ def official_days() -> list[tuple[date, str, str]]:
     return sorted((d, kind, name) for d, (kind, name) in days.items())
 
 
-def seed(CalendarYear, OfficialDay, CalendarRevision) -> int:  # noqa: ANN001
+def seed(CalendarYear: Any, OfficialDay: Any, CalendarRevision: Any) -> int:
     """Store the packaged schedules (years and days missing from the tables) with bulk_create; bump the
     revision. Takes the model classes so the data migration can pass its historical models. Returns the
     number of days added."""

@@ -179,8 +179,8 @@ def lockout_response(request: HttpRequest, original_response: HttpResponse | Non
 # --------------------------------------------------------------------------- CSRF for the JSON API
 
 
-def _csrf_probe(request: HttpRequest) -> None:  # a view that is not csrf_exempt, for the check below
-    return None
+def _csrf_probe(request: HttpRequest) -> HttpResponse:  # a view that is not csrf_exempt, for the check below
+    return HttpResponse()
 
 
 class ApiCsrfMiddleware:

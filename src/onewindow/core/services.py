@@ -90,9 +90,10 @@ def _read_rows(file: str | os.PathLike | IO[Any]) -> list[dict[str, Any]]:
     else:
         raw = file.read()
     if isinstance(raw, bytes):
+        data = raw
         for encoding in ("utf-8-sig", "gb18030"):
             try:
-                raw = raw.decode(encoding)
+                raw = data.decode(encoding)
                 break
             except UnicodeDecodeError:
                 continue

@@ -1,7 +1,14 @@
 from functools import cache
 from pathlib import Path
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+)
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -40,7 +47,7 @@ def plotly_js_path() -> Path:
 
 
 @allow(PUBLIC)
-def plotly_js(request: HttpRequest) -> HttpResponse:
+def plotly_js(request: HttpRequest) -> HttpResponseBase:
     """plotly.js served from this site (charts never load anything from the internet)."""
     path = plotly_js_path()
     if not path.is_file():

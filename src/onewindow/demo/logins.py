@@ -3,6 +3,7 @@
 The password they share is core.checks.DEMO_PASSWORD, which `onewindow serve` refuses to run with."""
 
 from dataclasses import dataclass
+from typing import TextIO
 
 from django.contrib.auth.models import Group, User
 from django.db import transaction
@@ -40,7 +41,7 @@ def ensure_role_groups() -> None:
 
 
 @transaction.atomic
-def load(*, scale: int = 0, stdout=None) -> None:  # noqa: ANN001
+def load(*, scale: int = 0, stdout: TextIO | None = None) -> None:
     from onewindow.catalog.models import Department
 
     ensure_role_groups()

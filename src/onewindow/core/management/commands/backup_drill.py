@@ -5,13 +5,15 @@ summary; exits non-zero on any difference. Use it to prove backups restore (see 
 import os
 import subprocess
 import tempfile
+from typing import Any
 
 import psycopg
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from psycopg.conninfo import make_conninfo
 
 
-def _conninfo(db: dict, name: str | None = None) -> dict[str, str]:
+def _conninfo(db: Any, name: str | None = None) -> dict[str, str]:
     return {
         "host": db.get("HOST") or "127.0.0.1",
         "port": str(db.get("PORT") or 5432),
@@ -21,11 +23,19 @@ def _conninfo(db: dict, name: str | None = None) -> dict[str, str]:
     }
 
 
+def _dsn(info: dict[str, str]) -> str:
+    return make_conninfo(**{k: v for k, v in info.items() if v})
+
+
 def _row_counts(info: dict[str, str]) -> dict[str, int]:
-    with psycopg.connect(**{k: v for k, v in info.items() if v}) as conn:
+    with psycopg.connect(_dsn(info)) as conn:
         tables = [r[0] for r in conn.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename").fetchall()]
-        return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+        counts: dict[str, int] = {}
+        for t in tables:
+            row = conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()
+            counts[t] = int(row[0]) if row else 0
+        return counts
 
 
 class Command(BaseCommand):
@@ -46,7 +56,7 @@ class Command(BaseCommand):
         dump_path = str(options["dump_file"]) or tempfile.mktemp(suffix=".dump", prefix="onewindow-")
         subprocess.run(["pg_dump", *common, "-Fc", "-f", dump_path, source["dbname"]], check=True, env=env)
         admin = {**source, "dbname": "postgres"}
-        with psycopg.connect(**{k: v for k, v in admin.items() if v}, autocommit=True) as conn:
+        with psycopg.connect(_dsn(admin), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{scratch_name}"')
             conn.execute(f'CREATE DATABASE "{scratch_name}"')
         try:
@@ -55,7 +65,7 @@ class Command(BaseCommand):
             after = _row_counts({**source, "dbname": scratch_name})
         finally:
             if not options["keep"]:
-                with psycopg.connect(**{k: v for k, v in admin.items() if v}, autocommit=True) as conn:
+                with psycopg.connect(_dsn(admin), autocommit=True) as conn:
                     conn.execute(f'DROP DATABASE IF EXISTS "{scratch_name}"')
                 os.unlink(dump_path)
         differing = {t for t in before.keys() | after.keys() if before.get(t) != after.get(t)}
