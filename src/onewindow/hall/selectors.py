@@ -152,7 +152,7 @@ def clerk_open_session(user: Actor) -> ClerkSession | None:
 
 
 def counter_current_ticket(counter: Counter) -> Ticket | None:
-    return (Ticket.objects.select_related("category__category").prefetch_related("application_links")
+    return (Ticket.objects.select_related("category__category").prefetch_related("application_links__application")
             .filter(counter=counter, status__in=CURRENT).order_by("-id").first())
 
 

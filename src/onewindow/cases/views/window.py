@@ -11,13 +11,15 @@ page: the hall owns tickets, cases never writes their links.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from onewindow.bundles.answers import answers_from_query
 from onewindow.bundles.notice import bundle_notice, item_notice
@@ -25,7 +27,7 @@ from onewindow.bundles.selectors import list_bundles
 from onewindow.bundles.selectors import preview as preview_of
 from onewindow.bundles.spec import load_bundle
 from onewindow.cases.intake import material_uploads
-from onewindow.cases.models import Channel
+from onewindow.cases.models import DONE_STATUSES, Case, Channel
 from onewindow.cases.selectors import missing_material_names
 from onewindow.cases.services import lifecycle
 from onewindow.cases.services.submission import SubmitResult, application_submit
@@ -57,14 +59,19 @@ def clerk_accept(request: HttpRequest) -> HttpResponse:
     return window_accept_page(request, submit=application_submit)
 
 
-def _search(request: HttpRequest, ctx: dict[str, Any]) -> HttpResponse:
+def _search(request: HttpRequest, ctx: dict[str, Any], categories: Collection[int] | None) -> HttpResponse:
+    """Bundles and items matching the search; at a hall's counter (`categories`: the hall's window categories)
+    only those the hall handles."""
     q = ctx["q"]
+    cards = list_bundles(q=q)
+    items = ServiceItem.objects.filter(status="published").select_related("department").order_by("code")
+    if categories is not None:
+        # a bundle or item with no window category is not any one hall's: every counter may take it
+        cards = [c for c in cards if c.bundle.window_category_id in {*categories, None}]
+        items = items.filter(Q(window_category_id__in=categories) | Q(window_category__isnull=True))
+    ctx["bundles"] = cards[:20] if q else cards[:30]
     if q:
-        ctx["bundles"] = list_bundles(q=q)[:20]
-        ctx["items"] = list(ServiceItem.objects.filter(status="published", name__icontains=q)
-                            .select_related("department").order_by("code")[:30])
-    else:
-        ctx["bundles"] = list_bundles()[:30]
+        ctx["items"] = list(items.filter(name__icontains=q)[:30])
     return render(request, TEMPLATE, ctx)
 
 
@@ -81,21 +88,29 @@ def _notice(request: HttpRequest, kind: str, code: str) -> dict[str, Any]:
     return {"preview": preview, "notice": notice, "answers": answers, "questions": questions}
 
 
-def window_accept_page(request: HttpRequest, *, submit: Submit, ticket: int | None = None) -> HttpResponse:
-    """The window acceptance page; `submit` files the application (see the module's docstring)."""
+def window_accept_page(request: HttpRequest, *, submit: Submit, ticket: str = "", bundle: str = "",
+                       categories: Collection[int] | None = None) -> HttpResponse:
+    """The window acceptance page; `submit` files the application (see the module's docstring).
+
+    For a queue ticket the hall passes the ticket's number (shown in the header), the bundle chosen at the kiosk
+    (preselected until the clerk picks another: `?pick=1`) and its window categories (only what it handles)."""
     kind = request.GET.get("kind", "")
     code = request.GET.get("code", "")
-    ctx: dict[str, Any] = {"ticket": ticket or "", "q": request.GET.get("q", "").strip(), "kind": kind, "code": code,
+    if bundle and not code and not {"q", "pick"} & set(request.GET):
+        kind, code = "bundle", bundle
+    ctx: dict[str, Any] = {"ticket": ticket, "q": request.GET.get("q", "").strip(), "kind": kind, "code": code,
                            "errors": {}}
     if not code:
-        return _search(request, ctx)
+        return _search(request, ctx, categories)
     try:
         ctx.update(_notice(request, kind, code))
     except ServiceError as exc:
         ctx["errors"] = errors_by_field(exc)
         return render(request, TEMPLATE, ctx, status=400)
-    ctx.update({"applicant": {"kind": "person"}, "values": {}, "idem": uuid.uuid4().hex,
-                "query": request.META.get("QUERY_STRING", "")})
+    query = request.GET.copy()
+    if "code" not in query:  # the preselected bundle: the form posts back to it
+        query.update({"kind": kind, "code": code})
+    ctx.update({"applicant": {"kind": "person"}, "values": {}, "idem": uuid.uuid4().hex, "query": query.urlencode()})
     if request.method == "POST" and ctx["notice"] is not None:
         return _accept(request, ctx, submit)
     return render(request, TEMPLATE, ctx)
@@ -120,9 +135,21 @@ def _accept(request: HttpRequest, ctx: dict[str, Any], submit: Submit) -> HttpRe
                                                      note=post.get("note", ""))
             messages.success(request, "已出具一次性补正告知，申请人补齐后即受理。")
         elif result.created:
-            lifecycle.application_accept(application=app, actor=request.user)
-            messages.success(request, "已受理。即办件已当场办结，请打印受理通知书。")
+            messages.success(request, accepted_message(lifecycle.application_accept(application=app,
+                                                                                     actor=request.user)))
     except ServiceError as exc:
         ctx["errors"] = errors_by_field(exc)
         return render(request, TEMPLATE, ctx, status=400)
     return HttpResponseRedirect(reverse("cases:application", args=[app.number]))
+
+
+def accepted_message(cases: Sequence[Case]) -> str:
+    """What acceptance did, case by case: how many are done on the spot and how many go on to review."""
+    done = sum(1 for c in cases if c.status in DONE_STATUSES)
+    pending = len(cases) - done
+    if not pending:
+        return _("已受理，%(n)s 个办件已当场办结，请打印受理通知书。") % {"n": done}
+    if not done:
+        return _("已受理 %(n)s 个办件，均转入部门审查，请打印受理通知书。") % {"n": pending}
+    return (_("已受理 %(total)s 个办件：%(done)s 个即办件已当场办结，%(pending)s 个转入部门审查，请打印受理通知书。")
+            % {"total": len(cases), "done": done, "pending": pending})

@@ -21,3 +21,17 @@ document.addEventListener("DOMContentLoaded", () => {
     update();
   });
 });
+// Window acceptance: one box ticks (or clears) every "paper verified" box; it follows them when ticked one by one
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("input[data-check-all]").forEach((all) => {
+    const boxes = () => Array.from(all.form ? all.form.querySelectorAll(`input[name='${all.dataset.checkAll}']`) : []);
+    const follow = () => {
+      const list = boxes();
+      all.checked = list.length > 0 && list.every((b) => b.checked);
+      all.indeterminate = !all.checked && list.some((b) => b.checked);
+    };
+    all.addEventListener("change", () => boxes().forEach((b) => { b.checked = all.checked; }));
+    boxes().forEach((b) => b.addEventListener("change", follow));
+    follow();
+  });
+});
