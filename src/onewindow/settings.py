@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "onewindow.core.middleware.RequestContextMiddleware",
     "onewindow.core.access.LoginRedirectMiddleware",
+    "onewindow.core.error_pages.ErrorPageMiddleware",
     "onewindow.core.security.ApiCsrfMiddleware",
     "onewindow.core.dbrouter.ReportReadsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -243,7 +244,9 @@ else:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # a refused request (4xx) logs one warning line, not a traceback; 5xx keep theirs (core.error_pages)
+    "filters": {"one_line_client_errors": {"()": "onewindow.core.error_pages.OneLineClientErrors"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["one_line_client_errors"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("ONEWINDOW_LOG_LEVEL", "WARNING")},
 }
 

@@ -6,6 +6,11 @@ from onewindow.api import api
 from onewindow.core.health import healthz
 from onewindow.core.registry import url_mounts
 
+# The site's own error pages, rendered with the request (menu, language, a way back): core.error_pages
+handler400 = "onewindow.core.error_pages.bad_request"
+handler403 = "onewindow.core.error_pages.permission_denied"
+handler404 = "onewindow.core.error_pages.page_not_found"
+
 admin.site.site_header = settings.SITE_NAME
 admin.site.site_title = settings.SITE_NAME
 

@@ -27,10 +27,10 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.utils.translation import gettext as _
 from pydantic import AfterValidator, Field
 
+from onewindow.core.error_pages import error_page  # the site's page for the status (429, 403, 404…)
 from onewindow.core.errors import ServiceError
 
 logger = logging.getLogger("onewindow.inputs")
@@ -217,7 +217,7 @@ def error_response(request: HttpRequest, exc: ServiceError) -> HttpResponse:
     """The API's error shape for JSON callers, else a plain page naming each field."""
     if _wants_json(request):
         return JsonResponse(exc.as_dict(), status=exc.status)
-    return render(request, "400.html", {"detail": exc.message, "errors": exc.problems}, status=exc.status)
+    return error_page(request, exc.status, detail=exc.message, errors=exc.problems)
 
 
 class InputShapeMiddleware:

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
+from onewindow.core.error_pages import error_page
 from onewindow.core.errors import error_response
 
 FIELD = "body"
@@ -56,6 +57,6 @@ class RequestSizeLimitMiddleware:
             if request.path.startswith("/api/") or "json" in request.headers.get("Accept", ""):
                 response: HttpResponse = error_response(message, status=413, field=FIELD)
             else:
-                response = HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+                response = error_page(request, 413, detail=message)
             return response
         return self.get_response(request)
