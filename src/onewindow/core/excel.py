@@ -71,39 +71,43 @@ def _write_row(ws: Any, row_number: int, values: list[object]) -> list[Any]:
     return cells
 
 
+def _write_sheet(ws: Any, headers: list[str], rows: list[list[object]]) -> None:
+    widths = [_display_width(h) for h in headers]
+    if headers:
+        bold, fill = Font(bold=True), PatternFill("solid", fgColor="E8EEF5")
+        for cell in _write_row(ws, 1, [safe_text(h) for h in headers]):
+            cell.font, cell.fill, cell.alignment = bold, fill, Alignment(vertical="center")
+        ws.freeze_panes = "A2"
+    for row_number, row in enumerate(rows, start=2):
+        values = [_cell(v) for v in row]
+        _write_row(ws, row_number, values)
+        for i, v in enumerate(values):
+            w = _display_width(v.strftime("%Y-%m-%d %H:%M") if isinstance(v, datetime) else v)
+            if i >= len(widths):
+                widths.append(w)
+            else:
+                widths[i] = max(widths[i], w)
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = min(max(w + 2, 8), 60)
+    _date_formats(ws, rows[0] if rows else [])
+
+
+def _date_formats(ws: Any, first_row: list[object]) -> None:
+    """Date columns (as the first data row shows them) get a date format on every data row."""
+    for i, v in enumerate(first_row, start=1):
+        if not isinstance(v, date):
+            continue
+        number_format = "yyyy-mm-dd hh:mm" if isinstance(v, datetime) else "yyyy-mm-dd"
+        for (c,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
+            c.number_format = number_format
+
+
 def xlsx_bytes(sheets: dict[str, tuple[list[str], list[list[object]]]]) -> bytes:
     """A workbook with one sheet per entry: {title: (headers, rows)}."""
     wb = Workbook()
     wb.remove(wb.active)
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="E8EEF5")
-    for title, (headers, rows) in sheets.items() or {"Sheet1": ([], [])}.items():
-        ws = wb.create_sheet(title=str(title).translate(_INVALID_TITLE)[:31] or "Sheet")
-        widths = [_display_width(h) for h in headers]
-        for cell in _write_row(ws, 1, [safe_text(h) for h in headers]) if headers else []:
-            cell.font = bold
-            cell.fill = fill
-            cell.alignment = Alignment(vertical="center")
-        for row_number, row in enumerate(rows, start=2):
-            values = [_cell(v) for v in row]
-            _write_row(ws, row_number, values)
-            for i, v in enumerate(values):
-                w = _display_width(v.strftime("%Y-%m-%d %H:%M") if isinstance(v, datetime) else v)
-                if i >= len(widths):
-                    widths.append(w)
-                elif w > widths[i]:
-                    widths[i] = w
-        for i, w in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = min(max(w + 2, 8), 60)
-        for i, v in enumerate(rows[0] if rows else [], start=1):
-            if isinstance(v, datetime):
-                for (c,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
-                    c.number_format = "yyyy-mm-dd hh:mm"
-            elif isinstance(v, date):
-                for (c,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
-                    c.number_format = "yyyy-mm-dd"
-        if headers:
-            ws.freeze_panes = "A2"
+    for title, (headers, rows) in sheets.items():
+        _write_sheet(wb.create_sheet(title=str(title).translate(_INVALID_TITLE)[:31] or "Sheet"), headers, rows)
     if not wb.worksheets:
         wb.create_sheet("Sheet1")
     buf = io.BytesIO()

@@ -117,6 +117,41 @@ def _read_rows(file: str | os.PathLike | IO[Any]) -> list[dict[str, Any]]:
     return result
 
 
+def _calendar_row(row: Mapping[str, Any] | Sequence[Any], number: int, seen_row: Mapping[date, int],
+                  ) -> tuple[date | None, str | None, str, list[FieldProblem]]:
+    """One row of a calendar file read and checked: (day, kind, name, the row's problems)."""
+    if isinstance(row, Mapping):
+        raw_date, raw_kind, raw_name = row.get("date"), row.get("kind"), row.get("name", "")
+    else:
+        values = list(row) + ["", "", ""]
+        raw_date, raw_kind, raw_name = values[0], values[1], values[2]
+    day = _parse_date(raw_date)
+    kind = parse_calendar_kind(raw_kind)
+    name = str(raw_name or "").strip()
+    problems: list[FieldProblem] = []
+
+    def problem(column: str, message: str) -> None:
+        problems.append(FieldProblem(f"row {number}: {column}", message))
+
+    if day is None:
+        problem("date", _("第%(row)d行 date 列：“%(value)s”不是有效日期（格式 YYYY-MM-DD）")
+                % {"row": number, "value": raw_date or ""})
+    elif not _MIN_YEAR <= day.year <= _MAX_YEAR:
+        problem("date", _("第%(row)d行 date 列：年份 %(year)d 超出范围") % {"row": number, "year": day.year})
+    if kind is None:
+        problem("kind", _("第%(row)d行 kind 列：“%(value)s”应为 holiday（休）或 workday（班）")
+                % {"row": number, "value": raw_kind or ""})
+    if len(name) > 100:
+        problem("name", _("第%(row)d行 name 列：名称不能超过100个字符") % {"row": number})
+    if day is not None and kind == OfficialDay.Kind.WORKDAY and day.weekday() < 5:
+        problem("kind", _("第%(row)d行 kind 列：调休上班日 %(date)s 是工作日（周一至周五），应为周六或周日")
+                % {"row": number, "date": day.isoformat()})
+    if day is not None and day in seen_row:
+        problem("date", _("第%(row)d行 date 列：日期 %(date)s 与第%(other)d行重复")
+                % {"row": number, "date": day.isoformat(), "other": seen_row[day]})
+    return day, kind, name, problems
+
+
 def calendar_import(*, rows: Iterable[Mapping[str, Any] | Sequence[Any]] | None = None,
                     file: str | os.PathLike | IO[Any] | None = None, source: str,
                     actor: Any = None) -> CalendarImportResult:
@@ -145,48 +180,12 @@ def calendar_import(*, rows: Iterable[Mapping[str, Any] | Sequence[Any]] | None 
     seen_row: dict[date, int] = {}
     for index, row in enumerate(data):
         number = index + first_row
-        if isinstance(row, Mapping):
-            if not row:
-                continue
-            raw_date, raw_kind, raw_name = row.get("date"), row.get("kind"), row.get("name", "")
-        else:
-            values = list(row) + ["", "", ""]
-            raw_date, raw_kind, raw_name = values[0], values[1], values[2]
-        day = _parse_date(raw_date)
-        kind = parse_calendar_kind(raw_kind)
-        name = str(raw_name or "").strip()
-        row_problems = []
-        if day is None:
-            row_problems.append(FieldProblem(
-                f"row {number}: date",
-                _("第%(row)d行 date 列：“%(value)s”不是有效日期（格式 YYYY-MM-DD）")
-                % {"row": number, "value": raw_date or ""}))
-        elif not _MIN_YEAR <= day.year <= _MAX_YEAR:
-            row_problems.append(FieldProblem(
-                f"row {number}: date",
-                _("第%(row)d行 date 列：年份 %(year)d 超出范围") % {"row": number, "year": day.year}))
-        if kind is None:
-            row_problems.append(FieldProblem(
-                f"row {number}: kind",
-                _("第%(row)d行 kind 列：“%(value)s”应为 holiday（休）或 workday（班）")
-                % {"row": number, "value": raw_kind or ""}))
-        if len(name) > 100:
-            row_problems.append(FieldProblem(
-                f"row {number}: name", _("第%(row)d行 name 列：名称不能超过100个字符") % {"row": number}))
-        if day is not None and kind == OfficialDay.Kind.WORKDAY and day.weekday() < 5:
-            row_problems.append(FieldProblem(
-                f"row {number}: kind",
-                _("第%(row)d行 kind 列：调休上班日 %(date)s 是工作日（周一至周五），应为周六或周日")
-                % {"row": number, "date": day.isoformat()}))
-        if day is not None and day in seen_row:
-            row_problems.append(FieldProblem(
-                f"row {number}: date",
-                _("第%(row)d行 date 列：日期 %(date)s 与第%(other)d行重复")
-                % {"row": number, "date": day.isoformat(), "other": seen_row[day]}))
-        if row_problems:
+        if isinstance(row, Mapping) and not row:
+            continue
+        day, kind, name, row_problems = _calendar_row(row, number, seen_row)
+        if row_problems or day is None or kind is None:
             problems.extend(row_problems)
             continue
-        assert day is not None and kind is not None
         seen_row[day] = number
         parsed[day] = (kind, name)
     if problems:
