@@ -1,9 +1,9 @@
 """The English translation: every catalog complete, pages and API errors in English when asked for."""
 
-import ast
 import re
 from pathlib import Path
 
+import polib
 import pytest
 from django.test import Client
 
@@ -12,63 +12,6 @@ import onewindow
 PACKAGE_DIR = Path(onewindow.__file__).resolve().parent
 PO_FILES = sorted(PACKAGE_DIR.glob("**/locale/en/LC_MESSAGES/django.po"))
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-
-
-def _unquote(line: str) -> str:
-    return ast.literal_eval(line) if line else ""
-
-
-def parse_po(path: Path) -> list[dict]:
-    """A tiny .po reader: entries with msgid, msgid_plural, msgstr/msgstr[n] and flags (obsolete ones skipped)."""
-    entries: list[dict] = []
-    entry: dict = {"flags": set(), "msgstr": {}}
-    key: tuple | None = None
-
-    def flush() -> None:
-        nonlocal entry, key
-        if "msgid" in entry:
-            entries.append(entry)
-        entry, key = {"flags": set(), "msgstr": {}}, None
-
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.strip()
-        if not line:
-            flush()
-        elif line.startswith("#~"):
-            continue
-        elif line.startswith("#,"):
-            if "msgid" in entry:
-                flush()
-            entry["flags"].update(f.strip() for f in line[2:].split(","))
-        elif line.startswith("#"):
-            continue
-        elif line.startswith("msgctxt "):
-            if "msgid" in entry:
-                flush()
-            key = ("msgctxt",)
-            entry["msgctxt"] = _unquote(line[8:])
-        elif line.startswith("msgid_plural "):
-            key = ("msgid_plural",)
-            entry["msgid_plural"] = _unquote(line[13:])
-        elif line.startswith("msgid "):
-            if "msgid" in entry:
-                flush()
-            key = ("msgid",)
-            entry["msgid"] = _unquote(line[6:])
-        elif line.startswith("msgstr["):
-            n = int(line[7:line.index("]")])
-            key = ("msgstr", n)
-            entry["msgstr"][n] = _unquote(line[line.index("]") + 1:].strip())
-        elif line.startswith("msgstr "):
-            key = ("msgstr", 0)
-            entry["msgstr"][0] = _unquote(line[7:])
-        elif line.startswith('"') and key is not None:
-            if key[0] == "msgstr":
-                entry["msgstr"][key[1]] += _unquote(line)
-            else:
-                entry[key[0]] += _unquote(line)
-    flush()
-    return entries
 
 
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdfr]|%[sdf]|\{\w*\}")
@@ -83,19 +26,18 @@ def test_every_app_with_ui_text_has_an_english_catalog() -> None:
 
 @pytest.mark.parametrize("po", PO_FILES, ids=lambda p: str(p.relative_to(PACKAGE_DIR)))
 def test_catalog_has_no_untranslated_or_fuzzy_entries(po: Path) -> None:
-    entries = parse_po(po)
-    messages = [e for e in entries if e["msgid"]]
+    messages = [e for e in polib.pofile(str(po)) if e.msgid and not e.obsolete]
     assert messages, f"{po} has no messages"
     problems = []
     for e in messages:
-        strs = [e["msgstr"].get(i, "") for i in range(2 if "msgid_plural" in e else 1)]
-        if "fuzzy" in e["flags"]:
-            problems.append(f"fuzzy: {e['msgid']!r}")
+        strs = [e.msgstr_plural.get(i, "") for i in range(2)] if e.msgid_plural else [e.msgstr]
+        if "fuzzy" in e.flags:
+            problems.append(f"fuzzy: {e.msgid!r}")
         elif not all(s.strip() for s in strs):
-            problems.append(f"untranslated: {e['msgid']!r}")
-        elif any(s == e["msgid"] and CJK.search(s) for s in strs):
-            problems.append(f"Chinese source copied as the translation: {e['msgid']!r}")
-        sources = [e["msgid"], e.get("msgid_plural", e["msgid"])]
+            problems.append(f"untranslated: {e.msgid!r}")
+        elif any(s == e.msgid and CJK.search(s) for s in strs):
+            problems.append(f"Chinese source copied as the translation: {e.msgid!r}")
+        sources = [e.msgid, e.msgid_plural or e.msgid]
         for src, dst in zip(sources, strs, strict=False):
             if sorted(PLACEHOLDER.findall(src)) != sorted(PLACEHOLDER.findall(dst)):
                 problems.append(f"placeholders differ: {src!r} → {dst!r}")
