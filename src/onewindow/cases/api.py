@@ -31,7 +31,7 @@ from onewindow.cases import selectors
 from onewindow.cases.actions import integer, run_case_action
 from onewindow.cases.intake import MATERIAL_PREFIX, limit_online_submission, material_uploads
 from onewindow.cases.models import Applicant, Application, Case, Channel
-from onewindow.cases.services import lifecycle
+from onewindow.cases.services import bulk, lifecycle
 from onewindow.cases.services.submission import application_submit
 from onewindow.cases.services.uploads import Upload, upload_from_base64
 from onewindow.core.access import SIGNED_IN, Role, allow, user_department_id, user_roles
@@ -261,14 +261,37 @@ def case_action(request: HttpRequest, number: str, action: str) -> dict[str, Any
 @router.get("/worklist", response=dict, summary="本部门待办件，按紧急程度排序（红、黄、绿）")
 @allow(Role.REVIEWER, Role.DEPARTMENT_HEAD)
 def get_worklist(request: HttpRequest, status: str = "open", item: str = "", light: str = "", q: str = "",
-                 page: int = Query(1, ge=1, le=MAX_PAGE), per_page: int = Query(20, ge=1, le=100)) -> dict[str, Any]:
+                 page: int = Query(1, ge=1, le=MAX_PAGE), per_page: int = Query(20, ge=1, le=100),
+                 mine: bool = False) -> dict[str, Any]:
     wl = selectors.worklist(department_id=user_department_id(request.user), status=status, item_code=item, light=light,
-                            q=q, page=page, per_page=per_page)
+                            q=q, page=page, per_page=per_page, assignee_id=request.user.pk if mine else None)
     return {
-        "page": wl.page, "per_page": wl.per_page, "has_next": wl.has_next,
+        "page": wl.page, "per_page": wl.per_page, "has_next": wl.has_next, "total": wl.total, "pages": wl.pages,
         "results": [{**case_dict(c, wl.lights, full=False), "application": c.application.number,
                      "applicant": _masked_applicant(c.application.applicant)} for c in wl.rows],
     }
+
+
+@router.post("/worklist/bulk", response=dict,
+             summary="批量操作：accept（批量受理）或 assign（部门负责人批量分派，assignee 为本部门审查人员的 id）")
+@allow(Role.REVIEWER, Role.DEPARTMENT_HEAD)
+def worklist_bulk(request: HttpRequest) -> dict[str, Any]:
+    """Body: {"action": "accept"|"assign", "numbers": ["BJ…", …], "assignee": <user id>}. Each case the user may
+    not act on is listed under `refused` with the reason; the others are done."""
+    body = _body(request)
+    numbers = body.get("numbers")
+    if not isinstance(numbers, list) or not all(isinstance(n, str) for n in numbers):
+        raise ServiceError("numbers 须为办件编号列表", field="numbers")
+    action = body.get("action")
+    if action == "accept":
+        result = bulk.cases_accept_bulk(numbers=numbers, actor=request.user)
+    elif action == "assign":
+        assignee = body.get("assignee")
+        result = bulk.cases_assign_bulk(numbers=numbers, assignee_id=assignee if isinstance(assignee, int) else None,
+                                        actor=request.user)
+    else:
+        raise ServiceError("action 须为 accept 或 assign", field="action")
+    return {"done": result.done, "refused": [{"number": n, "reason": why} for n, why in result.refused.items()]}
 
 
 def _masked_applicant(a: Applicant) -> str:

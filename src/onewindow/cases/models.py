@@ -125,7 +125,7 @@ ACTION_LABELS = {
     "receive": "接件", "accept": "受理", "accept_deferral": "容缺受理", "not_accept": "不予受理",
     "supplement": "一次性告知补正", "supplement_complete": "补正完成", "start_review": "开始审查",
     "special_start": "进入特别程序", "special_end": "特别程序结束", "approve": "准予", "deny": "不予批准",
-    "complete": "办结", "deliver": "送达", "withdraw": "撤回", "terminate": "终止", "makeup_complete": "容缺材料补齐",
+    "complete": "办结", "deliver": "送达", "assign": "分派", "withdraw": "撤回", "terminate": "终止", "makeup_complete": "容缺材料补齐",
     "deadline_recomputed": "重算期限",
 }
 
@@ -199,6 +199,9 @@ class Case(models.Model):
     delivery_ref = models.CharField(_("快递单号/取件码"), max_length=60, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="decided_cases", verbose_name=_("决定人"))
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="assigned_cases", verbose_name=_("承办人"),
+                                 help_text=_("部门负责人分派的审查人员"))
     decided_by_system = models.BooleanField(_("系统自动审批（秒批）"), default=False)
     decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
     completed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)

@@ -172,39 +172,44 @@ class WorklistPage:
     per_page: int
     has_next: bool
     lights: Lights
+    total: int = 0
 
     @property
     def has_previous(self) -> bool:
         return self.page > 1
 
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
 
-def worklist(*, department_id: int | None, status: str = "open", item_code: str = "", light: str = "", q: str = "",
-             page: int = 1, per_page: int = 20) -> WorklistPage:
-    """A department's cases by urgency: overdue (red) first, then yellow, then green, then not yet timed.
 
-    Runs one query for the page (plus none per row); no COUNT, so the cost does not grow with the table.
-    """
-    lt = lights()
-    page = max(1, min(int(page or 1), 100_000))
-    per_page = max(1, min(100, int(per_page or 20)))
+@dataclass(frozen=True)
+class WorklistFilter:
+    """The worklist's filters, as they stand in its address (status, item, light, q, mine)."""
+
+    status: str = "open"
+    item_code: str = ""
+    light: str = ""
+    q: str = ""
+    assignee_id: int | None = None
+
+
+def worklist_cases(department_id: int | None, f: WorklistFilter, lt: Lights) -> QuerySet[Case]:
+    """A department's cases matching the filters, by urgency: overdue (red) first, then yellow, then green, then
+    not yet timed (the worklist page, its count and its Excel export)."""
     if department_id is None:
-        return WorklistPage([], page, per_page, False, lt)
+        return Case.objects.none()
     qs: QuerySet[Case] = Case.objects.filter(department_id=department_id)
-    if not status or status == "open":
+    if not f.status or f.status == "open":
         qs = qs.filter(status__in=OPEN_STATUSES)
-    elif status in CaseStatus.values:
-        qs = qs.filter(status=status)
-    if item_code:
-        qs = qs.filter(item_code=item_code)
-    if light in ("red", "yellow", "green"):
-        qs = qs.exclude(status=CaseStatus.SPECIAL_PROCEDURE)  # paused: no light while the clock stands still
-    if light == "red":
-        qs = qs.filter(due_date__lt=lt.today)
-    elif light == "yellow":
-        qs = qs.filter(due_date__gte=lt.today, due_date__lte=lt.yellow_until)
-    elif light == "green":
-        qs = qs.filter(due_date__gt=lt.yellow_until)
-    q = (q or "").strip()
+    elif f.status in CaseStatus.values:
+        qs = qs.filter(status=f.status)
+    if f.item_code:
+        qs = qs.filter(item_code=f.item_code)
+    if f.assignee_id is not None:
+        qs = qs.filter(assignee_id=f.assignee_id)
+    qs = _light_filter(qs, f.light, lt)
+    q = (f.q or "").strip()
     if q:
         upper = q.upper()
         if upper.startswith("BJ"):
@@ -213,15 +218,53 @@ def worklist(*, department_id: int | None, status: str = "open", item_code: str 
             qs = qs.filter(application__number__startswith=upper)
         else:
             qs = qs.filter(application__applicant__name=q)
-    qs = (qs.select_related("application__applicant")
-          .only("id", "number", "item_code", "item_name", "status", "due_date", "due_provisional", "accepted_on",
-                "received_at", "makeup_due", "department_id", "version", "handling_type", "promised_limit", "application__number", "application__name",
-                "application__channel", "application__applicant__name", "application__applicant__kind",
-                "application__applicant__id_number", "application__applicant__credit_code")
-          .order_by(F("due_date").asc(nulls_last=True), "id"))
+    return (qs.select_related("application__applicant", "assignee__profile")
+            .only("id", "number", "item_code", "item_name", "status", "due_date", "due_provisional", "accepted_on",
+                  "received_at", "makeup_due", "department_id", "version", "handling_type", "promised_limit",
+                  "application__number", "application__name", "application__channel", "application__applicant__name",
+                  "application__applicant__kind", "application__applicant__id_number",
+                  "application__applicant__credit_code", "assignee__username", "assignee__profile__display_name")
+            .order_by(F("due_date").asc(nulls_last=True), "id"))
+
+
+def _light_filter(qs: QuerySet[Case], light: str, lt: Lights) -> QuerySet[Case]:
+    if light in ("red", "yellow", "green"):
+        qs = qs.exclude(status=CaseStatus.SPECIAL_PROCEDURE)  # paused: no light while the clock stands still
+    if light == "red":
+        return qs.filter(due_date__lt=lt.today)
+    if light == "yellow":
+        return qs.filter(due_date__gte=lt.today, due_date__lte=lt.yellow_until)
+    if light == "green":
+        return qs.filter(due_date__gt=lt.yellow_until)
+    return qs
+
+
+def worklist(*, department_id: int | None, status: str = "open", item_code: str = "", light: str = "", q: str = "",
+             page: int = 1, per_page: int = 20, assignee_id: int | None = None) -> WorklistPage:
+    """One page of the department's worklist and the number of cases matching (two queries, none per row; the
+    count runs on the department's partial indexes)."""
+    lt = lights()
+    page = max(1, min(int(page or 1), 100_000))
+    per_page = max(1, min(100, int(per_page or 20)))
+    if department_id is None:
+        return WorklistPage([], page, per_page, False, lt)
+    qs = worklist_cases(department_id, WorklistFilter(status, item_code, light, q, assignee_id), lt)
     start = (page - 1) * per_page
     rows = list(qs[start:start + per_page + 1])
-    return WorklistPage(rows[:per_page], page, per_page, len(rows) > per_page, lt)
+    total = start + len(rows) if len(rows) <= per_page and (rows or page == 1) else qs.count()
+    return WorklistPage(rows[:per_page], page, per_page, len(rows) > per_page, lt, total)
+
+
+def department_staff(department_id: int | None) -> list[tuple[int, str]]:
+    """The department's active reviewers and heads (whom a head assigns cases to), as (id, name)."""
+    if department_id is None:
+        return []
+    from django.contrib.auth import get_user_model
+
+    users = (get_user_model().objects.filter(is_active=True, profile__department_id=department_id,
+                                             groups__name__in=[Role.REVIEWER, Role.DEPARTMENT_HEAD])
+             .select_related("profile").distinct().order_by("username"))
+    return [(u.pk, u.profile.display_name or u.username) for u in users]
 
 
 def department_items(department_id: int | None) -> list[tuple[str, str]]:

@@ -4,43 +4,115 @@ button is one action of cases.actions, shared with the API)."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from onewindow.cases import selectors
 from onewindow.cases.actions import run_case_action
 from onewindow.cases.models import Case, CaseStatus, DeliveryMethod
+from onewindow.cases.services import bulk
 from onewindow.cases.services.lifecycle import MAKEUP_OPEN, SPECIAL_KINDS
+from onewindow.core import clock
 from onewindow.core.access import SIGNED_IN, Role, allow, user_department_id, user_roles
 from onewindow.core.audit import audit_log
 from onewindow.core.errors import ServiceError
+from onewindow.core.excel import xlsx_response
 from onewindow.core.inputs import page_param
 from onewindow.core.masking import mask_id_number, mask_phone
+
+FILTER_KEYS = ("status", "item", "light", "q", "mine")
+#: the Excel export holds at most this many rows (a department's open cases fit; the filters narrow the rest)
+EXPORT_LIMIT = 5000
+
+
+def _filters(request: HttpRequest) -> tuple[dict[str, str], selectors.WorklistFilter]:
+    g = request.GET
+    f = {k: g.get(k, "").strip() for k in FILTER_KEYS}
+    mine = request.user.pk if f["mine"] == "1" else None
+    return f, selectors.WorklistFilter(status=f["status"] or "open", item_code=f["item"], light=f["light"], q=f["q"],
+                                       assignee_id=mine)
+
+
+def _ident(c: Case) -> str:
+    a = c.application.applicant
+    return mask_id_number(a.id_number) if a.kind == "person" else a.credit_code
+
+
+def _assignee_name(c: Case) -> str:
+    user = c.assignee
+    return (user.profile.display_name or user.username) if user is not None else ""
 
 
 @allow(Role.REVIEWER, Role.DEPARTMENT_HEAD)
 def worklist_page(request: HttpRequest) -> HttpResponse:
     dept = user_department_id(request.user)
-    g = request.GET
-    wl = selectors.worklist(department_id=dept, status=g.get("status", "open"), item_code=g.get("item", ""),
-                            light=g.get("light", ""), q=g.get("q", ""), page=_page(g.get("page", "1")))
+    f, wf = _filters(request)
+    wl = selectors.worklist(department_id=dept, status=wf.status, item_code=wf.item_code, light=wf.light, q=wf.q,
+                            page=_page(request.GET.get("page", "1")), assignee_id=wf.assignee_id)
     rows = []
     for c in wl.rows:
-        a = c.application.applicant
         light = wl.lights.light(c)
         rows.append({"case": c, "light": light, "light_label": selectors.LIGHT_LABELS[light],
-                     "applicant": a.name, "ident": mask_id_number(a.id_number) if a.kind == "person" else a.credit_code})
-    params = g.copy()
-    params.pop("page", None)
+                     "applicant": c.application.applicant.name, "ident": _ident(c), "assignee": _assignee_name(c)})
+    qs = urlencode({k: v for k, v in f.items() if v})
+    head = Role.DEPARTMENT_HEAD in user_roles(request.user)
     return render(request, "cases/worklist.html", {
         "wl": wl, "rows": rows, "items": selectors.department_items(dept), "statuses": CaseStatus.choices,
-        "f": {k: g.get(k, "") for k in ("status", "item", "light", "q")}, "qs": params.urlencode(),
-        "no_department": dept is None,
+        "f": f, "qs": qs, "back": urlencode({"wl": qs}) if qs else "", "no_department": dept is None,
+        "is_head": head, "staff": selectors.department_staff(dept) if head else [],
     })
+
+
+@allow(Role.REVIEWER, Role.DEPARTMENT_HEAD)
+def worklist_export(request: HttpRequest) -> HttpResponse:
+    """The worklist as filtered, as an Excel file (personal numbers masked, like the page)."""
+    dept = user_department_id(request.user)
+    _f, wf = _filters(request)
+    lt = selectors.lights()
+    cases = list(selectors.worklist_cases(dept, wf, lt)[:EXPORT_LIMIT])
+    header = [_("办件编号"), _("申请编号"), _("事项"), _("申请人"), _("证件号码"), _("状态"), _("时限"),
+              _("承诺办结"), _("承办人")]
+    body: list[list[object]] = [
+        [c.number, c.application.number, c.item_name, c.application.applicant.name, _ident(c),
+         c.get_status_display(), selectors.LIGHT_LABELS[lt.light(c)], c.due_date, _assignee_name(c)]
+        for c in cases]
+    audit_log(actor=request.user, action="cases.worklist_export", detail={"rows": len(body), **_f})
+    return xlsx_response(f"待办件-{clock.today():%Y%m%d}.xlsx", {_("待办件"): (header, body)})
+
+
+@allow(Role.REVIEWER, Role.DEPARTMENT_HEAD)
+@require_POST
+def worklist_bulk(request: HttpRequest) -> HttpResponse:
+    """Accept several cases, or (a head) assign several: each case refused on its own is named, the rest done."""
+    post = request.POST
+    action = post.get("action", "")
+    numbers = post.getlist("case")
+    back = reverse("cases:worklist") + (f"?{post['wl']}" if post.get("wl") else "")
+    try:
+        if action == "accept":
+            result = bulk.cases_accept_bulk(numbers=numbers, actor=request.user)
+        elif action == "assign":
+            raw = post.get("assignee", "")
+            result = bulk.cases_assign_bulk(numbers=numbers, assignee_id=int(raw) if raw.isdigit() else None,
+                                            actor=request.user)
+        else:
+            raise ServiceError(_("请选择批量操作"), field="action")
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return HttpResponseRedirect(back)
+    if result.done:
+        messages.success(request, _("已%(act)s %(n)s 个办件：%(numbers)s") % {
+            "act": ACTION_TITLES.get(action, _("分派")), "n": len(result.done), "numbers": "、".join(result.done)})
+    if result.refused:
+        messages.error(request, _("%(n)s 个办件未办理：%(why)s") % {
+            "n": len(result.refused), "why": "；".join(f"{n} {why}" for n, why in result.refused.items())})
+    return HttpResponseRedirect(back)
 
 
 def _page(value: str) -> int:
@@ -63,7 +135,7 @@ ACTION_TITLES = {
     "accept": "受理", "supplement": "一次性告知补正", "not-accept": "不予受理", "supplement-complete": "补正已齐，受理",
     "start-review": "开始审查", "approve": "准予", "deny": "不予批准", "special-start": "进入特别程序",
     "special-end": "结束特别程序", "complete": "办结出件", "deliver": "送达", "makeup-complete": "容缺材料已补齐",
-    "withdraw": "撤回",
+    "withdraw": "撤回", "assign": "分派",
 }
 STAFF = frozenset({Role.CLERK, Role.SUPERVISOR, Role.REVIEWER, Role.DEPARTMENT_HEAD})
 
@@ -75,6 +147,12 @@ def _buttons(request: HttpRequest, case: Case) -> list[tuple[str, str]]:
             and selectors.can_act_on_case(request.user, case, "makeup-complete")):
         buttons.append("makeup-complete")
     return [(b, ACTION_TITLES[b]) for b in buttons]
+
+
+def _worklist_query(raw: str) -> str:
+    """The worklist filters a case page was opened from (only the known keys), to lead back to the same list."""
+    got = QueryDict(raw[:500])
+    return urlencode({k: got.get(k, "")[:100] for k in FILTER_KEYS if got.get(k)})
 
 
 def _shown(field: Any, value: Any, full: bool) -> Any:
@@ -108,7 +186,7 @@ def case_page(request: HttpRequest, number: str) -> HttpResponse:
                       for k, v in app.form_data.items()],
         "materials": selectors.case_materials(case), "events": selectors.case_events(case),
         "buttons": _buttons(request, case), "special_kinds": SPECIAL_KINDS,
-        "delivery_methods": DeliveryMethod.choices,
+        "delivery_methods": DeliveryMethod.choices, "wl": _worklist_query(request.GET.get("wl", "")),
     })
 
 
@@ -134,4 +212,5 @@ def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
         messages.success(request, f"已{ACTION_TITLES.get(action, action)}：{case.number}")
     except ServiceError as exc:
         messages.error(request, "；".join(str(p.message) for p in exc.problems))
-    return HttpResponseRedirect(reverse("cases:case", args=[number]))
+    wl = _worklist_query(request.POST.get("wl", ""))
+    return HttpResponseRedirect(reverse("cases:case", args=[number]) + (f"?{urlencode({'wl': wl})}" if wl else ""))
