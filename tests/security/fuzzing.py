@@ -488,41 +488,46 @@ class _PageParser(HTMLParser):
         if tag == "a" and a.get("href", "").startswith("/"):
             self.links.append(a["href"].split("#")[0])
         if tag == "form":
-            post = a.get("method", "get").lower() == "post" or "hx-post" in a
-            self._get_form = not post
-            action = a.get("hx-post") or a.get("action")
-            self._form = FormTarget(self._url(action), {}, source=self.page_url) if post else None
-            if self._form is not None:
-                self.forms.append(self._form)
+            self._open_form(a)
             return
         if "hx-post" in a and self._form is None:
-            vals: dict[str, list[str]] = {}
-            with contextlib.suppress(ValueError, AttributeError):
-                vals = {str(k): [str(v)] for k, v in json.loads(a.get("hx-vals") or "{}").items()}
-            self.forms.append(FormTarget(self._url(a["hx-post"]), vals, source=self.page_url))
-        form = self._form
+            self._hx_target(a)
         name = a.get("name")
-        if form is None:
+        if self._form is None:
             if self._get_form and name and tag in ("input", "select", "textarea"):
                 self.query_names.add(name)
             return
-        if tag == "input" and name:
-            kind = a.get("type", "text").lower()
-            if kind == "file":
-                form.files.append(name)
-            elif name != "csrfmiddlewaretoken":
-                values = form.fields.setdefault(name, [])
-                if a.get("value"):
-                    values.append(a["value"])
-        elif tag in ("textarea", "button") and name:
+        self._field(self._form, tag, name, a)
+
+    def _open_form(self, a: dict[str, str]) -> None:
+        post = a.get("method", "get").lower() == "post" or "hx-post" in a
+        self._get_form = not post
+        action = a.get("hx-post") or a.get("action")
+        self._form = FormTarget(self._url(action), {}, source=self.page_url) if post else None
+        if self._form is not None:
+            self.forms.append(self._form)
+
+    def _hx_target(self, a: dict[str, str]) -> None:
+        vals: dict[str, list[str]] = {}
+        with contextlib.suppress(ValueError, AttributeError):
+            vals = {str(k): [str(v)] for k, v in json.loads(a.get("hx-vals") or "{}").items()}
+        self.forms.append(FormTarget(self._url(a["hx-post"]), vals, source=self.page_url))
+
+    def _field(self, form: FormTarget, tag: str, name: str | None, a: dict[str, str]) -> None:
+        if tag == "option" and self._select:
+            form.fields[self._select].append(a.get("value", ""))
+            return
+        if not name:
+            return
+        if tag == "select":
+            self._select = name
+            form.fields.setdefault(name, [])
+        elif tag == "input" and a.get("type", "text").lower() == "file":
+            form.files.append(name)
+        elif (tag == "input" and name != "csrfmiddlewaretoken") or tag in ("textarea", "button"):
             values = form.fields.setdefault(name, [])
             if a.get("value"):
                 values.append(a["value"])
-        elif tag == "select" and name:
-            self._select = name
-            form.fields.setdefault(name, [])
-        elif tag == "option" and self._select:
-            form.fields[self._select].append(a.get("value", ""))
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "form":
@@ -608,11 +613,21 @@ def collect_surface(identity: Identity, *, pages_per_route: int = 1, follow_link
 
 
 def _collect_surface(identity: Identity, *, pages_per_route: int, follow_links: bool, max_pages: int) -> Surface:
+    routes = url_routes()
+    targets: dict[str, FormTarget] = {}
+    pages = _crawl(identity, routes, targets, pages_per_route=pages_per_route, follow_links=follow_links,
+                   max_pages=max_pages)
+    _add_unreached_posts(routes, targets)
+    posts = [t for t in targets.values() if not urlsplit(t.url).path.lstrip("/").startswith(SKIPPED_POSTS)]
+    return Surface(posts, pages)
+
+
+def _crawl(identity: Identity, routes: list[Any], targets: dict[str, FormTarget], *, pages_per_route: int,
+           follow_links: bool, max_pages: int) -> list[FormTarget]:
+    """Open the pages the identity may open (breadth first), collect their forms into `targets`."""
     from django.urls import Resolver404, resolve
 
     client = _client(identity)
-    routes = url_routes()
-    targets: dict[str, FormTarget] = {}
     pages: list[FormTarget] = []
     opened: Counter = Counter()
     queue = ["/" + r for r, _p, cb in routes if "<" not in r and not r.startswith("^") and "(?P" not in r
@@ -640,17 +655,28 @@ def _collect_surface(identity: Identity, *, pages_per_route: int, follow_links: 
             parser.feed(response.content.decode("utf-8", "replace"))
         names = sorted(parser.query_names | set(query_names(match.func)))
         pages.append(FormTarget(urlsplit(url).path, {n: [] for n in names}, source=url))
-        for form in parser.forms:
-            parts = urlsplit(form.url)
-            if parts.netloc or parts.path.startswith(("/api/", "/admin/", "/i18n/")):
-                continue
-            path = parts.path + ("?" + parts.query if parts.query else "")
-            known = targets.setdefault(path, FormTarget(path, {}, [], form.source))
-            for name, values in form.fields.items():
-                known.fields.setdefault(name, []).extend(v for v in values if v not in known.fields[name])
-            known.files.extend(f for f in form.files if f not in known.files)
+        _merge_forms(targets, parser.forms)
         if follow_links:
             queue.extend(link for link in parser.links if link not in seen)
+    return pages
+
+
+def _merge_forms(targets: dict[str, FormTarget], forms: list[FormTarget]) -> None:
+    for form in forms:
+        parts = urlsplit(form.url)
+        if parts.netloc or parts.path.startswith(("/api/", "/admin/", "/i18n/")):
+            continue
+        path = parts.path + ("?" + parts.query if parts.query else "")
+        known = targets.setdefault(path, FormTarget(path, {}, [], form.source))
+        for name, values in form.fields.items():
+            known.fields.setdefault(name, []).extend(v for v in values if v not in known.fields[name])
+        known.files.extend(f for f in form.files if f not in known.files)
+
+
+def _add_unreached_posts(routes: list[Any], targets: dict[str, FormTarget]) -> None:
+    """Every POST-accepting route no page led to (a path id filled in), and the request.POST names of all."""
+    from django.urls import Resolver404, resolve
+
     reached_routes: set[str] = set()
     for target in targets.values():
         with contextlib.suppress(Resolver404):
@@ -666,8 +692,6 @@ def _collect_surface(identity: Identity, *, pages_per_route: int, follow_links: 
         with contextlib.suppress(Resolver404):
             for name in posted_names(resolve(urlsplit(target.url).path).func):
                 target.fields.setdefault(name, [])
-    posts = [t for t in targets.values() if not urlsplit(t.url).path.lstrip("/").startswith(SKIPPED_POSTS)]
-    return Surface(posts, pages)
 
 
 def _fields_strategy(target: FormTarget) -> Any:
