@@ -1,5 +1,5 @@
 """End to end in Chromium: the community orders, a member takes it, marks it done, the community confirms,
-and the member's balance shows the minutes."""
+and the member's balance shows the hours."""
 
 import pytest
 
@@ -22,10 +22,11 @@ def test_an_order_placed_taken_done_and_confirmed_shows_up_in_the_members_balanc
     # the community worker places an order for 浅水湾小区
     browser_login(page, "shequ")
     page.goto(page.base_url + "/community/orders/")
-    if page.locator("#place-order").get_attribute("open") is None:
-        page.click("#place-order summary")
+    page.click("[data-testid=new-order]")
+    page.wait_for_load_state()
     page.select_option("select[name=menu_item]", str(world.menu.pk))
-    page.select_option("select[name=compound]", str(world.compounds[0].pk))
+    compound = world.compounds[0]
+    page.fill("[data-testid=compound-picker]", f"{compound.community.name} · {compound.name}")
     page.fill("input[name=service_date]", clock.today().isoformat())  # done/confirm wait for the service date
     page.fill("textarea[name=description]", "为独居老人测血压")
     page.click("#place-order button[type=submit]")
@@ -57,11 +58,11 @@ def test_an_order_placed_taken_done_and_confirmed_shows_up_in_the_members_balanc
     page.wait_for_load_state()
     assert "时长已记入账户" in page.inner_text(".messages")
 
-    # the member sees the minutes
+    # the member sees the time in hours, as every page shows it
     mobile.goto(mobile.base_url + "/community/me/")
-    assert mobile.inner_text("#balance").strip() == "120"
+    assert mobile.inner_text("#balance").strip() == "2"
     mobile.goto(mobile.base_url + "/community/me/statement/")
-    assert "+120" in mobile.inner_text("table.statement")
+    assert "+2" in mobile.inner_text("table.statement")
     member.account.refresh_from_db()
     assert member.account.balance == 120
     phone.close()

@@ -7,7 +7,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -54,22 +55,53 @@ def orders(request: HttpRequest) -> HttpResponse:
     return render(request, "community/orders.html", {
         "page": page(request, order_selectors.orders(status=status)), "status": status,
         "statuses": Order.Status.choices, "counts": order_selectors.order_status_counts(),
-        "menu": order_selectors.menu(), "compounds": organisation_selectors.compounds(), "today": clock.today(),
-        "requester_kinds": Order.RequesterKind.choices,
     })
 
 
+def compound_label(compound: Compound) -> str:
+    """How the order form's picker names a compound: its community, then its own name."""
+    return f"{compound.community.name} · {compound.name}"
+
+
+def _compound_from_post(post: QueryDict) -> Compound:
+    """The compound the picker names: by id (the API, an older form) or by the label typed or chosen from the
+    list (exactly, or the one compound whose name matches); else a 400 naming the field."""
+    if (post.get("compound") or "").strip():
+        return chosen(Compound, post.get("compound"), "compound")
+    label = " ".join((post.get("compound_label") or "").split())
+    found = [c for c in organisation_selectors.compounds() if label and label in (compound_label(c), c.name)]
+    if len(found) != 1:
+        raise ServiceError(_("请从列表中选择小区（可输入社区或小区名称搜索）"), field="compound")
+    return found[0]
+
+
+def _order_form(request: HttpRequest, *, status: int = 200, errors: dict[str, str] | None = None) -> HttpResponse:
+    return render(request, "community/order_new.html", {
+        "menu": order_selectors.menu(), "compounds": [compound_label(c) for c in organisation_selectors.compounds()],
+        "service_date": request.POST.get("service_date") or clock.today().isoformat(),
+        "requester_kinds": Order.RequesterKind.choices, "form": request.POST,
+        "errors": errors or {},
+    }, status=status)
+
+
 @allow(WORKER, Role.CITIZEN, Role.VOLUNTEER)
-@require_POST
 def order_place(request: HttpRequest) -> HttpResponse:
+    """下单: the order form (GET) with a searchable compound picker; placed (POST), back to the orders, or the
+    form again with the problems named next to their fields (nothing placed)."""
+    if request.method != "POST":
+        return _order_form(request)
     p = request.POST
-    return run(request, lambda: order_services.order_place(
-        menu_item=chosen(MenuItem, p.get("menu_item"), "menu_item"),
-        compound=chosen(Compound, p.get("compound"), "compound"),
-        service_date=date_value(p.get("service_date"), "service_date"),
-        requester_kind=p.get("requester_kind") or Order.RequesterKind.RESIDENT,
-        description=p.get("description", ""), requester_name=p.get("requester_name", ""), actor=request.user),
-        _("已下单，等待党员接单"), reverse("community:orders"))
+    try:
+        order_services.order_place(
+            menu_item=chosen(MenuItem, p.get("menu_item"), "menu_item"), compound=_compound_from_post(p),
+            service_date=date_value(p.get("service_date"), "service_date"),
+            requester_kind=p.get("requester_kind") or Order.RequesterKind.RESIDENT,
+            description=p.get("description", ""), requester_name=p.get("requester_name", ""), actor=request.user)
+    except ServiceError as exc:
+        return _order_form(request, status=exc.status,
+                           errors={str(pr.field or "general"): str(pr.message) for pr in exc.problems})
+    messages.success(request, _("已下单，等待党员接单"))
+    return HttpResponseRedirect(reverse("community:orders"))
 
 
 def _visible_order(request: HttpRequest, pk: int) -> tuple[Order, access.OrderView]:

@@ -24,7 +24,7 @@ def ratings(request: HttpRequest) -> HttpResponse:
     level = request.GET.get("level", "") if request.GET.get("level") in Level.values else ""
     qs = ratings_list(user=request.user, filters=f, level=level, bad_only=request.GET.get("bad") == "1")
     page = paginate(qs, page=request.GET.get("page"), per_page=50)
-    rows = [{"r": r, "rater": rater_display(r), "reasons": [f"{c} {REASON_LABELS.get(c, '')}" for c in r.reasons],
+    rows = [{"r": r, "rater": rater_display(r), "reasons": [str(REASON_LABELS.get(c, c)) for c in r.reasons],
              "rect": getattr(r, "rectification", None) if r.is_bad and not r.is_default else None} for r in page]
     return render(request, "feedback/ratings/list.html", {
         "page": page, "rows": rows, "filter": f, "levels": Level.choices, "channels": Channel.choices,

@@ -24,7 +24,7 @@ from onewindow.feedback.views.common import STAFF, error_dict, event_actor, int_
 
 
 def _reasons(codes: list[str]) -> list[str]:
-    return [f"{c} {REASON_LABELS.get(c, '')}" for c in codes]
+    return [str(REASON_LABELS.get(c, c)) for c in codes]  # the label people read; the code only if unknown
 
 
 @allow(*STAFF)
