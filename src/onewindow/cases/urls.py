@@ -6,6 +6,7 @@ app_name = "cases"
 
 urlpatterns = [
     path("apply/<str:kind>/<str:code>/", applications.apply, name="apply"),
+    path("apply/<str:kind>/<str:code>/form.pdf", applications.apply_form_pdf, name="apply_form_pdf"),
     path("a/<str:number>/", applications.application_page, name="application"),
     path("a/<str:number>/receipt.pdf", applications.receipt_pdf, name="receipt_pdf"),
     path("a/<str:number>/act/<str:action>/", applications.application_action, name="application_action"),

@@ -126,6 +126,8 @@ def content_disposition(filename: str, *, inline: bool) -> str:
     kind = "inline" if inline else "attachment"
     ascii_name = filename.encode("ascii", "ignore").decode() or "download"
     ascii_name = ascii_name.replace('"', "").replace("\\", "")
+    # the Chinese part dropped, "受理通知书-SQ….pdf" would be "-SQ….pdf": no separator at the start of the name
+    ascii_name = ascii_name.lstrip("-_ ") or "download"
     if ascii_name.startswith("."):
         ascii_name = "download" + ascii_name
     return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"

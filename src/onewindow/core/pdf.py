@@ -78,6 +78,8 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
                                   spaceBefore=10, spaceAfter=4),
         "body": ParagraphStyle("body", parent=base, spaceAfter=4),
         "cell": ParagraphStyle("cell", parent=base, fontSize=9.5, leading=13.5),
+        # numbers (BJ20261204-0065-01) break only at spaces, never mid-number as CJK wrapping would
+        "cell_whole": ParagraphStyle("cell_whole", parent=base, fontSize=9.5, leading=13.5, wordWrap=None),
         "head": ParagraphStyle("head", parent=base, fontSize=9.5, leading=13.5, textColor=ACCENT),
         "caption": ParagraphStyle("caption", parent=base, fontSize=9, leading=12, alignment=TA_CENTER,
                                   textColor=colors.HexColor("#555555")),
@@ -166,10 +168,12 @@ class PdfDocument:
         return self
 
     def table(self, headers: Sequence[object], rows: Iterable[Sequence[object]],
-              col_widths: Sequence[float] | None = None) -> PdfDocument:
-        """A data table; long cell text wraps (CJK aware). `col_widths` are fractions of the width or mm."""
+              col_widths: Sequence[float] | None = None, whole: Sequence[int] = ()) -> PdfDocument:
+        """A data table; long cell text wraps (CJK aware). `col_widths` are fractions of the width or mm; the
+        columns listed in `whole` (numbers, codes) never break inside a word: give them room in `col_widths`."""
         body = [[Paragraph(_text(h), self.styles["head"]) for h in headers]]
-        body += [[Paragraph(_text(v), self.styles["cell"]) for v in row] for row in rows]
+        body += [[Paragraph(_text(v), self.styles["cell_whole" if i in whole else "cell"]) for i, v in enumerate(row)]
+                 for row in rows]
         ncols = max(len(r) for r in body) if body else 0
         if ncols == 0:
             return self
@@ -252,7 +256,10 @@ def _numbered_canvas(footer):  # noqa: ANN001, ANN202
 
 
 def pdf_response(content: bytes, filename: str, inline: bool = True) -> HttpResponse:
-    """An HTTP response carrying a PDF; `inline` opens it in the browser, else it downloads."""
+    """An HTTP response carrying a PDF; `inline` opens it in the browser, else it downloads.
+
+    Browsers that ignore `filename*` take the ASCII fallback, which drops the Chinese part: "受理通知书-SQ….pdf"
+    would save as "-SQ….pdf"; `content_disposition` trims the dangling separator."""
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition(filename, inline=inline)
     return response

@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
@@ -34,7 +35,10 @@ from onewindow.cases.views.forms import (
     form_from_post,
     missing_from_post,
     prefilled_applicant,
+    shared_errors,
+    shared_fields,
 )
+from onewindow.cases.views.pending_uploads import forget_uploads, keep_uploads, pending_files, pending_uploads
 from onewindow.catalog.models import MaterialNecessity
 from onewindow.core.access import PUBLIC, SIGNED_IN, Role, allow, user_roles
 from onewindow.core.audit import audit_log
@@ -81,30 +85,81 @@ def apply(request: HttpRequest, kind: str, code: str) -> HttpResponse:
     values: dict[str, str] = {}
     applicant = prefilled_applicant(request)
     status = 200
+    idem = request.POST.get("idem", "")[:64] or uuid.uuid4().hex
     if request.method == "POST":
         applicant = applicant_from_post(request.POST)
         values = form_from_post(request.POST, notice)
+        chosen = material_uploads(request)
+        kept = pending_uploads(request, idem)  # files kept from a refused try; a newly chosen file replaces one
         try:
             limit_online_submission(request, applicant)
             result = application_submit(
                 actor=request.user, channel=Channel.ONLINE, kind=kind, code=code, answers=answers, applicant=applicant,
-                form=values, files=material_uploads(request),
+                form=values, files={**kept, **chosen},
                 deferral_promise=request.POST.get("deferral_promise") == "1",
-                idempotency_key=request.POST.get("idem", "")[:64],
-                idempotency_scope=idempotency_scope(actor=request.user, request=request))
+                idempotency_key=idem, idempotency_scope=idempotency_scope(actor=request.user, request=request))
         except ServiceError as exc:
-            errors = errors_by_field(exc)
+            errors = shared_errors(errors_by_field(exc), request.POST)
             status = exc.status if exc.status in (409, 429) else 400
+            keep_uploads(request, idem, chosen, {k.removeprefix("materials.") for k in errors})
         else:
+            forget_uploads(request, idem)
             _remember(request, result.application.number)
             messages.success(request, "申请已提交，请保存申请编号，可凭编号和手机尾号查询进度。")
             return HttpResponseRedirect(reverse("cases:application", args=[result.application.number]))
+        finally:
+            for upload in kept.values():
+                upload.file.close()
     return render(request, "cases/apply.html", {
         "notice": notice, "kind": kind, "answers": answers, "errors": errors, "values": values, "applicant": applicant,
-        "idem": request.POST.get("idem") or uuid.uuid4().hex,
+        "idem": idem, "pending": pending_files(request, idem), "shared": shared_fields(notice),
+        "form_pdf_url": reverse("cases:apply_form_pdf", args=[kind, code]) + _query(request),
         "has_deferrable": any(m.necessity == MaterialNecessity.DEFERRABLE for m in notice.materials),
         "query": request.META.get("QUERY_STRING", ""),
     }, status=status)
+
+
+def _query(request: HttpRequest) -> str:
+    """The page's query string (the bundle's answers: which options apply), to carry on to the form's PDF."""
+    query = request.META.get("QUERY_STRING", "")
+    return f"?{query}" if query else ""
+
+
+APPLICANT_ROWS = (
+    ("申请人姓名/单位名称", ""), ("居民身份证号码", "个人填写"), ("手机号码", "个人填写，用于接收办理进度短信"),
+    ("统一社会信用代码", "企业/法人填写"), ("法定代表人（负责人）", "企业/法人填写"), ("联系人及手机", "企业/法人填写"),
+)
+
+
+@allow(PUBLIC)
+def apply_form_pdf(request: HttpRequest, kind: str, code: str) -> HttpResponse:
+    """The 申请表 to print and fill in by hand (一表申请): the applicant once, then every field the chosen items ask
+    (the same field once), and the signature. The online form asks the same fields."""
+    try:
+        notice, _answers = _apply_notice(kind, code, request)
+    except ServiceError as exc:
+        raise Http404(exc.message) from None
+    shared = set(shared_fields(notice))
+    doc = PdfDocument(title="申请表", subtitle=notice.name)
+    doc.paragraph("一表申请：以下内容只需填写一次，适用于本次申请的全部事项。带 * 的栏目为必填。")
+    doc.heading("申请事项")
+    doc.table(["办理事项", "办理部门", "承诺时限"],
+              [[i.name, i.department_name, "即办" if i.handling_type == "1" else f"{i.promised_limit}个工作日"]
+               for i in notice.items], col_widths=[0.5, 0.3, 0.2])
+    doc.heading("申请人")
+    doc.table(["栏目", "填写内容", "说明"], [[f"{label} *", "", note] for label, note in APPLICANT_ROWS],
+              col_widths=[0.28, 0.47, 0.25])
+    rows = [[f"{f.label}{' *' if f.required else ''}", "",
+             "；".join(filter(None, ["可选：" + "／".join(f.choices) if f.choices else "", f.help]))]
+            for f in notice.fields if f.key not in shared]
+    if rows:
+        doc.heading("申请内容")
+        doc.table(["栏目", "填写内容", "说明"], rows, col_widths=[0.28, 0.47, 0.25])
+    doc.heading("申请人承诺")
+    doc.paragraph("本人（单位）承诺所填内容及所交材料真实、有效，如有虚假，愿承担相应法律责任。")
+    doc.spacer(6)
+    doc.paragraph("申请人（签字/盖章）：____________________　　日期：______年____月____日")
+    return pdf_response(doc.render(), f"申请表-{notice.name}.pdf", inline=False)
 
 
 def _is_applicant(request: HttpRequest, app: Application) -> bool:
@@ -262,16 +317,17 @@ def receipt_pdf(request: HttpRequest, number: str) -> HttpResponse:
         ("申请人", a.name),
         ("证件号码", mask_id_number(a.id_number) if a.id_number else a.credit_code),
         ("联系电话", mask_phone(a.notify_phone)),
-        ("提交时间", f"{app.submitted_at:%Y-%m-%d %H:%M}"),
+        ("提交时间", f"{timezone.localtime(app.submitted_at):%Y-%m-%d %H:%M}"),  # local time, as on the page
         ("受理渠道", app.get_channel_display()),
     ])
     doc.heading("办理事项")
     rows = []
     for c in app.cases.all():
-        due = f"{c.due_date:%Y-%m-%d}" + ("（待定）" if c.due_provisional else "") if c.due_date else "—"
+        due = f"{c.due_date:%Y-%m-%d}" + ("\n（待定）" if c.due_provisional else "") if c.due_date else "—"
         rows.append([c.number, c.item_name, c.department.short_name or c.department.name, c.get_status_display(),
                      "即办" if c.handling_type == "1" else f"{c.promised_limit}个工作日", due])
-    doc.table(["办件编号", "事项", "办理部门", "状态", "承诺时限", "承诺办结日期"], rows)
+    doc.table(["办件编号", "事项", "办理部门", "状态", "承诺时限", "承诺办结日期"], rows,
+              col_widths=[0.23, 0.25, 0.15, 0.1, 0.12, 0.15], whole=(0, 5))
     doc.paragraph("您的申请材料已收到并经审查，符合受理条件的事项予以受理。办理时限按工作日计算，自受理次日起算；"
                   "特别程序（听证、检验检测、专家评审等）所需时间不计入办理时限。")
     doc.paragraph("请凭申请编号和手机号码后四位扫码或登录查询办理进度；办结后可对本次服务进行评价（好差评）。")

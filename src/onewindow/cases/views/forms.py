@@ -28,8 +28,44 @@ def applicant_from_post(post: QueryDict) -> dict[str, str]:
     return {k: str(post.get(f"applicant.{k}", "")).strip() for k in APPLICANT_KEYS}
 
 
+#: form fields that ask what the applicant block already asks (相同内容只填一次): by applicant kind, the form
+#: field's key and the applicant field it repeats. The apply page does not ask them again; the posted applicant's
+#: value fills them in for every item of the application.
+SHARED_WITH_APPLICANT: dict[str, dict[str, str]] = {
+    "person": {"applicant_name": "name", "id_number": "id_number", "mobile": "phone"},
+    "enterprise": {"enterprise_name": "name", "credit_code": "credit_code", "legal_rep": "legal_representative",
+                   "contact_mobile": "contact_phone"},
+}
+
+
+def shared_fields(notice: Any) -> dict[str, str]:
+    """{form field key: the applicant kind for which the applicant block already asks it} for the notice's form
+    (the page hides such a field while that kind is chosen)."""
+    keys = {f.key for f in notice.fields}
+    return {key: kind for kind, pairs in SHARED_WITH_APPLICANT.items() for key in pairs if key in keys}
+
+
 def form_from_post(post: QueryDict, notice: Any) -> dict[str, str]:
-    return {f.key: str(post.get(f"form.{f.key}", "")) for f in notice.fields}
+    """The form's values as posted; a field the applicant block already asks takes the applicant's value."""
+    values = {f.key: str(post.get(f"form.{f.key}", "")) for f in notice.fields}
+    kind = str(post.get("applicant.kind", "") or "person")
+    for key, applicant_key in SHARED_WITH_APPLICANT.get(kind, {}).items():
+        given = str(post.get(f"applicant.{applicant_key}", "")).strip()
+        if key in values and given:
+            values[key] = given
+    return values
+
+
+def shared_errors(errors: dict[str, str], post: QueryDict) -> dict[str, str]:
+    """A problem with a form field the page did not show (it repeats an applicant field) is shown at the applicant
+    field, where the value was typed."""
+    kind = str(post.get("applicant.kind", "") or "person")
+    out = dict(errors)
+    for key, applicant_key in SHARED_WITH_APPLICANT.get(kind, {}).items():
+        message = out.pop(f"form.{key}", None)
+        if message:
+            out.setdefault(f"applicant.{applicant_key}", message)
+    return out
 
 
 def missing_from_post(post: QueryDict) -> list[str]:
