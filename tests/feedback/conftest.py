@@ -21,14 +21,12 @@ def _fast_passwords(settings) -> None:
 
 @pytest.fixture
 def dept(db: None) -> Department:
-    return Department.objects.create(code="HL-SCJ", name="湖里区市场监督管理局", credit_code="11350206MB0000000X",
-                                     region="350206")
+    return Department.objects.create(code="HL-SCJ", name="湖里区市场监督管理局", credit_code="11350206MB0000000X")
 
 
 @pytest.fixture
 def other_dept(db: None) -> Department:
-    return Department.objects.create(code="HL-ZJJ", name="湖里区住房和建设局", credit_code="11350206MB1111111Y",
-                                     region="350206")
+    return Department.objects.create(code="HL-ZJJ", name="湖里区住房和建设局", credit_code="11350206MB1111111Y")
 
 
 @pytest.fixture

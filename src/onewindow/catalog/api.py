@@ -150,7 +150,7 @@ def _item(it: ServiceItem) -> dict[str, Any]:
 def list_departments(request: HttpRequest) -> list[dict]:
     return [{"code": d.code, "name": d.name, "name_en": d.name_en, "short_name": d.short_name,
              "short_name_en": d.short_name_en, "parent": d.parent.code if d.parent else None,
-             "credit_code": d.credit_code, "region": d.region, "address": d.address, "phone": d.phone}
+             "credit_code": d.credit_code, "region": d.region_id or "", "address": d.address, "phone": d.phone}
             for d in selectors.departments()]
 
 

@@ -19,7 +19,8 @@ class Department(models.Model):
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
                                verbose_name=_("上级部门"))
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
-    region = models.CharField(_("行政区划"), max_length=50, blank=True)
+    region = models.ForeignKey("core.Region", to_field="code", db_column="region", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="departments", verbose_name=_("行政区划"))
     address = models.CharField(_("地址"), max_length=200, blank=True)
     phone = models.CharField(_("联系电话"), max_length=40, blank=True)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)

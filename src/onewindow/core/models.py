@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -88,6 +92,53 @@ class AuditEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_type}#{self.target_id}"
 
 
+class RegionLevel(models.IntegerChoices):
+    """行政区划层级: the five levels a provincial platform serves."""
+
+    PROVINCE = 1, _("省")
+    CITY = 2, _("市")
+    COUNTY = 3, _("县（市、区）")
+    STREET = 4, _("街道（乡镇）")
+    COMMUNITY = 5, _("社区（村）")
+
+
+class Region(models.Model):
+    """An administrative region (行政区划): province → city → district/county → street → community.
+
+    The scope of departments, halls, rankings, notices and staff roles. `path` holds the codes from the province
+    down ("/350000/350200/350206/"), so everything inside a region is one `path__startswith` filter on any
+    database; it is set on save from the parent.
+    """
+
+    code = models.CharField(_("区划代码"), max_length=12, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    name_en = models.CharField(_("名称（英文）"), max_length=150, blank=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+                               verbose_name=_("上级区划"))
+    level = models.PositiveSmallIntegerField(_("层级"), choices=RegionLevel.choices)
+    path = models.CharField(_("路径"), max_length=80, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.path = region_path(self.parent.path if self.parent is not None else "", self.code)
+        super().save(*args, **kwargs)
+
+    def contains(self, other: Region | None) -> bool:
+        """Whether `other` is this region or lies inside it."""
+        return other is not None and other.path.startswith(self.path)
+
+
+def region_path(parent_path: str, code: str) -> str:
+    return (parent_path or "/") + code + "/"
+
+
 class Profile(models.Model):
     """Staff details the auth user lacks: display name, phone and the department a reviewer works for."""
 
@@ -96,6 +147,9 @@ class Profile(models.Model):
     phone = models.CharField(_("手机号码"), max_length=20, blank=True)
     department = models.ForeignKey("catalog.Department", null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="staff", verbose_name=_("所属部门"))
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="staff",
+                               verbose_name=_("管辖区划"),
+                               help_text=_("督查、窗口等人员只看本区划；为空时按所属部门的区划，均为空则不限"))
 
     class Meta:
         verbose_name = _("用户资料")

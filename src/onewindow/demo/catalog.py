@@ -78,8 +78,11 @@ def _categories(catalog: data.CatalogData) -> dict[str, WindowCategory]:
 
 def _departments(catalog: data.CatalogData) -> dict[str, Department]:
     """Two passes: the departments first, then each one's parent (a parent may come later in the file)."""
+    from onewindow.demo.regions import ensure_regions
+
+    ensure_regions()  # departments reference their region by code
     wanted = {d.code: {"code": d.code, "name": d.name, "name_en": d.name_en, "short_name": d.short_name,
-                       "short_name_en": d.short_name_en, "credit_code": d.credit_code, "region": d.region,
+                       "short_name_en": d.short_name_en, "credit_code": d.credit_code, "region_id": d.region or None,
                        "address": d.address, "phone": d.phone, "sort_order": n * 10}
               for n, d in enumerate(catalog.departments.values(), start=1)}
     rows = sync(Department, Department.objects.filter(code__in=list(wanted)), wanted, key=lambda d: d.code).rows

@@ -11,4 +11,4 @@ class HallConfig(OneWindowApp):
     api = (ApiMount("onewindow.hall.api:router", tag="hall"),)
     nav = "onewindow.hall.nav:ITEMS"
     daily_jobs = (DailyJob("hall.expire_appointments", "onewindow.hall.tasks:expire_appointments", hour=0),)
-    demo = (DemoStep("onewindow.demo.hall:load", order=50),)
+    demo = (DemoStep("onewindow.demo.hall:load", order=50), DemoStep("onewindow.demo.regions:load_halls", order=55))

@@ -21,9 +21,22 @@ from onewindow.core.events import AppendOnlyEvent
 WEEKDAY_LABELS = [_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("周六"), _("周日")]
 
 
+class HallLevel(models.TextChoices):
+    """Where a hall sits in the district's hierarchy (区、街、社区三级)."""
+
+    DISTRICT = "district", _("区县级政务服务中心")
+    STREET = "street", _("街道便民服务中心")
+    COMMUNITY = "community", _("社区便民服务站")
+
+
 class Hall(models.Model):
     code = models.SlugField(_("大厅代码"), max_length=40, unique=True, help_text=_("用于网址，如 huli"))
     name = models.CharField(_("大厅名称"), max_length=100)
+    region = models.ForeignKey("core.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="halls",
+                               verbose_name=_("行政区划"))
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+                               verbose_name=_("上级大厅"))
+    level = models.CharField(_("层级"), max_length=10, choices=HallLevel.choices, default=HallLevel.DISTRICT)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     phone = models.CharField(_("咨询电话"), max_length=40, blank=True)
     timezone = models.CharField(_("时区"), max_length=40, default="Asia/Shanghai")
