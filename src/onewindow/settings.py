@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "onewindow.insights",
     "onewindow.navigator",
     "onewindow.community",
+    "onewindow.intake",
     "onewindow.enterprise",
     "onewindow.demo",
 ]

@@ -24,6 +24,7 @@ ROLE_USERS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "catalog_admin": ((Role.CATALOG_ADMIN,), None),
     "community_worker": ((Role.COMMUNITY_WORKER,), None),
     "volunteer": ((Role.VOLUNTEER,), None),
+    "outlet_staff": ((Role.OUTLET_STAFF,), None),
 }
 
 

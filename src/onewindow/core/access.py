@@ -26,6 +26,7 @@ class Role(StrEnum):
     CATALOG_ADMIN = "catalog_admin"
     COMMUNITY_WORKER = "community_worker"
     VOLUNTEER = "volunteer"
+    OUTLET_STAFF = "outlet_staff"  # a partner outlet (bank branch …) taking applications on the hall's behalf
 
 
 ROLE_LABELS: dict[str, Any] = {
@@ -37,6 +38,7 @@ ROLE_LABELS: dict[str, Any] = {
     Role.CATALOG_ADMIN: _("事项管理员"),
     Role.COMMUNITY_WORKER: _("社区工作者"),
     Role.VOLUNTEER: _("党员志愿者"),
+    Role.OUTLET_STAFF: _("合作网点帮代办人员"),
 }
 
 PUBLIC = "public"  # anyone, signed in or not
