@@ -274,6 +274,8 @@ ONEWINDOW = {
     "NO_SHOW_POLICY": "requeue_once",  # or "close"
     "APPOINTMENT_GRACE_MINUTES": 15,
     "DEFAULT_SERVICE_MINUTES": 8,
+    # demo only (never in production): every hall open at any hour, so the hall journey can be tried after closing
+    "DEMO_HALLS_ALWAYS_OPEN": os.environ.get("ONEWINDOW_DEMO_HALLS_ALWAYS_OPEN", "") in ("1", "true", "yes"),
     # `onewindow retention` anonymises closed applications older than this many days
     "RETENTION_DAYS": int(os.environ.get("ONEWINDOW_RETENTION_DAYS", str(3 * 365))),
     # dotted path of the SMS sender (cases.notify); empty: the logging sender

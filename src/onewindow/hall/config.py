@@ -35,3 +35,10 @@ def pad_device_days() -> int:
 def pad_pairing_minutes() -> int:
     """ONEWINDOW["PAD_PAIRING_MINUTES"] (10): how long a pairing address (link / QR code) can be used."""
     return int(_setting("PAD_PAIRING_MINUTES", 10))
+
+
+def demo_halls_always_open() -> bool:
+    """ONEWINDOW["DEMO_HALLS_ALWAYS_OPEN"] (off; env ONEWINDOW_DEMO_HALLS_ALWAYS_OPEN=1): a demo setting that keeps
+    every hall open at any hour, so the hall journey (kiosk, phone ticket, console) can be tried after closing
+    time. Never on in production: opening hours decide when tickets are issued."""
+    return bool(_setting("DEMO_HALLS_ALWAYS_OPEN", False))

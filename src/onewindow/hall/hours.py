@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import gettext as _
 
 from onewindow.core.calendar import is_workday
-from onewindow.hall.models import Hall
+from onewindow.hall import config
+from onewindow.hall.models import WEEKDAY_LABELS, Hall
 
 Period = tuple[dt.time, dt.time]
 
@@ -57,9 +58,46 @@ def hall_open_periods(hall: Hall, day: dt.date) -> list[Period]:
 
 
 def hall_is_open(hall: Hall, at: dt.datetime) -> bool:
+    """Open now: within an opening period — or always, when the demo setting keeps the halls open."""
+    if config.demo_halls_always_open():
+        return True
     local = hall_local(hall, at)
     t = local.time()
     return any(a <= t < b for a, b in hall_open_periods(hall, local.date()))
+
+
+#: how far ahead the next opening is looked for (a hall closed longer than this has none to show)
+NEXT_OPENING_DAYS = 21
+
+
+def next_opening(hall: Hall, at: dt.datetime) -> dt.datetime | None:
+    """When the hall next opens after `at` (local time), skipping holidays and the lunch break; None when it
+    has no opening period in the next NEXT_OPENING_DAYS days."""
+    local = hall_local(hall, at)
+    for offset in range(NEXT_OPENING_DAYS + 1):
+        day = local.date() + dt.timedelta(days=offset)
+        for opens, _closes in hall_open_periods(hall, day):
+            start = dt.datetime.combine(day, opens, tzinfo=hall_tz(hall))
+            if start > local:
+                return start
+    return None
+
+
+def next_opening_text(hall: Hall, at: dt.datetime) -> str:
+    """「下次开放：12月7日（周一）09:00」 for a closed hall; empty when none is known."""
+    start = next_opening(hall, at)
+    if start is None:
+        return ""
+    local = hall_local(hall, at)
+    if start.date() == local.date():
+        when = _("今天 %(t)s") % {"t": f"{start:%H:%M}"}
+    elif start.date() == local.date() + dt.timedelta(days=1):
+        when = _("明天 %(t)s") % {"t": f"{start:%H:%M}"}
+    else:
+        when = _("%(y)s年%(m)s月%(d)s日（%(w)s）%(t)s") % {
+            "y": start.year, "m": start.month, "d": start.day, "w": WEEKDAY_LABELS[start.weekday()],
+            "t": f"{start:%H:%M}"}
+    return _("下次开放：%(when)s") % {"when": when}
 
 
 def hours_text(hall: Hall, day: dt.date) -> str:

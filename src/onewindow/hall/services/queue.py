@@ -32,7 +32,7 @@ from onewindow.core.errors import Conflict, NotFound, ServiceError
 from onewindow.core.events import TransitionRefused, record_event, transition
 from onewindow.core.validators import validate_mobile
 from onewindow.hall import config, selectors
-from onewindow.hall.hours import hall_is_open, hall_local, hours_text
+from onewindow.hall.hours import hall_is_open, hall_local, hours_text, next_opening_text
 from onewindow.hall.live import board_changed
 from onewindow.hall.models import (
     OPEN_STATUSES,
@@ -88,8 +88,9 @@ def issued(ticket: Ticket) -> IssuedTicket:
 def require_open(hall: Hall, at: dt.datetime) -> None:
     if not hall_is_open(hall, at):
         raise ServiceError(
-            _("%(hall)s 当前不在开放时间，不能取号。今日开放时间：%(hours)s")
-            % {"hall": hall.name, "hours": hours_text(hall, hall_local(hall, at).date())},
+            _("%(hall)s 当前不在开放时间，不能取号。今日开放时间：%(hours)s。%(next)s")
+            % {"hall": hall.name, "hours": hours_text(hall, hall_local(hall, at).date()),
+               "next": next_opening_text(hall, at)},
             field="time",
         )
 

@@ -21,7 +21,7 @@ from onewindow.core.errors import ServiceError
 from onewindow.core.qr import qr_svg
 from onewindow.core.security import hashed_key, rate_limit
 from onewindow.hall import selectors
-from onewindow.hall.hours import hall_is_open, hall_local, hours_text
+from onewindow.hall.hours import hall_is_open, hall_local, hours_text, next_opening_text
 from onewindow.hall.live import board_channel, board_now
 from onewindow.hall.models import Hall, PriorityReason, TicketSource
 from onewindow.hall.services.appointments import appointment_check_in
@@ -59,10 +59,20 @@ def _bundles_for(hall: Hall) -> list[Model]:
     return list(qs[:24])
 
 
+def _opening(hall: Hall) -> dict[str, object]:
+    """Today's hours, whether the hall is open now and, when closed, when it opens next (ticket buttons are
+    disabled while it is closed)."""
+    now = clock.now()
+    is_open = hall_is_open(hall, now)
+    return {"hours": hours_text(hall, hall_today(hall)), "open": is_open,
+            "next_opening": "" if is_open else next_opening_text(hall, now)}
+
+
 @allow(PUBLIC)
 def index(request: HttpRequest) -> HttpResponse:
-    rows = [{"hall": h, "hours": hours_text(h, hall_today(h)), "open": hall_is_open(h, clock.now())}
-            for h in selectors.halls()]
+    now = clock.now()
+    rows = [{"hall": h, "hours": hours_text(h, hall_today(h)), "open": (is_open := hall_is_open(h, now)),
+             "next_opening": "" if is_open else next_opening_text(h, now)} for h in selectors.halls()]
     return render(request, "hall/index.html", {"rows": rows})
 
 
@@ -91,7 +101,7 @@ def kiosk(request: HttpRequest, hall: str) -> HttpResponse:
     context = {
         "hall": h, "categories": selectors.hall_categories(h), "bundles": _bundles_for(h),
         "reasons": [c for c in PriorityReason.choices if c[0] not in ("", PriorityReason.APPOINTMENT)],
-        "hours": hours_text(h, hall_today(h)), "open": hall_is_open(h, clock.now()),
+        **_opening(h),
     }
     return render(request, "hall/kiosk.html", context)
 
@@ -128,9 +138,10 @@ def remote(request: HttpRequest, hall: str) -> HttpResponse:
         except ServiceError as exc:
             messages.error(request, exc.message)
             return render(request, "hall/remote.html", {"hall": h, "categories": selectors.hall_categories(h),
-                                                        "form": request.POST}, status=400)
+                                                        "form": request.POST, **_opening(h)}, status=400)
         return redirect("hall:follow", token=issued.ticket.token)
-    return render(request, "hall/remote.html", {"hall": h, "categories": selectors.hall_categories(h), "form": {}})
+    return render(request, "hall/remote.html", {"hall": h, "categories": selectors.hall_categories(h), "form": {},
+                                                **_opening(h)})
 
 
 @allow(PUBLIC)
