@@ -68,3 +68,19 @@ def guide_catalog(db):
         for i, c in enumerate(codes):
             BundleItem.objects.create(bundle=bundle, item=items[c], order=i)
     return items
+
+
+@pytest.fixture(scope="module")
+def demo_catalog(django_db_setup, django_db_blocker):
+    """The demo's real catalog (Huli's 513 items and 81 bundles, Fu'an's), loaded once per test module and rolled
+    back after it."""
+    from django.db import transaction
+
+    from onewindow.demo import bundles as bundles_demo
+    from onewindow.demo import catalog as catalog_demo
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        catalog_demo.load()
+        bundles_demo.load()
+        yield
+        transaction.set_rollback(True)

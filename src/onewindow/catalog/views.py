@@ -1,11 +1,12 @@
 """Public pages of the catalog: browse and search, the service guide (办事指南) with its PDF, departments."""
 
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from onewindow.catalog import selectors
+from onewindow.catalog import search, selectors
 from onewindow.catalog.guide import build_guide, guide_pdf, promised_text, speedup_text, visits_text
 from onewindow.catalog.models import Audience, ServiceItem
 from onewindow.core.access import PUBLIC, Role, allow
@@ -27,10 +28,26 @@ def _rows(items: list) -> list[dict]:
             for it in items]
 
 
+def _items(filters: selectors.ItemFilters) -> QuerySet[ServiceItem]:
+    """The filtered items; a query goes to the guide's engine (everyday words, pinyin, English, typos), best
+    first, with an item whose code is the query on top."""
+    codes = search.item_codes(filters.q) if filters.q else None
+    if codes is None:
+        return selectors.search_items(filters)
+    q = filters.q.strip()
+    qs = selectors.search_items(selectors.ItemFilters(department=filters.department, category=filters.category,
+                                                      audience=filters.audience))
+    by_code = (Q(code__icontains=q) | Q(basic_code__icontains=q)) if any(ch.isdigit() for ch in q) \
+        else (Q(code__iexact=q) | Q(basic_code__iexact=q))
+    order = Case(When(by_code, then=Value(-1)), *(When(code=c, then=Value(i)) for i, c in enumerate(codes)),
+                 default=Value(len(codes)), output_field=IntegerField())
+    return qs.filter(by_code | Q(code__in=codes)).annotate(rank=order).order_by("rank", "code")
+
+
 @allow(PUBLIC)
 def index(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
-    page = paginate(selectors.search_items(filters), page=request.GET.get("page"), per_page=PAGE_SIZE)
+    page = paginate(_items(filters), page=request.GET.get("page"), per_page=PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     tab_query = query.copy()

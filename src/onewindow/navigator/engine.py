@@ -1,10 +1,14 @@
-"""The guide's index: BM25F over the fields of bundles and items, with synonyms, typo and pinyin tolerance.
+"""The guide's index: BM25F over the fields of bundles and items, in Chinese, pinyin and English.
 
 Fields and weights: name 3, aliases 2.5, keywords 1.5 (department, category, bundle situations, item names in
-a bundle), description 1, common questions 0.8, materials 0.5. Three token streams per field: jieba words
-(full weight), character bigrams (0.3: partial words, one wrong character) and pinyin of words (0.4: homophone
-typos such as 社宝卡, and queries typed in pinyin). The index is plain Python: a few hundred documents score
-in well under a millisecond.
+a bundle), description 1, common questions 0.8, materials 0.5; English name 3, English aliases 2.5, other English
+text 1. Token streams: jieba words (full weight), character bigrams (0.3: partial words, one wrong character),
+pinyin of words (0.4: homophone typos such as 社宝卡) and English stems (full weight).
+
+A query is read in three ways at once: its Chinese part as words, synonyms and typos; its pinyin ("kai fan guan",
+"shebaoka", "kāi fàn guǎn") turned back into the catalog's own Chinese words by sound; its English words as
+stems, English synonyms and the English names and aliases as phrases. The index is plain Python: a few hundred
+documents score in a few milliseconds.
 """
 
 from __future__ import annotations
@@ -16,16 +20,30 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from onewindow.navigator import text
-from onewindow.navigator.synonyms import STOPWORDS
+from onewindow.navigator.synonyms import EN_STOPWORDS, STOPWORDS
 
-FIELD_WEIGHTS = {"name": 3.0, "aliases": 2.5, "keywords": 1.5, "description": 1.0, "faq": 0.8, "materials": 0.5}
-STREAM_WEIGHTS = {"w": 1.0, "b": 0.3, "p": 0.4}
+FIELD_WEIGHTS = {"name": 3.0, "aliases": 2.5, "keywords": 1.5, "description": 1.0, "faq": 0.8, "materials": 0.5,
+                 "name_en": 3.0, "aliases_en": 2.5, "english": 1.0}
+STREAM_WEIGHTS = {"w": 1.0, "b": 0.3, "p": 0.4, "e": 1.0}
 K1 = 1.2
 B = 0.75
 BUNDLE_PRIOR = 1.3  # a "one thing" bundle answers a life event better than any one of its items
 FUZZY_MIN = 66.0
 RELATIVE_CUTOFF = 0.25  # drop results scoring below this share of the best one
 PHRASE_BONUS = 2.0  # per character of a document's whole name or alias found in the query
+PHRASE_BONUS_EN = 4.0  # per word of a document's whole English name or alias found in the query
+MAX_PINYIN_KEY = 40
+# An item that changes, replaces or closes something ("食品经营许可注销", "居民身份证补领") answers "开饭馆" or
+# "身份证" less well than the one that grants it, unless the query itself is about a change or a loss.
+MODIFIER_NAME = ("注销", "撤销", "歇业", "变更", "延续", "补发", "补领", "换领", "补换", "更正", "换发", "挂失")
+MODIFIER_QUERY = ("注销", "撤销", "歇业", "变更", "延续", "补", "换", "更正", "挂失", "丢", "掉", "遗失", "改", "关",
+                  "停", "过期", "到期", "不干", "转", "迁", "退")
+MODIFIER_EN = frozenset({"close", "closing", "cancel", "deregist", "deregister", "change", "replace", "lost", "renew",
+                         "extend", "correct", "update", "wind", "suspend", "stop", "transfer", "move", "damag",
+                         "damaged", "expir", "expired", "expire", "reissue", "amend", "quit"})
+MODIFIER_FACTOR = 0.5
+
+Synonym = tuple[tuple[str, ...], tuple[str, ...], float]  # (phrases, catalog words, weight)
 
 
 @dataclass
@@ -38,29 +56,45 @@ class Doc:
     audience: str = ""
     department: str = ""
     extra: dict = field(default_factory=dict)
+    name_en: str = ""
+    department_en: str = ""
 
 
 @dataclass
 class Hit:
     doc: Doc
     score: float
-    matched: list[str]  # query terms that matched, with the field they matched
+    matched: list[str]  # query terms that matched, with the field they matched (for the API)
     synonyms: list[str]  # "小饭馆 → 餐饮"
-    fuzzy: list[str]  # "社宝 → 社保"
+    fuzzy: list[str]  # "社宝 → 社保", "kaifanguan → 开饭馆"
+    reason: list[str] = field(default_factory=list)  # the catalog's words the query matched, for citizens
 
     def as_dict(self) -> dict:
         d = self.doc
-        return {"type": d.kind, "code": d.code, "name": d.name, "url": d.url, "audience": d.audience,
-                "department": d.department, "score": round(self.score, 3),
+        return {"type": d.kind, "code": d.code, "name": d.name, "name_en": d.name_en, "url": d.url,
+                "audience": d.audience, "department": d.department, "department_en": d.department_en,
+                "score": round(self.score, 3), "reason": self.reason,
                 "why": {"matched": self.matched, "synonyms": self.synonyms, "fuzzy": self.fuzzy}}
 
 
 @dataclass
 class QueryTerm:
-    token: str  # stream-prefixed: "w:社保", "b:社保", "p:shebao"
+    token: str  # stream-prefixed: "w:社保", "b:社保", "p:shebao", "e:card"
     weight: float
     label: str  # what to show in "why"
     source: str = "query"  # query | synonym | fuzzy | pinyin
+    plain: str = ""  # the catalog's word to tell a citizen ("" for bigrams and sounds)
+
+
+@dataclass
+class ReadQuery:
+    """A query read as Chinese (with its pinyin turned into Chinese) and as English."""
+
+    zh: str
+    en: list[str]
+    synonyms: list[str]
+    fuzzy: list[str]
+    en_said: dict[str, str] = field(default_factory=dict)  # stem → the word as typed ("driv" → "driving")
 
 
 def _streams(value: str) -> list[str]:
@@ -71,16 +105,31 @@ def _streams(value: str) -> list[str]:
     return toks
 
 
+def _en_streams(value: str) -> list[str]:
+    return [f"e:{w}" for w in text.en_words(value)]
+
+
+def _contains(seq: list[str], sub: tuple[str, ...]) -> bool:
+    n = len(sub)
+    return n > 0 and any(tuple(seq[i:i + n]) == sub for i in range(len(seq) - n + 1))
+
+
 class Index:
-    def __init__(self, docs: list[Doc]) -> None:
+    def __init__(self, docs: list[Doc], *, synonyms: tuple[Synonym, ...] = (),
+                 en_synonyms: tuple[Synonym, ...] = ()) -> None:
         self.docs = docs
+        self.synonyms = synonyms
+        self.en_synonyms = tuple((tuple(tuple(text.en_words(p)) for p in phrases), targets, weight)
+                                 for phrases, targets, weight in en_synonyms)
+        self.en_synonym_phrases = [phrases for phrases, _t, _w in en_synonyms]
         self.postings: dict[str, list[tuple[int, str, int]]] = defaultdict(list)  # token → (doc, field, tf)
         self.lengths: list[dict[str, int]] = []
         totals: Counter[str] = Counter()
         for i, doc in enumerate(docs):
             lens: dict[str, int] = {}
             for fname, value in doc.fields.items():
-                toks = _streams(value) if value else []
+                stream = _en_streams if fname in ("name_en", "aliases_en", "english") else _streams
+                toks = stream(value) if value else []
                 lens[fname] = len(toks)
                 totals[fname] += len(toks)
                 for tok, tf in Counter(toks).items():
@@ -92,41 +141,140 @@ class Index:
         self.idf = {tok: math.log(1 + (len(docs) - df + 0.5) / (df + 0.5)) for tok, df in self.df.items()}
         self.vocab_words = sorted({t[2:] for t in self.postings if t.startswith("w:") and len(t) >= 4})
         self.vocab_pinyin = sorted({t[2:] for t in self.postings if t.startswith("p:")})
+        self.vocab_en = sorted({t[2:] for t in self.postings if t.startswith("e:") and len(t) >= 6})
+        self._build_phrases()
+        self._build_lexicon()
+
+    def _build_phrases(self) -> None:
         # whole names and aliases: a query that contains one names that document outright
-        self.names_normalised = [text.normalise(doc.name) for doc in docs]
+        self.names_normalised = [text.normalise(doc.name) for doc in self.docs]
         self.phrases: list[tuple[str, int]] = []
-        for i, doc in enumerate(docs):
+        self.phrases_en: list[tuple[tuple[str, ...], str, int]] = []
+        names = []
+        for i, doc in enumerate(self.docs):
             for phrase in [doc.name, *doc.fields.get("aliases", "").split(",")]:
                 phrase = text.normalise(phrase)
                 if len(phrase) >= 2:
                     self.phrases.append((phrase, i))
-        names = []
-        for doc in docs:
-            names.append(doc.name)
-            names.extend(a.strip() for a in doc.fields.get("aliases", "").split(",") if a.strip())
-        self.suggestions = sorted(set(names))
+                    names.append(phrase)
+            for phrase in [doc.name_en, *doc.fields.get("aliases_en", "").split(",")]:
+                stems = tuple(text.en_words(phrase))
+                if stems:
+                    self.phrases_en.append((stems, phrase.strip(), i))
+        self.suggestions = sorted({doc.name for doc in self.docs} | set(names))
         self.suggestion_pinyin = [text.pinyin_key(s) for s in self.suggestions]
 
-    # --- query -----------------------------------------------------------------------------------------
+    def _build_lexicon(self) -> None:
+        """Pinyin → the catalog's Chinese words that sound so (to read "kai fan guan" as 开饭馆)."""
+        words = {t[2:] for t in self.postings if t.startswith("w:") and len(t) >= 4 and not t.isascii()}
+        words |= {p for p, _d in self.phrases}
+        for phrases, targets, _w in (*text.synonym_table(), *self.synonyms):
+            words.update(phrases)
+            words.update(targets)
+        lexicon: dict[str, list[str]] = defaultdict(list)
+        for word in sorted(words, key=lambda w: (len(w), w)):
+            if 2 <= len(word) <= 16 and text.cjk_text(word) == word:
+                key = text.pinyin_key(word)
+                if len(key) <= MAX_PINYIN_KEY and len(lexicon[key]) < 4:
+                    lexicon[key].append(word)
+        self.lexicon = dict(lexicon)
+
+    # --- reading a query ---------------------------------------------------------------------------------
+    def read(self, q: str) -> ReadQuery:
+        """The query's Chinese (its pinyin turned into the catalog's words) and its English stems."""
+        qn = text.normalise(q)
+        zh_parts = [text.cjk_text(qn)]
+        en: list[str] = []
+        said: dict[str, str] = {}
+        fuzzy: list[str] = []
+        for run in text.latin_runs(qn):
+            for chunk, is_pinyin in self._pinyin_groups(run):
+                hanzi = self._from_pinyin(chunk, fuzzy) if is_pinyin else ""
+                if hanzi:
+                    zh_parts.append(hanzi)
+                    continue
+                en.extend(text.en_words(chunk))
+                said.update((text.en_stem(w), w) for w in chunk.split())
+        return ReadQuery(" ".join(p for p in zh_parts if p), en, [], fuzzy, said)
+
+    def _english(self, word: str) -> bool:
+        return word in EN_STOPWORDS or f"e:{text.en_stem(word)}" in self.postings
+
+    def _pinyin_groups(self, run: str) -> list[tuple[str, bool]]:
+        """A run of Latin words cut into pinyin and English: "she bao ka" is pinyin, "open a restaurant" English,
+        "shebaoka lost" both."""
+        words = run.replace("-", " ").replace("'", " ").replace("’", " ").split()
+        if text.is_pinyin(run) and not all(self._english(w) for w in words):
+            return [(run, True)]
+        groups: list[tuple[str, bool]] = []
+        for w in words:
+            pinyin = text.is_pinyin(w) and not self._english(w)
+            if groups and groups[-1][1] == pinyin:
+                groups[-1] = (f"{groups[-1][0]} {w}", pinyin)
+            else:
+                groups.append((w, pinyin))
+        return groups
+
+    def _from_pinyin(self, run: str, fuzzy: list[str]) -> str:
+        """Pinyin ("kai fan guan", "shebaoka") as the catalog's Chinese words that sound the same ("" if none)."""
+        if not text.is_pinyin(run):
+            return ""
+        compact = "".join(ch for ch in run if ch.isalpha())
+        n = len(compact)
+        # best[i]: (letters read as words, -pieces, pieces) for compact[:i]; unread letters are skipped
+        empty: list[str] = []
+        best: list[tuple[int, int, list[str]]] = [(0, 0, empty)] + [(-1, 0, empty)] * n
+        for i in range(n):
+            covered, neg, pieces = best[i]
+            if covered < 0:
+                continue
+            if best[i + 1][:2] < (covered, neg):
+                best[i + 1] = (covered, neg, pieces)
+            for j in range(i + 4, min(n, i + MAX_PINYIN_KEY) + 1):
+                key = compact[i:j]
+                if key in self.lexicon:
+                    candidate = (covered + j - i, neg - 1, [*pieces, key])
+                    if candidate[:2] > best[j][:2]:
+                        best[j] = candidate
+        covered, _neg, keys = best[n]
+        if covered < max(4, n // 2):
+            return self._pinyin_fuzzy(compact, fuzzy)
+        words = [w for key in keys for w in self.lexicon[key]]
+        fuzzy.append(f"{compact} → {'、'.join(words)}")
+        return " ".join(words)
+
+    def _pinyin_fuzzy(self, compact: str, fuzzy: list[str]) -> str:
+        """Pinyin with a wrong letter: the closest sounds the catalog knows."""
+        if len(compact) < 5:
+            return ""
+        found = process.extract(compact, list(self.lexicon), scorer=fuzz.ratio, limit=2, score_cutoff=85)
+        words = [w for key, _s, _i in found for w in self.lexicon[key]]
+        if words:
+            fuzzy.append(f"{compact} → {'、'.join(words)}")
+        return " ".join(words)
+
     def query_terms(self, q: str) -> tuple[list[QueryTerm], list[str], list[str]]:
         """The weighted tokens a query searches for, and the synonyms and typo corrections used (for "why")."""
-        qn = text.normalise(q)
-        words = text.words(qn)
-        synonyms: list[str] = []
-        fuzzy: list[str] = []
-        terms = [*self._word_terms(words), *(QueryTerm(f"b:{bg}", 1.0, bg) for bg in text.bigrams(qn)
+        read = self.read(q)
+        return self._terms(read), read.synonyms, read.fuzzy
+
+    def _terms(self, read: ReadQuery) -> list[QueryTerm]:
+        return [*(self._zh_terms(read) if read.zh else []), *self._en_terms(read)]
+
+    def _zh_terms(self, read: ReadQuery) -> list[QueryTerm]:
+        words = text.words(read.zh)
+        terms = [*self._word_terms(words), *(QueryTerm(f"b:{bg}", 1.0, bg) for bg in text.bigrams(read.zh)
                                              if bg not in STOPWORDS)]
-        terms += self._synonym_terms(qn, synonyms)
+        terms += self._synonym_terms(read.zh, read.synonyms)
         for w in words:
             if f"w:{w}" not in self.postings:
-                terms += self._unknown_word_terms(w, fuzzy)
-        terms += self._pinyin_query_terms(qn, words)
-        return terms, synonyms, fuzzy
+                terms += self._unknown_word_terms(w, read.fuzzy)
+        return terms
 
     def _word_terms(self, words: list[str]) -> list[QueryTerm]:
         terms = []
         for w in words:
-            terms.append(QueryTerm(f"w:{w}", 1.0, w))
+            terms.append(QueryTerm(f"w:{w}", 1.0, w, plain=w))
             if not w.isascii() and len(w) >= 2:
                 key = f"p:{text.pinyin_key(w)}"
                 # a word the catalog does not know but that sounds like one it does: most likely a wrong
@@ -136,52 +284,55 @@ class Index:
                 terms.append(QueryTerm(key, weight, f"{w}（同音）", "pinyin"))
         return terms
 
-    @staticmethod
-    def _synonym_terms(qn: str, synonyms: list[str]) -> list[QueryTerm]:
+    def _synonym_terms(self, qn: str, synonyms: list[str]) -> list[QueryTerm]:
         """Colloquial phrases → catalog words."""
         terms = []
-        for phrases, targets, weight in text.synonym_table():
-            hit = next((p for p in phrases if p in qn), None)
+        for phrases, targets, weight in (*text.synonym_table(), *self.synonyms):
+            hit = next((p for p in phrases if p and p in qn), None)
             if hit is None:
                 continue
             synonyms.append(f"{hit} → {'、'.join(targets)}")
             for target in targets:
-                terms += [QueryTerm(tok, weight, target, "synonym") for tok in _streams(target)]
+                terms += [QueryTerm(tok, weight, target, "synonym", target if tok[0] == "w" else "")
+                          for tok in _streams(target)]
+        return terms
+
+    def _en_terms(self, read: ReadQuery) -> list[QueryTerm]:
+        """English stems, English synonyms (→ the catalog's Chinese words) and English typos."""
+        terms = [QueryTerm(f"e:{w}", 1.0, w, plain=read.en_said.get(w, w)) for w in read.en]
+        for phrases, targets, weight in self.en_synonyms:
+            hit = next((p for p in phrases if _contains(read.en, p)), None)
+            if hit is None:
+                continue
+            read.synonyms.append(f"{' '.join(hit)} → {'、'.join(targets)}")
+            for target in targets:
+                terms += [QueryTerm(tok, weight, target, "synonym", target if tok[0] == "w" else "")
+                          for tok in _streams(target)]
+        for w in read.en:
+            if f"e:{w}" in self.postings or len(w) < 4:
+                continue
+            for match, score, _i in process.extract(w, self.vocab_en, scorer=fuzz.ratio, limit=2, score_cutoff=80):
+                terms.append(QueryTerm(f"e:{match}", 0.8 * score / 100.0, f"{w}≈{match}", "fuzzy"))
+                read.fuzzy.append(f"{w} → {match}")
         return terms
 
     def _unknown_word_terms(self, w: str, fuzzy: list[str]) -> list[QueryTerm]:
-        """A word the index does not know: pinyin typed in Latin letters, or the nearest known word (a typo)."""
-        terms = []
-        if text.is_pinyin_like(w):
-            for match, score, _i in process.extract(w, self.vocab_pinyin, scorer=fuzz.ratio, limit=3,
-                                                    score_cutoff=80):
-                terms.append(QueryTerm(f"p:{match}", score / 100.0, f"{w}（拼音）", "pinyin"))
-                if match != w:
-                    fuzzy.append(f"{w} → {match}")
-            return terms
+        """A Chinese word the index does not know: the nearest known words (a typo)."""
+        terms: list[QueryTerm] = []
         if len(w) < 2 or w.isascii():
             return terms
         for match, score, _i in process.extract(w, self.vocab_words, scorer=fuzz.ratio, limit=2,
                                                 score_cutoff=FUZZY_MIN):
             if match != w:
-                terms.append(QueryTerm(f"w:{match}", 0.7 * score / 100.0, f"{w}≈{match}", "fuzzy"))
+                terms.append(QueryTerm(f"w:{match}", 0.7 * score / 100.0, f"{w}≈{match}", "fuzzy", match))
                 fuzzy.append(f"{w} → {match}")
         return terms
-
-    def _pinyin_query_terms(self, qn: str, words: list[str]) -> list[QueryTerm]:
-        """A whole query in pinyin ("shebaoka")."""
-        compact = qn.replace(" ", "")
-        if not text.is_pinyin_like(compact) or len(words) > 1:
-            return []
-        return [QueryTerm(f"p:{match}", 0.8 * score / 100.0, f"{compact}（拼音）", "pinyin")
-                for match, score, _i in process.extract(compact, self.vocab_pinyin, scorer=fuzz.partial_ratio,
-                                                        limit=5, score_cutoff=85)
-                if len(match) >= 4]
 
     # --- scoring ---------------------------------------------------------------------------------------
     def search(self, q: str, *, limit: int = 10, audience: str | None = None,
                kinds: tuple[str, ...] = ("bundle", "item")) -> list[Hit]:
-        terms, synonyms, fuzzy = self.query_terms(q)
+        read = self.read(q)
+        terms = self._terms(read)
         if not terms:
             return []
         # the same token from several sources counts once, at its best weight
@@ -191,18 +342,35 @@ class Index:
                 best[t.token] = t
         scores: dict[int, float] = defaultdict(float)
         why: dict[int, dict[str, float]] = defaultdict(dict)
-        self._bm25(best, scores, why)
-        for d, (bonus, phrase) in self._phrase_bonus(text.normalise(q)).items():
+        plain: dict[int, dict[str, float]] = defaultdict(dict)
+        self._bm25(best, scores, why, plain)
+        bonuses = self._phrase_bonus(read.zh) if read.zh else {}
+        for d, (bonus, phrase) in self._phrase_bonus_en(read.en).items():
+            if bonus > bonuses.get(d, (0.0, ""))[0]:
+                bonuses[d] = (bonus, phrase)
+        for d, (bonus, phrase) in bonuses.items():
             scores[d] += bonus
             why[d][f"“{phrase}”（整词）"] = bonus
+            plain[d][phrase] = plain[d].get(phrase, 0.0) + bonus
+        if not self._modifies(read):
+            for d in scores:
+                if any(m in self.docs[d].name for m in MODIFIER_NAME):
+                    scores[d] *= MODIFIER_FACTOR
         ranked = self._rank(scores, audience=audience, kinds=kinds)
         if not ranked:
             return []
         top = ranked[0][0]
-        return [Hit(self.docs[d], s, _matched(why[d]), synonyms, fuzzy)
+        return [Hit(self.docs[d], s, _matched(why[d]), read.synonyms, read.fuzzy, _reason(plain[d]))
                 for s, d in ranked[:limit] if s >= top * RELATIVE_CUTOFF]
 
-    def _bm25(self, best: dict[str, QueryTerm], scores: dict[int, float], why: dict[int, dict[str, float]]) -> None:
+    @staticmethod
+    def _modifies(read: ReadQuery) -> bool:
+        """Whether the query asks to change, replace or close something (its synonyms' words count too)."""
+        zh = read.zh + " ".join(read.synonyms)
+        return any(m in zh for m in MODIFIER_QUERY) or any(w in MODIFIER_EN for w in read.en)
+
+    def _bm25(self, best: dict[str, QueryTerm], scores: dict[int, float], why: dict[int, dict[str, float]],
+              plain: dict[int, dict[str, float]]) -> None:
         """BM25F of every matching document, and what each term contributed (for "why")."""
         for tok, term in best.items():
             plist = self.postings.get(tok)
@@ -215,9 +383,11 @@ class Index:
                 norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / self.avg[fname]))
                 s = term.weight * stream * FIELD_WEIGHTS[fname] * idf * norm
                 scores[d] += s
-                if tok[0] == "w" or term.source != "query":
+                if tok[0] in "we" or term.source != "query":
                     label = f"{term.label}（{FIELD_LABELS[fname]}）"
                     why[d][label] = why[d].get(label, 0.0) + s
+                if term.plain:
+                    plain[d][term.plain] = plain[d].get(term.plain, 0.0) + s
 
     def _phrase_bonus(self, qn: str) -> dict[int, tuple[float, str]]:
         """A document's whole name or alias inside the query, or the whole query inside a name."""
@@ -229,6 +399,23 @@ class Index:
             value = PHRASE_BONUS * len(phrase)
             if value > bonus.get(d, (0.0, ""))[0]:
                 bonus[d] = (value, phrase)
+        return bonus
+
+    def _phrase_bonus_en(self, stems: list[str]) -> dict[int, tuple[float, str]]:
+        """A document's whole English name or alias among the query's words, or the whole query in a name."""
+        bonus: dict[int, tuple[float, str]] = {}
+        if not stems:
+            return bonus
+        query = tuple(stems)
+        for phrase, label, d in self.phrases_en:
+            if _contains(stems, phrase):
+                value = PHRASE_BONUS_EN * len(phrase)
+            elif len(query) >= 2 and _contains(list(phrase), query):
+                value = PHRASE_BONUS_EN * len(query) * 0.8
+            else:
+                continue
+            if value > bonus.get(d, (0.0, ""))[0]:
+                bonus[d] = (value, label)
         return bonus
 
     def _rank(self, scores: dict[int, float], *, audience: str | None,
@@ -267,5 +454,12 @@ def _matched(why: dict[str, float]) -> list[str]:
     return [label for label in labels if "同音" not in label or label.split("（")[0] not in plain][:4]
 
 
+def _reason(plain: dict[str, float]) -> list[str]:
+    """The two catalog words that counted most; a word inside a longer matched one gives way (餐饮店 over 餐饮)."""
+    words = [w for w in plain if not any(w != other and w in other for other in plain)]
+    ranked = sorted(words, key=lambda w: -sum(v for other, v in plain.items() if other in w))
+    return ranked[:2]
+
+
 FIELD_LABELS = {"name": "名称", "aliases": "别名", "keywords": "关键词", "description": "说明", "faq": "常见问题",
-                "materials": "材料"}
+                "materials": "材料", "name_en": "英文名称", "aliases_en": "英文别名", "english": "英文"}

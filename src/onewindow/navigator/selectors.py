@@ -1,24 +1,30 @@
 """Reads for the guide: the catalog as documents, and the index cached per process.
 
-The cached index is keyed by a cheap fingerprint of the catalog (count and latest `updated_at` of items and
-bundles, the number of material links); when an item or a bundle is added, renamed or retired the next
-search sees a new fingerprint and rebuilds. No signals. Two aggregate queries per search.
+The cached index is keyed by a cheap fingerprint of the catalog (count and latest `updated_at` of items,
+bundles and the guide's own synonyms); when an item or a bundle is added, renamed or retired, or a synonym is
+added, the next search sees a new fingerprint and rebuilds. No signals. Three aggregate queries per search.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
 
 from django.db.models import Count, Max
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext
 
 from onewindow.bundles.models import Bundle
 from onewindow.catalog.models import ItemMaterial, ItemStatus, ServiceItem
 from onewindow.navigator import text
-from onewindow.navigator.engine import Doc, Hit, Index
+from onewindow.navigator.engine import Doc, Hit, Index, Synonym
+from onewindow.navigator.models import Language
+from onewindow.navigator.models import Synonym as SynonymRow
+from onewindow.navigator.synonyms import EN_SYNONYMS
 
+logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 _cached: tuple[tuple, Index] | None = None
 
@@ -28,7 +34,8 @@ MAX_QUERY_LENGTH = 100
 def fingerprint() -> tuple:
     items = ServiceItem.objects.aggregate(n=Count("id"), at=Max("updated_at"))
     bundles = Bundle.objects.aggregate(n=Count("id"), at=Max("updated_at"))
-    return (items["n"], items["at"], bundles["n"], bundles["at"])
+    synonyms = SynonymRow.objects.aggregate(n=Count("id"), at=Max("updated_at"))
+    return (items["n"], items["at"], bundles["n"], bundles["at"], synonyms["n"], synonyms["at"])
 
 
 def _url(names: tuple[str, ...], code: str, fallback: str) -> str:
@@ -43,43 +50,80 @@ def _url(names: tuple[str, ...], code: str, fallback: str) -> str:
 AUDIENCE = {"person": "个人", "enterprise": "企业 法人 公司 单位", "both": "个人 企业"}
 
 
-def build_documents() -> list[Doc]:
-    docs: list[Doc] = []
-    materials: dict[int, list[str]] = {}
-    for item_id, name in (ItemMaterial.objects.filter(item__status=ItemStatus.PUBLISHED)
-                          .values_list("item_id", "material__name")):
-        materials.setdefault(item_id, []).append(name)
+def _join(*parts: str) -> str:
+    return " ".join(p for p in parts if p)
+
+
+def _item_docs(materials: dict[int, list[str]], materials_en: dict[int, list[str]]) -> list[Doc]:
+    docs = []
     items = (ServiceItem.objects.filter(status=ItemStatus.PUBLISHED)
              .select_related("department", "window_category").order_by("code"))
-    item_names: dict[int, str] = {}
     for it in items:
-        item_names[it.id] = it.name
-        dept = it.department.short_name or it.department.name
+        dept, category = it.department, it.window_category
         docs.append(Doc(
-            kind="item", code=it.code, name=it.name,
+            kind="item", code=it.code, name=it.name, name_en=it.name_en,
             url=_url(("catalog:item_detail", "catalog:item", "catalog_item_detail", "item_detail"), it.code,
                      f"/catalog/items/{it.code}/"),
-            audience=it.audience, department=it.department.name,
+            audience=it.audience, department=dept.name, department_en=dept.name_en,
             fields={"name": it.name, "aliases": it.aliases,
-                    "keywords": " ".join(filter(None, [dept, it.department.name, it.result_name,
-                                                       it.window_category.name if it.window_category else "",
-                                                       AUDIENCE.get(it.audience, "")])),
-                    "description": " ".join(filter(None, [it.description, it.acceptance_conditions])),
-                    "faq": it.faq, "materials": " ".join(materials.get(it.id, []))}))
+                    "keywords": _join(dept.short_name or dept.name, dept.name, it.result_name,
+                                      category.name if category else "", AUDIENCE.get(it.audience, "")),
+                    "description": _join(it.description, it.acceptance_conditions),
+                    "faq": it.faq, "materials": " ".join(materials.get(it.id, [])),
+                    "name_en": it.name_en, "aliases_en": it.aliases_en,
+                    "english": _join(dept.name_en, dept.short_name_en, it.result_name_en,
+                                     category.name_en if category else "", *materials_en.get(it.id, []))}))
+    return docs
+
+
+def _bundle_docs() -> list[Doc]:
+    docs = []
     bundles = (Bundle.objects.filter(status=ItemStatus.PUBLISHED).select_related("lead_department")
                .prefetch_related("bundle_items__item", "questions__options").order_by("code"))
     for b in bundles:
-        situations = [q.text for q in b.questions.all()] + [o.label for q in b.questions.all() for o in q.options.all()]
-        contained = [bi.item.name for bi in b.bundle_items.all()]
+        questions = list(b.questions.all())
+        situations = [q.text for q in questions] + [o.label for q in questions for o in q.options.all()]
+        situations_en = [q.text_en for q in questions] + [o.label_en for q in questions for o in q.options.all()]
+        contained = [bi.item for bi in b.bundle_items.all()]
+        dept = b.lead_department
         docs.append(Doc(
-            kind="bundle", code=b.code, name=b.name, url=_url(("bundles:detail",), b.code, f"/bundles/{b.code}/"),
-            audience=b.audience, department=b.lead_department.name,
+            kind="bundle", code=b.code, name=b.name, name_en=b.name_en,
+            url=_url(("bundles:detail",), b.code, f"/bundles/{b.code}/"),
+            audience=b.audience, department=dept.name, department_en=dept.name_en,
             fields={"name": b.name, "aliases": b.aliases,
-                    "keywords": " ".join([*contained, *situations, AUDIENCE.get(b.audience, "")]),
-                    "description": " ".join(filter(None, [b.description, b.process_note])),
-                    "faq": "", "materials": b.materials_note},
+                    "keywords": " ".join([*(it.name for it in contained), *situations,
+                                          AUDIENCE.get(b.audience, "")]),
+                    "description": _join(b.description, b.process_note),
+                    "faq": "", "materials": b.materials_note,
+                    "name_en": b.name_en, "aliases_en": b.aliases_en,
+                    "english": _join(b.description_en, *(it.name_en for it in contained), *situations_en)},
             extra={"items": len(contained)}))
     return docs
+
+
+def build_documents() -> list[Doc]:
+    materials: dict[int, list[str]] = {}
+    materials_en: dict[int, list[str]] = {}
+    for item_id, name, name_en, aliases_en in (ItemMaterial.objects.filter(item__status=ItemStatus.PUBLISHED)
+                                               .values_list("item_id", "material__name", "material__name_en",
+                                                            "material__aliases_en")):
+        materials.setdefault(item_id, []).append(name)
+        materials_en.setdefault(item_id, []).append(_join(name_en, aliases_en.replace(",", " ")))
+    return [*_item_docs(materials, materials_en), *_bundle_docs()]
+
+
+def learned_synonyms() -> tuple[tuple[Synonym, ...], tuple[Synonym, ...]]:
+    """The synonyms catalog admins added, Chinese (and pinyin) apart from English."""
+    zh: list[Synonym] = []
+    en: list[Synonym] = []
+    for row in SynonymRow.objects.filter(active=True).order_by("id"):
+        entry = ((text.normalise(row.phrase),), row.target_list(), row.weight)
+        (en if row.language == Language.EN else zh).append(entry)
+    return tuple(zh), tuple(en)
+
+
+def _static_en_synonyms() -> tuple[Synonym, ...]:
+    return tuple((row[0], row[1], row[2] if len(row) > 2 else 0.9) for row in EN_SYNONYMS)
 
 
 def current_index() -> Index:
@@ -93,11 +137,12 @@ def current_index() -> Index:
         if _cached is not None and _cached[0] == key:
             return _cached[1]
         docs = build_documents()
-        words = [doc.name for doc in docs]
+        zh_synonyms, en_synonyms = learned_synonyms()
+        words = [doc.name for doc in docs] + [phrase for phrases, _t, _w in zh_synonyms for phrase in phrases]
         for doc in docs:
             words.extend(a.strip() for a in doc.fields.get("aliases", "").split(",") if a.strip())
         text.add_words(words)
-        index = Index(docs)
+        index = Index(docs, synonyms=zh_synonyms, en_synonyms=(*_static_en_synonyms(), *en_synonyms))
         _cached = (key, index)
         return index
 
@@ -119,9 +164,31 @@ def search(q: str | None, *, limit: int = 10, audience: str | None = None) -> Se
     started = time.perf_counter()
     query = text.normalise(q or "")[:MAX_QUERY_LENGTH]
     if not query:
-        return SearchResult("", [], [], 0.0, "请输入您要办的事，例如：我想开个小饭馆")
+        return SearchResult("", [], [], 0.0, gettext("请输入您要办的事，例如：我想开个小饭馆"))
     index = current_index()
     hits = index.search(query, limit=max(1, min(limit, 50)), audience=audience or None)
     suggestions = [] if hits else index.did_you_mean(query)
-    message = "" if hits else "没有找到相关的事项或一件事"
+    message = "" if hits else gettext("没有找到相关的事项或一件事")
     return SearchResult(query, hits, suggestions, (time.perf_counter() - started) * 1000, message)
+
+
+def item_codes(query: str) -> list[str]:
+    """The catalog's search box (/catalog/?q=): codes of the items the guide finds, best first."""
+    q = text.normalise(query)[:MAX_QUERY_LENGTH]
+    if not q:
+        return []
+    return [hit.doc.code for hit in current_index().search(q, limit=200, kinds=("item",))]
+
+
+def warm_up() -> None:
+    """Load the dictionaries and build the index (a server calls this once when it starts)."""
+    from django.db import connection
+
+    try:
+        text.tokenizer()
+        text.pinyin_key("预热")
+        current_index()
+    except Exception:
+        logger.warning("navigator warm-up skipped", exc_info=True)
+    finally:
+        connection.close()

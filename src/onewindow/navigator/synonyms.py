@@ -89,3 +89,57 @@ _STOPWORD_TEXT = """
 以及 等 等等 及其 其 相关 有关 进行 申请 申办 申领 事 事情 东西 ， 。 ？ ！ 、 ： ； （ ） “ ” 《 》 , . ? ! : ; ( ) " ' - _ / \\ ~ …
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+# --- English ---------------------------------------------------------------------------------------------------
+# English names and aliases of items, bundles, departments and materials are indexed as they are; these rows add
+# what foreign residents say for things the catalog names differently. Each row: (English phrases, catalog words
+# in Chinese[, weight]); a phrase matches when its words appear in the query in order (stems, stopwords ignored).
+EN_SYNONYMS: list[tuple[tuple[str, ...], tuple[str, ...]] | tuple[tuple[str, ...], tuple[str, ...], float]] = [
+    (("restaurant", "eatery", "diner", "canteen", "food shop", "noodle shop", "open a cafe"), ("餐饮", "餐饮店")),
+    (("lost my job", "lost job", "lose my job", "jobless", "unemployed", "unemployment", "laid off", "out of work",
+      "no job", "redundant", "made redundant"), ("失业", "失业登记", "失业保险金")),
+    (("fired", "quit my job", "resign", "resignation", "dismissed", "leave my job", "left my job"),
+     ("解除终止劳动合同", "失业")),
+    (("social security card", "social insurance card", "ss card", "medical insurance card", "citizen card"),
+     ("社会保障卡",)),
+    (("lost", "missing", "stolen", "replace", "replacement", "damaged"), ("补领", "补换", "挂失", "遗失"), 0.3),
+    (("id card", "identity card", "resident id", "national id"), ("居民身份证",)),
+    (("household registration", "hukou", "residence booklet"), ("户口", "户籍")),
+    (("passport", "travel permit", "exit permit", "hong kong macau permit", "taiwan permit"), ("出入境", "护照", "通行证")),
+    (("housing fund", "provident fund", "housing provident fund", "gjj"), ("住房公积金", "公积金")),
+    (("withdraw", "withdrawal", "take out", "cash out"), ("提取",)),
+    (("second hand home", "second hand flat", "second hand house", "resale", "sell my home", "sell my flat",
+      "buy a flat", "buy a home", "buy a house", "property transfer", "transfer a house"), ("二手房", "转移登记")),
+    (("property registration", "real estate registration", "title deed", "property certificate"),
+     ("不动产登记", "不动产权证书")),
+    (("pension", "retire", "retirement", "old age insurance"), ("退休", "养老保险")),
+    (("baby", "newborn", "birth", "give birth"), ("出生", "新生儿")),
+    (("marry", "married", "marriage", "wedding"), ("结婚登记", "结婚")),
+    (("divorce",), ("离婚登记",)),
+    (("death", "died", "passed away", "funeral"), ("身后事", "死亡", "丧葬补助金")),
+    (("business licence", "register a company", "start a company", "open a company", "set up a company"),
+     ("企业开办", "企业设立登记", "营业执照")),
+    (("hotel", "guesthouse", "hostel", "inn"), ("旅馆", "宾馆", "特种行业")),
+    (("pharmacy", "drugstore", "chemist"), ("药店", "药品经营")),
+    (("tax", "taxes", "tax registration", "tax office"), ("税务", "税务登记")),
+    (("invoice", "fapiao"), ("发票",)),
+    (("medical insurance", "health insurance", "medicare"), ("医疗保险", "医保")),
+    (("work injury", "injured at work", "hurt at work"), ("工伤", "工伤认定")),
+    (("disability", "disabled"), ("残疾人",)),
+    (("school", "enrol", "enrolment", "primary school"), ("入学", "上学")),
+    (("driving licence", "driver licence", "driver's licence"), ("驾驶证",)),
+    (("residence permit",), ("居住证",)),
+    (("public institution", "public sector job", "public service unit"), ("事业单位",)),
+    (("hire", "hiring", "recruit", "employ staff"), ("招用", "招聘")),
+    (("hair salon", "barber", "beauty salon", "nail salon"), ("美容美发店",)),
+    (("gym", "fitness"), ("健身房",)),
+]
+
+# Words that carry no meaning for finding a service, in English.
+EN_STOPWORDS = frozenset(["a", "an", "the", "i", "me", "my", "mine", "we", "our", "you", "your", "he", "she", "it", "its", "they", "them", "their", "to", "of", "in", "on", "at", "for", "from", "by", "with", "and", "or", "but", "is", "am", "are", "was", "were", "be", "been", "being", "do", "does", "did", "done", "have", "has", "had", "can", "could", "would", "should", "will", "shall", "may", "might", "must", "how", "what", "where", "when", "which", "who", "why", "please", "help", "want", "wanna", "need", "needs", "like", "would", "get", "got", "getting", "apply", "applying", "application", "this", "that", "these", "those", "there", "here", "some", "any", "about", "into", "up", "out", "just", "also", "so", "if", "not", "no", "yes", "hi", "hello", "thanks", "thank", "sir", "madam", "im", "ok", "okay", "go", "going", "know", "tell", "find", "looking", "look"]) - {"no", "out", "up"}
+
+# Spellings that mean the same word (stems are compared after this).
+EN_VARIANTS = {"license": "licence", "licenses": "licence", "licensed": "licence", "center": "centre",
+               "centers": "centre", "organization": "organisation", "enroll": "enrol", "enrollment": "enrolment",
+               "apartment": "flat", "apartments": "flat", "labor": "labour", "program": "programme",
+               "cafes": "cafe", "secondhand": "second"}
