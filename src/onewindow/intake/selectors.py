@@ -2,7 +2,7 @@
 
 The outlet figures are counted from the records: applications from each outlet's `IntakeChannel` rows, returns
 from the cases' `not_accept` and `supplement` events (sent back for materials), the time to acceptance from the
-first `accept`/`accept_deferral` event of each application. Each figure costs a fixed number of queries.
+first event that accepted a case of each application (`accept`, `accept_deferral`, `supplement_complete`). Each figure costs a fixed number of queries.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from onewindow.intake.models import (
 )
 
 RETURN_ACTIONS = ("not_accept", "supplement")
-ACCEPT_ACTIONS = ("accept", "accept_deferral")
+ACCEPT_ACTIONS = ("accept", "accept_deferral", "supplement_complete")  # each one accepts the case
 
 
 def outlet_applications(outlet: Outlet) -> QuerySet[Application]:
