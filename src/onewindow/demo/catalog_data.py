@@ -375,16 +375,46 @@ def _read_fields(root: Path, data: CatalogData) -> None:
             required=bool(row.get("required", True)))
 
 
+def _halls(path: Path) -> dict[str, dict[str, Any]]:
+    """The demo halls by code (hall/halls.yaml): the one source of each hall's address and hours, which the
+    items' and bundles' place and hours are written from."""
+    return {_str(h.get("code")): h for h in (_load(path) or [])} if path.exists() else {}
+
+
+def hall_hours_text(hall: dict[str, Any]) -> str:
+    """A hall's hours as the guides print them, from halls.yaml's `hours` (Monday–Friday) and `lunch`:
+    「周一至周五 09:00—17:30（午间不休）」 or 「周一至周五 08:30—12:00、14:30—17:30」."""
+    hours = hall.get("hours") or {}
+    if not hours:
+        return ""
+    opens, closes = _str(hours.get("opens")), _str(hours.get("closes"))
+    lunch = hall.get("lunch") or {}
+    if lunch:
+        periods = f"{opens}—{_str(lunch.get('start'))}、{_str(lunch.get('end'))}—{closes}"
+    else:
+        periods = f"{opens}—{closes}" + ("（午间不休）" if hall.get("no_lunch_break") else "")
+    return f"周一至周五 {periods}，法定节假日除外"
+
+
 def _read_defaults(root: Path, data: CatalogData) -> None:
     path = root / "defaults.yaml"
     if not path.exists():
         return
     raw = _load(path) or {}
     bundle = raw.get("bundle") or {}
+    halls = _halls(root.parent / "hall" / "halls.yaml")
+    regions = {}
+    for code, r in (raw.get("regions") or {}).items():
+        hall = halls.get(_str(r.get("hall")))
+        if hall is None:
+            data.problems.append(f"defaults.yaml: region {code} names no hall of hall/halls.yaml")
+            hall = {}
+        place = _str(r.get("place")).replace("{hall}", _str(hall.get("name"))).replace("{address}",
+                                                                                         _str(hall.get("address")))
+        regions[_str(code)] = RegionDefaults(name=_str(r.get("name")), place=place, hours=hall_hours_text(hall),
+                                             complaint_phone=_str(r.get("complaint_phone")))
     data.defaults = Defaults(
-        regions={_str(code): RegionDefaults(name=_str(r.get("name")), place=_str(r.get("place")),
-                                            hours=_str(r.get("hours")), complaint_phone=_str(r.get("complaint_phone")))
-                 for code, r in (raw.get("regions") or {}).items()},
+        regions=regions,
         first_version=_str(raw.get("first_version")), reform=_str(raw.get("reform")),
         reform_note=_str(raw.get("reform_note")),
         steps={_str(kind): _list(lines) for kind, lines in (raw.get("steps") or {}).items()},
