@@ -120,7 +120,8 @@ def application_submit(*, policy: Policy, enterprise: Enterprise, actor: Actor, 
         raise ServiceError(_("该政策已于 %(d)s 截止申报") % {"d": policy.closes_on.isoformat()}, field="policy")
     snapshot = precheck(policy=policy, enterprise=enterprise)
     if not snapshot["eligible"]:
-        failed = [FieldProblem("eligibility", f"{r['label']}：{r['required']}，{_('实际')} {r['actual']}")
+        failed = [FieldProblem("eligibility", _("%(label)s：要求 %(required)s，实际 %(actual)s")
+                               % {"label": r["label"], "required": r["required"], "actual": r["actual"]})
                   for r in snapshot["results"] if not r["passed"]]
         raise ServiceError(_("不符合申报条件"), problems=failed)
     channel = PolicyApplication.Channel.ONLINE if access.is_owner(enterprise, actor) \
