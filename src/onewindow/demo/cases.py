@@ -38,6 +38,7 @@ from onewindow.cases.models import (
     AutoApprovalRule,
     Case,
     CaseEvent,
+    CaseMaterial,
     CaseStatus,
     SubmittedMaterial,
     SupplementRequest,
@@ -59,6 +60,12 @@ Event = dict[str, Any]
 
 @cache
 def _data(name: str) -> dict[str, Any]:
+    return dict(_read(name))
+
+
+@cache
+def _read(name: str) -> dict[str, Any]:
+    """A data file, read once per process (the loader asks for the same files for every application)."""
     return dict(yaml.safe_load((DATA_DIR / f"{name}.yaml").read_text(encoding="utf-8")))
 
 
@@ -171,7 +178,7 @@ def _bundle_applications(builder: _Builder, code: str, spec: Any, notices: list[
             submitted = _workday_back(today, max(0, _longest_limit(notice) - _days_left(rng)))
         else:
             submitted = since + dt.timedelta(days=rng.randrange(0, max(1, (today - since).days - 30)))
-        builder.add(spec.bundle, notice, submitted, region=region, open_case=is_open, light=not lean)
+        builder.add(spec.bundle, notice, submitted, region=region, open_case=is_open, light=not lean or is_open)
     before = volumes["before_reform"]
     if code.startswith(before["prefix"]) and code not in before["except"]:
         for _k in range(max(4, int(n * before["share"]))):
@@ -222,7 +229,33 @@ def _credit_code(rng: random.Random, region: str) -> str:
     return first17 + credit_code_check_char(first17)
 
 
-def _fill(form_field: Any, rng: random.Random, name: str) -> str:
+def _person_name(rng: random.Random, surname: str = "") -> str:
+    people = _data("people")
+    given = people["given"]
+    return (surname or rng.choice(people["surnames"])) + "".join(rng.choice(given) for _ in range(rng.choice((1, 2))))
+
+
+def _named(key: str, rng: random.Random, applicant: Applicant) -> str | None:
+    """The name a name field holds (mix.yaml form_people), or None for a field that names nobody."""
+    people = {role: set(keys) for role, keys in _data("mix")["form_people"].items()}
+    person = applicant.legal_representative or applicant.name
+    if key in people["applicant"]:
+        return person
+    if key in people["company"]:
+        return applicant.name if applicant.kind == "enterprise" else None
+    if key in people["legal_representative"]:
+        return person
+    if key in people["family"]:  # a relative, never the applicant: the deceased is not the one who applies
+        name = person
+        while name == person:
+            name = _person_name(rng, person[:1])
+        return name
+    if key in people["other"]:
+        return _person_name(rng)
+    return None
+
+
+def _fill(form_field: Any, rng: random.Random, applicant: Applicant) -> str:
     form = _data("mix")["form"]
     region = _data("people")["form_region"]
     fillers = {
@@ -236,9 +269,13 @@ def _fill(form_field: Any, rng: random.Random, name: str) -> str:
         return str(rng.choice(form_field.choices))
     if form_field.kind in fillers:
         return str(fillers[form_field.kind]())
-    if "name" in form_field.key:
-        return name
-    return f"{form_field.label}（演示）"
+    named = _named(form_field.key, rng, applicant)
+    if named is not None:
+        return named
+    texts = _data("mix")["form_texts"].get(form_field.key)
+    if texts:
+        return str(rng.choice(texts))
+    return str(form_field.label)  # a field the data files do not know yet: its label, never a made-up value
 
 
 class _Numbers:
@@ -268,6 +305,7 @@ class _Pending:
     cases: list[Case] = field(default_factory=list)
     events: list[list[Event]] = field(default_factory=list)
     materials: list[SubmittedMaterial] = field(default_factory=list)
+    material_items: list[tuple[str, ...]] = field(default_factory=list)  # the items each material serves
 
 
 @dataclass
@@ -356,10 +394,9 @@ class _Builder:
             applicant.name = self.people["citizen"]["name"]
             self.citizen_left -= 1
         number, key = self._number(day)
-        contact = applicant.name if not enterprise else applicant.contact_name
         app = Application(number=number, kind="bundle", code=notice.code, name=notice.name,
                           answers={k: list(v) for k, v in notice.answers.items()},
-                          form_data={f.key: _fill(f, rng, contact) for f in notice.fields},
+                          form_data={f.key: _fill(f, rng, applicant) for f in notice.fields},
                           channel=channel, phone_last4=applicant.notify_phone[-4:], idempotency_scope=DEMO_SCOPE,
                           idempotency_key=key, submitted_at=when,
                           submitted_by=applicant.user if applicant.user else self.clerk if channel == "window" else None)
@@ -376,7 +413,8 @@ class _Builder:
             app = Application(number=number, kind="item", code=item.code, name=item.name, channel="window",
                               phone_last4=applicant.notify_phone[-4:], idempotency_scope=DEMO_SCOPE,
                               idempotency_key=key, submitted_at=when, submitted_by=self.clerk)
-            self._cases(_Pending(applicant, app), [item], when, day, open_case=False, old=True, materials=())
+            materials = [m for m in notice.materials if item.code in m.item_codes]  # what the item asked for
+            self._cases(_Pending(applicant, app), [item], when, day, open_case=False, old=True, materials=materials)
 
     # ----------------------------------------------------------------------- one case's story
 
@@ -386,9 +424,11 @@ class _Builder:
             case, events = self._case(pending.application, item, index, when, day, open_case=open_case, old=old)
             pending.cases.append(case)
             pending.events.append(events)
+        kept = [m for m in materials if m.source != MaterialSource.SHARED]
         pending.materials = [SubmittedMaterial(material_id=m.material_id, checked=True,
                                                original_name=self.mix["paper_material"], uploaded_at=when)
-                             for m in materials if m.source != MaterialSource.SHARED]
+                             for m in kept]
+        pending.material_items = [tuple(m.item_codes) for m in kept]
         self.pending.append(pending)
         if len(self.pending) >= FLUSH_EVERY:
             self.flush()
@@ -555,6 +595,11 @@ class _Builder:
         Case.objects.bulk_create(all_cases, batch_size=FLUSH_EVERY)
         self._insert_events()
         SubmittedMaterial.objects.bulk_create([m for p in self.pending for m in p.materials], batch_size=FLUSH_EVERY)
+        # each material to the cases whose items asked for it, as the services link them (the case page lists them)
+        CaseMaterial.objects.bulk_create(
+            [CaseMaterial(case=c, submitted=m) for p in self.pending
+             for m, codes in zip(p.materials, p.material_items, strict=True) for c in p.cases if c.item_code in codes],
+            batch_size=FLUSH_EVERY)
         self._supplement_requests()
         self.app_count += len(apps)
         self.case_count += len(all_cases)
