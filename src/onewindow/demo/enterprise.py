@@ -28,7 +28,14 @@ from onewindow.core import clock
 from onewindow.core.access import Role
 from onewindow.core.checks import DEMO_PASSWORD
 from onewindow.core.models import Profile
-from onewindow.enterprise.models import ClassRegistration, ClassSession, Enterprise, IndustryLicence, Policy
+from onewindow.enterprise.models import (
+    ClassRegistration,
+    ClassSession,
+    Enterprise,
+    IndustryLicence,
+    Policy,
+    PolicyApplication,
+)
 from onewindow.enterprise.services import classes, enterprises, licences, policies
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "enterprise"
@@ -201,5 +208,5 @@ def load(*, scale: int = 0, stdout: Any = None) -> None:
         _classes(firms, clerk)
         _licences(firms, clerk)
     say(f"   Huli enterprises: {Enterprise.objects.count()} enterprises, {Policy.objects.count()} policies, "
-        f"{sum(1 for _ in Policy.objects.filter(applications__status='paid'))} payments, "
+        f"{PolicyApplication.objects.filter(status=PolicyApplication.Status.PAID).count()} claims paid, "
         f"{ClassSession.objects.count()} growth classes, {IndustryLicence.objects.count()} industry licence(s)")

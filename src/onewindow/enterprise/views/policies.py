@@ -76,7 +76,10 @@ def policy_precheck(request: HttpRequest, code: str) -> HttpResponse:
     except ServiceError as exc:
         return render(request, "enterprise/_precheck.html", {"error": exc.message}, status=exc.status)
     check = policies.precheck(policy=policy, enterprise=enterprise)
-    return render(request, "enterprise/_precheck.html", {"check": check, "policy": policy, "enterprise": enterprise})
+    live = PolicyApplication.objects.filter(policy=policy, enterprise=enterprise).exclude(
+        status__in=(PolicyApplication.Status.REJECTED, PolicyApplication.Status.WITHDRAWN)).first()
+    return render(request, "enterprise/_precheck.html", {"check": check, "policy": policy, "enterprise": enterprise,
+                                                         "live": live})
 
 
 @allow(*APPLICANTS)
