@@ -154,3 +154,133 @@ def pdf_text(content: bytes) -> str:
         pytest.skip("pdftotext (poppler-utils) is not installed")
     return subprocess.run(["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True,
                           timeout=30).stdout.decode()
+
+
+# --------------------------------------------------------------------------- in the browser: phone and desktop
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def new_page(browser, live_server, viewport: dict, *, large: bool):
+    context = browser.new_context(locale="zh-CN", viewport=viewport, accept_downloads=True)
+    if large:
+        context.add_cookies([{"name": "ow_large", "value": "1", "url": live_server.url}])
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.base_url = live_server.url
+    return page
+
+
+def fits(page, name: str) -> None:
+    """The page is no wider than the screen (nothing cut off on the right), and a screenshot is kept to look at."""
+    width = page.viewport_size["width"]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    if scroll > width:
+        wide = page.evaluate("""(w) => Array.from(document.querySelectorAll('main *'))
+            .filter(e => e.getBoundingClientRect().right > w + 1).slice(0, 5)
+            .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""", width)
+        raise AssertionError(f"{name}: {scroll} px wide on a {width} px screen: {wide}")
+
+
+def every_menu_link_reachable(page, name: str) -> int:
+    """Open each menu group in turn: each of its links shows inside the screen."""
+    width = page.viewport_size["width"]
+    groups = page.locator("nav.site-nav details.nav-group")
+    count = 0
+    for i in range(groups.count()):
+        group = groups.nth(i)
+        group.locator("summary").click()
+        for link in group.locator(".nav-menu a").all():
+            assert link.is_visible(), f"{name}: {link.inner_text()} hidden"
+            box = link.bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + min(box["width"], 40) <= width, \
+                f"{name}: {link.inner_text()} off screen"
+            count += 1
+        if i == 0:
+            page.screenshot(path=str(SCREENSHOTS / f"{name}-menu.png"))
+        group.locator("summary").click()
+    assert page.evaluate("document.querySelector('nav.site-nav').scrollWidth <= innerWidth")
+    return count
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390", "1280"])
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
+def test_an_anonymous_visitor_reaches_every_menu_link_and_no_page_is_too_wide(browser, live_server, catalog,
+                                                                               viewport, large) -> None:
+    page = new_page(browser, live_server, viewport, large=large)
+    tag = f"anon-{viewport['width']}-{'large' if large else 'normal'}"
+    page.goto(page.base_url + "/")
+    links = every_menu_link_reachable(page, tag)
+    assert links >= 8, "the public menu (guide, bundles, progress, hall, feedback, public scores…)"
+    assert page.locator("nav.site-nav a", has_text="部门评分公示").count() == 1
+    for path, name in (("/", "home"), ("/bundles/", "bundles"), (APPLY, "apply"), ("/cases/progress/", "progress"),
+                       ("/community/orders/new/", "405")):
+        page.goto(page.base_url + path)
+        fits(page, f"{tag}-{name}")
+    page.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_citizen_applies_on_a_phone_in_large_type_and_keeps_the_files_after_a_mistake(
+        browser, live_server, catalog, media, make_user, tmp_path) -> None:
+    from ..conftest import browser_login
+
+    make_user("j_citizen", Role.CITIZEN)
+    reviewer = make_user("j_reviewer", Role.REVIEWER, department=catalog.dept_a)
+    assert reviewer
+    chosen = {}
+    for name, blob in (("身份证.jpg", JPEG), ("劳动合同.pdf", PDF), ("门店照片.png", PNG)):
+        chosen[name] = tmp_path / name
+        chosen[name].write_bytes(blob)
+    page = new_page(browser, live_server, PHONE, large=True)
+    browser_login(page, "j_citizen")
+    page.goto(page.base_url + APPLY)
+    fits(page, "citizen-apply")
+    # name, ID number and phone once: the form's copies are hidden for a person
+    assert not page.locator("input[name='form.id_number']").is_visible()
+    page.fill("input[name='applicant.name']", "林晓梅")
+    page.fill("input[name='applicant.id_number']", valid_id())
+    page.fill("input[name='applicant.phone']", "139")  # a mistake
+    page.fill("input[name='form.employer']", "福安市闽东电机有限公司")
+    page.fill("input[name='form.start_date']", "2026-03-02")
+    page.set_input_files("input[name='material.M-ID']", str(chosen["身份证.jpg"]))
+    page.set_input_files("input[name='material.M-CONTRACT']", str(chosen["劳动合同.pdf"]))
+    page.set_input_files("input[name='material.M-PHOTO']", str(chosen["门店照片.png"]))
+    page.click("button:has-text('提交申请')")
+    page.wait_for_load_state()
+    assert "手机号码应为11位" in page.content()
+    assert page.locator("[data-testid='kept-M-ID']").is_visible()
+    fits(page, "citizen-apply-error")
+    # only the phone is fixed; no file is chosen again
+    page.fill("input[name='applicant.phone']", "13905931234")
+    page.click("button:has-text('提交申请')")
+    page.wait_for_url(re.compile(r"/cases/a/SQ\d{8}-\d{4}/$"))
+    number = page.url.rstrip("/").rsplit("/", 1)[1]
+    fits(page, "citizen-receipt")
+    app = Application.objects.get(number=number)
+    assert app.submitted_materials.count() == 3
+    with page.expect_download() as download:
+        page.goto(page.base_url + APPLY)
+        page.click("[data-testid='form-pdf']")
+    assert download.value.suggested_filename.endswith(".pdf")
+    page.goto(page.base_url + "/cases/mine/")
+    fits(page, "citizen-mine")
+    page.goto(page.base_url + "/cases/progress/")
+    fits(page, "citizen-progress")
+    page.context.close()
+
+    # the department's worklist and the case page on a phone in large type
+    page = new_page(browser, live_server, PHONE, large=True)
+    browser_login(page, "j_reviewer")
+    page.goto(page.base_url + "/cases/worklist/")
+    fits(page, "reviewer-worklist")
+    case = app.cases.filter(department=catalog.dept_a).first()
+    page.goto(page.base_url + f"/cases/c/{case.number}/")
+    fits(page, "reviewer-case")
+    page.context.close()
