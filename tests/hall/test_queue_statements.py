@@ -1,23 +1,32 @@
 """The queue cycle's SQL budget. Issue + call-next + finish through the API is the product's hottest path (16
-counters calling while the kiosks issue); a later issue brings the cycle down to 15 statements, and nothing
-may add to it meanwhile."""
+counters calling while the kiosks issue): every statement counts, and nothing may add to it unnoticed."""
 
 import pytest
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
+from onewindow.core import calendar
 from tests.hall.conftest import counter
 
-pytestmark = pytest.mark.django_db
+# The cycle as a server runs it: each service's transaction is a real BEGIN … COMMIT (transaction=True), which
+# Django does not log and bench/queue's raw SQL does not count either; inside a test transaction each would show
+# as SAVEPOINT … RELEASE instead. Issue 3 (number, ticket, its event) + 1 (people ahead), call-next 8 and
+# finish 8 (session, user, the counter's session row, the ticket, its update and event, the clerk's move and
+# its event). It was 39-40 before issue 15: the hall, its hours and categories, the counter and its skills
+# and the signed-in user's roles now come from the figures cache, the day's number is one upsert, and
+# call-next leaves the "one current ticket per counter" check to the database's constraint.
+QUEUE_CYCLE_BUDGET = 20
+TRANSACTION = {"BEGIN", "COMMIT"}  # SQLite's BEGIN IMMEDIATE shows in the log, PostgreSQL's BEGIN does not
 
-# Statements of one cycle as the test client sees them (inside the test's transaction, so each service's
-# transaction shows as SAVEPOINT … RELEASE): issue 13, call-next 14, finish 12, on SQLite and PostgreSQL.
-# It was 40 before the ticket moves went through core.events.transition() (call-next no longer re-reads the
-# ticket it claimed).
-QUEUE_CYCLE_BUDGET = 39
+# The working-day calendar checks its revision row at most once per CALENDAR_REVISION_TTL seconds (1 s by
+# default): a cycle that happened to straddle that moment cost one statement more (issue 13 or 14 on
+# PostgreSQL). The budget is counted with the check pinned, so the count is the same on every run.
+PINNED_CALENDAR = override_settings(ONEWINDOW={**__import__("django.conf").conf.settings.ONEWINDOW,
+                                                "CALENDAR_REVISION_TTL": 3600.0})
 
 
+@pytest.mark.django_db(transaction=True)
 def test_an_issue_call_finish_cycle_stays_within_its_sql_budget(hall, frozen_morning, clerk_at):
     kiosk = Client()
     clerk = clerk_at(counter(hall, 1))
@@ -28,13 +37,16 @@ def test_an_issue_call_finish_cycle_stays_within_its_sql_budget(hall, frozen_mor
         "finish": lambda: clerk.post(f"/api/v1/counters/{clerk.counter.pk}/finish", {},
                                      content_type="application/json"),
     }
-    for step in steps.values():  # a first cycle warms the caches (content types, the official calendar)
-        step()
-    counts = {}
-    for name, step in steps.items():
-        with CaptureQueriesContext(connection) as sql:
-            response = step()
-        assert response.status_code == (201 if name == "issue" else 200), response.content
-        counts[name] = len(sql)
+    with PINNED_CALENDAR:
+        calendar.calendar_refresh()
+        steps["issue"]()  # a first cycle warms the caches (content types, the calendar, the hall's setup, the
+        for step in steps.values():  # wait estimate of a ticket with someone ahead)
+            step()
+        counts = {}
+        for name, step in steps.items():  # one ticket already waits, so the issue counts the people ahead
+            with CaptureQueriesContext(connection) as sql:
+                response = step()
+            assert response.status_code == (201 if name == "issue" else 200), response.content
+            counts[name] = len([q for q in sql.captured_queries if q["sql"].split(" ")[0] not in TRANSACTION])
     assert response.json()["status"] == "finished"
     assert sum(counts.values()) <= QUEUE_CYCLE_BUDGET, counts

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
@@ -47,16 +48,62 @@ SIGNED_IN = "signed_in"  # any signed-in user
 STAFF_ROLES = frozenset({Role.CLERK, Role.REVIEWER, Role.DEPARTMENT_HEAD, Role.SUPERVISOR, Role.CATALOG_ADMIN})
 
 
+ROLES_SECONDS = 30  # how long a user's groups are kept in the ``figures`` cache (see user_roles)
+_roles_generation = [0]  # bumped when a whole group changes: older keys are never read again
+
+
+def _roles_key(user_pk: object) -> str:
+    return f"access.roles:{_roles_generation[0]}:{user_pk}"
+
+
 def user_roles(user: Any) -> frozenset[str]:
-    """The user's role names (group names). A superuser holds every role. Cached on the user object."""
+    """The user's role names (group names). A superuser holds every role.
+
+    Every staff request asks, so the names are kept on the user object for the request and in the ``figures``
+    cache (core.cache) for ROLES_SECONDS: a request costs no query for them. A change of anyone's groups drops
+    the kept names at once (`roles_changed`, connected below): for the whole cluster with Redis; without
+    it, another server process may honour a withdrawn role for up to ROLES_SECONDS. Deactivating an account
+    (is_active) takes effect on the next request everywhere, as before.
+    """
     if user is None or not getattr(user, "is_authenticated", False):
         return frozenset()
     cached = getattr(user, "_onewindow_roles", None)
     if cached is not None:
         return cached
-    roles = frozenset(Role) if user.is_superuser else frozenset(user.groups.values_list("name", flat=True))
+    if user.is_superuser:
+        roles = frozenset(Role)
+    else:
+        from django.core.cache import caches
+
+        figures = caches["figures"]
+        key = _roles_key(user.pk)
+        kept = figures.get(key)
+        if kept is None:
+            kept = frozenset(user.groups.values_list("name", flat=True))
+            figures.set(key, kept, timeout=ROLES_SECONDS)
+        roles = kept
     user._onewindow_roles = roles
     return roles
+
+
+def roles_changed(sender: Any = None, instance: Any = None, **kwargs: Any) -> None:
+    """Someone's groups changed, or a group was saved or deleted: forget the kept role names."""
+    from django.core.cache import caches
+
+    action = kwargs.get("action")
+    if action is not None and not action.startswith("post_"):
+        return  # m2m_changed: act once the change is made
+    pks = ({instance.pk} if action is not None and not kwargs.get("reverse")  # user.groups.add/remove/set/clear
+           else kwargs.get("pk_set") if action in ("post_add", "post_remove") else None)  # group.user_set.…
+    if pks is None:  # a group saved, deleted or emptied: every member may be concerned (a new key generation)
+        _roles_generation[0] += 1
+        return
+    caches["figures"].delete_many([_roles_key(pk) for pk in pks])
+
+
+m2m_changed.connect(roles_changed, sender="auth.User_groups", dispatch_uid="access.roles.m2m")
+post_save.connect(roles_changed, sender="auth.Group", dispatch_uid="access.roles.group_save")
+post_delete.connect(roles_changed, sender="auth.Group", dispatch_uid="access.roles.group_delete")
 
 
 def has_role(user: Any, *roles: str) -> bool:

@@ -19,7 +19,7 @@ from onewindow.hall.hours import hall_local
 from onewindow.hall.live import board_now
 from onewindow.hall.models import Appointment, Hall, Ticket
 from onewindow.hall.services import appointments, clerks, pads, queue
-from onewindow.hall.services.lookups import get_counter
+from onewindow.hall.services.lookups import get_counter, hall_by_code
 from onewindow.hall.stats import hall_stats
 
 router = Router()
@@ -124,7 +124,7 @@ def _appointment_out(a: Appointment) -> dict[str, Any]:
 
 
 def _hall(code: str) -> Hall:
-    hall = selectors.hall_by_code(code)
+    hall = hall_by_code(code)  # the hall's setup, kept for a few seconds (services.lookups)
     if hall is None:
         raise NotFound("大厅不存在", field="hall")
     return hall

@@ -94,13 +94,20 @@ class Position:
     wait_minutes: int
 
 
+def waiting_ahead(ticket: Ticket) -> int:
+    """Waiting tickets of the same category that will be called before this one (0 unless it waits)."""
+    if ticket.status != TicketStatus.WAITING:
+        return 0
+    before = Q(priority__gt=ticket.priority) | Q(priority=ticket.priority, effective_time__lt=ticket.effective_time) | Q(
+        priority=ticket.priority, effective_time=ticket.effective_time, id__lt=ticket.pk)
+    return Ticket.objects.filter(before, hall_id=ticket.hall_id, category_id=ticket.category_id,
+                                 status=TicketStatus.WAITING).count()
+
+
 def ticket_position(ticket: Ticket) -> Position:
     if ticket.status != TicketStatus.WAITING:
         return Position(0, 0)
-    before = Q(priority__gt=ticket.priority) | Q(priority=ticket.priority, effective_time__lt=ticket.effective_time) | Q(
-        priority=ticket.priority, effective_time=ticket.effective_time, id__lt=ticket.pk)
-    ahead = Ticket.objects.filter(before, hall_id=ticket.hall_id, category_id=ticket.category_id,
-                                  status=TicketStatus.WAITING).count()
+    ahead = waiting_ahead(ticket)
     return Position(ahead, wait_estimate_minutes(ticket.category, ahead))
 
 

@@ -14,6 +14,7 @@ This is the product's hottest path (16 counters calling while the kiosks issue).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -52,7 +53,14 @@ from onewindow.hall.models import (
     TicketStatus,
 )
 from onewindow.hall.services.clerks import clerk_move, open_session
-from onewindow.hall.services.lookups import get_counter, get_hall, get_hall_category
+from onewindow.hall.services.lookups import (
+    cached,
+    counter_skills,
+    get_counter,
+    get_hall,
+    get_hall_category,
+    setup_key,
+)
 
 CURRENT = (TicketStatus.CALLED, TicketStatus.SERVING)
 KIOSK_REASONS = (PriorityReason.NONE, PriorityReason.ELDERLY, PriorityReason.DISABLED, PriorityReason.PREGNANT)
@@ -79,10 +87,24 @@ class IssuedTicket:
     wait_minutes: int
 
 
+WAIT_SECONDS = 30  # the mean service time and the counters serving a category, as the kiosk's estimate uses them
+
+
+def _service_rate(category: HallCategory) -> tuple[float, int]:
+    """(mean service minutes, counters serving) of a category: three queries, so kept for WAIT_SECONDS (a clerk
+    signing in drops it at once, see lookups.setup_changed)."""
+    return cached(setup_key("wait", category.pk), lambda: (selectors.mean_service_minutes(category),
+                                                           max(selectors.active_counters(category), 1)))
+
+
 def issued(ticket: Ticket) -> IssuedTicket:
-    """The new ticket with the people ahead of it and the estimated wait (read after the commit)."""
-    pos = selectors.ticket_position(ticket)
-    return IssuedTicket(ticket=ticket, ahead=pos.ahead, wait_minutes=pos.wait_minutes)
+    """The new ticket with the people ahead of it and the estimated wait (read after the commit):
+    EWT = position × mean service ÷ counters serving, rounded up (selectors.wait_estimate_minutes)."""
+    ahead = selectors.waiting_ahead(ticket)
+    if ahead <= 0:
+        return IssuedTicket(ticket=ticket, ahead=0, wait_minutes=0)
+    mean, servers = _service_rate(ticket.category)
+    return IssuedTicket(ticket=ticket, ahead=ahead, wait_minutes=math.ceil(ahead * mean / servers))
 
 
 def require_open(hall: Hall, at: dt.datetime) -> None:
@@ -202,13 +224,19 @@ def _next_waiting(counter: Counter, skills: list[int], at: dt.datetime) -> Ticke
     return queue.first()
 
 
+def _busy() -> Conflict:
+    return Conflict(_("请先办结或过号当前的号，再叫下一位"), field="ticket")
+
+
 def _call_next_once(counter: Counter, skills: list[int], actor: Actor) -> Ticket | None:
     session = open_session(counter, actor)
-    if selectors.counter_has_current_ticket(counter):
-        raise Conflict(_("请先办结或过号当前的号，再叫下一位"), field="ticket")
     ticket = _next_waiting(counter, skills, clock.now())
     if ticket is None:
+        if selectors.counter_has_current_ticket(counter):
+            raise _busy()
         return None
+    # A counter serves one ticket at a time: the partial unique constraint on (counter) among called and serving
+    # tickets refuses a second one, so the claim below needs no separate look for a current ticket first.
     _move(ticket, to=TicketStatus.CALLED, allowed_from={TicketStatus.WAITING}, action=TicketAction.CALLED,
           actor=session.clerk, counter=counter,
           changes={"counter": counter, "clerk": session.clerk, "target_counter": None})
@@ -219,7 +247,7 @@ def _call_next_once(counter: Counter, skills: list[int], actor: Actor) -> Ticket
 def counter_call_next(*, counter: Counter | int, actor: Actor) -> Ticket | None:
     """Call the next ticket for this counter (see `_next_waiting`). None when nobody waits."""
     counter = get_counter(counter)
-    skills = list(counter.categories.values_list("pk", flat=True))
+    skills = counter_skills(counter)
     if not skills:
         raise ServiceError(_("该窗口未设置受理类别"), field="counter")
     for _attempt in range(5):
@@ -228,6 +256,8 @@ def counter_call_next(*, counter: Counter | int, actor: Actor) -> Ticket | None:
                 return _call_next_once(counter, skills, actor)
         except TransitionRefused:
             continue  # another counter got there first (only possible without row locks): try the next one
+        except IntegrityError:
+            raise _busy() from None  # this counter already has a current ticket
     raise Conflict(_("叫号繁忙，请重试"), field="counter")
 
 
