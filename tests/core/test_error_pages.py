@@ -19,7 +19,7 @@ def assert_site_page(response, status: int) -> str:
 
 @pytest.mark.django_db
 def test_a_form_address_opened_directly_answers_the_site_page_405_not_a_blank_one(client_for) -> None:
-    response = client_for(Role.CITIZEN).get("/community/orders/new/")
+    response = client_for(Role.CITIZEN).get("/prefs/large-type/")
     text = assert_site_page(response, 405)
     assert "无法直接打开此地址" in text
     assert response["Allow"] == "POST"
@@ -27,13 +27,13 @@ def test_a_form_address_opened_directly_answers_the_site_page_405_not_a_blank_on
 
 @pytest.mark.django_db
 def test_the_405_page_links_back_to_the_page_the_visitor_came_from(client_for) -> None:
-    response = client_for(Role.CITIZEN).get("/community/orders/new/", HTTP_REFERER="http://testserver/community/me/")
+    response = client_for(Role.CITIZEN).get("/prefs/large-type/", HTTP_REFERER="http://testserver/community/me/")
     assert 'href="http://testserver/community/me/"' in assert_site_page(response, 405)
 
 
 @pytest.mark.django_db
 def test_a_back_link_never_points_to_another_site(client_for) -> None:
-    response = client_for(Role.CITIZEN).get("/community/orders/new/", HTTP_REFERER="https://evil.example/x")
+    response = client_for(Role.CITIZEN).get("/prefs/large-type/", HTTP_REFERER="https://evil.example/x")
     assert "evil.example" not in assert_site_page(response, 405)
 
 
