@@ -219,7 +219,7 @@ def test_an_anonymous_visitor_reaches_every_menu_link_and_no_page_is_too_wide(br
     assert links >= 8, "the public menu (guide, bundles, progress, hall, feedback, public scores…)"
     assert page.locator("nav.site-nav a", has_text="部门评分公示").count() == 1
     for path, name in (("/", "home"), ("/bundles/", "bundles"), (APPLY, "apply"), ("/cases/progress/", "progress"),
-                       ("/community/orders/new/", "405")):
+                       ("/prefs/large-type/", "405")):
         page.goto(page.base_url + path)
         fits(page, f"{tag}-{name}")
     page.context.close()
