@@ -1,7 +1,11 @@
 """`onewindow demo [--port N] [--scale N] [--no-serve]`: migrate, load the demo data, print the logins, serve.
 
-Safe to run again: every app's demo loader is idempotent.
+Safe to run again: every app's demo loader is idempotent. It serves with the production server of `onewindow
+serve` (gunicorn, a few worker processes; static files through WhiteNoise), not Django's development server, and
+without `serve`'s production preflight: the demo's logins share a published password on purpose.
 """
+
+import os
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
@@ -24,6 +28,9 @@ class Command(BaseCommand):
         from django.conf import settings
 
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+        # WhiteNoise serves the apps' static files from their folders (WHITENOISE_USE_FINDERS) and warns at start-up
+        # when STATIC_ROOT (filled by `collectstatic` for nginx) is missing: an empty one is all the demo needs
+        settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable", verbosity=0)
         # each app declares its demo steps on its AppConfig; later steps build on earlier ones
@@ -33,7 +40,21 @@ class Command(BaseCommand):
         self._print_logins()
         if options["no_serve"]:
             return
-        call_command("runserver", f"{options['host']}:{options['port']}", use_reloader=False, insecure_serving=True)
+        self.serve(f"{options['host']}:{options['port']}")
+
+    def serve(self, bind: str) -> None:
+        """Replace this process with gunicorn, as `onewindow serve` does (two workers: enough for a trial)."""
+        from django.db import connections
+
+        from onewindow.core.management.commands.serve import Command as Serve
+
+        connections.close_all()  # the server processes open their own
+        argv = Serve().gunicorn_argv({"bind": bind, "workers": int(os.environ.get("ONEWINDOW_WORKERS", "0")) or 2,
+                                      "threads": 4, "timeout": 60, "access_log": ""})
+        self.stdout.write(self.style.SUCCESS(f"Serving the demo on http://{bind}/ (Ctrl+C stops it)"))
+        self.stdout.flush()
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onewindow.settings")
+        os.execv(argv[0], argv)
 
     def _print_logins(self) -> None:
         from onewindow.core.checks import DEMO_PASSWORD
