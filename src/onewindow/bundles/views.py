@@ -45,7 +45,7 @@ def _page_context(pv: selectors.Preview) -> dict[str, Any]:
     reveals = {qq.shown_when_id for qq in pv.spec.questions if qq.shown_when_id}
     for q in pv.evaluation.visible:
         chosen = set(pv.evaluation.chosen_keys(q))
-        options = [{"key": o.key, "label": o.label, "checked": o.key in chosen, "reveals": o.id in reveals}
+        options = [{"key": o.key, "label": o.label, "option": o, "checked": o.key in chosen, "reveals": o.id in reveals}
                    for o in pv.spec.options.get(q.id, [])]
         questions.append(QuestionView(q, options, problems.get(q.key, "")))
     item_names = {i.code: i.name for i in pv.notice.items}

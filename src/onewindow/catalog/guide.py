@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from onewindow.catalog.models import LimitUnit, MaterialNecessity, MaterialSource, ServiceItem
 
@@ -56,6 +57,11 @@ def visits_text(item: ServiceItem) -> str:
     return _("最多跑 %(n)d 次") % {"n": item.max_visits}
 
 
+# The usual step names, translated on English pages ({% translate s.name %}); other names stay as written.
+STEP_NAMES = (gettext_noop("申请"), gettext_noop("受理"), gettext_noop("审核"), gettext_noop("审查"),
+              gettext_noop("决定"), gettext_noop("办结"), gettext_noop("送达"), gettext_noop("一窗受理"))
+
+
 def _steps(text: str) -> list[GuideStep]:
     out = []
     for line in (text or "").splitlines():
@@ -95,7 +101,8 @@ def material_rows(item: ServiceItem) -> list[dict[str, Any]]:
                 parts.append(_("复印件 %(n)d 份") % {"n": im.copies})
             copies = "，".join(parts)
         rows.append({
-            "name": im.material.name, "source": im.get_source_display(), "issuer": im.material.issuer,
+            "name": im.material.name, "name_en": im.material.name_en, "source": im.get_source_display(),
+            "issuer": im.material.issuer,
             "copies": copies, "necessity": im.get_necessity_display(), "necessity_code": im.necessity,
             "required": im.necessity == MaterialNecessity.REQUIRED, "form": im.get_form_display(),
             "paper_size": im.paper_size, "notes": im.notes, "blank_form": im.has_blank_form,
