@@ -394,6 +394,7 @@ class Run:
 
 
 def _run_days(hall: Hall, days: list[dt.date], run: Run, now: dt.datetime, stdout: TextIO | None) -> None:
+    written: list[int] = []
     for day in days:
         periods = hall_open_periods(hall, day)
         if not periods or Ticket.objects.filter(hall=hall, day=day).exists():
@@ -401,8 +402,10 @@ def _run_days(hall: Hall, days: list[dt.date], run: Run, now: dt.datetime, stdou
         rnd = random.Random(f"{run.seed}-{day.isoformat()}")
         sims = _tickets_for(rnd, hall, day, run.plan, run.priority_share)
         _simulate(rnd, sims, run.staffing, run.mean, dt.datetime.combine(day, periods[0][0], tzinfo=hall_tz(hall)))
-        n = _write_day(hall, day, sims, run.staffing, now)
-        _say(stdout, f"  {hall.name} {run.label}{day}: {n} 个号")
+        written.append(_write_day(hall, day, sims, run.staffing, now))
+    if written:  # one line a run, in the loader's language (English), not one a day
+        _say(stdout, f"   hall {hall.code}{run.label}: {sum(written)} tickets over {len(written)} days "
+                     f"({days[0]:%Y-%m-%d} to {days[-1]:%Y-%m-%d})")
 
 
 def _working_days_before(today: dt.date, n: int) -> list[dt.date]:
@@ -422,7 +425,7 @@ def _before_reform(setup: HallSetup, spec: dict[str, Any], wc: dict[str, WindowC
     plan, mean, staffing = _departments(setup, before["first_counter"], wc)
     n_days = before["days"] + _sim()["before_reform_extra"] * scale
     days = [d for d in (before["first_day"] + dt.timedelta(days=k) for k in range(n_days)) if d.weekday() < 5]
-    _run_days(setup.hall, days, Run(plan, staffing, mean, str(before["seed"]), 0.0, label="改革前 "), now, stdout)
+    _run_days(setup.hall, days, Run(plan, staffing, mean, str(before["seed"]), 0.0, label=" before the reform"), now, stdout)
 
 
 @transaction.atomic
@@ -444,4 +447,4 @@ def load(*, scale: int = 0, stdout: TextIO | None = None) -> None:
         setups.append((setup, today))
     for setup, today in setups:
         _slots(setup, today)
-    _say(stdout, "hall: " + "、".join(s.hall.name for s, _t in setups) + "已就绪")
+    _say(stdout, "   hall: ready: " + ", ".join(s.hall.code for s, _t in setups))

@@ -176,5 +176,9 @@ def load(*, scale: int = 0, stdout: Any = None) -> None:
     run = monitors_run(trigger="demo")
     published = _scores()
     if stdout:
-        stdout.write(f"   supervision: monitors opened {run.opened}, resolved {run.resolved}; scores for 3 months, "
-                     f"{published:%Y-%m} published")
+        # what the supervisor will see: problems open now, by monitor; then what this run changed
+        per = {code: p["opened"] + p["still_open"] for code, p in (run.per_monitor or {}).items()}
+        found = ", ".join(f"{code} {n}" for code, n in sorted(per.items(), key=lambda kv: -kv[1]) if n)
+        stdout.write(f"   supervision: {sum(per.values())} problems open for the supervisor ({found or 'none'}); "
+                     f"this run found {run.opened} new and cleared {run.resolved}; scores for 3 months, "
+                     f"{published:%Y-%m} published\n")
