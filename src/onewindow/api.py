@@ -5,6 +5,8 @@ operation runs by onewindow.core.inputs.InputShapeMiddleware; integers and dates
 the bounded types of onewindow.core.inputs (Id, PageNumber, Offset, BoundedDate), so pydantic answers 422
 naming the parameter instead of letting an out-of-range value reach the database."""
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -17,7 +19,18 @@ from onewindow.core.errors import FieldProblem, ServiceError, error_body
 from onewindow.core.registry import api_mounts, load_object
 from onewindow.core.security import access_before_validation
 
-api = NinjaAPI(
+
+class OneWindowAPI(NinjaAPI):
+    """The OpenAPI description in the request's language (onewindow.openapi_i18n)."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None,
+                           path_params: dict[str, Any] | None = None) -> Any:
+        from onewindow.openapi_i18n import localise
+
+        return localise(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+
+
+api = OneWindowAPI(
     title="OneWindow 一窗通办 API",
     version="1",
     urls_namespace="api",
