@@ -46,28 +46,48 @@ def scores(client, **params):
     with clock.frozen(NOW):
         r = client.get("/api/v1/scores", {"month": "2026-11", "recompute": "true"} | params)
     assert r.status_code == 200, r.content
-    return {row["department"]: row for row in r.json()["items"]}
+    body = r.json()
+    return {row["department"]: row for row in body["items"] + body["unranked"]}
 
 
 def test_each_part_and_the_weighted_total_match_the_hand_computation(client_for, month_of_records) -> None:
     rows = scores(client_for(Role.SUPERVISOR))
-    a, bb = rows["HL-A"], rows["HL-B"]
-    assert a["parts"] == {"on_time": 75.0, "satisfaction": 80.0, "rectification": 50.0, "notices": 80.0,
+    a = rows["HL-A"]
+    # 好评率 is feedback.figures' (非常满意 + 满意) ÷ 主动评价: 3 of 5, the basic one is not a good rating
+    assert a["parts"] == {"on_time": 75.0, "satisfaction": 60.0, "rectification": 50.0, "notices": 80.0,
                           "instant": 25.0}
-    # (30×75 + 25×80 + 20×50 + 15×80 + 10×25) / 100
-    assert a["total"] == 67.0
-    assert bb["parts"] == {"on_time": None, "satisfaction": None, "rectification": None, "notices": 100.0,
-                           "instant": 100.0}
-    assert bb["total"] == 100.0  # only parts with data count: (15×100 + 10×100) / 25
-    assert (bb["rank"], a["rank"]) == (1, 2)
+    # (30×75 + 25×60 + 20×50 + 15×80 + 10×25) / 100
+    assert a["total"] == 62.0
+    assert a["rank"] == 1
     assert a["counts"]["completed"] == 4 and a["counts"]["notices"] == 2 and a["counts"]["ratings"] == 5
+
+
+def test_a_department_with_no_cases_and_no_ratings_is_not_ranked_but_listed_as_no_data(client_for,
+                                                                                       month_of_records) -> None:
+    rows = scores(client_for(Role.SUPERVISOR))
+    assert rows["HL-B"]["total"] is None and "rank" not in rows["HL-B"]
+    with clock.frozen(NOW):
+        page = client_for(Role.SUPERVISOR).get("/supervision/ranking/?month=2026-11").content.decode()
+    assert "无数据（不参加排名）" in page and "乙局" in page.split('data-testid="unranked"')[1]
+    assert "好评率 = （非常满意 + 满意）÷ 主动评价数" in page
+
+
+def test_an_open_case_past_its_due_date_lowers_the_on_time_rate(client_for, month_of_records) -> None:
+    from onewindow.catalog.models import ServiceItem
+
+    a, _bb = month_of_records
+    item = ServiceItem.objects.filter(department=a).exclude(handling_type="1").first()
+    b.case(item, accepted_on=dt.date(2026, 11, 10), due_date=dt.date(2026, 11, 20))  # still open on the 25th
+    rows = scores(client_for(Role.SUPERVISOR))
+    assert rows["HL-A"]["parts"]["on_time"] == 60.0  # 3 on time ÷ (4 completed + 1 overdue)
+    assert rows["HL-A"]["counts"]["overdue"] == 1
 
 
 def test_weights_set_by_an_admin_change_the_total(client_for, month_of_records) -> None:
     ScoreWeights.objects.create(name="只看按时办结", on_time=1, satisfaction=0, rectification=0, notices=0, instant=0)
     rows = scores(client_for(Role.SUPERVISOR))
     assert rows["HL-A"]["total"] == 75.0
-    assert rows["HL-B"]["total"] == 0.0  # no part with data and weight
+    assert rows["HL-B"]["total"] is None  # no data: not ranked
 
 
 def test_a_published_month_is_frozen_and_shown_to_the_public(client_for, month_of_records) -> None:
@@ -79,7 +99,7 @@ def test_a_published_month_is_frozen_and_shown_to_the_public(client_for, month_o
         r = sup.post("/supervision/ranking/", {"month": "2026-11", "action": "publish"})
     assert r.status_code == 302
     page = public.get("/supervision/public/ranking/").content.decode()
-    assert "甲局" in page and "67.00" in page and "按时办结率" in page
+    assert "甲局" in page and "62.00" in page and "按时办结率" in page
     with clock.frozen(NOW):
         frozen = sup.get("/api/v1/scores", {"month": "2026-11", "recompute": "true"})
     assert frozen.status_code == 409 and frozen.json()["errors"][0]["field"] == "month"
@@ -93,7 +113,7 @@ def test_the_ranking_exports_to_excel_with_its_parts(client_for, month_of_record
     ws = load_workbook(io.BytesIO(r.content)).worksheets[0]
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0][:4] == ("排名", "部门", "综合得分", "按时办结率（权重30）")
-    assert rows[2][1] == "甲局" and rows[2][2] == 67.0 and rows[2][3] == 75.0
+    assert rows[1][1] == "甲局" and rows[1][2] == 62.0 and rows[1][3] == 75.0
     assert sup.get("/api/v1/scores?month=2026-13").status_code == 400
 
 

@@ -117,11 +117,9 @@ def _published_specs() -> dict[str, Any]:
 
 
 def _volumes(specs: dict[str, Any], scale: int) -> dict[str, int]:
+    """The seed's volumes as they are: `--scale` adds a benchmark catalog and never changes a seed figure."""
     volumes = _data("volumes")
-    counts = {code: int(volumes["bundles"].get(code, volumes["other_bundles"])) for code in specs}
-    if scale:
-        counts = {code: max(1, n * scale // 100) if code in volumes["scaled"] else n for code, n in counts.items()}
-    return counts
+    return {code: int(volumes["bundles"].get(code, volumes["other_bundles"])) for code in specs}
 
 
 def _answers(spec: Any, rng: random.Random) -> dict[str, list[str]]:

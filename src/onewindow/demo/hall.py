@@ -418,32 +418,32 @@ def _working_days_before(today: dt.date, n: int) -> list[dt.date]:
     return sorted(out)
 
 
-def _before_reform(setup: HallSetup, spec: dict[str, Any], wc: dict[str, WindowCategory], scale: int,
+def _before_reform(setup: HallSetup, spec: dict[str, Any], wc: dict[str, WindowCategory],
                    now: dt.datetime, stdout: TextIO | None) -> None:
     """The week before the reform at the department windows: separate queues, no green channel."""
     before = spec["before_reform"]
     plan, mean, staffing = _departments(setup, before["first_counter"], wc)
-    n_days = before["days"] + _sim()["before_reform_extra"] * scale
+    n_days = before["days"]  # --scale never stretches the seed's before-reform week
     days = [d for d in (before["first_day"] + dt.timedelta(days=k) for k in range(n_days)) if d.weekday() < 5]
     _run_days(setup.hall, days, Run(plan, staffing, mean, str(before["seed"]), 0.0, label=" before the reform"), now, stdout)
 
 
 @transaction.atomic
 def load(*, scale: int = 0, stdout: TextIO | None = None) -> None:
+    # --scale adds a benchmark catalog (demo.catalog_scale), never more days: the seed's figures stay as they are
     now = clock.now()
-    scale = max(scale, 0)
     wc = _window_categories()
     sim = _sim()
     setups = []
     for spec in _data("halls"):
         setup = _comprehensive(spec, wc)
         today = now.astimezone(hall_tz(setup.hall)).date()
-        days = _working_days_before(today, sim["past_days"] + 2 * scale) + [today]
+        days = _working_days_before(today, sim["past_days"]) + [today]
         mean = {hc.pk: float(hc.default_service_minutes) for hc, _n in setup.plan}
         _run_days(setup.hall, days, Run(setup.plan, setup.staffing, mean, str(spec["seed"]), sim["priority_share"]),
                   now, stdout)
         if "before_reform" in spec:
-            _before_reform(setup, spec, wc, scale, now, stdout)
+            _before_reform(setup, spec, wc, now, stdout)
         setups.append((setup, today))
     for setup, today in setups:
         _slots(setup, today)

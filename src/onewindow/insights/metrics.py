@@ -16,22 +16,33 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, Sum
+from django.utils.translation import gettext_lazy as _
 
+from onewindow.cases import figures as case_defs
 from onewindow.core import clock
 from onewindow.core.errors import FieldProblem, ServiceError, collect
+from onewindow.feedback import figures as rating_defs
 from onewindow.insights.models import CaseDaily, RatingDaily, TicketDaily
 
-DEFINITIONS: dict[str, str] = {
-    "compression_legal": "时限压缩率（较法定）= 1 − Σ承诺时限 ÷ Σ法定时限，范围内已发布事项，按统计期末的事项版本。",
-    "compression_before": "时限压缩率（较基期）= 1 − Σ统计期末承诺时限 ÷ Σ基期末承诺时限（事项历史版本）。",
-    "instant_share": "即办件占比 = 办件类型为即办件的事项数 ÷ 事项数（期末与基期末版本）。",
-    "online_share": "全流程网办占比 = 网上办理深度为“互联网办理”且到现场0次的事项数 ÷ 事项数。",
-    "bundle_saved": "一件事减材料/减跑动 = Σ（逐项办理所需材料或到现场次数 − 一件事所需）× 统计期内该一件事申请量。",
-    "waiting": "平均等候时间 = Σ（首次叫号时间 − 取号时间）÷ 已叫号的号数，来自大厅排队号事件；变化 = 统计期 ÷ 基期 − 1。",
-    "processing": "平均办理时间 = Σ受理日至办结日的工作日数 ÷ 办结件数（受理当日不计）；小时数为接件至办结的自然小时；变化 = 统计期 ÷ 基期 − 1。",
-    "on_time": "按时办结率 = 办结日不晚于承诺办结日期的办件 ÷ 办结件数。",
-    "volumes": "一件事办件量 = 统计期内提交的一件事申请数（每份申请计1件）。",
-    "satisfaction": "好评率 = 首次评价中非“不满意/非常不满意”的评价数 ÷ 首次评价数（不含系统默认评价）；非常满意占比同理。",
+# Each figure's definition, shown next to it. The case and rating figures are defined once, in cases.figures and
+# feedback.figures (the statistics page and the department ranking show the same formulas and numbers).
+DEFINITIONS: dict[str, Any] = {
+    "compression_legal": _("时限压缩率（较法定）= 1 − Σ承诺时限 ÷ Σ法定时限，范围内已发布事项，按统计期末的事项版本。"),
+    "compression_before": _("时限压缩率（较基期）= 1 − Σ统计期末承诺时限 ÷ Σ基期末承诺时限（事项历史版本）。"),
+    "instant_share": _("即办件占比 = 办件类型为即办件的事项数 ÷ 事项数（期末与基期末版本）。"),
+    "online_share": _("全流程网办占比 = 网上办理深度为“互联网办理”且到现场0次的事项数 ÷ 事项数。"),
+    "bundle_saved": _("一件事减材料/减跑动 = Σ（逐项办理所需材料或到现场次数 − 一件事所需）× 统计期内该一件事申请量。"),
+    "waiting": _("平均等候时间 = Σ（首次叫号时间 − 取号时间）÷ 已叫号的号数，来自大厅排队号事件；变化 = 统计期 ÷ 基期 − 1。"),
+    "processing": case_defs.FORMULAS["processing"],
+    "window_processing": _("窗口办理时长 = Σ（办结时间 − 首次叫号时间）÷ 办结的号数，来自大厅排队号事件（按大厅统计时的办理时长）；"
+                           "变化 = 统计期 ÷ 基期 − 1。"),
+    "on_time": case_defs.FORMULAS["on_time"],
+    "volumes": _("一件事办件量 = 统计期内提交的一件事申请数（每份申请计1件）。"),
+    "good_rate": rating_defs.FORMULAS["good_rate"],
+    "satisfaction_rate": rating_defs.FORMULAS["satisfaction_rate"],
+    "very_rate": rating_defs.FORMULAS["very_rate"],
+    "speedup": _("提速办：备选事项数 = 列入提速办（备选或已达标）的事项；已达标 = 承诺时限不超过部定压缩标准；"
+                 "平均压减至 = 各已达标事项（承诺时限 ÷ 提速前承诺时限）的平均值。"),
 }
 
 
@@ -150,7 +161,32 @@ def catalog_figures(items: list[Row]) -> dict[str, Any]:
             "visits_mean": _ratio(sum(i["max_visits"] for i in items), n, 2)}
 
 
+def speedup_figures(item_ids: list[int]) -> dict[str, Any]:
+    """提速办 of the scope's published items: candidates (备选 or 已达标), achieved, meeting the ministry's standard,
+    and 平均压减至 = mean of promised ÷ before over the achieved items (None without any)."""
+    from onewindow.catalog.models import ItemStatus, ServiceItem, SpeedUp
+
+    items = ServiceItem.objects.filter(status=ItemStatus.PUBLISHED, pk__in=item_ids)
+    rows = list(items.exclude(speedup=SpeedUp.NONE).values("speedup", "promised_limit", "speedup_before_limit",
+                                                            "speedup_standard_limit"))
+    achieved = [r for r in rows if r["speedup"] == SpeedUp.ACHIEVED]
+    ratios = [r["promised_limit"] / r["speedup_before_limit"] for r in achieved if r["speedup_before_limit"]]
+    meets = sum(1 for r in achieved if r["speedup_standard_limit"] is not None
+                and r["promised_limit"] <= r["speedup_standard_limit"])
+    return {"candidates": len(rows), "achieved": len(achieved), "meets_standard": meets,
+            "mean_limit_share": round(sum(ratios) / len(ratios), 4) if ratios else None}
+
+
 # ------------------------------------------------------------------------------------------ rollups
+
+
+def _hall_departments(scope: Scope) -> Any:
+    """The departments whose published items the hall's window categories take in (a hall scope's cases)."""
+    from onewindow.catalog.models import ItemStatus, ServiceItem
+    from onewindow.hall.models import HallCategory
+
+    return (ServiceItem.objects.filter(status=ItemStatus.PUBLISHED, window_category_id__in=HallCategory.objects.filter(
+        hall_id=scope.obj_id).values("category_id")).values("department_id"))
 
 
 def _case_rows(scope: Scope, start: dt.date, end: dt.date) -> Any:
@@ -159,19 +195,35 @@ def _case_rows(scope: Scope, start: dt.date, end: dt.date) -> Any:
         qs = qs.filter(department_id=scope.obj_id)
     elif scope.kind == "bundle":
         qs = qs.filter(bundle_code=scope.code)
+    elif scope.kind == "hall":
+        qs = qs.filter(department_id__in=_hall_departments(scope))
     return qs
 
 
+def _overdue(scope: Scope, start: dt.date, end: dt.date) -> int:
+    """Open cases of the scope due within the period and past due today (cases.figures' 超期件)."""
+    from onewindow.cases.models import Case
+
+    qs = Case.objects.filter(case_defs.overdue_q(clock.today(), due_from=start, due_to=end))
+    if scope.kind == "dept":
+        qs = qs.filter(department_id=scope.obj_id)
+    elif scope.kind == "bundle":
+        qs = qs.filter(application__kind="bundle", application__code=scope.code)
+    elif scope.kind == "hall":
+        qs = qs.filter(department_id__in=_hall_departments(scope))
+    return qs.count()
+
+
 def case_figures(scope: Scope, start: dt.date, end: dt.date) -> dict[str, Any] | None:
-    if scope.kind == "hall":
-        return None
     s = _case_rows(scope, start, end).aggregate(
         completed=Sum("completed"), on_time=Sum("completed_on_time"), instant=Sum("completed_instant"),
         wd=Sum("processing_workdays"), hours=Sum("processing_hours"), accepted=Sum("accepted"))
     done = s["completed"] or 0
-    return {"completed": done, "accepted": s["accepted"] or 0,
+    overdue = _overdue(scope, start, end)
+    return {"completed": done, "accepted": s["accepted"] or 0, "overdue": overdue,
             "processing_workdays": _ratio(s["wd"] or 0, done, 2), "processing_hours": _ratio(s["hours"] or 0, done, 1),
-            "on_time_rate": _ratio(s["on_time"] or 0, done), "instant_completed_share": _ratio(s["instant"] or 0, done)}
+            "on_time_rate": case_defs.on_time_rate(on_time=s["on_time"] or 0, completed=done, overdue=overdue),
+            "instant_completed_share": _ratio(s["instant"] or 0, done)}
 
 
 def ticket_figures(scope: Scope, start: dt.date, end: dt.date) -> dict[str, Any] | None:
@@ -197,11 +249,14 @@ def rating_figures(scope: Scope, start: dt.date, end: dt.date) -> dict[str, Any]
         qs = qs.filter(department_id=scope.obj_id)
     elif scope.kind == "hall":
         qs = qs.filter(hall_id=scope.obj_id)
-    s = qs.aggregate(total=Sum("total"), very=Sum("very_satisfied"), bad=Sum("bad"), defaulted=Sum("defaulted"))
-    total = s["total"] or 0
-    return {"ratings": total, "good_rate": _ratio(total - (s["bad"] or 0), total),
-            "very_satisfied_share": _ratio(s["very"] or 0, total), "bad": s["bad"] or 0,
-            "defaulted": s["defaulted"] or 0}
+    s = qs.aggregate(total=Sum("total"), very=Sum("very_satisfied"), satisfied=Sum("satisfied"), bad=Sum("bad"),
+                     defaulted=Sum("defaulted"))
+    counts = {"active": s["total"] or 0, "very": s["very"] or 0, "satisfied": s["satisfied"] or 0,
+              "bad": s["bad"] or 0, "default": s["defaulted"] or 0}
+    rates = rating_defs.rating_rates(counts)  # the statistics page's definitions, from the same counts
+    return {"ratings": counts["active"], "good_rate": rates["good_rate"],
+            "satisfaction_rate": rates["satisfaction_rate"], "very_satisfied_share": rates["very_rate"],
+            "bad": counts["bad"], "defaulted": counts["default"]}
 
 
 def bundle_figures(scope: Scope, start: dt.date, end: dt.date, b_start: dt.date,
@@ -267,28 +322,39 @@ def compute(*, start: dt.date, end: dt.date, baseline_start: dt.date, baseline_e
                                                      _figure(cases_before, "processing_hours"))},
         "hall": {"period": tickets_now, "baseline": tickets_before,
                  "waiting_change": _change(_figure(tickets_now, "waiting_minutes"),
-                                           _figure(tickets_before, "waiting_minutes"))},
+                                           _figure(tickets_before, "waiting_minutes")),
+                 "service_change": _change(_figure(tickets_now, "service_minutes"),
+                                           _figure(tickets_before, "service_minutes"))},
+        "speedup": speedup_figures([i["pk"] for i in items]),
         "satisfaction": {"period": ratings_now, "baseline": ratings_before},
         "bundles": bundles,
         "bundle_totals": {"applications": sum(b["applications"] for b in bundles),
                           "materials_saved": sum(b["materials_saved"] for b in bundles),
                           "visits_saved": sum(b["visits_saved"] for b in bundles)},
-        "definitions": DEFINITIONS,
+        "definitions": {k: str(v) for k, v in DEFINITIONS.items()},
     }
 
 
-def default_periods() -> dict[str, dt.date]:
+def default_periods(scope: str | None = None) -> dict[str, dt.date]:
     """After the reform (2021 to today) against before it (the Huli hall's 2019 department windows and
-    Fu'an's first half of 2020)."""
+    Fu'an's first half of 2020). A hall with a reform date compares against the month before that date."""
     today = clock.today()
-    return {"from": dt.date(2021, 1, 1), "to": today, "baseline_from": dt.date(2019, 10, 1),
-            "baseline_to": dt.date(2020, 6, 30)}
+    out = {"from": dt.date(2021, 1, 1), "to": today, "baseline_from": dt.date(2019, 10, 1),
+           "baseline_to": dt.date(2020, 6, 30)}
+    kind, _sep, code = (scope or "").partition(":")
+    if kind == "hall" and code:
+        from onewindow.hall.models import Hall
+
+        reform = Hall.objects.filter(code=code).values_list("reform_date", flat=True).first()
+        if reform is not None:
+            out |= {"baseline_from": reform - dt.timedelta(days=31), "baseline_to": reform - dt.timedelta(days=1)}
+    return out
 
 
 def parse_params(params: Mapping[str, Any]) -> dict[str, Any]:
     """The period, baseline and scope of a query string (the page's and the API's), defaults filled in."""
-    defaults = default_periods()
     out: dict[str, Any] = {"scope": params.get("scope") or "all"}
+    defaults = default_periods(out["scope"])
     problems = []
     for key in ("from", "to", "baseline_from", "baseline_to"):
         raw = params.get(key) or ""
@@ -312,8 +378,6 @@ def monthly_trend(scope: Scope, start: dt.date, end: dt.date) -> list[dict[str, 
     """Completed cases and mean working days per month (for the trend chart), from the rollup."""
     from django.db.models.functions import TruncMonth
 
-    if scope.kind == "hall":
-        return []
     rows = (_case_rows(scope, start, end).annotate(m=TruncMonth("day")).values("m")
             .annotate(done=Sum("completed"), wd=Sum("processing_workdays")).order_by("m"))
     return [{"month": r["m"].strftime("%Y-%m"), "completed": r["done"] or 0,

@@ -50,6 +50,9 @@ def _charts(data: dict[str, Any], trend: list[dict]) -> dict[str, str]:
         charts["waiting"] = _before_after(_("平均等候时间（分钟）"), hall["baseline"]["waiting_minutes"],
                                           hall["period"]["waiting_minutes"])
     cases = data["cases"]
+    if hall["period"] and hall["baseline"] and data["scope"]["kind"] == "hall":
+        charts["window_processing"] = _before_after(_("窗口办理时长（分钟）"), hall["baseline"]["service_minutes"],
+                                                    hall["period"]["service_minutes"])
     if cases["period"] and cases["baseline"]:
         charts["processing"] = _before_after(_("平均办理时间（工作日）"), cases["baseline"]["processing_workdays"],
                                              cases["period"]["processing_workdays"])
@@ -117,9 +120,13 @@ def metrics_export(request: HttpRequest) -> HttpResponse:
         row("平均办理时间（小时）", "processing", g(cases["baseline"], "processing_hours"),
             g(cases["period"], "processing_hours"), cases["processing_hours_change"]),
         row("按时办结率", "on_time", g(cases["baseline"], "on_time_rate"), g(cases["period"], "on_time_rate")),
-        row("好评率", "satisfaction", g(sat["baseline"], "good_rate"), g(sat["period"], "good_rate")),
-        row("非常满意占比", "satisfaction", g(sat["baseline"], "very_satisfied_share"),
+        row("窗口办理时长（分钟）", "window_processing", g(hall["baseline"], "service_minutes"),
+            g(hall["period"], "service_minutes"), hall["service_change"]),
+        row("好评率", "good_rate", g(sat["baseline"], "good_rate"), g(sat["period"], "good_rate")),
+        row("满意率", "satisfaction_rate", g(sat["baseline"], "satisfaction_rate"), g(sat["period"], "satisfaction_rate")),
+        row("非常满意率", "very_rate", g(sat["baseline"], "very_satisfied_share"),
             g(sat["period"], "very_satisfied_share")),
+        row("提速办平均压减至", "speedup", None, d["speedup"]["mean_limit_share"]),
         row("一件事减少提交材料（份次）", "bundle_saved", None, d["bundle_totals"]["materials_saved"]),
         row("一件事减少跑动（次）", "bundle_saved", None, d["bundle_totals"]["visits_saved"]),
     ]

@@ -184,4 +184,6 @@ def get_scores(request: HttpRequest, month: str = "", recompute: bool = False) -
             "weights": rows[0].weights if rows else scores.active_weights(),
             "items": [{"rank": s.rank, "department": s.department.code, "department_name": s.department.name,
                        "total": float(s.total), "parts": {p: s.parts.get(p) for p in scores.PARTS},
-                       "counts": s.parts.get("counts", {})} for s in rows]}
+                       "counts": s.parts.get("counts", {})} for s in rows],
+            "unranked": [{"department": d.code, "department_name": d.name, "total": None}
+                         for d in scores.unranked(month=first)]}

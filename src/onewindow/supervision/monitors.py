@@ -113,10 +113,12 @@ def _open_cases(q: Q) -> list[dict[str, Any]]:
 
 
 def check_cases_overdue() -> list[Breach]:
-    today = clock.today()
+    """超期件 as cases.figures defines them: the same cases lower the department's 按时办结率."""
+    from onewindow.cases.figures import overdue_q
+
     return [Breach("cases.case", str(c["pk"]), f"{c['number']} {c['item_name']}",
                    f"已超过承诺办结日期 {c['due_date']:%Y-%m-%d}", department_id=c["department_id"], severity="high")
-            for c in _open_cases(Q(due_date__lt=today))]
+            for c in _open_cases(overdue_q(clock.today()))]
 
 
 def check_cases_at_risk() -> list[Breach]:
@@ -139,6 +141,7 @@ def check_unrated_services() -> list[Breach]:
     ONEWINDOW MONITOR_MIN_RATED_SHARE)."""
     from onewindow.cases.models import Case, CaseStatus
     from onewindow.catalog.models import Department
+    from onewindow.feedback.figures import rated_share
     from onewindow.feedback.models import Rating
 
     now = clock.now()
@@ -152,10 +155,12 @@ def check_unrated_services() -> list[Breach]:
     names = dict(Department.objects.values_list("pk", "name"))
     out = []
     for r in rows:
-        if r["total"] >= 5 and r["rated"] / r["total"] < minimum:
+        share = rated_share(rated=r["rated"], completed=r["total"])
+        if r["total"] >= 5 and share is not None and share < minimum:
+            # 办件评价覆盖率 (feedback.figures), not 主动评价率: that one counts ratings, defaults included
             out.append(Breach("catalog.department", str(r["department_id"]), names.get(r["department_id"], ""),
-                              f"近30天办结 {r['total']} 件，仅 {r['rated']} 件有评价（主动评价率 "
-                              f"{r['rated'] / r['total']:.0%}，低于 {minimum:.0%}）", department_id=r["department_id"]))
+                              f"近30天办结 {r['total']} 件，仅 {r['rated']} 件有评价（办件评价覆盖率 "
+                              f"{share:.0%}，低于 {minimum:.0%}）", department_id=r["department_id"]))
     return out
 
 

@@ -1,14 +1,17 @@
 """Monthly department score (部门综合评分) and ranking.
 
 Parts, each 0–100 (None = no data that month, left out and the other weights renormalised):
-  on_time        按时办结率   cases completed that month on or before their due date / cases completed
-  satisfaction   好评率       first ratings that month (not default ones) that are not 不满意/非常不满意 / first
-                              ratings
+  on_time        按时办结率   cases.figures.on_time_rate: cases completed that month on or before their due date /
+                              (cases completed + open cases whose due date in that month has passed)
+  satisfaction   好评率       feedback.figures.good_rate: first ratings that month (not default ones) that are
+                              非常满意 or 满意 / first ratings
   rectification  按期整改率   notices issued that month answered on or before their deadline / notices issued that
                               month that are answered or past their deadline
   notices        整改通知     100 − penalty × notices issued to the department that month (not below 0)
   instant        即办件占比   published items of the department that are 即办件 / its published items
 total = Σ weight × part / Σ weight (over parts with data), rounded to 2 places; rank 1 = highest total.
+A department without cases or ratings that month has no data to rank on: it gets no score and is listed apart
+(`unranked`), shown as 无数据, never with the points its catalog and notices alone would give.
 
 The case and rating counts are read from the cases and feedback tables themselves (one grouped query each for
 the month), with the definitions of insights' daily rollups (`insights/rollups.py`): supervision sits below
@@ -27,8 +30,10 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from onewindow.cases import figures as case_figures
 from onewindow.core import clock
 from onewindow.core.errors import Conflict
+from onewindow.feedback import figures as rating_figures
 from onewindow.supervision.models import (
     DepartmentScore,
     Notice,
@@ -44,6 +49,26 @@ PART_LABELS = {"on_time": "按时办结率", "satisfaction": "好评率", "recti
                "notices": "整改通知", "instant": "即办件占比"}
 
 
+def part_formulas() -> dict[str, Any]:
+    """Each part's formula as shown under the ranking: the on-time and rating ones are the figures modules' own."""
+    from django.utils.translation import gettext_lazy as _
+
+    return {
+        "on_time": case_figures.FORMULAS["on_time"],
+        "satisfaction": rating_figures.FORMULAS["good_rate"],
+        "rectification": _("按期整改率 = 当月下发的整改通知中按期反馈的 ÷ 已反馈或已到期的"),
+        "notices": _("整改通知 = 100 − 每份扣分 × 当月收到份数"),
+        "instant": _("即办件占比 = 即办件 ÷ 已发布事项"),
+        "total": _("综合得分 = Σ 权重 × 分项得分 ÷ Σ 权重（无数据的分项不计入，其余权重按比例放大）；当月没有办件也没有评价的"
+                   "部门无数据，不参加排名"),
+    }
+
+
+def finding_formulas() -> list[Any]:
+    """The figures the findings quote, defined where they are computed (cases.figures, feedback.figures)."""
+    return [case_figures.FORMULAS["overdue"], rating_figures.FORMULAS["rated_share"]]
+
+
 def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
     first = month.replace(day=1)
     return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
@@ -57,6 +82,10 @@ def active_weights() -> dict[str, int]:
 
 def _pct(a: float, b: float) -> float | None:
     return round(100.0 * a / b, 2) if b else None
+
+
+def _percent(rate: float | None) -> float | None:
+    return None if rate is None else round(100.0 * rate, 2)
 
 
 def combine(parts: dict[str, float | None], weights: dict[str, int]) -> Decimal:
@@ -75,28 +104,33 @@ def _local_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.dateti
 
 
 def _completed_cases(first: dt.date, last: dt.date) -> dict[int, Counts]:
-    """department id → cases completed in [first, last] (local days) and those on time: completed on a day not
-    later than their due date (no due date counts as on time)."""
+    """department id → cases completed in [first, last] (local days), those on time (completed on a day not later
+    than their due date; no due date counts as on time), and the open cases due in [first, last] whose due date
+    has passed (超期件, cases.figures)."""
     from onewindow.cases.models import Case
 
     lo, hi = _local_bounds(first, last)
     rows = (Case.objects.filter(completed_at__gte=lo, completed_at__lt=hi).annotate(day=TruncDate("completed_at"))
             .values("department_id").annotate(done=Count("pk"), on_time=Count("pk", filter=Q(
                 due_date__isnull=True) | Q(due_date__gte=F("day")))).order_by())
-    return {r["department_id"]: {"done": r["done"], "on_time": r["on_time"]} for r in rows}
+    out = {r["department_id"]: {"done": r["done"], "on_time": r["on_time"], "overdue": 0} for r in rows}
+    overdue = (Case.objects.filter(case_figures.overdue_q(clock.today(), due_from=first, due_to=last))
+               .values("department_id").annotate(n=Count("pk")).order_by())
+    for r in overdue:
+        out.setdefault(r["department_id"], {"done": 0, "on_time": 0, "overdue": 0})["overdue"] = r["n"]
+    return out
 
 
 def _first_ratings(first: dt.date, last: dt.date) -> dict[int, Counts]:
-    """department id → first ratings given in [first, last] (local days), default ratings left out, and the bad
-    ones among them."""
-    from onewindow.feedback.models import BAD_LEVELS, Rating
+    """department id → first ratings given in [first, last] (local days), default ratings left out: the counts
+    feedback.figures takes (active, very, satisfied, bad)."""
+    from onewindow.feedback.models import Rating
 
     lo, hi = _local_bounds(first, last)
-    rows = (Rating.objects.filter(sequence=1, is_default=False, rated_at__gte=lo, rated_at__lt=hi,
-                                  department__isnull=False)
-            .values("department_id").annotate(total=Count("pk"), bad=Count("pk", filter=Q(level__in=BAD_LEVELS)))
-            .order_by())
-    return {r["department_id"]: {"total": r["total"], "bad": r["bad"]} for r in rows}
+    rows = (Rating.objects.filter(rated_at__gte=lo, rated_at__lt=hi, department__isnull=False)
+            .values("department_id").annotate(**rating_figures.first_rating_counts()).order_by())
+    return {r["department_id"]: {"total": r["active"], "very": r["very"], "satisfied": r["satisfied"],
+                                 "bad": r["bad"]} for r in rows if r["active"]}
 
 
 def _notices(first: dt.date, last: dt.date) -> dict[int, Counts]:
@@ -135,22 +169,31 @@ def compute_parts(month: dt.date) -> dict[int, dict[str, Any]]:
     notices, items = _notices(first, last), _published_items()
     out: dict[int, dict[str, Any]] = {}
     for dept_id in set(cases) | set(ratings) | set(notices) | set(items):
-        c = cases.get(dept_id, {"done": 0, "on_time": 0})
-        r = ratings.get(dept_id, {"total": 0, "bad": 0})
+        c = cases.get(dept_id, {"done": 0, "on_time": 0, "overdue": 0})
+        r = ratings.get(dept_id, {"total": 0, "very": 0, "satisfied": 0, "bad": 0})
         n = notices.get(dept_id, {"issued": 0, "due": 0, "on_time": 0})
         i = items.get(dept_id, {"n": 0, "instant": 0})
         parts = {
-            "on_time": _pct(c["on_time"], c["done"]),
-            "satisfaction": _pct(r["total"] - r["bad"], r["total"]),
+            "on_time": _percent(case_figures.on_time_rate(on_time=c["on_time"], completed=c["done"],
+                                                          overdue=c["overdue"])),
+            "satisfaction": _percent(rating_figures.good_rate(very=r["very"], satisfied=r["satisfied"],
+                                                              active=r["total"])),
             "rectification": _pct(n["on_time"], n["due"]),
             "notices": float(max(0, 100 - penalty * n["issued"])),
             "instant": _pct(i["instant"], i["n"]),
         }
         out[dept_id] = {"parts": parts, "counts": {
-            "completed": c["done"], "completed_on_time": c["on_time"], "ratings": r["total"], "bad": r["bad"],
+            "completed": c["done"], "completed_on_time": c["on_time"], "overdue": c["overdue"],
+            "ratings": r["total"], "good": r["very"] + r["satisfied"], "bad": r["bad"],
             "notices": n["issued"], "notices_due": n["due"], "notices_on_time": n["on_time"], "items": i["n"],
             "instant_items": i["instant"]}}
     return out
+
+
+def has_data(parts: dict[str, Any]) -> bool:
+    """Ranked only on what the department did that month: its cases or its ratings. The catalog and the notices
+    alone would give a department that served nobody 90 points."""
+    return parts.get("on_time") is not None or parts.get("satisfaction") is not None
 
 
 def scores_compute(*, month: dt.date) -> list[DepartmentScore]:
@@ -165,7 +208,7 @@ def scores_compute(*, month: dt.date) -> list[DepartmentScore]:
     order = {d.pk: (d.sort_order, d.code) for d in Department.objects.filter(pk__in=data)}
     rows = []
     for dept_id, d in data.items():
-        if dept_id not in order:
+        if dept_id not in order or not has_data(d["parts"]):
             continue
         rows.append((combine(d["parts"], weights), dept_id, d))
     rows.sort(key=lambda r: (-r[0], order[r[1]]))
@@ -187,6 +230,16 @@ def scores_compute(*, month: dt.date) -> list[DepartmentScore]:
 def ranking(*, month: dt.date) -> list[DepartmentScore]:
     first, _ = month_bounds(month)
     return list(DepartmentScore.objects.filter(month=first).select_related("department").order_by("rank", "id"))
+
+
+def unranked(*, month: dt.date) -> list[Any]:
+    """Departments with published items but no score that month (no cases, no ratings): listed apart as 无数据."""
+    from onewindow.catalog.models import Department, ItemStatus, ServiceItem
+
+    first, _ = month_bounds(month)
+    scored = DepartmentScore.objects.filter(month=first).values("department_id")
+    with_items = ServiceItem.objects.filter(status=ItemStatus.PUBLISHED).values("department_id")
+    return list(Department.objects.filter(pk__in=with_items).exclude(pk__in=scored).order_by("sort_order", "code"))
 
 
 def is_published(month: dt.date) -> bool:

@@ -72,7 +72,8 @@ def findings(request: HttpRequest) -> HttpResponse:
     monitor = request.GET.get("monitor", "")
     page = Paginator(selectors.findings(state=state, monitor=monitor), 50).get_page(page_param(request.GET.get("page")))
     return render(request, "supervision/findings.html", {
-        "page": page, "state": state, "monitor": monitor, "titles": MONITOR_TITLES})
+        "page": page, "state": state, "monitor": monitor, "titles": MONITOR_TITLES,
+        "formulas": scores.finding_formulas()})
 
 
 # ------------------------------------------------------------------------------------------ inspections
@@ -267,7 +268,8 @@ def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def _ranking_context(month: dt.date) -> dict[str, Any]:
     rows = scores.ranking(month=month)
     return {"month": month, "rows": rows, "labels": scores.PART_LABELS, "parts": scores.PARTS,
-            "weights": rows[0].weights if rows else scores.active_weights(), "published": scores.is_published(month)}
+            "weights": rows[0].weights if rows else scores.active_weights(), "published": scores.is_published(month),
+            "unranked": scores.unranked(month=month), "formulas": scores.part_formulas()}
 
 
 @allow(SUPERVISOR, Role.DEPARTMENT_HEAD)

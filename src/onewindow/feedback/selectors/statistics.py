@@ -16,23 +16,14 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.feedback import figures
 from onewindow.feedback.models import BAD_LEVELS, LEVEL_SCORE, Channel, Level, RectificationEvent
 from onewindow.feedback.selectors.ratings import StatsFilter, rating_base
 
 RECTIFIED_ACTIONS = ("fix_now", "explain", "fix_done")
 
-# The published formulas, shown on the statistics page next to each figure.
-FORMULAS: dict[str, Any] = {
-    "services": _("服务数 = 主动评价数（首次评价，不含追评）+ 系统默认评价数"),
-    "active": _("主动评价数 = 群众主动作出的首次评价条数（不含追评、不含系统默认评价）"),
-    "active_rate": _("主动评价率 = 主动评价数 ÷ 服务数（服务数含已自动默认评价的服务）"),
-    "good_rate": _("好评率 = （非常满意 + 满意）÷ 主动评价数"),
-    "bad_rate": _("差评率 = （不满意 + 非常不满意）÷ 主动评价数"),
-    "satisfaction_rate": _("满意率 = （非常满意 + 满意 + 基本满意）÷ 主动评价数"),
-    "very_rate": _("非常满意率 = 非常满意 ÷ 主动评价数"),
-    "fix_rate": _("差评整改率 = 已完成整改或解释说明的有效差评 ÷ 有效差评（有效差评 = 全部差评（含追评）− 申诉复核认定的无效差评）"),
-    "score": _("平均分 = 主动评价按 非常满意10、满意8、基本满意6、不满意3、非常不满意0 分的平均值"),
-}
+# The published formulas, shown on the statistics page next to each figure (one definition: feedback.figures).
+FORMULAS = figures.FORMULAS
 
 DIMENSIONS: dict[str, Any] = {
     "department": _("部门"),
@@ -86,9 +77,7 @@ def _aggregates() -> dict[str, Any]:
     }
 
 
-def ratio(a: int, b: int) -> float | None:
-    """a ÷ b to four places; None when there is nothing to divide by."""
-    return round(a / b, 4) if b else None
+ratio = figures.ratio
 
 
 def _finish(row: dict[str, Any]) -> dict[str, Any]:
@@ -96,13 +85,10 @@ def _finish(row: dict[str, Any]) -> dict[str, Any]:
     good = row["very"] + row["satisfied"]
     bad = row["dissatisfied"] + row["very_dissatisfied"]
     valid_bad = row["bad_all"] - row["bad_invalid"]
-    row.update(
-        services=active + default, good=good, bad=bad, valid_bad=valid_bad,
-        active_rate=ratio(active, active + default), good_rate=ratio(good, active), bad_rate=ratio(bad, active),
-        satisfaction_rate=ratio(active - bad, active), very_rate=ratio(row["very"], active),
-        fix_rate=ratio(row["bad_rectified"], valid_bad),
-        score=round(row["score_sum"] / active, 2) if active else None,
-    )
+    row.update(services=active + default, good=good, bad=bad, valid_bad=valid_bad,
+               fix_rate=ratio(row["bad_rectified"], valid_bad),
+               score=round(row["score_sum"] / active, 2) if active else None)
+    row.update(figures.rating_rates(row))
     return row
 
 
