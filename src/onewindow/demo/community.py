@@ -111,7 +111,7 @@ def load(*, scale: int = 0, stdout: Any = None) -> None:
         compounds = _organisation(rng)
         employers = _cobuilding(rng)
         # the volunteer login is the last in-service member
-        _members(rng, compounds, employers, in_service=figures().in_service_members - 1 + max(scale, 0))
+        _members(rng, compounds, employers, in_service=figures().in_service_members - 1)
         _teams(rng)
         for row in menu_rows():
             MenuItem.objects.get_or_create(name=row["name"], defaults={
