@@ -62,8 +62,23 @@ def can_view_case(user: Actor, case: Case) -> bool:
     if roles & {Role.CLERK, Role.SUPERVISOR}:
         return True
     if roles & {Role.REVIEWER, Role.DEPARTMENT_HEAD}:
-        return case.department_id == user_department_id(user)
+        return case.department_id in supervised_departments(user)
     return owns_application(user, case.application)
+
+
+def supervised_departments(user: Actor) -> list[int]:
+    """The departments whose cases a reviewer or department head sees: their own; a head also the units under it
+    (the bureau's head supervises the business centres its items are handled by)."""
+    dept = user_department_id(user)
+    if dept is None:
+        return []
+    if Role.DEPARTMENT_HEAD not in user_roles(user):
+        return [dept]
+    from onewindow.catalog.models import Department
+    from onewindow.catalog.selectors import department_and_parts
+
+    department = Department.objects.filter(pk=dept).first()
+    return department_and_parts(department) if department is not None else [dept]
 
 
 def can_view_application(user: Actor, application: Application, *, session_numbers: list[str] | None = None) -> bool:
@@ -75,8 +90,8 @@ def can_view_application(user: Actor, application: Application, *, session_numbe
     if session_numbers and application.number in session_numbers:
         return True
     if roles & {Role.REVIEWER, Role.DEPARTMENT_HEAD}:
-        dept = user_department_id(user)
-        return dept is not None and any(c.department_id == dept for c in application.cases.all())
+        depts = supervised_departments(user)
+        return any(c.department_id in depts for c in application.cases.all())
     return False
 
 

@@ -58,6 +58,7 @@ class ItemOut(Schema):
     speedup_status: str = Field("", description="提速办：'' 未列入 / candidate 备选 / achieved 已达标")
     speedup_before_limit: int | None = Field(None, description="提速前承诺时限（工作日）")
     speedup_standard_limit: int | None = Field(None, description="部定压缩标准（工作日）")
+    meets_speedup_standard: bool | None = Field(None, description="承诺时限是否达到部定压缩标准（无标准时为空）")
     max_visits: int
     online_depth: int = Field(description="网上办理深度 1–5")
     fully_online: bool
@@ -139,7 +140,8 @@ def _item(it: ServiceItem) -> dict[str, Any]:
         "handling_type": it.handling_type, "legal_limit": it.legal_limit, "legal_limit_unit": it.legal_limit_unit,
         "promised_limit": it.promised_limit, "promised_limit_unit": it.promised_limit_unit,
         "speedup": speedup_text(it), "speedup_status": it.speedup, "speedup_before_limit": it.speedup_before_limit,
-        "speedup_standard_limit": it.speedup_standard_limit, "max_visits": it.max_visits, "online_depth": it.online_depth,
+        "speedup_standard_limit": it.speedup_standard_limit, "meets_speedup_standard": it.meets_speedup_standard,
+        "max_visits": it.max_visits, "online_depth": it.online_depth,
         "fully_online": it.fully_online, "has_fee": it.has_fee, "status": it.status, "version": it.version,
         "url": f"/catalog/items/{it.code}/",
     }

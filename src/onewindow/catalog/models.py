@@ -207,6 +207,27 @@ class ServiceItem(models.Model):
         return self.name
 
     @property
+    def case_department_id(self) -> int:
+        """Where a case of this item goes (柜员跑腿 to the back office): the handling unit (a bureau's business
+        centre) when there is one, else the implementing department; the bureau above supervises."""
+        return self.handling_department_id or self.department_id
+
+    @property
+    def meets_speedup_standard(self) -> bool | None:
+        """提速办: whether the promised limit is at or below the ministry's compressed standard (部定压缩标准);
+        None when the item has no standard recorded."""
+        if self.speedup_standard_limit is None:
+            return None
+        return self.promised_limit <= self.speedup_standard_limit
+
+    @property
+    def speedup_ratio(self) -> float | None:
+        """The promised limit as a share of the limit before 提速办 (0.5: cut to half); None without a before."""
+        if not self.speedup_before_limit:
+            return None
+        return self.promised_limit / self.speedup_before_limit
+
+    @property
     def is_instant(self) -> bool:
         return self.handling_type == HandlingType.INSTANT
 

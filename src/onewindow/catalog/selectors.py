@@ -14,6 +14,8 @@ from onewindow.catalog.models import (
     WindowCategory,
 )
 from onewindow.core.errors import NotFound
+from onewindow.core.models import Region
+from onewindow.core.regions import in_region
 
 
 def published_items() -> QuerySet[ServiceItem]:
@@ -43,6 +45,24 @@ def departments(*, with_counts: bool = False) -> QuerySet[Department]:
     if with_counts:
         qs = qs.annotate(published_count=Count("items", filter=Q(items__status=ItemStatus.PUBLISHED)))
     return qs
+
+
+def departments_in(region: Region | None) -> QuerySet[Department]:
+    """The departments inside `region` (its own and those of every street and community below it); every
+    department when `region` is None (unscoped)."""
+    return in_region(Department.objects.select_related("region"), region)
+
+
+def department_and_parts(department: Department) -> list[int]:
+    """The department and the units under it (a bureau and its business centres): the bureau's head sees the
+    cases its centres handle."""
+    ids = [department.pk]
+    frontier = [department.pk]
+    while frontier:  # a few levels at most; one query each
+        frontier = list(Department.objects.filter(parent_id__in=frontier).exclude(pk__in=ids)
+                        .values_list("pk", flat=True))
+        ids += frontier
+    return ids
 
 
 def department_by_code(code: str) -> Department:

@@ -12,6 +12,8 @@ from onewindow.core import clock
 from onewindow.core.access import Role, user_department_id, user_roles
 from onewindow.core.actors import Actor
 from onewindow.core.errors import ServiceError
+from onewindow.core.models import Region
+from onewindow.core.regions import region_q, user_region, user_sees
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -34,18 +36,27 @@ def is_supervisor(user: Actor) -> bool:
     return Role.SUPERVISOR in user_roles(user)
 
 
-def notice_scope(user: Actor) -> Q:
-    """Supervisors see every notice; department staff their department's; clerks those addressed to a hall."""
-    roles = user_roles(user)
-    if Role.SUPERVISOR in roles:
+def unit_region_q(region: Region | None) -> Q:
+    """Notices and findings whose unit (department or hall) lies in `region`; all when None (unscoped)."""
+    if region is None:
         return Q()
+    return region_q(region, "department__region") | region_q(region, "hall__region")
+
+
+def notice_scope(user: Actor) -> Q:
+    """Supervisors see every notice of their region (all when unscoped); department staff their department's;
+    clerks those addressed to a hall of their region. A Huli supervisor never sees a Fu'an notice."""
+    roles = user_roles(user)
+    region = user_region(user)
+    if Role.SUPERVISOR in roles:
+        return unit_region_q(region)
     q = Q(pk__in=[])
     if roles & {Role.DEPARTMENT_HEAD, Role.REVIEWER}:
         dept = user_department_id(user)
         if dept is not None:
             q |= Q(department_id=dept)
     if roles & {Role.CLERK, Role.DEPARTMENT_HEAD}:
-        q |= Q(department__isnull=True, hall__isnull=False)
+        q |= Q(department__isnull=True, hall__isnull=False) & region_q(region, "hall__region")
     return q
 
 
@@ -89,8 +100,10 @@ def notice_counts(user: Actor) -> dict[str, int]:
         total=Count("pk"))
 
 
-def findings(*, state: str = "open", monitor: str = "", kind: str = "") -> QuerySet[Finding]:
-    qs = Finding.objects.select_related("department", "hall")
+def findings(*, state: str = "open", monitor: str = "", kind: str = "", region: Region | None = None
+             ) -> QuerySet[Finding]:
+    """Findings, those of `region`'s departments and halls only when given (a scoped supervisor's view)."""
+    qs = Finding.objects.select_related("department", "hall").filter(unit_region_q(region))
     if state in FindingState.values:
         qs = qs.filter(state=state)
     if monitor:
@@ -100,8 +113,9 @@ def findings(*, state: str = "open", monitor: str = "", kind: str = "") -> Query
     return qs.order_by("-severity", "-last_seen", "-id")
 
 
-def finding_counts() -> dict[str, int]:
-    return dict(Finding.objects.filter(state=FindingState.OPEN).values_list("monitor").annotate(n=Count("pk")))
+def finding_counts(region: Region | None = None) -> dict[str, int]:
+    return dict(Finding.objects.filter(unit_region_q(region), state=FindingState.OPEN).values_list("monitor")
+                .annotate(n=Count("pk")).order_by())
 
 
 def last_run() -> MonitorRun | None:
@@ -142,10 +156,11 @@ def notice_photo(notice: Notice) -> InspectionResult | None:
 
 def photo_for_user(user: Actor, result_id: int) -> InspectionResult | None:
     """A photo is seen by supervisors, and by the staff a notice raised from its finding is addressed to."""
-    result = InspectionResult.objects.select_related("inspection").filter(pk=result_id).exclude(photo="").first()
+    result = (InspectionResult.objects.select_related("inspection__hall__region").filter(pk=result_id)
+              .exclude(photo="").first())
     if result is None:
         return None
-    if is_supervisor(user):
+    if is_supervisor(user) and user_sees(user, result.inspection.hall.region):
         return result
     allowed = Notice.objects.filter(notice_scope(user), finding__inspection_result=result).exists()
     return result if allowed else None

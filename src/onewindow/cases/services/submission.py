@@ -273,7 +273,7 @@ def _create_cases(application: Application, accepted: _Accepted, *, now: dt.date
         deferred_here = [{"material_id": m.material_id, "code": m.code, "name": m.name}
                          for m in accepted.deferred if n.code in m.item_codes]
         cases.append(Case(number=f"BJ{application.number[2:]}-{index:02d}", application=application, item=item,
-                          item_code=n.code, item_name=n.name, department_id=n.department_id,
+                          item_code=n.code, item_name=n.name, department_id=item.case_department_id,
                           handling_type=n.handling_type, promised_limit=n.promised_limit, status=CaseStatus.RECEIVED,
                           received_at=now, deferred_materials=deferred_here, updated_at=now))
     cases = Case.objects.bulk_create(cases)

@@ -22,6 +22,7 @@ from onewindow.core.calendar import deadline_after
 from onewindow.core.counters import counter_next
 from onewindow.core.errors import Conflict, FieldProblem, NotFound, ServiceError, collect
 from onewindow.core.events import record_event, transition
+from onewindow.core.regions import related, user_sees
 from onewindow.hall.models import Hall
 from onewindow.supervision.conf import conf_int, conf_str
 from onewindow.supervision.models import (
@@ -40,7 +41,8 @@ def notice_number(year: int, seq: int) -> str:
     return f"{conf_str('NOTICE_PREFIX')}〔{year}〕第{seq:04d}号"
 
 
-def _check(*, title: str, problem: str, workdays: int, department_id: int | None, hall_id: int | None) -> None:
+def _check(*, title: str, problem: str, workdays: int, department_id: int | None, hall_id: int | None,
+           actor: Actor) -> None:
     problems = []
     if not title:
         problems.append(FieldProblem("title", "请填写标题"))
@@ -48,13 +50,29 @@ def _check(*, title: str, problem: str, workdays: int, department_id: int | None
         problems.append(FieldProblem("problem", "请填写存在的问题"))
     if not isinstance(workdays, int) or workdays < 1 or workdays > 60:
         problems.append(FieldProblem("workdays", "整改期限应为 1–60 个工作日"))
-    if department_id and not Department.objects.filter(pk=department_id).exists():
+    department = Department.objects.select_related("region").filter(pk=department_id).first() if department_id else None
+    hall = Hall.objects.select_related("region").filter(pk=hall_id).first() if hall_id else None
+    if department_id and department is None:
         problems.append(FieldProblem("department", "没有这个部门"))
-    if hall_id and not Hall.objects.filter(pk=hall_id).exists():
+    if hall_id and hall is None:
         problems.append(FieldProblem("hall", "没有这个大厅"))
     if not department_id and not hall_id:
         problems.append(FieldProblem("department", "请选择整改单位（部门或大厅）"))
+    problems += _region_problems(department, hall, actor)
     collect(problems, "无法下发整改通知单")
+
+
+def _region_problems(department: Department | None, hall: Hall | None, actor: Actor) -> list[FieldProblem]:
+    """A notice goes to a unit of the right government: the department must serve the hall's region (a Huli hall's
+    notice never reaches the Fu'an bureau), and a scoped supervisor addresses only units of their own region."""
+    problems = []
+    if department is not None and hall is not None and not related(department.region, hall.region):
+        problems.append(FieldProblem("department", "整改部门与大厅不属于同一行政区划"))
+    if department is not None and not user_sees(actor, department.region):
+        problems.append(FieldProblem("department", "该部门不在您管辖的行政区划内"))
+    if hall is not None and not user_sees(actor, hall.region):
+        problems.append(FieldProblem("hall", "该大厅不在您管辖的行政区划内"))
+    return problems
 
 
 def notice_create(*, source: str, source_id: str = "", department_id: int | None = None, hall_id: int | None = None,
@@ -71,7 +89,8 @@ def notice_create(*, source: str, source_id: str = "", department_id: int | None
     problem = (problem or base.get("problem") or "").strip()
     evidence = (evidence or base.get("evidence") or "").strip()
     workdays = conf_int("NOTICE_DEFAULT_WORKDAYS") if workdays is None else workdays
-    _check(title=title, problem=problem, workdays=workdays, department_id=department_id, hall_id=hall_id)
+    _check(title=title, problem=problem, workdays=workdays, department_id=department_id, hall_id=hall_id,
+           actor=actor)
     today, now = clock.today(), clock.now()
     due = deadline_after(today, workdays)
     with transaction.atomic():
