@@ -155,6 +155,7 @@ class HttpRun:
     ops: dict[str, list[float]] = field(default_factory=lambda: {"issue": [], "call": [], "finish": []})
     errors: list[str] = field(default_factory=list)
     empty: int = 0
+    issued: int = 0  # tickets the server answered 201 for (all of them, measured or not)
 
     def cycle(self, conn: http.client.HTTPConnection, info: dict) -> list[float] | None:
         """One issue + call-next + finish: the three latencies, [] when the queue was empty, None on an error."""
@@ -168,6 +169,9 @@ class HttpRun:
             if status != expected:
                 self.errors.append(f"{path} {status} {answer}")
                 return None
+            if n == 0:
+                with self.lock:
+                    self.issued += 1
             if n == 1 and answer.get("ticket") is None:
                 with self.lock:
                     self.empty += 1
@@ -207,7 +211,54 @@ def http_phase(port: int, setup: dict, seconds: float, warmup: float) -> dict:
     for t in threads:
         t.join(60)
     return {"cycles": len(run.cycles), "elapsed": elapsed, "lat": run.cycles, "ops": run.ops, "errors": run.errors,
-            "empty": run.empty}
+            "empty": run.empty, "issued": run.issued}
+
+
+def ticket_audit(setup: dict, issued: int) -> dict[str, int]:
+    """After the HTTP phase: tickets the server confirmed but the database does not hold (lost), tickets called
+    more than once or by two counters (double-called), and how the rest ended."""
+    from django.db.models import Count
+
+    from onewindow.hall.models import Ticket, TicketEvent
+
+    http = Ticket.objects.filter(hall_id=setup["hall"], day__lt=_sql_day())  # not the raw SQL phase's
+    calls = (TicketEvent.objects.filter(ticket__in=http, action="called").values("ticket")
+             .annotate(n=Count("id"), counters=Count("counter", distinct=True)))
+    double = sum(1 for c in calls if c["n"] > 1 or c["counters"] > 1)
+    by_status = dict(http.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    return {"lost": max(issued - http.count(), 0), "double": double, **by_status}
+
+
+def _sql_day() -> object:
+    import datetime as dt
+
+    return dt.date.today() + dt.timedelta(days=500)  # the raw SQL phase dates its tickets 1000 days ahead
+
+
+def statements_per_op(setup: dict) -> dict[str, int]:
+    """SQL statements of one issue, call-next and finish, counted in process (Django's test client, same
+    database, caches warmed by a first cycle; transaction control not counted, as in tests/hall)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    kiosk, clerk = Client(), Client()
+    info = setup["clerks"][0]
+    clerk.cookies["sessionid"] = info["session"]
+    steps = {"issue": lambda: kiosk.post(f"/api/v1/halls/{setup['hall_code']}/tickets", {"category": "social"},
+                                         content_type="application/json"),
+             "call": lambda: clerk.post(f"/api/v1/counters/{info['counter']}/call-next"),
+             "finish": lambda: clerk.post(f"/api/v1/counters/{info['counter']}/finish", {},
+                                          content_type="application/json")}
+    steps["issue"]()
+    for step in steps.values():
+        step()
+    counts = {}
+    for name, step in steps.items():
+        with CaptureQueriesContext(connection) as sql:
+            step()
+        counts[name] = sum(1 for q in sql.captured_queries if q["sql"].split(" ")[0] not in ("BEGIN", "COMMIT"))
+    return counts
 
 
 # one ticket event, as core.events.record_event writes it (the actor's label is left empty here)
@@ -302,7 +353,9 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(30)
+    audit = ticket_audit(setup, h["issued"])
     s = sql_phase(url, setup, args.seconds)
+    statements = statements_per_op(setup)
 
     def line(label: str, r: dict) -> float:
         rate = r["cycles"] / r["elapsed"]
@@ -318,7 +371,10 @@ def main() -> None:
     for op in ("issue", "call", "finish"):
         v = h["ops"][op]
         print(f"    {op:<8} p50 {1000 * pct(v, 50):7.1f} ms   p99 {1000 * pct(v, 99):7.1f} ms   "
-              f"mean {1000 * statistics.fmean(v) if v else float('nan'):7.1f} ms")
+              f"mean {1000 * statistics.fmean(v) if v else float('nan'):7.1f} ms   "
+              f"SQL statements {statements[op]}")
+    print(f"    SQL statements per cycle: {sum(statements.values())} (raw SQL: 8)   tickets issued "
+          f"{h['issued']}: lost {audit.pop('lost')}, double-called {audit.pop('double')}, ended {audit}")
     rs = line("raw SQL (psycopg, same work)", s)
     if rh and rs:
         print(f"ratio HTTP / raw SQL: {rh / rs:.3f}  (raw SQL is {rs / rh:.1f}× faster)")

@@ -22,15 +22,24 @@ Online submissions are rate-limited per client address and per applicant phone n
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Query, Router
 
 from onewindow.cases import selectors
 from onewindow.cases.actions import integer, run_case_action
 from onewindow.cases.intake import MATERIAL_PREFIX, limit_online_submission, material_uploads
-from onewindow.cases.models import Applicant, Application, Case, Channel
+from onewindow.cases.models import (
+    APPLICATION_STATUS_LABELS,
+    Applicant,
+    Application,
+    Case,
+    Channel,
+    derive_application_status,
+)
 from onewindow.cases.services import bulk, lifecycle
 from onewindow.cases.services.submission import application_submit
 from onewindow.cases.services.uploads import Upload, upload_from_base64
@@ -77,17 +86,19 @@ def case_dict(case: Case, lt: selectors.Lights, *, full: bool = True) -> dict[st
     return d
 
 
-def application_dict(app: Application) -> dict[str, Any]:
+def application_dict(app: Application, *, cases: Sequence[Case] | None = None) -> dict[str, Any]:
+    """`cases`: the application's cases when the caller holds them already (its status is derived from them)."""
     lt = selectors.lights()
     a = app.applicant
+    status = app.status if cases is None else derive_application_status(c.status for c in cases)
     return {
         "number": app.number,
         "kind": app.kind,
         "code": app.code,
         "name": app.name,
         "channel": app.channel,
-        "status": app.status,
-        "status_label": app.get_status_display(),
+        "status": status,
+        "status_label": str(APPLICATION_STATUS_LABELS.get(status, status)),
         "submitted_at": app.submitted_at.isoformat(),
         "applicant": {
             "kind": a.kind, "name": a.name,
@@ -95,7 +106,7 @@ def application_dict(app: Application) -> dict[str, Any]:
             "credit_code": a.credit_code,
             "phone": mask_phone(a.notify_phone),
         },
-        "cases": [case_dict(c, lt) for c in app.cases.all()],
+        "cases": [case_dict(c, lt) for c in (app.cases.all() if cases is None else cases)],
     }
 
 
@@ -187,8 +198,13 @@ def submit_application(request: HttpRequest) -> HttpResponse:
         deferral_promise=bool(payload.get("deferral_promise")), idempotency_key=request.headers.get("Idempotency-Key", ""),
         idempotency_scope=idempotency_scope(actor=request.user, request=request),
         ticket_id=ticket if channel == Channel.WINDOW else None)
-    app = Application.objects.select_related("applicant").prefetch_related("cases__department").get(pk=result.application.pk)
-    response = _json(request, application_dict(app), status=201 if result.created else 200)
+    if result.created:  # answered from the rows just written: their departments are the one query left
+        prefetch_related_objects(result.cases, "department")
+        data = application_dict(result.application, cases=result.cases)
+    else:
+        data = application_dict(Application.objects.select_related("applicant").prefetch_related("cases__department")
+                                .get(pk=result.application.pk))
+    response = _json(request, data, status=201 if result.created else 200)
     if not result.created:
         response["Idempotent-Replayed"] = "true"
     return response

@@ -13,11 +13,13 @@ submitted materials linked to every case that needs them, and one `receive` even
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from onewindow.bundles.notice import bundle_notice, item_notice
 from onewindow.cases.models import (
@@ -49,6 +51,7 @@ from onewindow.catalog.models import (
 from onewindow.core import clock
 from onewindow.core import idempotency as idem
 from onewindow.core.actors import Actor, actor_label, actor_user
+from onewindow.core.cache import cached_figure
 from onewindow.core.counters import counter_next
 from onewindow.core.errors import FieldProblem, ServiceError
 
@@ -172,11 +175,32 @@ def _replay(scope: str, key: str, fingerprint: str) -> SubmitResult | None:
 # --------------------------------------------------------------------------- checks
 
 
+# A single item's notice (its materials and form fields: three queries) is the same for every applicant, so it is
+# kept in the ``figures`` cache for NOTICE_SECONDS. Any change saved to the catalog or the bundles in this process
+# drops it at once (a new key generation); another server process without Redis sees it within NOTICE_SECONDS.
+NOTICE_SECONDS = 30
+NOTICE_APPS = frozenset({"catalog", "bundles"})
+SAFE_CODE = re.compile(r"[A-Za-z0-9_.-]{1,80}")
+_catalog_generation = [0]
+
+
+def _catalog_changed(sender: Any, **_kwargs: Any) -> None:
+    if getattr(getattr(sender, "_meta", None), "app_label", "") in NOTICE_APPS:
+        _catalog_generation[0] += 1
+
+
+for _signal in (post_save, post_delete, m2m_changed):
+    _signal.connect(_catalog_changed, dispatch_uid=f"cases.notice.{id(_signal)}")
+
+
 def _notice_for(kind: str, code: str, answers: Mapping[str, Any]) -> Any:
     if kind == ApplicationKind.BUNDLE:
         return bundle_notice(bundle_code=code, answers=dict(answers))
     if kind == ApplicationKind.ITEM:
-        return item_notice(item_code=code)
+        if not SAFE_CODE.fullmatch(code):  # item codes are short; anything else is looked up, never kept
+            return item_notice(item_code=code)
+        return cached_figure(f"cases.notice:{_catalog_generation[0]}:item:{code}", NOTICE_SECONDS,
+                             lambda: item_notice(item_code=code))
     raise ServiceError("申请类型只能是一件事（bundle）或单个事项（item）", field="kind")
 
 
