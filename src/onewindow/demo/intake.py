@@ -241,7 +241,8 @@ def _lockers(halls: dict[str, Hall]) -> list[Locker]:
         if hall is None:
             continue
         locker, _ = Locker.objects.update_or_create(code=spec["code"], defaults={
-            "hall": hall, "name": spec["name"], "location": spec.get("location", ""),
+            "hall": hall, "name": spec["name"], "name_en": spec.get("name_en", ""),
+            "location": spec.get("location", ""), "location_en": spec.get("location_en", ""),
             "compartments": spec["compartments"], "active": True})
         out.append(locker)
     return out

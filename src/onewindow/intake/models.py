@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.core.events import AppendOnlyEvent
@@ -47,6 +48,15 @@ class Outlet(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The English name on English pages when there is one."""
+        return _english(self.name, self.name_en)
+
+
+def _english(name: str, name_en: str) -> str:
+    return name_en if name_en and (get_language() or "").startswith("en") else name
 
 
 class OutletMembership(models.Model):
@@ -122,7 +132,9 @@ class Locker(models.Model):
     code = models.SlugField(_("柜体编号"), max_length=40, unique=True)
     hall = models.ForeignKey("hall.Hall", on_delete=models.PROTECT, related_name="lockers", verbose_name=_("大厅"))
     name = models.CharField(_("名称"), max_length=100)
+    name_en = models.CharField(_("英文名称"), max_length=160, blank=True)
     location = models.CharField(_("位置"), max_length=200, blank=True)
+    location_en = models.CharField(_("英文位置"), max_length=200, blank=True)
     compartments = models.PositiveSmallIntegerField(_("格口数"))
     active = models.BooleanField(_("启用"), default=True)
 
@@ -134,6 +146,14 @@ class Locker(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        return _english(self.name, self.name_en)
+
+    @property
+    def display_location(self) -> str:
+        return _english(self.location, self.location_en)
 
 
 class LockerDevice(models.Model):

@@ -102,7 +102,7 @@ def outlet_figures(*, since: dt.date | None = None, until: dt.date | None = None
     halls = {h.pk: h for h in Hall.objects.all()}
     out: list[OutletFigures] = []
     for outlet in outlets.values():
-        out.append(_figures(("outlet", outlet.pk), groups, accepted, returned, key=outlet.code, name=outlet.name,
+        out.append(_figures(("outlet", outlet.pk), groups, accepted, returned, key=outlet.code, name=outlet.display_name,
                             kind=outlet.kind, hall=outlet.hall.name))
     for (kind, hall_id) in sorted(k for k in groups if k[0] == "assisted"):
         hall = halls[hall_id]
