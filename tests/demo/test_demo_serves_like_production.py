@@ -1,0 +1,33 @@
+"""`onewindow demo` serves with the production server of `onewindow serve` (gunicorn), not Django's development
+server, and starts without the missing-static-directory warning."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+
+def test_the_demo_serves_with_gunicorn_like_onewindow_serve(monkeypatch: pytest.MonkeyPatch) -> None:
+    from onewindow.demo.management.commands import demo
+
+    calls: list[tuple[str, list[str]]] = []
+    monkeypatch.setattr(demo.os, "execv", lambda path, argv: calls.append((path, argv)))
+    demo.Command().serve("127.0.0.1:8001")
+    (path, argv), = calls
+    assert argv[0] == path and argv[1:4] == ["-m", "gunicorn", "onewindow.wsgi:application"]
+    assert argv[argv.index("--bind") + 1] == "127.0.0.1:8001"
+    assert "runserver" not in argv
+
+
+def test_the_demo_creates_the_static_root_whitenoise_looks_for(monkeypatch: pytest.MonkeyPatch, settings: Any,
+                                                                tmp_path: Any) -> None:
+    from onewindow.demo.management.commands import demo
+
+    settings.VAR_DIR = tmp_path / "var"
+    settings.STATIC_ROOT = tmp_path / "var" / "static"
+    monkeypatch.setattr(demo, "call_command", lambda *a, **k: None)
+    monkeypatch.setattr(demo, "demo_steps", lambda: [])
+    monkeypatch.setattr(demo.Command, "_print_logins", lambda self: None)
+    demo.Command().handle(scale=0, no_serve=True, host="127.0.0.1", port=8000)
+    assert settings.STATIC_ROOT.is_dir()
