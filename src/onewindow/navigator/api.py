@@ -6,7 +6,7 @@ from ninja import Query, Router, Schema
 from onewindow.core.access import PUBLIC, allow
 from onewindow.navigator import selectors
 from onewindow.navigator.models import MissKind
-from onewindow.navigator.views import _record_miss
+from onewindow.navigator.views import record_miss
 
 router = Router()
 
@@ -24,5 +24,5 @@ def search(request: HttpRequest, params: Query[SearchIn]) -> dict:
     audience = params.audience if params.audience in ("person", "enterprise") else None
     result = selectors.search(params.q, limit=params.limit, audience=audience)
     if not result.hits and result.query:
-        _record_miss(request, result.query, MissKind.NO_RESULT)
+        record_miss(request, result.query, MissKind.NO_RESULT)
     return result.as_dict()

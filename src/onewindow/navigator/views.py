@@ -45,7 +45,7 @@ def hit_row(hit: Hit, *, en: bool) -> dict:
             "items": doc.extra.get("items")}
 
 
-def _record_miss(request: HttpRequest, query: str, kind: str) -> None:
+def record_miss(request: HttpRequest, query: str, kind: str) -> None:
     """Count the query in the missed-query report, at most RECORDS_PER_HOUR a client an hour (no refusal:
     the citizen still gets their page)."""
     try:
@@ -61,7 +61,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     audience = request.GET.get("audience") if request.GET.get("audience") in ("person", "enterprise") else None
     result = selectors.search(q, limit=12, audience=audience) if q.strip() else None
     if result is not None and not result.hits and result.query:
-        _record_miss(request, result.query, MissKind.NO_RESULT)
+        record_miss(request, result.query, MissKind.NO_RESULT)
     en = english()
     rows = [hit_row(h, en=en) for h in result.hits] if result else []
     context = {"q": q, "result": result, "rows": rows, "audience": audience or "", "examples": EXAMPLES}
@@ -75,7 +75,7 @@ def not_found(request: HttpRequest) -> HttpResponse:
     """The citizen says none of the results is what they need: the query goes to the admins' report."""
     q = request.POST.get("q", "")[:selectors.MAX_QUERY_LENGTH]
     if q.strip():
-        _record_miss(request, q, MissKind.ABANDONED)
+        record_miss(request, q, MissKind.ABANDONED)
     if request.headers.get("HX-Request"):
         return render(request, "navigator/_not_found_thanks.html")
     messages.success(request, _("谢谢，我们会补充这种说法。您也可以到大厅“办不成事”反映窗口咨询。"))
