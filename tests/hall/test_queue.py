@@ -286,7 +286,9 @@ def test_ticket_link_application_stores_the_link_once(hall, frozen_morning, cler
     with pytest.raises(NotFound):
         ticket_link_application(ticket_id=t["id"], application_id=application.pk + 999, actor=clerk.user)
     page = clerk.get("/hall/console/").content.decode()
-    assert f"已关联申请：#{application.pk} " in page
+    # by the number people say, as a link (issue 19), never by the database id
+    assert '已关联申请：<a href="/cases/a/A20261125001/" data-testid="linked-application">A20261125001</a>' in page
+    assert f"#{application.pk}" not in page
 
 
 def test_phone_ticket_needs_a_mobile_and_one_open_ticket_per_phone(hall, frozen_morning):
