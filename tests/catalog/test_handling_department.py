@@ -55,4 +55,9 @@ def test_the_item_api_says_whether_the_ministry_standard_is_met(client_for, cata
     got = {code: client_for().get(f"/api/v1/items/{code}").json()["meets_speedup_standard"]
            for code in ("T-EMPLOY", "T-MARKET", "T-INSURE")}
     assert got == {"T-EMPLOY": True, "T-MARKET": False, "T-INSURE": None}
+    page = client_for().get("/catalog/items/T-EMPLOY/").content.decode()
+    assert "部定压缩标准 5 个工作日" in page and "已达标" in page
+    page = client_for().get("/catalog/items/T-MARKET/").content.decode()
+    assert "部定压缩标准 7 个工作日" in page and "未达标" in page
+    assert "data-speedup-standard" not in client_for().get("/catalog/items/T-INSURE/").content.decode()
     assert ServiceItem.objects.get(pk=catalog.employ.pk).speedup_ratio == 0.5

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from onewindow.cases.instant import instant_within_limit
@@ -36,6 +37,7 @@ def test_the_share_of_on_the_spot_cases_done_within_30_minutes_of_acceptance() -
     item = ServiceItem.objects.create(name="失业登记", code="T-UNEMP", department=dept, handling_type="1",
                                       promised_limit=0, status="published")
     assert instant_within_limit(item_ids=[item.pk]).share is None  # no data, not 0%
+    assert "30 分钟内办结：暂无数据" in Client().get("/catalog/items/T-UNEMP/").content.decode()
     _case(item, 1, accepted_after=0, done_after=20)     # 20 minutes: within
     _case(item, 2, accepted_after=60, done_after=85)    # waited an hour to be accepted, then 25 minutes: within
     _case(item, 3, accepted_after=0, done_after=45)     # 45 minutes: over
@@ -44,3 +46,4 @@ def test_the_share_of_on_the_spot_cases_done_within_30_minutes_of_acceptance() -
     assert (got.completed, got.within_limit, got.limit_minutes) == (4, 3, 30) and got.share == 0.75
     assert instant_within_limit(department_ids=[dept.pk]).within_limit == 3
     assert instant_within_limit(department_ids=[dept.pk + 1]).completed == 0
+    assert "30 分钟内办结 3/4 件" in Client().get("/catalog/items/T-UNEMP/").content.decode()

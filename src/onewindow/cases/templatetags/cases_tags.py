@@ -38,3 +38,12 @@ def action_label(action: str) -> str:
 @register.filter
 def status_label(status: str) -> str:
     return str(STATUS_LABELS.get(status, status))
+
+
+@register.simple_tag
+def instant_share(item: Any) -> Any:
+    """{% instant_share item as s %}: the item's on-the-spot cases done within the seed's 30 minutes (catalog pages
+    show it without importing cases)."""
+    from onewindow.cases.instant import instant_within_limit
+
+    return instant_within_limit(item_ids=[item.pk])
