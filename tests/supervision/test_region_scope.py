@@ -100,3 +100,27 @@ def test_a_clerk_of_huli_sees_hall_notices_of_huli_halls_only(client_for, world)
                                                       "workdays": 5}).json()["id"]
     clerk = scoped(client_for, world["regions"][HULI], Role.CLERK)
     assert [n["id"] for n in clerk.get("/api/v1/notices").json()] == [ids["huli_hall"]]
+
+
+def test_a_huli_supervisor_ranks_hulis_departments_only_among_themselves(client_for, world) -> None:
+    from decimal import Decimal
+
+    from onewindow.supervision.models import DepartmentScore
+
+    month = dt.date(2026, 10, 1)
+    huli_2 = b.department("HL-ZJJ", "湖里区住房和建设局")
+    huli_2.region = world["regions"][HULI]
+    huli_2.save()
+    now = clock.now()
+    for rank, (dept, total) in enumerate(((world["fuan_dept"], "96"), (world["huli_dept"], "92"),
+                                          (huli_2, "88")), start=1):
+        DepartmentScore.objects.create(month=month, department=dept, total=Decimal(total), rank=rank,
+                                       parts={}, weights={}, computed_at=now)
+    huli = scoped(client_for, world["regions"][HULI], Role.SUPERVISOR)
+    got = huli.get("/api/v1/scores?month=2026-10").json()["items"]
+    assert [(i["department"], i["rank"]) for i in got] == [("HL-SCJ", 1), ("HL-ZJJ", 2)]
+    page = huli.get("/supervision/ranking/?month=2026-10").content.decode()
+    assert "湖里区市场监督管理局" in page and "福安市人社局" not in page
+    province = client_for(Role.SUPERVISOR)
+    got = province.get("/api/v1/scores?month=2026-10").json()["items"]
+    assert [(i["department"], i["rank"]) for i in got] == [("FA-RSJ", 1), ("HL-SCJ", 2), ("HL-ZJJ", 3)]

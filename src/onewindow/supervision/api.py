@@ -10,6 +10,7 @@ from onewindow.core import clock
 from onewindow.core.access import Role, allow
 from onewindow.core.errors import Forbidden, NotFound
 from onewindow.core.inputs import month_param
+from onewindow.core.regions import user_region
 from onewindow.supervision import scores, selectors
 from onewindow.supervision.models import Finding, Inspection, Notice
 from onewindow.supervision.monitors import MONITOR_TITLES, monitors_run
@@ -121,7 +122,7 @@ def submit_inspection(request: HttpRequest, inspection_id: int, payload: SubmitI
 @allow(SUPERVISOR)
 def list_findings(request: HttpRequest, state: str = "open", monitor: str = "", limit: int = 200,
                   offset: int = 0) -> dict[str, Any]:
-    qs = selectors.findings(state=state, monitor=monitor)
+    qs = selectors.findings(state=state, monitor=monitor, region=user_region(request.user))
     limit = max(1, min(limit, 1000))
     offset = max(0, min(offset, 1_000_000))
     return {"count": qs.count(), "items": [_finding(f) for f in qs[offset:offset + limit]]}
@@ -179,11 +180,12 @@ def get_scores(request: HttpRequest, month: str = "", recompute: bool = False) -
     first = month_param(month, "month", default=clock.today().replace(day=1))
     if recompute and selectors.is_supervisor(request.user):
         scores.scores_compute(month=first)
-    rows = scores.ranking(month=first)
+    region = user_region(request.user)
+    rows = scores.ranking(month=first, region=region)
     return {"month": f"{first:%Y-%m}", "published": scores.is_published(first),
             "weights": rows[0].weights if rows else scores.active_weights(),
             "items": [{"rank": s.rank, "department": s.department.code, "department_name": s.department.name,
                        "total": float(s.total), "parts": {p: s.parts.get(p) for p in scores.PARTS},
                        "counts": s.parts.get("counts", {})} for s in rows],
             "unranked": [{"department": d.code, "department_name": d.name, "total": None}
-                         for d in scores.unranked(month=first)]}
+                         for d in scores.unranked(month=first, region=region)]}

@@ -227,19 +227,33 @@ def scores_compute(*, month: dt.date) -> list[DepartmentScore]:
     return objs
 
 
-def ranking(*, month: dt.date) -> list[DepartmentScore]:
+def ranking(*, month: dt.date, region: Any = None) -> list[DepartmentScore]:
+    """The month's ranking; with a region (core.Region), only its departments, ranked among themselves (a Huli
+    supervisor's ranking never mixes in Fu'an's centres)."""
+    from onewindow.core.regions import region_q
+
     first, _ = month_bounds(month)
-    return list(DepartmentScore.objects.filter(month=first).select_related("department").order_by("rank", "id"))
+    rows = list(DepartmentScore.objects.filter(region_q(region, "department__region"), month=first)
+                .select_related("department").order_by("rank", "id"))
+    if region is not None:
+        previous: tuple[int, int] | None = None
+        for position, row in enumerate(rows, start=1):  # ties keep one rank, as the stored ranks do
+            rank = previous[1] if previous is not None and previous[0] == row.rank else position
+            previous = (row.rank, rank)
+            row.rank = rank
+    return rows
 
 
-def unranked(*, month: dt.date) -> list[Any]:
+def unranked(*, month: dt.date, region: Any = None) -> list[Any]:
     """Departments with published items but no score that month (no cases, no ratings): listed apart as 无数据."""
     from onewindow.catalog.models import Department, ItemStatus, ServiceItem
+    from onewindow.core.regions import region_q
 
     first, _ = month_bounds(month)
     scored = DepartmentScore.objects.filter(month=first).values("department_id")
     with_items = ServiceItem.objects.filter(status=ItemStatus.PUBLISHED).values("department_id")
-    return list(Department.objects.filter(pk__in=with_items).exclude(pk__in=scored).order_by("sort_order", "code"))
+    return list(Department.objects.filter(region_q(region), pk__in=with_items).exclude(pk__in=scored)
+                .order_by("sort_order", "code"))
 
 
 def is_published(month: dt.date) -> bool:

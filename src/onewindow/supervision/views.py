@@ -22,6 +22,7 @@ from onewindow.core.errors import ServiceError
 from onewindow.core.excel import xlsx_response
 from onewindow.core.inputs import int_param, month_param, page_param, safe_next
 from onewindow.core.pdf import PdfDocument, pdf_response
+from onewindow.core.regions import region_by_code, user_region
 from onewindow.supervision import scores, selectors
 from onewindow.supervision.conf import conf_int, conf_str
 from onewindow.supervision.models import Inspection, Notice, NoticeSource, NoticeStatus, PointGroup
@@ -49,7 +50,7 @@ def _month(value: str | None) -> dt.date:
 
 @allow(SUPERVISOR)
 def home(request: HttpRequest) -> HttpResponse:
-    counts = selectors.finding_counts()
+    counts = selectors.finding_counts(user_region(request.user))
     monitors = [{"code": code, "title": title, "open": counts.get(code, 0)} for code, title in MONITOR_TITLES.items()]
     return render(request, "supervision/home.html", {
         "monitors": monitors, "open_findings": sum(counts.values()), "run": selectors.last_run(),
@@ -70,7 +71,8 @@ def run_monitors(request: HttpRequest) -> HttpResponse:
 def findings(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "open")
     monitor = request.GET.get("monitor", "")
-    page = Paginator(selectors.findings(state=state, monitor=monitor), 50).get_page(page_param(request.GET.get("page")))
+    page = Paginator(selectors.findings(state=state, monitor=monitor, region=user_region(request.user)),
+                     50).get_page(page_param(request.GET.get("page")))
     return render(request, "supervision/findings.html", {
         "page": page, "state": state, "monitor": monitor, "titles": MONITOR_TITLES,
         "formulas": scores.finding_formulas()})
@@ -265,11 +267,12 @@ def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 # ------------------------------------------------------------------------------------------ ranking
 
 
-def _ranking_context(month: dt.date) -> dict[str, Any]:
-    rows = scores.ranking(month=month)
+def _ranking_context(month: dt.date, region: Any = None) -> dict[str, Any]:
+    rows = scores.ranking(month=month, region=region)
     return {"month": month, "rows": rows, "labels": scores.PART_LABELS, "parts": scores.PARTS,
             "weights": rows[0].weights if rows else scores.active_weights(), "published": scores.is_published(month),
-            "unranked": scores.unranked(month=month), "formulas": scores.part_formulas()}
+            "unranked": scores.unranked(month=month, region=region), "formulas": scores.part_formulas(),
+            "region": region}
 
 
 @allow(SUPERVISOR, Role.DEPARTMENT_HEAD)
@@ -289,7 +292,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('supervision:ranking')}?month={month:%Y-%m}")
     if not scores.is_published(month) and month.replace(day=1) == clock.today().replace(day=1):
         scores.scores_compute(month=month)  # the current month is live until published
-    ctx = _ranking_context(month)
+    ctx = _ranking_context(month, user_region(request.user))
     ctx["is_supervisor"] = selectors.is_supervisor(request.user)
     return render(request, "supervision/ranking.html", ctx)
 
@@ -301,7 +304,7 @@ def _fmt(v: Any) -> str:
 @allow(SUPERVISOR, Role.DEPARTMENT_HEAD)
 def ranking_export(request: HttpRequest) -> HttpResponse:
     month = _month(request.GET.get("month"))
-    ctx = _ranking_context(month)
+    ctx = _ranking_context(month, user_region(request.user))
     w = ctx["weights"]
     headers = [_("排名"), _("部门"), _("综合得分")] + [f"{scores.PART_LABELS[p]}（权重{w.get(p, 0)}）"
                                                    for p in scores.PARTS] + [
@@ -323,6 +326,7 @@ def public_ranking(request: HttpRequest) -> HttpResponse:
     wanted = _month(request.GET.get("month")) if request.GET.get("month") else (months[0] if months else None)
     if wanted is not None and wanted not in months:
         raise Http404
-    ctx = _ranking_context(wanted) if wanted else {"rows": [], "month": None}
+    region = region_by_code(request.GET.get("region", ""))  # ?region=350206: one district's published ranking
+    ctx = _ranking_context(wanted, region) if wanted else {"rows": [], "month": None}
     ctx["months"] = months
     return render(request, "supervision/public_ranking.html", ctx)
