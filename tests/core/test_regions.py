@@ -63,3 +63,27 @@ def test_departments_in_a_region_and_a_staff_members_region(make_user) -> None:
     assert user_sees(supervisor, regions["350206001"]) and not user_sees(supervisor, regions["350981"])
     assert not user_sees(supervisor, None)  # a province-wide record is not a district's
     assert related(regions["350206"], regions["350206001001"]) and not related(regions["350206"], regions["350981"])
+
+
+def test_the_admin_moves_a_region_with_everything_below_it_and_audits_it(make_user) -> None:
+    from django.test import Client
+
+    from onewindow.core.models import AuditEntry
+
+    regions = ensure_regions()
+    admin_user = make_user("root")
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    client = Client()
+    client.force_login(admin_user)
+    assert client.get("/admin/core/region/").status_code == 200
+    street = regions["350206005"]
+    r = client.post(f"/admin/core/region/{street.pk}/change/", {
+        "code": street.code, "name": "金山街道", "name_en": "Jinshan", "level": 4, "parent": regions["350981"].pk})
+    assert r.status_code == 302, r.content.decode()[:500]
+    assert Region.objects.get(code="350206005001").path == "/350000/350900/350981/350206005/350206005001/"
+    assert AuditEntry.objects.filter(action="core.region_save", target_id=str(street.pk)).exists()
+    r = client.post(f"/admin/core/region/{regions['350981'].pk}/change/", {
+        "code": "350981", "name": "福安市", "level": 3, "parent": street.pk})
+    assert r.status_code == 400 and Region.objects.get(code="350981").parent.code == "350900"  # a loop refused
+    assert client.post(f"/admin/core/region/{street.pk}/delete/", {"post": "yes"}).status_code == 403

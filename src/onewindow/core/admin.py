@@ -7,7 +7,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.core import services
-from onewindow.core.models import AuditEntry, CalendarYear, OfficialDay, Profile
+from onewindow.core.models import AuditEntry, CalendarYear, OfficialDay, Profile, Region
+from onewindow.core.regions import region_save
 
 
 @admin.register(AuditEntry)
@@ -28,8 +29,26 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
 @admin.register(Profile)
 class ProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "display_name", "department"]
+    list_display = ["user", "display_name", "department", "region"]
     search_fields = ["display_name", "user__username"]
+    autocomplete_fields = ["region"]
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    """Regions are edited here and saved through core.regions.region_save (paths kept right, audited)."""
+
+    list_display = ["code", "name", "name_en", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["code", "name", "name_en"]
+    readonly_fields = ["path"]
+    autocomplete_fields = ["parent"]
+
+    def save_model(self, request: HttpRequest, obj: Region, form: Any, change: bool) -> None:
+        region_save(region=obj, actor=request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Region | None = None) -> bool:
+        return False  # departments, halls and staff reference regions (PROTECT); rename or re-parent instead
 
 
 # --- the working-day calendar: every edit goes through core.services (bumps the revision, audited) ---------

@@ -81,3 +81,26 @@ def user_sees(user: Actor, region: Region | None) -> bool:
     a scoped one sees only what lies inside their region (a record with no region is province-wide, not theirs)."""
     scope = user_region(user)
     return scope is None or scope.contains(region)
+
+
+def region_save(*, region: Region, actor: Actor) -> Region:
+    """Save a region from the admin (audited): its path follows its parent, and when the path changes every
+    region below it moves too, so in-region filters stay right. A region cannot sit under itself."""
+    from django.db import transaction
+
+    from onewindow.core.audit import audit_log
+    from onewindow.core.errors import ServiceError
+
+    with transaction.atomic():
+        old_path = Region.objects.filter(pk=region.pk).values_list("path", flat=True).first() if region.pk else None
+        parent = region.parent
+        if parent is not None and old_path and parent.path.startswith(old_path):
+            raise ServiceError("上级区划不能是本区划或其下级", field="parent")
+        region.save()
+        if old_path and old_path != region.path:
+            for child in Region.objects.filter(path__startswith=old_path).exclude(pk=region.pk):
+                child.path = region.path + child.path[len(old_path):]
+                Region.objects.filter(pk=child.pk).update(path=child.path)  # save() would recompute from the parent
+        audit_log(actor=actor, action="core.region_save", target=region,
+                  detail={"code": region.code, "name": region.name, "path": region.path})
+    return region
