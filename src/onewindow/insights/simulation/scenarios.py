@@ -28,6 +28,23 @@ from onewindow.insights.simulation.planner import Plan, plan_staffing
 from onewindow.insights.simulation.replay import replay_day
 from onewindow.insights.simulation.replication import METRICS, LayoutResult, run_layouts
 
+# Results of compare() and plan() per process, keyed by everything they depend on (the demand and layouts as
+# their repr, the options): the page is reloaded with the same inputs far more often than they change, and the
+# planner's trial runs are most of a page's cost. Small (the page asks for a handful of combinations).
+_RESULTS: dict[str, Any] = {}
+_RESULTS_MAX = 32
+
+
+def _memo(key: str, compute: Any) -> Any:
+    import copy
+
+    if key not in _RESULTS:
+        if len(_RESULTS) >= _RESULTS_MAX:
+            _RESULTS.pop(next(iter(_RESULTS)))
+        _RESULTS[key] = compute()
+    return copy.deepcopy(_RESULTS[key])
+
+
 MAX_CUSTOMER_RUNS = 150_000  # customers × replications × layouts in one request
 MAX_REPLICATIONS = 30
 MAX_HOURS = 16
@@ -218,6 +235,11 @@ def layout_dict(result: LayoutResult, demand: Demand) -> dict:
 
 def compare(demand: Demand, layouts: list[Layout], *, replications: int = 5, seed: int = 1) -> dict:
     check_size(demand, len(layouts), replications)
+    return _memo(repr(("compare", demand, layouts, replications, seed)),
+                 lambda: _compare(demand, layouts, replications=replications, seed=seed))
+
+
+def _compare(demand: Demand, layouts: list[Layout], *, replications: int, seed: int) -> dict:
     results = run_layouts(demand, layouts, replications=replications, seed=seed)
     out = {"demand": demand_dict(demand), "replications": replications, "seed": seed,
            "layouts": [layout_dict(r, demand) for r in results]}
@@ -245,6 +267,13 @@ def plan(demand: Demand, layout: Layout, *, target_minutes: float = 10.0, metric
     if metric not in ("p90_wait", "mean_wait"):
         raise ServiceError(_("指标应为 p90_wait 或 mean_wait"), field="metric")
     check_size(demand, 8, replications)
+    return _memo(repr(("plan", demand, layout, target_minutes, metric, replications, seed)),
+                 lambda: _plan(demand, layout, target_minutes=target_minutes, metric=metric,
+                               replications=replications, seed=seed))
+
+
+def _plan(demand: Demand, layout: Layout, *, target_minutes: float, metric: str, replications: int,
+          seed: int) -> dict:
     result: Plan = plan_staffing(demand, layout, target_minutes=target_minutes, metric=metric,
                                  replications=replications, seed=seed)
     labels = hour_labels(demand)
