@@ -332,6 +332,9 @@ class _Builder:
         self.app_count = 0
         self.case_count = 0
         self.old_limits = self._old_limits()
+        # 柜员跑腿: a case goes to its item's handling unit (Fu'an's business centres), as submissions route them
+        self.routes = dict(ServiceItem.objects.filter(handling_department__isnull=False)
+                           .values_list("pk", "handling_department_id"))
         self.citizen_left = int(self.people["citizen"]["count"])
         self.clerk = users.get(self.people["clerk"])
         self.now = clock.now()
@@ -445,7 +448,8 @@ class _Builder:
         instant = item.handling_type == "1" and not (old and limit > 0)
         reviewer = self.users.get(_region(app.code)["reviewer"])
         c = Case(number=f"BJ{app.number[2:]}-{index:02d}", item_id=item.item_id, item_code=item.code,
-                 item_name=item.name, department_id=item.department_id, handling_type="1" if instant else "2",
+                 item_name=item.name, department_id=self.routes.get(item.item_id, item.department_id),
+                 handling_type="1" if instant else "2",
                  promised_limit=0 if instant else limit, received_at=when, updated_at=when)
         minutes = self.mix["minutes"]["accept_after_submit"]
         story = _Item(case=c, notice_item=item, day=day, accept_at=when + dt.timedelta(minutes=rng.randint(*minutes)),

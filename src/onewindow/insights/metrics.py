@@ -189,10 +189,20 @@ def _hall_departments(scope: Scope) -> Any:
         hall_id=scope.obj_id).values("category_id")).values("department_id"))
 
 
+def _dept_and_parts(dept_id: int | None) -> list[int]:
+    """A department with the units under it: the bureau's figures include the cases its business centres handle
+    (柜员跑腿 routes them there)."""
+    from onewindow.catalog.models import Department
+    from onewindow.catalog.selectors import department_and_parts
+
+    dept = Department.objects.filter(pk=dept_id).first() if dept_id else None
+    return department_and_parts(dept) if dept is not None else []
+
+
 def _case_rows(scope: Scope, start: dt.date, end: dt.date) -> Any:
     qs = CaseDaily.objects.filter(day__gte=start, day__lte=end, department_id__gt=0)
     if scope.kind == "dept":
-        qs = qs.filter(department_id=scope.obj_id)
+        qs = qs.filter(department_id__in=_dept_and_parts(scope.obj_id))
     elif scope.kind == "bundle":
         qs = qs.filter(bundle_code=scope.code)
     elif scope.kind == "hall":
@@ -206,7 +216,7 @@ def _overdue(scope: Scope, start: dt.date, end: dt.date) -> int:
 
     qs = Case.objects.filter(case_defs.overdue_q(clock.today(), due_from=start, due_to=end))
     if scope.kind == "dept":
-        qs = qs.filter(department_id=scope.obj_id)
+        qs = qs.filter(department_id__in=_dept_and_parts(scope.obj_id))
     elif scope.kind == "bundle":
         qs = qs.filter(application__kind="bundle", application__code=scope.code)
     elif scope.kind == "hall":
@@ -246,7 +256,7 @@ def rating_figures(scope: Scope, start: dt.date, end: dt.date) -> dict[str, Any]
         return None
     qs = RatingDaily.objects.filter(day__gte=start, day__lte=end)
     if scope.kind == "dept":
-        qs = qs.filter(department_id=scope.obj_id)
+        qs = qs.filter(department_id__in=_dept_and_parts(scope.obj_id))
     elif scope.kind == "hall":
         qs = qs.filter(hall_id=scope.obj_id)
     s = qs.aggregate(total=Sum("total"), very=Sum("very_satisfied"), satisfied=Sum("satisfied"), bad=Sum("bad"),
