@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from onewindow.core.access import Role
 from onewindow.supervision.models import DepartmentScore, Finding, Notice
@@ -28,6 +29,7 @@ def add(n: int) -> None:
         notice_create(source="manual", department_id=d.pk if k % 2 else None, hall_id=None if k % 2 else h.pk,
                       title=f"问题{k}", problem="p", actor=None)
         b.item(d, consult_phone="")
+        b.rating(d, "very_satisfied", timezone.now())  # a rating this month: ranked (no data is listed apart)
 
 
 @pytest.mark.parametrize("url", ["/supervision/notices/?view=all", "/supervision/findings/", "/api/v1/notices",

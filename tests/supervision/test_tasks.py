@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 
 def test_the_nightly_task_runs_monitors_and_scores(settings) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    b.item(b.department(), consult_phone="")
+    d = b.department()
+    b.item(d, consult_phone="")
+    b.rating(d, "very_satisfied", b.at(dt.date(2026, 11, 19)))  # something to rank on (no data is not ranked)
     with clock.frozen(b.at(dt.date(2026, 11, 20), 2)):
         result = nightly.call()
     assert result["opened"] == 1 and result["scored"] == 1
@@ -28,7 +30,9 @@ def test_the_nightly_task_runs_monitors_and_scores(settings) -> None:
 
 def test_a_published_month_is_not_rescored_by_the_nightly_task(settings) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    b.item(b.department())
+    d = b.department()
+    b.item(d)
+    b.rating(d, "very_satisfied", b.at(dt.date(2026, 11, 19)))
     with clock.frozen(b.at(dt.date(2026, 11, 20), 2)):
         nightly.call()
         ranking_publish(month=dt.date(2026, 11, 1), published=True, actor=None)
