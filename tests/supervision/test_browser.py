@@ -2,6 +2,7 @@
 response → accepted → the ranking shows the notice and the rectification on time."""
 
 import pytest
+from django.utils import timezone
 
 from onewindow.core.access import Role
 from onewindow.supervision.models import ChecklistPoint, ChecklistTemplate, Notice
@@ -14,6 +15,7 @@ from tests.supervision import builders as b
 def test_inspection_failed_point_notice_response_acceptance_and_ranking(page, make_user) -> None:
     d = b.department("HL-SCJ", "湖里区市场监督管理局")
     b.item(d)
+    b.rating(d, "very_satisfied", timezone.now())  # a rating this month: ranked (no data is listed apart)
     hall = b.hall()
     t = ChecklistTemplate.objects.create(code="daily", name="大厅日常检查")
     ChecklistPoint.objects.create(template=t, group="attire", code="badge", text="佩戴工作牌", order=1)
@@ -23,7 +25,7 @@ def test_inspection_failed_point_notice_response_acceptance_and_ranking(page, ma
 
     browser_login(page, "sup")
     page.goto(page.base_url + "/supervision/ranking/")
-    assert page.locator(f'[data-testid="total-{d.code}"]').inner_text() == "60.00"  # (15×100 notices + 10×0 instant) / 25
+    assert page.locator(f'[data-testid="total-{d.code}"]').inner_text() == "80.00"  # (25×100 好评 + 15×100 notices + 10×0 instant) / 50
 
     page.goto(page.base_url + "/supervision/inspections/")
     page.select_option("select[name=hall]", str(hall.pk))
@@ -50,7 +52,7 @@ def test_inspection_failed_point_notice_response_acceptance_and_ranking(page, ma
     assert notice.department_id == d.pk and "未佩戴工作牌" in notice.problem
 
     page.goto(page.base_url + "/supervision/ranking/")
-    assert page.locator(f'[data-testid="total-{d.code}"]').inner_text() == "54.00"  # (15×90 + 10×0) / 25
+    assert page.locator(f'[data-testid="total-{d.code}"]').inner_text() == "77.00"  # (25×100 + 15×90 + 10×0) / 50
 
     page.context.clear_cookies()
     browser_login(page, "boss")
@@ -69,5 +71,5 @@ def test_inspection_failed_point_notice_response_acceptance_and_ranking(page, ma
     page.goto(page.base_url + "/supervision/ranking/")
     row = page.locator('[data-testid="ranking"] tbody tr').first
     assert "100.0" in row.inner_text() and "1/1" in row.inner_text()  # rectified on time
-    # (20×100 + 15×90 + 10×0) / 45 = 74.44: rectification on time now counts
-    assert page.locator(f'[data-testid="total-{d.code}"]').inner_text() == "74.44"
+    # (25×100 + 20×100 + 15×90 + 10×0) / 70 = 83.57: rectification on time now counts
+    assert page.locator(f'[data-testid="total-{d.code}"]').inner_text() == "83.57"
