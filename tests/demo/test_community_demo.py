@@ -14,6 +14,7 @@ from onewindow.community.models import Compound, Member, PartyOrg, Team
 from onewindow.community.selectors.ledger import ledger_check
 from onewindow.core import clock
 from onewindow.demo import community as community_demo
+from onewindow.demo import community_resources
 from onewindow.demo import logins
 
 ON = dt.datetime(2026, 11, 20, 12)
@@ -47,8 +48,12 @@ def test_the_demo_reproduces_the_seeds_organisation_figures(db: None) -> None:
                        "compounds in joint branches": 66, "compounds without a branch": 0, "teams": 48,
                        "in-service members": 3976, "reported in where they live": 3975}
     assert Client().get("/api/v1/community/coverage").json()["rate"] == 100.0
-    first = PartyOrg.objects.get(name="浅水湾小区、浅水湾荔苑等小区联合党支部")
-    assert set(first.compounds.values_list("name", flat=True)) == {"浅水湾小区", "浅水湾荔苑", "东梅小区"}
+    # the seed's 拱辰社区浅水湾小区党支部: a branch of its own, in 拱辰社区
+    own = PartyOrg.objects.get(name="浅水湾小区党支部")
+    assert own.form == PartyOrg.Form.INDEPENDENT and own.community.name == "拱辰社区"
+    first = PartyOrg.objects.filter(form=PartyOrg.Form.JOINT, compounds__name="浅水湾荔苑").get()
+    assert first.compounds.count() == 3 and set(first.compounds.values_list("community__name", flat=True)) == {
+        "拱辰社区"}
     # the one in-service member still to report in is the volunteer login: reporting in is their demo step
     waiting = Member.objects.get(category=Member.Category.IN_SERVICE, report_status=Member.ReportStatus.NOT_REPORTED)
     assert waiting.user is not None and waiting.user.username == "volunteer"
@@ -62,3 +67,19 @@ def test_the_demo_reproduces_the_seeds_organisation_figures(db: None) -> None:
         community_demo.load()  # a second run finds the demo loaded
     assert _figures() == {**figures, "reported in where they live": 3976}
     assert ledger_check()["ok"]
+
+    # the resources: 11 neighbourhood centres, 5 stations, 6 functions, 5 pilot compounds with 250,000 yuan,
+    # and the two secretaries the seed describes — read back through the public API, loaded twice
+    with clock.frozen(ON):
+        community_resources.load()
+        community_resources.load()
+    body = Client().get("/api/v1/community/resources").json()
+    resources = body["figures"]
+    assert (resources["centres"], resources["stations"], len(resources["functions"])) == (11, 5, 6)
+    assert all(n > 0 for _code, _label, n in resources["functions"])
+    assert (resources["pilot_compounds"], resources["pilot_yuan"]) == (5, 250_000)
+    assert {p["compound"] for p in body["pilot_compounds"]} >= {"浅水湾荔苑", "东梅小区"}
+    examples = {e["branch"]: e for e in resources["examples"]}
+    assert examples["浅水湾小区党支部"]["community"] == "拱辰社区"
+    assert examples["浅水湾小区党支部"]["note"].startswith("城厢区纪委退休干部")
+    assert examples["华景城小区党支部"]["note"] == "市电业局退休干部"

@@ -19,7 +19,7 @@ from django.http import HttpRequest
 from onewindow.core.errors import ServiceError
 
 from . import models
-from .services import organisation, records
+from .services import organisation, records, resources
 
 
 class ThroughServices(admin.ModelAdmin):
@@ -73,7 +73,7 @@ class PartyOrgForm(forms.ModelForm):
     class Meta:
         model = models.PartyOrg
         fields = ("kind", "name", "street", "community", "compounds", "building", "parent", "secretary",
-                  "secretary_phone")
+                  "secretary_phone", "secretary_background", "secretary_selection", "secretary_note")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -136,3 +136,89 @@ class GridAdmin(ThroughServices):
 class BuildingAdmin(ThroughServices):
     list_display = ("name", "compound")
 
+
+
+def _service_problems(exc: ServiceError, form: forms.ModelForm) -> ValidationError:
+    return ValidationError({p.field if p.field in form.fields else NON_FIELD_ERRORS: p.message
+                            for p in exc.problems})
+
+
+class ServiceSiteForm(forms.ModelForm):
+    functions = forms.MultipleChoiceField(label=models.ServiceSite._meta.get_field("functions").verbose_name,
+                                          choices=models.ServiceFunction.choices, required=False,
+                                          widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = models.ServiceSite
+        fields = ("kind", "name", "community", "compound", "address", "spaces", "functions", "opened_on", "active")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        community, compound = cleaned.get("community"), cleaned.get("compound")
+        try:
+            resources.site_check(kind=cleaned.get("kind", ""), name=cleaned.get("name", ""),
+                                 community_id=community.pk if community else None,
+                                 compound_id=compound.pk if compound else None)
+        except ServiceError as exc:
+            raise _service_problems(exc, self) from None
+        return cleaned
+
+
+class FundingGrantForm(forms.ModelForm):
+    class Meta:
+        model = models.FundingGrant
+        fields = ("compound", "source", "amount_yuan", "granted_on", "purpose", "pilot")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("granted_on") is None:
+            return cleaned
+        compound = cleaned.get("compound")
+        try:
+            resources.grant_check(compound_id=compound.pk if compound else None, source=cleaned.get("source", ""),
+                                  amount_yuan=cleaned.get("amount_yuan"), granted_on=cleaned["granted_on"])
+        except ServiceError as exc:
+            raise _service_problems(exc, self) from None
+        return cleaned
+
+
+@admin.register(models.ServiceSite)
+class ServiceSiteAdmin(admin.ModelAdmin):
+    """Neighbourhood centres and party-mass stations, checked by the service's rule in the form and saved
+    through services.resources.site_save."""
+
+    form = ServiceSiteForm
+
+    list_display = ("name", "kind", "community", "compound", "active")
+    list_filter = ("kind", "active")
+    search_fields = ("name",)
+    autocomplete_fields = ("compound",)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        saved = resources.site_save(
+            site_id=obj.pk if change else None, kind=obj.kind, name=obj.name, community_id=obj.community_id,
+            compound_id=obj.compound_id, address=obj.address, spaces=obj.spaces, functions=obj.functions or [],
+            opened_on=obj.opened_on, active=obj.active, actor=request.user)
+        obj.pk = saved.pk
+
+
+@admin.register(models.FundingGrant)
+class FundingGrantAdmin(admin.ModelAdmin):
+    """Grants are recorded (services.resources.grant_record) and never edited: a correction is a new record."""
+
+    form = FundingGrantForm
+    list_display = ("compound", "source", "amount_yuan", "granted_on", "pilot")
+    list_filter = ("source", "pilot")
+    autocomplete_fields = ("compound",)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None and super().has_change_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        saved = resources.grant_record(compound_id=obj.compound_id, source=obj.source, amount_yuan=obj.amount_yuan,
+                                       granted_on=obj.granted_on, purpose=obj.purpose, pilot=obj.pilot,
+                                       actor=request.user)
+        obj.pk = saved.pk

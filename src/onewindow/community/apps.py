@@ -9,6 +9,7 @@ class CommunityConfig(OneWindowApp):
     verbose_name = _("社区治理")
     urls = (UrlMount("community/", "onewindow.community.urls"),)
     api = tuple(ApiMount(f"onewindow.community.api.{concept}:router", prefix="community/", tag="community")
-                for concept in ("organisation", "timebank", "governance"))
+                for concept in ("organisation", "timebank", "governance", "resources"))
     nav = "onewindow.community.nav:ITEMS"
-    demo = (DemoStep("onewindow.demo.community:load", order=100),)
+    demo = (DemoStep("onewindow.demo.community:load", order=100),
+            DemoStep("onewindow.demo.community_resources:load", order=101))

@@ -109,6 +109,24 @@ class Building(models.Model):
         return self.name
 
 
+class SecretaryBackground(models.TextChoices):
+    """Where a compound branch's secretary comes from (the seed: 优先选拔离退休人员、军转干部、企业经营管理人员)."""
+
+    RETIRED = "retired", _("离退休人员")
+    VETERAN = "veteran", _("军转干部")
+    ENTERPRISE = "enterprise", _("企业经营管理人员")
+    FORMER_CADRE = "former_cadre", _("离任村（居）干部")
+    OTHER = "other", _("其他")
+
+
+class SecretarySelection(models.TextChoices):
+    """推选 by the compound's party members, or 选派 by the street or community party organisation when the
+    compound has no suitable person."""
+
+    ELECTED = "elected", _("小区推选")
+    ASSIGNED = "assigned", _("街道或社区选派")
+
+
 class PartyOrg(models.Model):
     """A party organisation at one level of the tree.
 
@@ -140,6 +158,14 @@ class PartyOrg(models.Model):
                                verbose_name=_("上级组织"))
     secretary = models.CharField(_("书记（组长）"), max_length=30, blank=True)
     secretary_phone = models.CharField(_("书记电话"), max_length=20, blank=True)
+    # 确保有人办事: who the branch secretary is and how they came to the post (public only as counts and as
+    # the background note, never with the name or phone)
+    secretary_background = models.CharField(_("书记来源"), max_length=16, choices=SecretaryBackground.choices,
+                                            blank=True)
+    secretary_selection = models.CharField(_("产生方式"), max_length=10, choices=SecretarySelection.choices,
+                                           blank=True)
+    secretary_note = models.CharField(_("书记简况"), max_length=120, blank=True,
+                                      help_text=_("如：城厢区纪委退休干部，兼业委会筹备小组负责人（不写姓名）"))
 
     class Meta:
         ordering = ["kind", "id"]
@@ -634,3 +660,84 @@ class EventSignup(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["event", "member"], name="signup_unique_event_member")]
+
+
+# ---------------------------------------------------------------- resources: places and money (有地议事, 有钱办事)
+
+
+class ServiceFunction(models.TextChoices):
+    """The six service functions a neighbourhood centre or station offers (六大服务功能)."""
+
+    CHILDCARE = "childcare", _("幼有所育")
+    ELDERLY = "elderly", _("老有所养")
+    HEALTH = "health", _("病有所医")
+    FOOD = "food", _("食有所安")
+    LEISURE = "leisure", _("居有所乐")
+    AFFAIRS = "affairs", _("事有所办")
+
+
+class ServiceSite(models.Model):
+    """A place where residents are served: a “党建+” neighbourhood centre of a community (社区邻里中心) or a
+    party-mass service station in a compound (小区党群服务站), with the functions it offers."""
+
+    class Kind(models.TextChoices):
+        NEIGHBOURHOOD_CENTRE = "centre", _("“党建+”社区邻里中心")
+        PARTY_STATION = "station", _("小区党群服务站")
+
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="service_sites",
+                                  verbose_name=_("社区"))
+    compound = models.ForeignKey(Compound, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="service_sites", verbose_name=_("小区"))
+    address = models.CharField(_("地址"), max_length=120, blank=True)
+    spaces = models.CharField(_("场地"), max_length=200, blank=True,
+                              help_text=_("如：物业用房、架空层、周边闲置资产"))
+    functions = models.JSONField(_("服务功能"), default=list, blank=True)
+    opened_on = models.DateField(_("建成日期"), null=True, blank=True)
+    active = models.BooleanField(_("在用"), default=True)
+
+    class Meta:
+        ordering = ["kind", "community_id", "name"]
+        verbose_name = _("服务阵地")
+        verbose_name_plural = _("服务阵地")
+        constraints = [
+            models.CheckConstraint(condition=Q(kind="centre") | Q(compound__isnull=False),
+                                   name="servicesite_station_has_compound"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def function_labels(self) -> list[str]:
+        labels = dict(ServiceFunction.choices)
+        return [str(labels[f]) for f in self.functions if f in labels]
+
+
+class FundingGrant(models.Model):
+    """Money given to a compound for its party work (党费划拨, 财政扶持, 专项补助); `pilot` marks the grants of
+    the pilot compounds (试点示范小区)."""
+
+    class Source(models.TextChoices):
+        PARTY_FEE = "party_fee", _("党费划拨")
+        FISCAL = "fiscal", _("财政扶持")
+        SPECIAL = "special", _("专项补助")
+
+    compound = models.ForeignKey(Compound, on_delete=models.PROTECT, related_name="grants", verbose_name=_("小区"))
+    source = models.CharField(_("来源"), max_length=10, choices=Source.choices)
+    amount_yuan = models.PositiveIntegerField(_("金额（元）"))
+    granted_on = models.DateField(_("拨付日期"))
+    purpose = models.CharField(_("用途"), max_length=120, blank=True)
+    pilot = models.BooleanField(_("试点示范小区经费"), default=False)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("登记人"))
+    recorded_at = models.DateTimeField(_("登记时间"))
+
+    class Meta:
+        ordering = ["-granted_on", "id"]
+        verbose_name = _("小区工作经费")
+        verbose_name_plural = _("小区工作经费")
+        constraints = [models.CheckConstraint(condition=Q(amount_yuan__gt=0), name="fundinggrant_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.compound} {self.amount_yuan}"

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import governance, organisation, timebank
+from .views import governance, organisation, resources, timebank
 
 app_name = "community"
 
@@ -46,6 +46,10 @@ urlpatterns = [
     re_path(r"^feedback/(?P<employer_id>\d+)/(?P<month>\d{4}-\d{2})\.(?P<fmt>pdf|xlsx)$", organisation.feedback_report,
             name="feedback_report_file"),
     path("public/coverage/", organisation.public_coverage, name="public_coverage"),
+    path("resources/", resources.resources, name="resources"),
+    path("resources/sites/", resources.site_create, name="site_create"),
+    path("resources/grants/", resources.grant_create, name="grant_create"),
+    path("resources/secretaries/", resources.secretary_save, name="secretary_save"),
     path("public/proposals/", governance.public_proposals, name="public_proposals"),
     path("public/proposals/<int:pk>/", governance.public_proposal, name="public_proposal"),
 ]

@@ -226,6 +226,8 @@ def _joint_groups(compounds: list[Compound]) -> list[list[Compound]]:
     for size in figures().joint_sizes:
         if not groups:
             group = sorted((cp for cp in compounds if cp.name in first), key=lambda cp: first.index(cp.name))
+            group += [cp for cp in by_community[group[0].community_id]
+                      if cp not in group and cp.name not in keep_own][:size - len(group)]
         else:
             items = max(by_community.values(), key=lambda v: sum(cp.pk not in grouped for cp in v))
             group = [cp for cp in items if cp.pk not in grouped and cp.name not in keep_own][:size]
