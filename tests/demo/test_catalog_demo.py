@@ -110,7 +110,6 @@ def test_the_catalog_demo_reproduces_the_seeds_figures_and_loads_twice_without_c
 @pytest.mark.django_db
 def test_the_synthetic_catalog_has_departments_of_its_own_and_is_made_once() -> None:
     from onewindow.demo.catalog_scale import generate_synthetic
-
     from onewindow.demo.regions import ensure_regions
 
     huli = Department.objects.create(code="HL-T", name="湖里测试部门", region=ensure_regions()[HULI])

@@ -7,15 +7,16 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import User
 from django.db.models import Count, F
 from django.test import Client
 
 from onewindow.community.models import Compound, Member, PartyOrg, Team
 from onewindow.community.selectors.ledger import ledger_check
 from onewindow.core import clock
+from onewindow.core.access import Role
 from onewindow.demo import community as community_demo
-from onewindow.demo import community_resources
-from onewindow.demo import logins
+from onewindow.demo import community_resources, logins
 
 ON = dt.datetime(2026, 11, 20, 12)
 
@@ -62,6 +63,11 @@ def test_the_demo_reproduces_the_seeds_organisation_figures(db: None) -> None:
     with clock.frozen(ON):
         assert volunteer.post("/community/me/report_in/").status_code == 302
     assert _figures()["reported in where they live"] == 3976
+    # the dashboard counts the in-service members who reported in, as the seed does (not every category)
+    worker = Client()
+    worker.force_login(User.objects.filter(groups__name=Role.COMMUNITY_WORKER).first())
+    home = worker.get("/community/").content.decode()
+    assert '<div class="value" id="in-service-reported">3976</div>' in home
 
     with clock.frozen(ON):
         community_demo.load()  # a second run finds the demo loaded

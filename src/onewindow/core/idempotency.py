@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 
 from django.utils.translation import gettext as _
 
+from onewindow.core.actors import Actor
 from onewindow.core.errors import Conflict, ServiceError
 
 KEY_MAX_LENGTH = 120
@@ -46,7 +47,7 @@ def clean_key(raw: object, *, required: bool = False, field: str = FIELD) -> str
     return key
 
 
-def idempotency_scope(*, actor: Any = None, request: Any = None) -> str:
+def idempotency_scope(*, actor: Actor = None, request: Any = None) -> str:
     """`user:<pk>` for a signed-in actor, `anon:<client address>` otherwise."""
     if actor is not None and getattr(actor, "is_authenticated", False):
         return f"user:{actor.pk}"

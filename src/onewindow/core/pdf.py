@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
+from typing import Any
 from xml.sax.saxutils import escape
 
 from django.http import HttpResponse
@@ -212,7 +213,7 @@ class PdfDocument:
         stamp = timezone.localtime(clock.now()).strftime("%Y-%m-%d %H:%M")
         font, title, margin = self.font, self.title, self.margin
 
-        def footer(canvas, page: int, total: int) -> None:  # noqa: ANN001
+        def footer(canvas: Any, page: int, total: int) -> None:
             canvas.saveState()
             canvas.setFont(font, 8)
             canvas.setFillColor(colors.HexColor("#666666"))
@@ -231,14 +232,14 @@ class PdfDocument:
         return buf.getvalue()
 
 
-def _numbered_canvas(footer):  # noqa: ANN001, ANN202
+def _numbered_canvas(footer: Callable[[Any, int, int], None]) -> type:
     """A canvas that holds pages back until the end so each footer can say "page X of Y"."""
     from reportlab.pdfgen.canvas import Canvas
 
     class NumberedCanvas(Canvas):
-        def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            self._held: list[dict] = []
+            self._held: list[dict[str, Any]] = []
 
         def showPage(self) -> None:
             self._held.append(dict(self.__dict__))

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from onewindow.core.actors import Actor
 from onewindow.core.audit import audit_log
 from onewindow.core.calendar import calendar_refresh
 from onewindow.core.errors import FieldProblem, ServiceError
@@ -154,7 +155,7 @@ def _calendar_row(row: Mapping[str, Any] | Sequence[Any], number: int, seen_row:
 
 def calendar_import(*, rows: Iterable[Mapping[str, Any] | Sequence[Any]] | None = None,
                     file: str | os.PathLike | IO[Any] | None = None, source: str,
-                    actor: Any = None) -> CalendarImportResult:
+                    actor: Actor = None) -> CalendarImportResult:
     """Load a year's official schedule (date, kind, name per row; kind holiday/workday or 休/班).
 
     Every row is checked first; a bad file is rejected whole with one problem per bad row and column
@@ -217,7 +218,7 @@ def calendar_import(*, rows: Iterable[Mapping[str, Any] | Sequence[Any]] | None 
     return result
 
 
-def calendar_year_save(*, year: int, official: bool, source: str = "", actor: Any = None) -> CalendarYear:
+def calendar_year_save(*, year: int, official: bool, source: str = "", actor: Actor = None) -> CalendarYear:
     """Create or update a year's flag (official or provisional)."""
     if not isinstance(year, int) or not _MIN_YEAR <= year <= _MAX_YEAR:
         raise ServiceError(_("年份应在%(lo)d至%(hi)d之间") % {"lo": _MIN_YEAR, "hi": _MAX_YEAR}, field="year")
@@ -230,7 +231,7 @@ def calendar_year_save(*, year: int, official: bool, source: str = "", actor: An
     return obj
 
 
-def calendar_year_delete(*, year: int, actor: Any = None) -> None:
+def calendar_year_delete(*, year: int, actor: Actor = None) -> None:
     """Remove a year and its days. A year the packaged schedules cover (2004–2026) falls back to them; any other
     year becomes provisional. To make a packaged year provisional, save it with official=False instead."""
     with transaction.atomic():
@@ -242,7 +243,7 @@ def calendar_year_delete(*, year: int, actor: Any = None) -> None:
                   target_id=str(year), detail={"revision": revision})
 
 
-def calendar_day_save(*, day: date, kind: str, name: str = "", source: str = "", actor: Any = None,
+def calendar_day_save(*, day: date, kind: str, name: str = "", source: str = "", actor: Actor = None,
                       previous_date: date | None = None) -> OfficialDay:
     """Create or change one official day (the year row is created, provisional, if missing).
 
@@ -269,7 +270,7 @@ def calendar_day_save(*, day: date, kind: str, name: str = "", source: str = "",
     return obj
 
 
-def calendar_day_delete(*, day: date, actor: Any = None) -> None:
+def calendar_day_delete(*, day: date, actor: Actor = None) -> None:
     with transaction.atomic():
         deleted, _by_model = OfficialDay.objects.filter(date=day).delete()
         if not deleted:

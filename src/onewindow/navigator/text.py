@@ -96,7 +96,7 @@ def latin_runs(text: str) -> list[str]:
 
 def bigrams(text: str) -> list[str]:
     """Overlapping character pairs inside Chinese runs: they catch partial words and one wrong character."""
-    out = []
+    out: list[str] = []
     for run in _CJK.findall(normalise(text)):
         out.extend(run[i:i + 2] for i in range(len(run) - 1))
     return out
@@ -136,7 +136,7 @@ def is_pinyin(text: str) -> bool:
 @functools.lru_cache(maxsize=1)
 def synonym_table() -> tuple[tuple[tuple[str, ...], tuple[str, ...], float], ...]:
     """SYNONYMS with every phrase normalised once, and each row's weight."""
-    return tuple((tuple(normalise(p) for p in row[0]), row[1], row[2] if len(row) > 2 else 0.9)  # type: ignore[misc]
+    return tuple((tuple(normalise(p) for p in row[0]), row[1], row[2] if len(row) > 2 else 0.9)
                  for row in SYNONYMS)
 
 

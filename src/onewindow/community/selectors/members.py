@@ -49,7 +49,10 @@ def member_row(m: Member) -> dict[str, Any]:
 def member_counts() -> dict[str, int]:
     rows = dict(Member.objects.values_list("category").annotate(n=Count("id")).values_list("category", "n"))
     rows["total"] = sum(rows.values())
-    rows["reported"] = Member.objects.filter(report_status=Member.ReportStatus.REPORTED).count()
+    reported = Member.objects.filter(report_status=Member.ReportStatus.REPORTED)
+    rows["reported"] = reported.count()
+    # the seed's “3976名在职党员到所居住的社区报到” counts in-service members only
+    rows["in_service_reported"] = reported.filter(category=Member.Category.IN_SERVICE).count()
     rows["stars"] = Member.objects.filter(is_star=True).count()
     return rows
 

@@ -36,7 +36,7 @@ class Command(BaseCommand):
         # each app declares its demo steps on its AppConfig; later steps build on earlier ones
         for label, step in demo_steps():
             self.stdout.write(f"== demo data: {label} ({step.loader})")
-            load_object(step.loader)(scale=int(options["scale"]), stdout=self.stdout)
+            load_object(step.loader)(scale=int(str(options["scale"])), stdout=self.stdout)
         self._print_logins()
         if options["no_serve"]:
             return
