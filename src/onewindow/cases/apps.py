@@ -14,5 +14,6 @@ class CasesConfig(OneWindowApp):
         DailyJob("cases.recompute_deadlines", "onewindow.cases.tasks:recompute_deadlines", hour=1),
         DailyJob("cases.terminate_missed_makeups", "onewindow.cases.tasks:terminate_missed_makeups", hour=1),
         DailyJob("cases.send_pending_messages", "onewindow.cases.tasks:send_pending_messages", hour=1),
+        DailyJob("cases.purge_pending_uploads", "onewindow.cases.tasks:purge_pending_uploads", hour=3),
     )
     demo = (DemoStep("onewindow.demo.cases:load", order=40),)

@@ -11,7 +11,16 @@ from django_tasks import task
 from onewindow.cases.services import deadlines, lifecycle, notifications
 from onewindow.cases.services.notifications import send_outbox_message
 
-__all__ = ["recompute_deadlines", "send_outbox_message", "send_pending_messages", "terminate_missed_makeups"]
+__all__ = ["purge_pending_uploads", "recompute_deadlines", "send_outbox_message", "send_pending_messages",
+           "terminate_missed_makeups"]
+
+
+@task()
+def purge_pending_uploads() -> int:
+    """Daily: delete the files kept for application forms abandoned after a refused submission."""
+    from onewindow.cases.views.pending_uploads import purge_pending
+
+    return purge_pending()
 
 
 @task()
