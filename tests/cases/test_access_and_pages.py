@@ -118,6 +118,21 @@ def test_public_progress_lookup_needs_the_last_four_phone_digits_and_reveals_not
     assert "就业登记" in body and "林晓梅" not in body and valid_id() not in body
 
 
+def test_progress_lookup_takes_a_case_number_too_and_shows_the_timeline_and_working_days_left(client, submitted, people):
+    employ = case_number(submitted, "T-EMPLOY")
+    accepted = people["clerk"].post(f"/api/v1/applications/{submitted['number']}/accept", "{}",
+                                    content_type="application/json")
+    assert accepted.status_code == 200, accepted.content
+    r = client.post("/cases/progress/", {"number": employ.lower(), "last4": "1234"})
+    body = r.content.decode()
+    assert r.status_code == 200 and submitted["number"] in body and "就业登记" in body
+    timeline = body.split('id="progress-timeline"')[1]
+    assert "接件" in timeline and "受理" in timeline and "个工作日" in body
+    assert "林晓梅" not in body
+    wrong = client.post("/cases/progress/", {"number": employ, "last4": "0000"})
+    assert "未查询到匹配的申请" in wrong.content.decode() and 'id="progress-timeline"' not in wrong.content.decode()
+
+
 def test_progress_lookup_is_rate_limited(client, submitted):
     from django.core.cache import cache
 

@@ -316,12 +316,14 @@ def my_applications(user: Actor, *, limit: int = 100) -> list[Application]:
 
 
 def progress_lookup(*, number: str, phone_last4: str) -> Application | None:
-    """The application when number and the phone's last four digits both match; None otherwise (no hint which)."""
+    """The application when its number — or the number of one of its cases (BJ…) — and the phone's last four
+    digits both match; None otherwise (no hint which)."""
     number = (number or "").strip().upper()
     last4 = (phone_last4 or "").strip()
     if not number or len(last4) != 4 or not last4.isdigit():
         return None
-    return (Application.objects.filter(number=number, phone_last4=last4)
+    named = Q(cases__number=number) if number.startswith("BJ") else Q(number=number)
+    return (Application.objects.filter(named, phone_last4=last4)
             .prefetch_related(Prefetch("cases", queryset=Case.objects.select_related("department").order_by("number")))
             .first())
 

@@ -182,7 +182,8 @@ def _qr(data: str) -> SafeString:
 
 
 def case_rows(cases: list[Case], lt: selectors.Lights) -> list[dict[str, Any]]:
-    return [{"case": c, "light": lt.light(c), "light_label": selectors.LIGHT_LABELS[lt.light(c)]} for c in cases]
+    return [{"case": c, "light": lt.light(c), "light_label": selectors.LIGHT_LABELS[lt.light(c)],
+             "days_left": lt.days_left(c)} for c in cases]
 
 
 @allow(PUBLIC)
@@ -300,6 +301,7 @@ def progress(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/progress.html", {
         "app": app, "number": number, "failed": failed, "limited": limited,
         "rows": case_rows(list(app.cases.all()), selectors.lights()) if app else [],
+        "timeline": selectors.application_events(app) if app else [],
         "status_label": APPLICATION_STATUS_LABELS.get(status, status),
         # number + the phone's last four digits: the holder of the receipt (staff never get the link)
         "rateable": status in FINISHED,
