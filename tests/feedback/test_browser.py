@@ -85,7 +85,7 @@ def test_pad_bad_review_is_rectified_by_the_department_and_counted(page, browser
         _login(head, "head")
         head.goto(page.base_url + "/feedback/rectifications/")
         row = head.locator("[data-testid=rect-table] tbody tr").first
-        assert "不满意" in row.inner_text() and "213" in row.inner_text() and dept.name in row.inner_text()
+        assert "不满意" in row.inner_text() and "窗口人员业务不熟练" in row.inner_text() and dept.name in row.inner_text()
         row.locator("a", has_text="办理").click()
         head.wait_for_load_state()
         head.click("text=核实为有效差评")

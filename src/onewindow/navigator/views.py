@@ -69,8 +69,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@require_POST
 @allow(PUBLIC)
+@require_POST
 def not_found(request: HttpRequest) -> HttpResponse:
     """The citizen says none of the results is what they need: the query goes to the admins' report."""
     q = request.POST.get("q", "")[:selectors.MAX_QUERY_LENGTH]
@@ -96,8 +96,8 @@ def miss_report(request: HttpRequest) -> HttpResponse:
     return render(request, "navigator/misses.html", {"rows": rows, "show": show})
 
 
-@require_POST
 @allow(Role.CATALOG_ADMIN)
+@require_POST
 def miss_add_synonym(request: HttpRequest, pk: int) -> HttpResponse:
     miss = MissedQuery.objects.filter(pk=pk).first()
     if miss is None:
@@ -113,8 +113,8 @@ def miss_add_synonym(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("navigator_misses")
 
 
-@require_POST
 @allow(Role.CATALOG_ADMIN)
+@require_POST
 def miss_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         misses.missed_query_dismiss(miss_id=pk, actor=request.user)
