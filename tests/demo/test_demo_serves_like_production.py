@@ -12,12 +12,16 @@ def test_the_demo_serves_with_gunicorn_like_onewindow_serve(monkeypatch: pytest.
     from onewindow.demo.management.commands import demo
 
     calls: list[tuple[str, list[str]]] = []
+    # a copy of the environment: what the demo sets for its server process stays out of the other tests
+    monkeypatch.setattr(demo.os, "environ", {k: v for k, v in demo.os.environ.items()
+                                             if k != "ONEWINDOW_DEMO_HALLS_ALWAYS_OPEN"})
     monkeypatch.setattr(demo.os, "execv", lambda path, argv: calls.append((path, argv)))
     demo.Command().serve("127.0.0.1:8001")
     (path, argv), = calls
     assert argv[0] == path and argv[1:4] == ["-m", "gunicorn", "onewindow.wsgi:application"]
     assert argv[argv.index("--bind") + 1] == "127.0.0.1:8001"
     assert "runserver" not in argv
+    assert demo.os.environ["ONEWINDOW_DEMO_HALLS_ALWAYS_OPEN"] == "1"  # the hall journey works at any hour
 
 
 def test_the_demo_creates_the_static_root_whitenoise_looks_for(monkeypatch: pytest.MonkeyPatch, settings: Any,

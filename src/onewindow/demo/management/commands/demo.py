@@ -51,7 +51,12 @@ class Command(BaseCommand):
         connections.close_all()  # the server processes open their own
         argv = Serve().gunicorn_argv({"bind": bind, "workers": int(os.environ.get("ONEWINDOW_WORKERS", "0")) or 2,
                                       "threads": 4, "timeout": 60, "access_log": ""})
+        # the demo halls stay open at any hour so the kiosk and counter journey can be tried after 17:30;
+        # ONEWINDOW_DEMO_HALLS_ALWAYS_OPEN=0 shows the real opening hours (production never sets it)
+        os.environ.setdefault("ONEWINDOW_DEMO_HALLS_ALWAYS_OPEN", "1")
         self.stdout.write(self.style.SUCCESS(f"Serving the demo on http://{bind}/ (Ctrl+C stops it)"))
+        if os.environ["ONEWINDOW_DEMO_HALLS_ALWAYS_OPEN"] in ("1", "true", "yes"):
+            self.stdout.write("The demo halls stay open at any hour (ONEWINDOW_DEMO_HALLS_ALWAYS_OPEN=0 for real hours)")
         self.stdout.flush()
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onewindow.settings")
         os.execv(argv[0], argv)
