@@ -43,7 +43,9 @@ def hall_by_code(code: str) -> Hall | None:
 
 
 def halls() -> list[Hall]:
-    return list(Hall.objects.filter(active=True))
+    """The halls that run a queue (have counters). The street and community stations that are only monitored
+    (the seed's 64 halls) are not offered for tickets, appointments or the console."""
+    return list(Hall.objects.filter(active=True, counters__isnull=False).distinct())
 
 
 def hall_categories(hall: Hall) -> list[HallCategory]:
