@@ -43,8 +43,12 @@ def hall_by_code(code: str) -> Hall | None:
 
 
 def halls() -> list[Hall]:
-    """The halls that run a queue (have counters). The street and community stations that are only monitored
-    (the seed's 64 halls) are not offered for tickets, appointments or the console."""
+    return list(Hall.objects.filter(active=True))
+
+
+def queue_halls() -> list[Hall]:
+    """The halls that run a queue (have counters), as offered to citizens for tickets and appointments. The
+    street and community stations that are only monitored (the seed's 64 halls) are not."""
     return list(Hall.objects.filter(active=True, counters__isnull=False).distinct())
 
 

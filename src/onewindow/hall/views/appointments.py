@@ -22,7 +22,7 @@ from onewindow.hall.services.appointments import appointment_cancel as cancel
 
 @allow(SIGNED_IN)
 def appointments(request: HttpRequest) -> HttpResponse:
-    halls = selectors.halls()
+    halls = selectors.queue_halls()
     code = request.GET.get("hall") or (halls[0].code if halls else "")
     hall = next((h for h in halls if h.code == code), None)
     cats = selectors.hall_categories(hall) if hall else []

@@ -72,7 +72,7 @@ def _opening(hall: Hall) -> dict[str, object]:
 def index(request: HttpRequest) -> HttpResponse:
     now = clock.now()
     rows = [{"hall": h, "hours": hours_text(h, hall_today(h)), "open": (is_open := hall_is_open(h, now)),
-             "next_opening": "" if is_open else next_opening_text(h, now)} for h in selectors.halls()]
+             "next_opening": "" if is_open else next_opening_text(h, now)} for h in selectors.queue_halls()]
     return render(request, "hall/index.html", {"rows": rows})
 
 
