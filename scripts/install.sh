@@ -9,6 +9,8 @@ want_test="${1:-}"
 
 apt_pkgs=(gettext fonts-noto-cjk fonts-wqy-microhei)
 if [ "$want_test" = "test" ]; then apt_pkgs+=(chromium poppler-utils); fi
+# the suite also runs on PostgreSQL: a bare machine gets Debian's server (scripts/test.sh starts it)
+if [ "$want_test" = "test" ] && [ ! -d /etc/postgresql ]; then apt_pkgs+=(postgresql); fi
 missing=()
 for p in "${apt_pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
