@@ -32,8 +32,7 @@ def load(*, scale: int = 0, stdout: Any = None) -> None:
                                 community_id=compound.community_id, compound_id=compound.pk,
                                 spaces=row["spaces"], functions=row["functions"], actor=None)
         pilot = spec["pilot_grants"]
-        granted_on = pilot["granted_on"] if isinstance(pilot["granted_on"], dt.date) else \
-            dt.date.fromisoformat(str(pilot["granted_on"]))
+        granted_on = dt.date.fromisoformat(str(pilot["granted_on"]))  # YAML gives a date; str() of it is ISO
         for name in pilot["compounds"]:
             for source, yuan in pilot["per_compound"].items():
                 resources.grant_record(compound_id=compounds[name].pk, source=source, amount_yuan=int(yuan),
