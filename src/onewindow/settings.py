@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "onewindow.community",
     "onewindow.intake",
     "onewindow.enterprise",
+    "onewindow.team",
+    "onewindow.listening",
     "onewindow.demo",
 ]
 
