@@ -275,6 +275,10 @@ class VoiceChannel(models.TextChoices):
     PHONE = "phone", _("电话记录")
     SURVEY = "survey", _("回访调查")
     OPEN311 = "open311", _("Open311 接口")
+    # 听民声 (onewindow.listening): what forums, experience officers and leaders' reception days bring in
+    FORUM = "forum", _("群众座谈")
+    EXPERIENCE = "experience", _("体验官")
+    RECEPTION = "reception", _("局领导接访")
 
 
 class SuggestionKind(models.TextChoices):
