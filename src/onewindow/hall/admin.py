@@ -63,7 +63,8 @@ class HallCategoryInline(admin.TabularInline):
 
 @admin.register(Hall)
 class HallAdmin(ThroughServices):
-    list_display = ("name", "code", "no_lunch_break", "reform_date", "active")
+    list_display = ("name", "name_en", "code", "no_lunch_break", "reform_date", "active")
+    search_fields = ("name", "name_en", "code")
     inlines = [OpeningHoursInline, HallCategoryInline]
 
 

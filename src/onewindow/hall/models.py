@@ -32,6 +32,7 @@ class HallLevel(models.TextChoices):
 class Hall(models.Model):
     code = models.SlugField(_("大厅代码"), max_length=40, unique=True, help_text=_("用于网址，如 huli"))
     name = models.CharField(_("大厅名称"), max_length=100)
+    name_en = models.CharField(_("大厅名称（英文）"), max_length=200, blank=True)
     region = models.ForeignKey("core.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="halls",
                                verbose_name=_("行政区划"))
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
