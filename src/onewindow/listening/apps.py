@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.core.registry import OneWindowApp
+from onewindow.core.registry import ApiMount, DemoStep, OneWindowApp, UrlMount
 
 
 class ListeningConfig(OneWindowApp):
@@ -10,3 +10,7 @@ class ListeningConfig(OneWindowApp):
     name = "onewindow.listening"
     label = "listening"
     verbose_name = _("听民声")
+    urls = (UrlMount("listening/", "onewindow.listening.urls"),)
+    api = (ApiMount("onewindow.listening.api:router", prefix="listening/", tag="listening"),)
+    nav = "onewindow.listening.nav:ITEMS"
+    demo = (DemoStep("onewindow.demo.listening:load", order=79),)
