@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.core.registry import OneWindowApp
+from onewindow.core.registry import ApiMount, DemoStep, OneWindowApp, UrlMount
 
 
 class TeamConfig(OneWindowApp):
@@ -10,3 +10,7 @@ class TeamConfig(OneWindowApp):
     name = "onewindow.team"
     label = "team"
     verbose_name = _("窗口队伍")
+    urls = (UrlMount("team/", "onewindow.team.urls"),)
+    api = (ApiMount("onewindow.team.api:router", prefix="team/", tag="team"),)
+    nav = "onewindow.team.nav:ITEMS"
+    demo = (DemoStep("onewindow.demo.team:load", order=78),)
