@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from onewindow.core import clock
 from onewindow.core.actors import Actor
@@ -28,17 +28,17 @@ from onewindow.supervision.services.inspections import (
 )
 
 TEMPLATE_CODE = "dunshou"
-TEMPLATE_NAME = N_("评立改第三方蹲守检查表")
+TEMPLATE_NAME = gettext_noop("评立改第三方蹲守检查表")
 # (group, code, text): what an observer sitting in the hall can see without identifying themselves
 POINTS = (
-    ("discipline", "on-post", N_("窗口人员按时在岗，不脱岗、不串岗")),
-    ("discipline", "first-ask", N_("首问负责，群众咨询有问必答、一次讲清")),
-    ("discipline", "no-refusal", N_("不以材料不全等理由推诿，符合条件当场受理")),
-    ("norms", "one-notice", N_("需补正材料时一次性告知")),
-    ("attire", "badge", N_("着装规范、佩戴工作牌")),
-    ("facilities", "self-service", N_("自助设备正常可用、有人引导")),
-    ("cleanliness", "tidy", N_("等候区整洁，座椅饮水充足")),
-    ("guides", "guide-match", N_("办事指南与窗口实际要求一致")),
+    ("discipline", "on-post", gettext_noop("窗口人员按时在岗，不脱岗、不串岗")),
+    ("discipline", "first-ask", gettext_noop("首问负责，群众咨询有问必答、一次讲清")),
+    ("discipline", "no-refusal", gettext_noop("不以材料不全等理由推诿，符合条件当场受理")),
+    ("norms", "one-notice", gettext_noop("需补正材料时一次性告知")),
+    ("attire", "badge", gettext_noop("着装规范、佩戴工作牌")),
+    ("facilities", "self-service", gettext_noop("自助设备正常可用、有人引导")),
+    ("cleanliness", "tidy", gettext_noop("等候区整洁，座椅饮水充足")),
+    ("guides", "guide-match", gettext_noop("办事指南与窗口实际要求一致")),
 )
 
 
@@ -54,7 +54,7 @@ def template_ensure(*, actor: Actor) -> ChecklistTemplate:
     template = ChecklistTemplate.objects.filter(code=TEMPLATE_CODE).first()
     if template is None:
         template = checklist_template_save(template=ChecklistTemplate(
-            code=TEMPLATE_CODE, name=TEMPLATE_NAME, description=N_("第三方机构以普通办事群众身份在大厅蹲守观察")),
+            code=TEMPLATE_CODE, name=TEMPLATE_NAME, description=gettext_noop("第三方机构以普通办事群众身份在大厅蹲守观察")),
             actor=actor)
     have = set(template.points.values_list("code", flat=True))
     for order, (group, code, text) in enumerate(POINTS, 1):
@@ -125,7 +125,7 @@ def visit_record(*, agency_id: int, hall_id: int, covert_from: dt.date | None, c
         for code, point_id in points.items():
             r = marked.get(code)
             inspection_record(inspection_id=inspection.pk, point_id=point_id, passed=True if r is None else r.passed,
-                              note=(r.note if r else "") or ("" if (r is None or r.passed) else N_("蹲守发现")),
+                              note=(r.note if r else "") or ("" if (r is None or r.passed) else gettext_noop("蹲守发现")),
                               actor=actor)
         inspection_submit(inspection_id=inspection.pk, note=note or f"{agency.name} · {covert_from}–{covert_to}",
                           actor=actor)
