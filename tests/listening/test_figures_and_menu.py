@@ -41,3 +41,28 @@ def test_english_pages_are_translated(world: World) -> None:
     client = world.client("supervisor")
     page = client.get("/listening/figures/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Listening" in page or "Findings" in page
+
+
+def test_the_list_pages_issue_the_same_number_of_queries_whatever_their_length(world: World) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sup = world.users["supervisor"]
+    client = world.client("supervisor")
+
+    def add_forum(n: int) -> None:
+        forum, _ = voice.forum_create(hall_id=world.hall.pk, held_on=dt.date(2019, 5, 1), topic=f"座谈{n}",
+                                      department_id=world.dept.pk, participants=5, actor=sup)
+        voice.forum_add_finding(forum_id=forum.pk, issue=voice.IssueInput("process", f"问题{n}"), actor=sup)
+
+    def count(url: str) -> int:
+        client.get(url)  # warm the per-user caches
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    add_forum(0)
+    one = count("/listening/forums/"), count("/listening/figures/")
+    for n in range(1, 5):
+        add_forum(n)
+    assert (count("/listening/forums/"), count("/listening/figures/")) == one
