@@ -30,8 +30,8 @@ class World:
 
 
 def post_json(client: Client, url: str, body: dict[str, Any], key: str = "") -> Any:
-    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
-    return client.post(url, data=json.dumps(body), content_type="application/json", **headers)
+    headers = {"Idempotency-Key": key} if key else {}
+    return client.post(url, data=json.dumps(body), content_type="application/json", headers=headers)
 
 
 @pytest.fixture
