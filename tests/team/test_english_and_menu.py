@@ -26,3 +26,8 @@ def test_the_menu_shows_each_role_only_what_it_may_open(world: World) -> None:
     assert 'href="/team/"' in world.clients["supervisor"].get("/team/stars/").content.decode()
     citizen = world.clients["citizen"].get("/team/stars/").content.decode()
     assert 'href="/team/"' not in citizen and 'href="/team/stars/"' in citizen
+
+
+def test_the_api_description_of_the_team_reads_in_english(db: None) -> None:
+    spec = Client().get("/api/openapi.json", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Published service stars" in spec and "Record a banner or praise letter received" in spec

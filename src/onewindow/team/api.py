@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import Router, Schema, Status
 
 from onewindow.core import clock
@@ -95,7 +96,7 @@ def _day(raw: str, field: str) -> dt.date:
     return day
 
 
-@router.get("assessments", summary="月度考核（同一大厅同类窗口比较）")
+@router.get("assessments", summary=gettext_noop("月度考核（同一大厅同类窗口比较）"))
 @allow(*MANAGERS)
 def assessment_list(request: HttpRequest, month: str = "", hall: str = "") -> dict[str, Any]:
     m = _month(month)
@@ -104,14 +105,14 @@ def assessment_list(request: HttpRequest, month: str = "", hall: str = "") -> di
             "results": [selectors.assessment_dict(r) for r in rows]}
 
 
-@router.get("assessments/mine", summary="本人的月度考核")
+@router.get("assessments/mine", summary=gettext_noop("本人的月度考核"))
 @allow(Role.CLERK)
 def assessment_mine(request: HttpRequest) -> dict[str, Any]:
     return {"formula": str(assessment_services.FORMULA),
             "results": [selectors.assessment_dict(r) for r in selectors.my_assessments(me(request))]}
 
 
-@router.post("assessments/compute", summary="计算（重算）某月考核")
+@router.post("assessments/compute", summary=gettext_noop("计算（重算）某月考核"))
 @allow(*MANAGERS)
 def assessment_compute(request: HttpRequest, payload: MonthIn) -> dict[str, Any]:
     rows = assessment_services.assessment_compute_month(month=_month(payload.month), hall=_hall(payload.hall),
@@ -119,7 +120,7 @@ def assessment_compute(request: HttpRequest, payload: MonthIn) -> dict[str, Any]
     return {"computed": len(rows)}
 
 
-@router.post("assessments/publish", summary="发布（冻结）某月考核")
+@router.post("assessments/publish", summary=gettext_noop("发布（冻结）某月考核"))
 @allow(Role.SUPERVISOR)
 def assessment_publish(request: HttpRequest, payload: MonthIn) -> dict[str, Any]:
     n = assessment_services.assessment_publish_month(month=_month(payload.month), hall=_hall(payload.hall),
@@ -127,7 +128,7 @@ def assessment_publish(request: HttpRequest, payload: MonthIn) -> dict[str, Any]
     return {"published": n}
 
 
-@router.post("errors", response={201: dict, 200: dict}, summary="登记检查发现的差错")
+@router.post("errors", response={201: dict, 200: dict}, summary=gettext_noop("登记检查发现的差错"))
 @allow(*MANAGERS)
 def error_create(request: HttpRequest, payload: ErrorIn) -> Status:
     row, created = assessment_services.error_record(
@@ -151,7 +152,7 @@ def _attempt_dict(a: Attempt, *, with_paper: bool) -> dict[str, Any]:
     return body
 
 
-@router.get("exams", summary="业务考试")
+@router.get("exams", summary=gettext_noop("业务考试"))
 @allow(*STAFF)
 def exam_list(request: HttpRequest) -> dict[str, Any]:
     exams = Exam.objects.order_by("-month", "code")[:50]
@@ -162,7 +163,7 @@ def exam_list(request: HttpRequest) -> dict[str, Any]:
                         for e in exams]}
 
 
-@router.post("exams", response={201: dict, 200: dict}, summary="组卷：从题库抽题生成考试")
+@router.post("exams", response={201: dict, 200: dict}, summary=gettext_noop("组卷：从题库抽题生成考试"))
 @allow(*MANAGERS)
 def exam_create(request: HttpRequest, payload: ExamIn) -> Status:
     exam, created = exam_services.exam_create(
@@ -171,14 +172,14 @@ def exam_create(request: HttpRequest, payload: ExamIn) -> Status:
     return Status(201 if created else 200, {"code": exam.code, "questions": exam.questions.count()})
 
 
-@router.post("exams/{code}/attempts", response={201: dict, 200: dict}, summary="开始答题（返回试卷，不含答案）")
+@router.post("exams/{code}/attempts", response={201: dict, 200: dict}, summary=gettext_noop("开始答题（返回试卷，不含答案）"))
 @allow(Role.CLERK)
 def attempt_start(request: HttpRequest, code: str) -> Status:
     attempt, created = exam_services.attempt_start(exam=_exam(code), clerk=me(request))
     return Status(201 if created else 200, _attempt_dict(attempt, with_paper=True))
 
 
-@router.post("attempts/{attempt_id}/submit", summary="交卷（服务器计分；重复交卷不改变结果）")
+@router.post("attempts/{attempt_id}/submit", summary=gettext_noop("交卷（服务器计分；重复交卷不改变结果）"))
 @allow(Role.CLERK)
 def attempt_submit(request: HttpRequest, attempt_id: int, payload: AnswersIn) -> dict[str, Any]:
     attempt = Attempt.objects.select_related("exam").filter(pk=attempt_id).first()
@@ -190,7 +191,7 @@ def attempt_submit(request: HttpRequest, attempt_id: int, payload: AnswersIn) ->
     return _attempt_dict(attempt, with_paper=False)
 
 
-@router.get("exams/{code}/results", summary="考试成绩（及格与否）")
+@router.get("exams/{code}/results", summary=gettext_noop("考试成绩（及格与否）"))
 @allow(*MANAGERS)
 def exam_results(request: HttpRequest, code: str) -> dict[str, Any]:
     exam = _exam(code)
@@ -199,13 +200,13 @@ def exam_results(request: HttpRequest, code: str) -> dict[str, Any]:
                          "score": a.score, "passed": a.passed} for a in selectors.exam_results(exam)]}
 
 
-@router.get("stars", summary="已公布的政务服务之星")
+@router.get("stars", summary=gettext_noop("已公布的政务服务之星"))
 @allow(PUBLIC)
 def star_list(request: HttpRequest, hall: str = "") -> dict[str, Any]:
     return {"results": [selectors.star_public(s) for s in selectors.published_stars(hall=_hall(hall))]}
 
 
-@router.post("stars/choose", response={201: dict, 200: dict}, summary="按月度考核推选政务服务之星")
+@router.post("stars/choose", response={201: dict, 200: dict}, summary=gettext_noop("按月度考核推选政务服务之星"))
 @allow(*MANAGERS)
 def star_choose(request: HttpRequest, payload: MonthIn) -> Status:
     star, created = star_services.star_choose(hall=_the_hall(payload.hall),
@@ -214,7 +215,7 @@ def star_choose(request: HttpRequest, payload: MonthIn) -> Status:
                                             "clerk": selectors.staff_name(star.clerk), "score": star.score})
 
 
-@router.post("stars/{star_id}/publish", summary="确认并公布政务服务之星")
+@router.post("stars/{star_id}/publish", summary=gettext_noop("确认并公布政务服务之星"))
 @allow(Role.SUPERVISOR)
 def star_publish(request: HttpRequest, star_id: int) -> dict[str, Any]:
     star = Star.objects.filter(pk=star_id).first()
@@ -224,7 +225,7 @@ def star_publish(request: HttpRequest, star_id: int) -> dict[str, Any]:
     return {"id": star.pk, "status": star.status, **selectors.star_public(star)}
 
 
-@router.get("commendations/counts", summary="锦旗、表扬信数量（大厅合计、按窗口）")
+@router.get("commendations/counts", summary=gettext_noop("锦旗、表扬信数量（大厅合计、按窗口）"))
 @allow(PUBLIC)
 def commendation_counts(request: HttpRequest, hall: str = "") -> dict[str, Any]:
     h = _hall(hall)
@@ -234,7 +235,7 @@ def commendation_counts(request: HttpRequest, hall: str = "") -> dict[str, Any]:
     return body
 
 
-@router.get("commendations", summary="锦旗、表扬信登记（受理人员只看本人的）")
+@router.get("commendations", summary=gettext_noop("锦旗、表扬信登记（受理人员只看本人的）"))
 @allow(*STAFF)
 def commendation_list(request: HttpRequest, hall: str = "") -> dict[str, Any]:
     manager = has_role(request.user, *MANAGERS)
@@ -243,7 +244,7 @@ def commendation_list(request: HttpRequest, hall: str = "") -> dict[str, Any]:
             "by_clerk": selectors.commendations_by_clerk(hall=_hall(hall), clerk=None if manager else me(request))}
 
 
-@router.post("commendations", response={201: dict, 200: dict}, summary="登记收到的锦旗、表扬信")
+@router.post("commendations", response={201: dict, 200: dict}, summary=gettext_noop("登记收到的锦旗、表扬信"))
 @allow(*MANAGERS)
 def commendation_create(request: HttpRequest, payload: CommendationIn) -> Status:
     hall = _the_hall(payload.hall)
