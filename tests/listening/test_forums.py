@@ -71,6 +71,15 @@ def test_a_forum_with_bad_fields_is_refused_naming_each_field_and_nothing_is_wri
     assert Forum.objects.count() == 0
 
 
+def test_out_of_range_ids_and_dates_are_refused_naming_the_field(world: World) -> None:
+    client = world.client("supervisor")
+    huge = post_json(client, FORUMS, _forum_body(world, hall=10**17))
+    assert huge.status_code in (400, 422) and "hall" in huge.content.decode()
+    assert post_json(client, FORUMS, _forum_body(world, held_on="0001-01-01")).status_code in (400, 422)
+    assert client.get(f"{FORUMS}/{10**17}").status_code in (400, 404, 422)
+    assert Forum.objects.count() == 0
+
+
 def test_a_finding_with_an_unknown_category_is_refused_and_no_suggestion_is_made(world: World) -> None:
     client = world.client("supervisor")
     forum_id = post_json(client, FORUMS, _forum_body(world)).json()["id"]

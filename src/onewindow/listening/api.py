@@ -13,7 +13,7 @@ from ninja import Router, Schema, Status
 
 from onewindow.core.access import PUBLIC, Role, allow, has_role
 from onewindow.core.errors import NotFound
-from onewindow.core.inputs import date_param
+from onewindow.core.inputs import BoundedDate, Id, date_param
 from onewindow.listening import selectors
 from onewindow.listening.models import Booking, ExperienceSession, ListeningFinding, MysteryVisit
 from onewindow.listening.services import mystery as mystery_services
@@ -40,10 +40,10 @@ class IssueIn(Schema):
 
 
 class ForumIn(Schema):
-    hall: int
-    held_on: dt.date
+    hall: Id
+    held_on: BoundedDate
     topic: str
-    host_department: int
+    host_department: Id
     participants: int
     minutes: str = ""
     idempotency_key: str = ""
@@ -55,18 +55,18 @@ class FindingIn(IssueIn):
 
 class OfficerIn(Schema):
     name: str
-    hall: int
+    hall: Id
     username: str = ""
-    enrolled_on: dt.date | None = None
+    enrolled_on: BoundedDate | None = None
 
 
 class SessionIn(Schema):
-    hall: int
-    held_on: dt.date
+    hall: Id
+    held_on: BoundedDate
     service: str = ""
     item: str = ""
     note: str = ""
-    officer: int | None = None
+    officer: Id | None = None
     issues: list[IssueIn] = []
     idempotency_key: str = ""
 
@@ -78,23 +78,23 @@ class SlotIn(Schema):
 
 
 class DayIn(Schema):
-    hall: int
-    held_on: dt.date
+    hall: Id
+    held_on: BoundedDate
     leader_title: str
-    department: int
+    department: Id
     slots: list[SlotIn]
     idempotency_key: str = ""
 
 
 class BookingIn(Schema):
-    slot: int
+    slot: Id
     idempotency_key: str = ""
 
 
 class AgencyIn(Schema):
     name: str
-    contract_start: dt.date
-    contract_end: dt.date
+    contract_start: BoundedDate
+    contract_end: BoundedDate
 
 
 class PointIn(Schema):
@@ -104,10 +104,10 @@ class PointIn(Schema):
 
 
 class VisitIn(Schema):
-    agency: int
-    hall: int
-    covert_from: dt.date
-    covert_to: dt.date
+    agency: Id
+    hall: Id
+    covert_from: BoundedDate
+    covert_to: BoundedDate
     results: list[PointIn] = []
     note: str = ""
     idempotency_key: str = ""
@@ -161,7 +161,7 @@ def forum_create(request: HttpRequest, payload: ForumIn) -> Status:
 
 @router.get("forums/{forum_id}", summary="座谈会及其问题的转办情况")
 @allow(*MANAGERS)
-def forum_detail(request: HttpRequest, forum_id: int) -> dict[str, Any]:
+def forum_detail(request: HttpRequest, forum_id: Id) -> dict[str, Any]:
     forum = selectors.forum_detail(forum_id)
     if forum is None:
         raise NotFound(_("没有这次座谈会"), field="forum")
@@ -172,7 +172,7 @@ def forum_detail(request: HttpRequest, forum_id: int) -> dict[str, Any]:
 
 @router.post("forums/{forum_id}/findings", response={201: dict, 200: dict}, summary="登记座谈问题并转办")
 @allow(*MANAGERS)
-def forum_finding(request: HttpRequest, forum_id: int, payload: FindingIn) -> Status:
+def forum_finding(request: HttpRequest, forum_id: Id, payload: FindingIn) -> Status:
     finding, created = voice.forum_add_finding(forum_id=forum_id, issue=voice.IssueInput(payload.category,
                                                                                          payload.text),
                                                actor=request.user,
@@ -249,7 +249,7 @@ def reception_day_publish(request: HttpRequest, payload: DayIn) -> Status:
 
 @router.get("reception/days/{day_id}/bookings", summary="接访日的预约（预约人姓名脱敏）")
 @allow(*DESK)
-def day_bookings(request: HttpRequest, day_id: int) -> dict[str, Any]:
+def day_bookings(request: HttpRequest, day_id: Id) -> dict[str, Any]:
     day = selectors.day_bookings(day_id)
     if day is None:
         raise NotFound(_("没有这个接访日"), field="day")
@@ -274,26 +274,26 @@ def my_bookings(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post("reception/bookings/{booking_id}/cancel", summary="取消本人的预约")
 @allow(Role.CITIZEN)
-def booking_cancel(request: HttpRequest, booking_id: int) -> dict[str, Any]:
+def booking_cancel(request: HttpRequest, booking_id: Id) -> dict[str, Any]:
     return _booking(reception_services.booking_cancel(booking_id=booking_id, actor=request.user))
 
 
 @router.post("reception/bookings/{booking_id}/attended", summary="登记已接访")
 @allow(*DESK)
-def booking_attended(request: HttpRequest, booking_id: int) -> dict[str, Any]:
+def booking_attended(request: HttpRequest, booking_id: Id) -> dict[str, Any]:
     return _booking(reception_services.booking_mark(booking_id=booking_id, attended=True, actor=request.user))
 
 
 @router.post("reception/bookings/{booking_id}/no_show", summary="登记未到")
 @allow(*DESK)
-def booking_no_show(request: HttpRequest, booking_id: int) -> dict[str, Any]:
+def booking_no_show(request: HttpRequest, booking_id: Id) -> dict[str, Any]:
     return _booking(reception_services.booking_mark(booking_id=booking_id, attended=False, actor=request.user))
 
 
 @router.post("reception/bookings/{booking_id}/issue", response={201: dict, 200: dict},
              summary="登记接访中反映的问题并转办")
 @allow(*DESK)
-def booking_issue(request: HttpRequest, booking_id: int, payload: FindingIn) -> Status:
+def booking_issue(request: HttpRequest, booking_id: Id, payload: FindingIn) -> Status:
     finding, created = reception_services.booking_route_issue(
         booking_id=booking_id, category=payload.category, text=payload.text, actor=request.user,
         idempotency_key=_key(request, payload.idempotency_key))
