@@ -4,8 +4,9 @@
 What it holds is data (data/listening/*.yaml); this module plays it through listening's services (which route the
 issues through feedback's and record the visits through supervision's), each act at its own frozen time. Every
 issue routed here is dated 2019–2020, so the feedback demo's count of suggestions since 2021 is unchanged.
-An issue no routing rule places is sent by the supervisor to the unit the feedback demo names for that
-(feedback's own reassign). Idempotent: each record is keyed, and a key already used is skipped.
+Each issue is then worked through feedback's services as the feedback demo works its suggestions: one no
+routing rule places is sent by the supervisor to the unit the feedback demo names for that, the unit answers
+(data/listening/answers.yaml) and the supervisor closes it. Idempotent: each record is keyed, and a key already used is skipped.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from onewindow.catalog.models import Department
 from onewindow.core import clock
 from onewindow.core.access import Role
 from onewindow.core.models import Profile
-from onewindow.feedback.models import Suggestion
-from onewindow.feedback.services.suggestions import suggestion_reassign
+from onewindow.feedback.models import Suggestion, SuggestionState
+from onewindow.feedback.services.suggestions import suggestion_answer, suggestion_close, suggestion_reassign
 from onewindow.hall.models import Hall
 from onewindow.listening.models import (
     Booking,
@@ -57,15 +58,39 @@ def _fallback() -> Department | None:
     return Department.objects.filter(code=code.get("reassign_to", "")).first()
 
 
+def _unit_worker(department_id: int) -> User:
+    """Who answers for a unit: its first member of staff in the demo, else the liaison the feedback demo makes."""
+    profile = Profile.objects.filter(department_id=department_id).select_related("user").order_by("id").first()
+    if profile is not None:
+        return profile.user
+    worker, _ = User.objects.get_or_create(username=f"demo_dept_{department_id}")
+    Profile.objects.update_or_create(user=worker, defaults={"department_id": department_id,
+                                                            "display_name": _data("answers")["liaison_name"]})
+    worker.groups.add(Group.objects.get_or_create(name=Role.REVIEWER.value)[0])
+    return worker
+
+
 def _route_rest(findings: list[ListeningFinding], supervisor: User) -> None:
-    """An issue no rule routed is assigned by the supervisor (feedback's reassign), as the feedback demo does."""
+    """Each routed issue is worked as the feedback demo works suggestions: one no rule placed is assigned by the
+    supervisor (feedback's reassign), the unit answers, the supervisor closes it (feedback's services)."""
     fallback = _fallback()
+    answers = _data("answers")
     for f in findings:
         s = Suggestion.objects.get(pk=f.suggestion_id)
         if s.department_id is None and fallback is not None:
             with clock.frozen(s.received_at + dt.timedelta(hours=2)):
                 suggestion_reassign(suggestion_id=s.pk, department_id=fallback.pk, actor=supervisor,
                                     note="听民声问题分派")
+            s.refresh_from_db()
+        if s.department_id is None or s.state != SuggestionState.ASSIGNED:
+            continue
+        disposition, reply = answers["by_category"].get(s.category.code, ["explain", "已研究并答复。"])
+        answered = s.received_at + dt.timedelta(days=answers["answer_days"])
+        with clock.frozen(answered):
+            suggestion_answer(suggestion_id=s.pk, actor=_unit_worker(s.department_id), disposition=disposition,
+                              text=reply)
+        with clock.frozen(answered + dt.timedelta(days=answers["close_days"])):
+            suggestion_close(suggestion_id=s.pk, actor=supervisor, note="听民声问题已整改答复")
 
 
 def _forums(hall: Hall, supervisor: User) -> int:
