@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
+from django.utils.translation import get_language
 
 from onewindow.bundles.notice import bundle_notice, item_notice
 from onewindow.cases.models import (
@@ -233,8 +235,8 @@ def worklist_cases(department_id: int | None, f: WorklistFilter, lt: Lights) -> 
             qs = qs.filter(application__number__startswith=upper)
         else:
             qs = qs.filter(application__applicant__name=q)
-    return (qs.select_related("application__applicant", "assignee__profile")
-            .only("id", "number", "item_code", "item_name", "status", "due_date", "due_provisional", "accepted_on",
+    return (qs.select_related("application__applicant", "assignee__profile", "item")
+            .only("id", "number", "item_code", "item_name", "item__name_en", "status", "due_date", "due_provisional", "accepted_on",
                   "received_at", "makeup_due", "department_id", "version", "handling_type", "promised_limit",
                   "application__number", "application__name", "application__channel", "application__applicant__name",
                   "application__applicant__kind", "application__applicant__id_number",
@@ -285,7 +287,9 @@ def department_staff(department_id: int | None) -> list[tuple[int, str]]:
 def department_items(department_id: int | None) -> list[tuple[str, str]]:
     if department_id is None:
         return []
-    return list(ServiceItem.objects.filter(department_id=department_id).order_by("code").values_list("code", "name"))
+    name = "name_en" if (get_language() or "").startswith("en") else "name"  # the English name where there is one
+    return list(ServiceItem.objects.filter(department_id=department_id).order_by("code")
+                .values_list("code", Coalesce(NullIf(name, Value("")), "name")))
 
 
 # --------------------------------------------------------------------------- case page, applications

@@ -15,7 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, Sum
+from django.db.models import Q, Sum, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.cases import figures as case_defs
@@ -46,6 +48,11 @@ DEFINITIONS: dict[str, Any] = {
 }
 
 
+def _name_field() -> str:
+    """The name shown: the English one on English pages (the Chinese where a row has none)."""
+    return "name_en" if (get_language() or "").startswith("en") else "name"
+
+
 @dataclass(frozen=True)
 class Scope:
     kind: str  # all / hall / dept / bundle
@@ -68,11 +75,11 @@ def parse_scope(value: str | None) -> Scope:
         raise ServiceError("范围应为 all、hall:<大厅代码>、dept:<部门编码> 或 bundle:<一件事编码>", field="scope")
     found: tuple[str, int] | None
     if kind == "hall":
-        found = Hall.objects.filter(code=code).values_list("name", "pk").first()
+        found = Hall.objects.filter(code=code).values_list(Coalesce(NullIf(_name_field(), Value("")), "name"), "pk").first()
     elif kind == "dept":
-        found = Department.objects.filter(code=code).values_list("name", "pk").first()
+        found = Department.objects.filter(code=code).values_list(Coalesce(NullIf(_name_field(), Value("")), "name"), "pk").first()
     else:
-        found = Bundle.objects.filter(code=code).values_list("name", "pk").first()
+        found = Bundle.objects.filter(code=code).values_list(Coalesce(NullIf(_name_field(), Value("")), "name"), "pk").first()
     if found is None:
         raise ServiceError(f"没有编码为 {code} 的{names[kind]}", field="scope")
     return Scope(kind, code, *found)
@@ -295,7 +302,7 @@ def bundle_figures(scope: Scope, start: dt.date, end: dt.date, b_start: dt.date,
     for c in cards:
         f = c.figures
         vol = now.get(c.bundle.code, 0)
-        out.append({"code": c.bundle.code, "name": c.bundle.name, "items": f.items, "applications": vol,
+        out.append({"code": c.bundle.code, "name": getattr(c.bundle, _name_field()) or c.bundle.name, "items": f.items, "applications": vol,
                     "baseline_applications": before.get(c.bundle.code, 0),
                     "materials_before": f.materials_before, "materials_after": f.materials_after,
                     "visits_before": f.visits_before, "visits_after": f.visits_after,

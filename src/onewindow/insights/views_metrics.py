@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from onewindow.core.access import Role, allow
@@ -23,10 +24,13 @@ def scope_choices() -> list[tuple[str, str]]:
     from onewindow.hall.models import Hall
 
     out = [("all", _("全区（全部）"))]
-    out += [(f"hall:{c}", f"{_('大厅')}：{n}") for c, n in Hall.objects.values_list("code", "name")]
-    out += [(f"dept:{c}", f"{_('部门')}：{n}") for c, n in Department.objects.values_list("code", "name")]
-    out += [(f"bundle:{c}", f"{_('一件事')}：{n}") for c, n in
-            Bundle.objects.filter(status="published").values_list("code", "name")]
+    en = (get_language() or "").startswith("en")
+    out += [(f"hall:{c}", _("大厅：%(name)s") % {"name": e if en and e else n})
+            for c, n, e in Hall.objects.values_list("code", "name", "name_en")]
+    out += [(f"dept:{c}", _("部门：%(name)s") % {"name": e if en and e else n})
+            for c, n, e in Department.objects.values_list("code", "name", "name_en")]
+    out += [(f"bundle:{c}", _("一件事：%(name)s") % {"name": e if en and e else n}) for c, n, e in
+            Bundle.objects.filter(status="published").values_list("code", "name", "name_en")]
     return out
 
 

@@ -65,7 +65,7 @@ def _inspection(i: Inspection) -> dict[str, Any]:
 
 
 def _finding(f: Finding) -> dict[str, Any]:
-    return {"id": f.pk, "monitor": f.monitor, "title": MONITOR_TITLES.get(f.monitor, f.monitor), "kind": f.kind,
+    return {"id": f.pk, "monitor": f.monitor, "title": str(MONITOR_TITLES.get(f.monitor, f.monitor)), "kind": f.kind,
             "severity": f.severity, "target_type": f.target_type, "target_id": f.target_id,
             "target": f.target_label, "message": f.message, "department_id": f.department_id, "hall_id": f.hall_id,
             "state": f.state, "first_seen": f.first_seen, "last_seen": f.last_seen, "resolved_at": f.resolved_at}

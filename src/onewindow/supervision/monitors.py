@@ -17,11 +17,15 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.expressions import Combinable
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from onewindow.core import clock
 from onewindow.supervision.conf import conf_float, conf_int
 from onewindow.supervision.models import Finding, FindingState, MonitorRun
 from onewindow.supervision.services.findings import finding_resolve, findings_open
+
+StrOrPromise = str | Promise
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,7 @@ class Breach:
 class Monitor:
     code: str
     kind: str
-    title: str
+    title: StrOrPromise  # gettext_lazy: shown in the reader's language
     check: Callable[[], list[Breach]]
 
 
@@ -218,21 +222,21 @@ def check_no_show_spikes() -> list[Breach]:
 
 
 MONITORS: tuple[Monitor, ...] = (
-    Monitor("catalog.promised_over_legal", "catalog", "承诺时限超过法定时限", check_promised_over_legal),
-    Monitor("catalog.instant_mismatch", "catalog", "即办与即办件不一致", check_instant_mismatch),
-    Monitor("catalog.visits_without_reason", "catalog", "到现场次数大于0未说明原因", check_visits_without_reason),
-    Monitor("catalog.online_with_visits", "catalog", "全程网办却需到现场", check_fully_online_visits),
-    Monitor("catalog.fee_without_basis", "catalog", "收费未注明依据", check_fee_without_basis),
-    Monitor("catalog.no_materials", "catalog", "已发布事项无材料", check_published_without_materials),
-    Monitor("catalog.no_phone", "catalog", "已发布事项无咨询电话", check_published_without_phone),
-    Monitor("cases.overdue", "case", "办件超期", check_cases_overdue),
-    Monitor("cases.at_risk", "case", "办件临近期限", check_cases_at_risk),
-    Monitor("feedback.unrated", "feedback", "服务未评价", check_unrated_services),
-    Monitor("feedback.rectification_overdue", "feedback", "差评整改超期", check_rectifications_overdue),
-    Monitor("feedback.reply_overdue", "feedback", "意见建议答复超期", check_replies_overdue),
-    Monitor("hall.no_show_spike", "hall", "大厅过号异常", check_no_show_spikes),
+    Monitor("catalog.promised_over_legal", "catalog", _("承诺时限超过法定时限"), check_promised_over_legal),
+    Monitor("catalog.instant_mismatch", "catalog", _("即办与即办件不一致"), check_instant_mismatch),
+    Monitor("catalog.visits_without_reason", "catalog", _("到现场次数大于0未说明原因"), check_visits_without_reason),
+    Monitor("catalog.online_with_visits", "catalog", _("全程网办却需到现场"), check_fully_online_visits),
+    Monitor("catalog.fee_without_basis", "catalog", _("收费未注明依据"), check_fee_without_basis),
+    Monitor("catalog.no_materials", "catalog", _("已发布事项无材料"), check_published_without_materials),
+    Monitor("catalog.no_phone", "catalog", _("已发布事项无咨询电话"), check_published_without_phone),
+    Monitor("cases.overdue", "case", _("办件超期"), check_cases_overdue),
+    Monitor("cases.at_risk", "case", _("办件临近期限"), check_cases_at_risk),
+    Monitor("feedback.unrated", "feedback", _("服务未评价"), check_unrated_services),
+    Monitor("feedback.rectification_overdue", "feedback", _("差评整改超期"), check_rectifications_overdue),
+    Monitor("feedback.reply_overdue", "feedback", _("意见建议答复超期"), check_replies_overdue),
+    Monitor("hall.no_show_spike", "hall", _("大厅过号异常"), check_no_show_spikes),
 )
-MONITOR_TITLES = {m.code: m.title for m in MONITORS} | {"inspection": "现场检查不合格"}
+MONITOR_TITLES = {m.code: m.title for m in MONITORS} | {"inspection": _("现场检查不合格")}
 
 
 def _apply(monitor: Monitor, breaches: list[Breach], now: dt.datetime) -> dict[str, int]:

@@ -29,6 +29,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from onewindow.cases import figures as case_figures
 from onewindow.core import clock
@@ -45,8 +46,9 @@ from onewindow.supervision.models import (
 Counts = dict[str, int]
 
 PARTS = ("on_time", "satisfaction", "rectification", "notices", "instant")
-PART_LABELS = {"on_time": "按时办结率", "satisfaction": "好评率", "rectification": "按期整改率",
-               "notices": "整改通知", "instant": "即办件占比"}
+PART_LABELS = {"on_time": gettext_noop("按时办结率"), "satisfaction": gettext_noop("好评率"),
+               "rectification": gettext_noop("按期整改率"), "notices": gettext_noop("整改通知"),
+               "instant": gettext_noop("即办件占比")}  # translated where shown
 
 
 def part_formulas() -> dict[str, Any]:

@@ -269,7 +269,7 @@ def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _ranking_context(month: dt.date, region: Any = None) -> dict[str, Any]:
     rows = scores.ranking(month=month, region=region)
-    return {"month": month, "rows": rows, "labels": scores.PART_LABELS, "parts": scores.PARTS,
+    return {"month": month, "rows": rows, "labels": {k: _(v) for k, v in scores.PART_LABELS.items()}, "parts": scores.PARTS,
             "weights": rows[0].weights if rows else scores.active_weights(), "published": scores.is_published(month),
             "unranked": scores.unranked(month=month, region=region), "formulas": scores.part_formulas(),
             "region": region}

@@ -136,10 +136,13 @@ def recorded_day(hall_code: str, day: dt.date) -> list[RecordedTicket]:
 
 
 def category_names(hall_code: str) -> dict[str, str]:
+    from django.utils.translation import get_language
+
     from onewindow.hall.models import HallCategory
 
-    return {code: name for code, name in HallCategory.objects.filter(hall__code=hall_code)
-            .values_list("category__code", "category__name")}
+    english = (get_language() or "").startswith("en")  # the English name on English pages, where there is one
+    return {code: name_en if english and name_en else name for code, name, name_en in HallCategory.objects
+            .filter(hall__code=hall_code).values_list("category__code", "category__name", "category__name_en")}
 
 
 def fit_demand(hall_code: str, days: list[dt.date], *, service_kind: str = "empirical",

@@ -6,13 +6,17 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import TypeAlias
 
+from django.utils.translation import gettext_noop
+
 from onewindow.insights.simulation.erlang import servers_needed
 from onewindow.insights.simulation.model import ALL, Demand, Layout, Pool
 
 DEPARTMENT = "department"
 COMPREHENSIVE = "comprehensive"
 SKILL_GROUPS = "skill_groups"
-LAYOUT_NAMES = {DEPARTMENT: "部门窗口", COMPREHENSIVE: "综合窗口", SKILL_GROUPS: "分组综合窗口"}
+#: the names are msgids: pages show them translated ({% translate %})
+LAYOUT_NAMES = {DEPARTMENT: gettext_noop("部门窗口"), COMPREHENSIVE: gettext_noop("综合窗口"),
+                SKILL_GROUPS: gettext_noop("分组综合窗口")}
 
 #: windows open: the same number all day, or one number per hour (the last repeated to the end of the day)
 Windows: TypeAlias = int | Sequence[int]

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from onewindow.core.errors import ServiceError
 from onewindow.insights.simulation import hallsource
@@ -53,12 +54,12 @@ MAX_HOURS = 16
 # tickets per hour over a 9:00–17:00 day without lunch break; the morning and early-afternoon peaks are typical.
 _PROFILE = (0.9, 1.35, 1.25, 0.8, 0.7, 1.1, 1.15, 0.75)
 EXAMPLE_CATEGORIES = (
-    # code, name, mean tickets per hour, mean service minutes, windows before the reform
-    ("shebao", "社保中心", 12.0, 7.0, 2),
-    ("chengxiang", "城乡保中心", 7.0, 5.0, 1),
-    ("jiguan", "机关保中心", 3.0, 9.0, 1),
-    ("jiuye", "劳动就业中心", 8.0, 6.0, 1),
-    ("renshi", "人事人才服务中心", 4.0, 8.0, 1),
+    # code, name (a msgid: pages translate it), mean tickets per hour, mean service minutes, windows before the reform
+    ("shebao", gettext_noop("社保中心"), 12.0, 7.0, 2),
+    ("chengxiang", gettext_noop("城乡保中心"), 7.0, 5.0, 1),
+    ("jiguan", gettext_noop("机关保中心"), 3.0, 9.0, 1),
+    ("jiuye", gettext_noop("劳动就业中心"), 8.0, 6.0, 1),
+    ("renshi", gettext_noop("人事人才服务中心"), 4.0, 8.0, 1),
 )
 EXAMPLE_GROUPS = {"社保类": ["shebao", "chengxiang", "jiguan"], "就业人才类": ["jiuye", "renshi"]}
 
@@ -297,7 +298,7 @@ def replay(hall_code: str, day: dt.date, *, alternative: str | None = COMPREHENS
     if alternative == COMPREHENSIVE:
         hours = recorded.hours
         per_hour = [recorded.layout.counters_at(h) for h in range(hours)]
-        alt = Layout(COMPREHENSIVE, "综合窗口（同等人力）", (Pool("all", frozenset({ALL}), tuple(per_hour)),))
+        alt = Layout(COMPREHENSIVE, _("综合窗口（同等人力）"), (Pool("all", frozenset({ALL}), tuple(per_hour)),))
         out["comprehensive"] = replay_day(tickets, alt).as_dict()
     return out
 
