@@ -1,12 +1,12 @@
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.core.access import Role
+from onewindow.core.access import PUBLIC, Role
 from onewindow.core.nav import NavItem
 
 MANAGERS = frozenset({Role.SUPERVISOR, Role.DEPARTMENT_HEAD})
 
 ITEMS = [
-    NavItem(label=_("局领导接访预约"), url_name="listening:reception", roles=frozenset({Role.CITIZEN}), order=36,
+    NavItem(label=_("局领导接访预约"), url_name="listening:reception", roles=frozenset({PUBLIC}), order=36,
             group="public"),
     NavItem(label=_("我的体验"), url_name="listening:experience", roles=frozenset({Role.CITIZEN}), order=37,
             group="public"),
