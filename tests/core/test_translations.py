@@ -55,7 +55,7 @@ def _visible_cjk(html: str) -> list[str]:
     the logo glyph (政, aria-hidden) and search placeholders, whose example terms stay Chinese because the
     catalog data they search is Chinese."""
     html = re.sub(r'placeholder="[^"]*"', "", html)
-    html = re.sub(r'<span class="brand-mark" aria-hidden="true">[^<]*</span>', "", html)
+    html = re.sub(r'<span class="brand-mark"[^>]*>[^<]*</span>', "", html)
     html = re.sub(r'<button[^>]*lang="zh-hans"[^>]*>.*?</button>', "", html, flags=re.S)
     return sorted(set(CJK.findall(html)))
 

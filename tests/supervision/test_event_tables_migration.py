@@ -56,7 +56,10 @@ def test_event_rows_keep_their_contents_on_the_append_only_base() -> None:
     forward = MigrationExecutor(connection).loader.graph.leaf_nodes()
     try:
         loader = migrate(BEFORE).loader
-        others = [node for node in forward if node[0] not in ("supervision", "insights")]  # as they are now
+        moved = ("supervision", "0003_events_on_the_append_only_base")
+        # every other app as it is now, except apps whose migrations need the moved tables (they were unapplied)
+        others = [node for node in forward if node[0] != "supervision"
+                  and moved not in loader.graph.forwards_plan(node)]
         ids = old_rows(loader.project_state(BEFORE + others).apps)
     finally:
         migrate(forward)

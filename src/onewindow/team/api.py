@@ -5,6 +5,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.db.models import Count
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -15,6 +16,7 @@ from onewindow.core.access import PUBLIC, Role, allow, has_role
 from onewindow.core.errors import Forbidden, NotFound, ServiceError
 from onewindow.core.inputs import date_param, month_param
 from onewindow.hall.models import Counter, Hall
+from onewindow.supervision.models import Finding
 from onewindow.team import selectors
 from onewindow.team.access import MANAGERS, STAFF, me
 from onewindow.team.models import Attempt, Exam, Star
@@ -35,6 +37,7 @@ class ErrorIn(Schema):
     clerk: int
     found_on: str
     description: str
+    finding: int | None = None
     key: str = ""
 
 
@@ -89,6 +92,15 @@ def _the_clerk(pk: int, field: str = "clerk") -> User:
     return user
 
 
+def _finding(pk: int | None) -> Finding | None:
+    if pk is None:
+        return None
+    finding = Finding.objects.filter(pk=pk).first()
+    if finding is None:
+        raise NotFound(_("找不到该督查发现"), field="finding")
+    return finding
+
+
 def _day(raw: str, field: str) -> dt.date:
     day = date_param(raw, field)
     if day is None:
@@ -133,7 +145,7 @@ def assessment_publish(request: HttpRequest, payload: MonthIn) -> dict[str, Any]
 def error_create(request: HttpRequest, payload: ErrorIn) -> Status:
     row, created = assessment_services.error_record(
         clerk=_the_clerk(payload.clerk), found_on=_day(payload.found_on, "found_on"),
-        description=payload.description, key=payload.key, actor=me(request))
+        description=payload.description, finding=_finding(payload.finding), key=payload.key, actor=me(request))
     return Status(201 if created else 200, {"id": row.pk, "found_on": row.found_on.isoformat()})
 
 
@@ -155,10 +167,10 @@ def _attempt_dict(a: Attempt, *, with_paper: bool) -> dict[str, Any]:
 @router.get("exams", summary=gettext_noop("业务考试"))
 @allow(*STAFF)
 def exam_list(request: HttpRequest) -> dict[str, Any]:
-    exams = Exam.objects.order_by("-month", "code")[:50]
+    exams = Exam.objects.annotate(n_questions=Count("questions")).order_by("-month", "code")[:50]
     mine = {a.exam_id: a for a in Attempt.objects.filter(clerk=me(request)).order_by("number")}
     return {"results": [{"code": e.code, "title": e.title, "month": e.month.strftime("%Y-%m"),
-                         "pass_line": e.pass_line, "questions": e.questions.count(),
+                         "pass_line": e.pass_line, "questions": e.n_questions,
                          "mine": _attempt_dict(mine[e.pk], with_paper=False) if e.pk in mine else None}
                         for e in exams]}
 

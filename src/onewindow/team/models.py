@@ -49,6 +49,8 @@ class Assessment(models.Model):
     counter = models.ForeignKey("hall.Counter", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                 verbose_name=_("主要窗口"))
     served = models.PositiveIntegerField(_("服务人次"), default=0)
+    cases_handled = models.PositiveIntegerField(_("窗口受理办件数"), default=0,
+                                                help_text=_("当月由本人接件、受理、容缺受理、不予受理或一次性告知的办件"))
     ratings_active = models.PositiveIntegerField(_("主动评价数"), default=0)
     good_rate = models.FloatField(_("好评率"), null=True, blank=True)
     errors = models.PositiveIntegerField(_("差错数"), default=0)

@@ -47,6 +47,15 @@ def commendation_counts(*, hall: Hall | None = None, since: dt.date | None = Non
     return {"banner": counts["banner"], "letter": counts["letter"], "total": counts["banner"] + counts["letter"]}
 
 
+def commendation_counts_by_hall() -> dict[int, dict[str, int]]:
+    """{hall id: {"banner", "letter", "total"}} in one query (the public page lists every hall)."""
+    rows = Commendation.objects.values("hall_id").annotate(
+        banner=Count("id", filter=Q(kind=CommendationKind.BANNER)),
+        letter=Count("id", filter=Q(kind=CommendationKind.LETTER))).order_by("hall_id")
+    return {r["hall_id"]: {"banner": r["banner"], "letter": r["letter"], "total": r["banner"] + r["letter"]}
+            for r in rows}
+
+
 def _grouped(rows: QuerySet[Commendation], keys: list[str]) -> list[dict[str, Any]]:
     return list(rows.values(*keys).annotate(
         banner=Count("id", filter=Q(kind=CommendationKind.BANNER)),
@@ -100,7 +109,8 @@ def my_assessments(clerk: User) -> QuerySet[Assessment]:
 def assessment_dict(row: Assessment) -> dict[str, Any]:
     return {"clerk": staff_name(row.clerk), "clerk_id": row.clerk_id, "month": row.month.strftime("%Y-%m"),
             "hall": row.hall.code if row.hall else None, "counter": row.counter.number if row.counter else None,
-            "counter_kind": row.counter_kind, "served": row.served, "ratings_active": row.ratings_active,
+            "counter_kind": row.counter_kind, "served": row.served, "cases_handled": row.cases_handled,
+            "ratings_active": row.ratings_active,
             "good_rate": row.good_rate, "errors": row.errors, "days_signed": row.days_signed,
             "days_on_time": row.days_on_time, "volume_part": row.volume_part, "rating_part": row.rating_part,
             "error_part": row.error_part, "punctuality_part": row.punctuality_part, "score": row.score,

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -68,13 +69,15 @@ def manage(request: HttpRequest, action: str) -> HttpResponse:
         if action == "compute":
             rows = assessment_services.assessment_compute_month(month=month, hall=hall, actor=me(request))
             messages.success(request, _("已计算 %(n)d 人的月度考核") % {"n": len(rows)})
-        elif action == "publish" and has_role(request.user, Role.SUPERVISOR):
+        elif action in ("publish", "star_publish") and not has_role(request.user, Role.SUPERVISOR):
+            raise PermissionDenied(_("只有督查人员可以发布"))
+        elif action == "publish":
             n = assessment_services.assessment_publish_month(month=month, hall=hall, actor=me(request))
             messages.success(request, _("已发布 %(n)d 人的月度考核") % {"n": n})
         elif action == "choose":
             star_services.star_choose(hall=hall, month=month, actor=me(request))
             messages.success(request, _("已推选政务服务之星，待确认公布"))
-        elif action == "star_publish" and has_role(request.user, Role.SUPERVISOR):
+        elif action == "star_publish":
             star = get_object_or_404(Star, hall=hall, month=month)
             star_services.star_publish(star=star, actor=me(request))
             messages.success(request, _("已公布政务服务之星"))
@@ -128,7 +131,8 @@ def exam_results(request: HttpRequest, code: str) -> HttpResponse:
 @allow(PUBLIC)
 def stars(request: HttpRequest) -> HttpResponse:
     halls = list(Hall.objects.filter(active=True, counters__isnull=False).distinct().order_by("sort_order", "code"))
-    counts = [(h, selectors.commendation_counts(hall=h)) for h in halls]
+    by_hall = selectors.commendation_counts_by_hall()
+    counts = [(h, by_hall[h.pk]) for h in halls if h.pk in by_hall]
     return render(request, "team/stars.html", {
         "stars": [selectors.star_public(s) for s in selectors.published_stars()],
         "counts": [(h, c) for h, c in counts if c["total"]], "published": StarStatus.PUBLISHED})

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from onewindow.cases.models import CaseEvent
 from onewindow.core import clock
 from onewindow.core.actors import Actor, actor_user
 from onewindow.core.errors import Conflict, ServiceError
@@ -28,6 +29,9 @@ from onewindow.team.models import (
     AssessmentWeights,
     InspectionError,
 )
+
+# the window's acts on a case (cases.models.ACTION_LABELS) counted as the clerk's cases handled
+CASE_ACTIONS = ("receive", "accept", "accept_deferral", "not_accept", "supplement")
 
 FORMULA = gettext_lazy(
     "综合得分 = (办件量权重 × 办件量得分率 + 好评率权重 × 好评率 + 差错权重 × 差错得分率 + 准时签到权重 × 准时签到率)"
@@ -56,6 +60,7 @@ class _Raw:
     hall: Hall | None
     counter: Counter | None
     served: int
+    cases: int
     ratings: dict[str, int]
     errors: int
     days_signed: int
@@ -91,7 +96,9 @@ def _raw(clerk: User, month: dt.date) -> _Raw | None:
         periods = hall_open_periods(halls[day], day)
         if not periods or at.time() <= periods[0][0]:
             on_time += 1
-    return _Raw(clerk=clerk, hall=counter.hall if counter else None, counter=counter, served=served,
+    cases = (CaseEvent.objects.filter(actor=clerk, action__in=CASE_ACTIONS, at__date__gte=month, at__date__lt=end)
+             .values("case_id").distinct().count())
+    return _Raw(clerk=clerk, hall=counter.hall if counter else None, counter=counter, served=served, cases=cases,
                 ratings=ratings, errors=errors, days_signed=len(first_in), days_on_time=on_time)
 
 
@@ -152,6 +159,7 @@ def assessment_compute_month(*, month: dt.date, actor: Actor, hall: Hall | None 
         for r, s in scored:
             rank = ranked.index(s["score"]) + 1 if s["score"] is not None else None
             values = {"hall": r.hall, "counter": r.counter, "counter_kind": kind, "served": r.served,
+                      "cases_handled": r.cases,
                       "errors": r.errors, "days_signed": r.days_signed, "days_on_time": r.days_on_time,
                       "rank": rank, "peers": len(ranked), "computed_at": now, "updated_at": now, **s}
             row, created = Assessment.objects.update_or_create(clerk=r.clerk, month=month, defaults=values)
