@@ -9,6 +9,8 @@ from django.test import Client
 from onewindow.core.access import PUBLIC, Role
 from onewindow.core.nav import access_of, all_items, group_of, may_open
 
+pytestmark = pytest.mark.once_on_postgres  # see scripts/test.sh
+
 # None: an anonymous visitor. Outlet staff (intake) open their pages only once assigned to an outlet: left out here.
 ROLES = [None, *(role for role in Role if role != "outlet_staff")]
 

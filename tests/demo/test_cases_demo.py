@@ -17,6 +17,8 @@ from onewindow.demo import cases as cases_demo
 from onewindow.demo import catalog as catalog_demo
 from onewindow.demo import logins
 
+pytestmark = pytest.mark.once_on_sqlite  # see scripts/test.sh
+
 ON = dt.datetime(2026, 11, 20, 12)
 SEED = {"fa-hire-staff": 20, "fa-terminate": 15, "fa-unemployment": 23, "fa-public-hire": 26, "fa-ss-card": 11000}
 

@@ -5,6 +5,8 @@ cases a user opens list the materials that were checked, not 无."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -16,16 +18,22 @@ from onewindow.demo import catalog as catalog_demo
 from onewindow.demo import logins
 
 ON = dt.datetime(2026, 11, 20, 12)
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.once_on_sqlite]
 
 
-@pytest.fixture
-def demo() -> None:
-    logins.load()
-    catalog_demo.load()
-    bundles_demo.load()
-    with clock.frozen(ON):
-        cases_demo.load()
+@pytest.fixture(scope="module")
+def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    """Loaded once for the module (the cases demo takes a while); emptied again after its last test."""
+    with django_db_blocker.unblock():
+        logins.load()
+        catalog_demo.load()
+        bundles_demo.load()
+        with clock.frozen(ON):
+            cases_demo.load()
+        yield
+        from django.core.management import call_command
+
+        call_command("flush", interactive=False, verbosity=0)
 
 
 def test_demo_form_values_name_the_right_people_and_things(demo) -> None:

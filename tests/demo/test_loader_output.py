@@ -18,6 +18,8 @@ from onewindow.demo import hall as hall_demo
 from onewindow.demo import logins
 from onewindow.demo import supervision as supervision_demo
 
+pytestmark = pytest.mark.once_on_sqlite  # see scripts/test.sh
+
 ON = dt.datetime(2026, 11, 20, 12)
 CJK = re.compile(r"[\u3400-\u9fff]")
 

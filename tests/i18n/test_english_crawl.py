@@ -22,7 +22,7 @@ from django.urls import Resolver404, resolve
 
 from onewindow.core.access import Role
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.once_on_postgres]
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 VOID = {"br", "img", "input", "meta", "link", "hr", "source", "wbr", "area", "col", "embed", "param", "track"}

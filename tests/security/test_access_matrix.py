@@ -19,6 +19,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from onewindow.api import api
 from onewindow.core.access import PUBLIC, SIGNED_IN, user_roles
 
+pytestmark = pytest.mark.once_on_postgres  # see scripts/test.sh
+
 EXCLUDED_PREFIXES = ("admin/", "i18n/", "api/")  # api/ is walked through the ninja routers instead
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 

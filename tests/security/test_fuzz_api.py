@@ -14,6 +14,8 @@ import pytest
 from onewindow.core.access import Role
 from tests.security.fuzzing import Identity, fuzz_world, identities, run_fuzz
 
+pytestmark = pytest.mark.once_on_postgres  # see scripts/test.sh
+
 API_EXAMPLES = 2  # per operation the identity may call (one for the others: they must be refused)
 OPEN311_EXAMPLES = 6
 FORM_EXAMPLES = 2
