@@ -5,11 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow.core.registry import ApiMount, OneWindowApp, UrlMount
 
-SERVING = ("runserver", "serve", "demo")
+# `serve` and `demo` hand over to gunicorn (os.execv), whose workers warm up themselves; `demo` migrates and loads
+# its data first, so a warm-up in its own process would only race the migration of a fresh database
+SERVING = ("runserver",)
 
 
 def _serving() -> bool:
-    """Whether this process answers web requests (a server, or the demo that starts one)."""
+    """Whether this process answers web requests: Django's development server, or a gunicorn process."""
     program = sys.argv[0] if sys.argv else ""
     return "gunicorn" in program or any(arg in SERVING for arg in sys.argv[1:2])
 

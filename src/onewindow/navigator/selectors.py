@@ -180,15 +180,40 @@ def item_codes(query: str) -> list[str]:
     return [hit.doc.code for hit in current_index().search(q, limit=200, kinds=("item",))]
 
 
-def warm_up() -> None:
-    """Load the dictionaries and build the index (a server calls this once when it starts)."""
-    from django.db import connection
+#: the tables the index is built from: the warm-up waits for them (a fresh database has none before migrate)
+INDEX_MODELS = (ServiceItem, ItemMaterial, Bundle, SynonymRow)
+
+
+def index_tables_ready() -> bool:
+    """Whether the tables the index reads exist yet (not before the first `migrate`)."""
+    from django.db import DatabaseError, connection
+
+    try:
+        existing = set(connection.introspection.table_names())
+    except DatabaseError:
+        return False
+    return all(model._meta.db_table in existing for model in INDEX_MODELS)
+
+
+def warm_up() -> bool:
+    """Load the dictionaries and build the index (a server calls this once when it starts). On a database that is
+    not migrated yet it builds nothing and says so in one line, no traceback: the first search builds the index.
+    True when the index was built."""
+    from django.db import DatabaseError, connection
 
     try:
         text.tokenizer()
         text.pinyin_key("预热")
+        if not index_tables_ready():
+            logger.info("navigator warm-up: the catalog tables are not there yet; the first search builds the index")
+            return False
         current_index()
+        return True
+    except DatabaseError as exc:  # tables dropped or half-migrated under us: the first search builds the index
+        logger.info("navigator warm-up: the catalog cannot be read yet (%s); the first search builds the index", exc)
+        return False
     except Exception:
         logger.warning("navigator warm-up skipped", exc_info=True)
+        return False
     finally:
         connection.close()
