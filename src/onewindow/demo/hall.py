@@ -93,10 +93,14 @@ def _window_categories() -> dict[str, WindowCategory]:
 def _hall(spec: dict[str, Any]) -> Hall:
     lunch = spec.get("lunch") or {}
     hall, _ = Hall.objects.get_or_create(code=spec["code"], defaults={
-        "name": spec["name"], "address": spec["address"], "phone": str(spec["phone"]),
-        "no_lunch_break": bool(spec.get("no_lunch_break", False)), "reform_date": spec.get("reform_date"),
+        "name": spec["name"], "name_en": spec.get("name_en", ""), "address": spec["address"],
+        "phone": str(spec["phone"]), "no_lunch_break": bool(spec.get("no_lunch_break", False)),
+        "reform_date": spec.get("reform_date"),
         "lunch_start": _time(lunch["start"]) if lunch else None, "lunch_end": _time(lunch["end"]) if lunch else None,
         "sort_order": spec["sort_order"]})
+    if not hall.name_en and spec.get("name_en"):  # a demo loaded before halls had English names gets them
+        hall.name_en = spec["name_en"]
+        hall.save(update_fields=["name_en"])
     for weekday in range(5):
         OpeningHours.objects.get_or_create(hall=hall, weekday=weekday, defaults={
             "opens": _time(spec["hours"]["opens"]), "closes": _time(spec["hours"]["closes"])})

@@ -38,6 +38,7 @@ class HallRow:
     region: str
     parent: str  # the parent hall's code
     level: str
+    name_en: str = ""
 
 
 @cache
@@ -71,20 +72,28 @@ def region_rows() -> list[RegionRow]:
     return rows
 
 
+def _english(template: str, **names: str) -> str:
+    """A hall's English name from its template, or "" when the template or an English place name is missing."""
+    return template.format(**names) if template and all(names.values()) else ""
+
+
 def hall_rows() -> list[HallRow]:
     """The street and community halls under each district hall of halls.yaml's hierarchy."""
     raw = _data("halls")
     out: list[HallRow] = []
     for h in raw.get("hierarchy") or []:
         top = h["district_hall"]
+        street_en, community_en = h.get("street_hall_en", ""), h.get("community_hall_en", "")
         for s in _streets().get(str(h["district"]), []):
             street_code = f"{top}-{s['slug']}"
             out.append(HallRow(street_code, h["street_hall"].format(street=s["name"]), str(s["code"]), top,
-                               "street"))
+                               "street", _english(street_en, street=s.get("name_en", ""))))
+            english = s.get("communities_en") or []
             for n, community in enumerate(s["communities"], start=1):
                 region = f"{s['code']}{n:03d}"
                 out.append(HallRow(f"{street_code}-{n:02d}", h["community_hall"].format(community=community),
-                                   region, street_code, "community"))
+                                   region, street_code, "community",
+                                   _english(community_en, community=english[n - 1] if n <= len(english) else "")))
     return out
 
 
@@ -127,8 +136,8 @@ def load_halls(*, scale: int = 0, stdout: TextIO | None = None) -> None:
     made = dict(tops)
     for level in ("street", "community"):
         rows = [r for r in hall_rows() if r.level == level and r.parent in made]
-        wanted = {r.code: {"code": r.code, "name": r.name, "region_id": regions[r.region].pk,
-                           "parent_id": made[r.parent].pk, "level": r.level,
+        wanted = {r.code: {"code": r.code, "name": r.name, "name_en": r.name_en,
+                           "region_id": regions[r.region].pk, "parent_id": made[r.parent].pk, "level": r.level,
                            "sort_order": made[r.parent].sort_order * 1000 + n}
                   for n, r in enumerate(rows, start=1)}
         made |= sync(Hall, Hall.objects.filter(code__in=list(wanted)), wanted, key=lambda x: x.code,
