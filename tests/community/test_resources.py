@@ -3,6 +3,7 @@ pilot compounds' money and how branch secretaries are chosen — recorded by com
 and the API, published without any secretary's name or phone."""
 
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -11,14 +12,14 @@ from onewindow.community.models import FundingGrant, PartyOrg, ServiceSite
 from onewindow.core.access import Role
 from onewindow.core.models import AuditEntry
 
-from .builders import a_branch, a_user, signed_in
+from .builders import a_branch, a_user, compounds_in, signed_in
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_worker_registers_a_centre_and_a_station_and_the_public_page_counts_them(world, worker) -> None:
     r = worker.post("/community/resources/sites/", {
-        "kind": "centre", "name": "东梅社区“党建+”邻里中心", "community": world.east.pk,
+        "kind": "centre", "name": "东梅社区“党建+”邻里中心", "community": world.east.pk, "compound_label": "",
         "functions": ["elderly", "childcare", "affairs"]})
     assert r.status_code == 302
     r = worker.post("/api/v1/community/resources/sites", {
@@ -84,7 +85,7 @@ def test_a_grant_of_nothing_or_in_the_future_changes_nothing(world, worker) -> N
     assert future.status_code == 400 and future.json()["errors"][0]["field"] == "granted_on"
     page = worker.post("/community/resources/grants/", {"compound": world.compounds[0].pk, "source": "gift",
                                                         "amount_yuan": "abc", "granted_on": "2021-03-15"})
-    assert page.status_code == 302
+    assert page.status_code == 400 and "“abc”不是整数" in page.content.decode()
     assert not FundingGrant.objects.exists()
 
 
@@ -119,3 +120,79 @@ def test_only_a_community_worker_records_resources(world) -> None:
         401, 403)
     assert not ServiceSite.objects.exists()
     assert "登记服务阵地" not in volunteer.get("/community/resources/").content.decode()
+
+
+# ------------------------------------------------------------------ the compound pickers (issue 17 item 8)
+
+def _site(world, **over: object) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    data: dict[str, object] = {"kind": "station", "name": "浅水湾小区党群服务站", "community": world.east.pk,
+                               "compound_label": "浅水湾小区", "spaces": "小区架空层", "functions": ["leisure", "elderly"]}
+    data.update(over)
+    return data
+
+
+def _options(html: str, list_id: str) -> list[str]:
+    body = html.split(f'<datalist id="{list_id}">', 1)[1].split("</datalist>", 1)[0]
+    return re.findall(r'<option value="([^"]*)">', body)
+
+
+def test_the_forms_pick_a_compound_from_a_searchable_list_not_one_long_select(world, worker) -> None:
+    page = worker.get("/community/resources/").content.decode()
+    assert '<select name="compound"' not in page
+    assert 'list="site-compounds"' in page and 'list="grant-compounds"' in page
+    assert _options(page, "site-compounds") == [
+        "东梅社区 · 浅水湾小区", "东梅社区 · 浅水湾荔苑", "东梅社区 · 东梅小区", "英龙社区 · 华景城小区", "英龙社区 · 英龙花园"]
+    # each picker is labelled and described (the label wraps it; the help text says how to narrow the list)
+    assert re.search(r'<label>小区（党群服务站必填） <input name="compound_label" list="site-compounds"[^>]*></label>', page)
+    assert 'aria-describedby="site-compound-help"' in page and 'id="site-compound-help"' in page
+    # choosing the community first narrows the list to its compounds (htmx fetches them)
+    assert 'hx-get="/community/resources/compounds/"' in page
+    west = worker.get("/community/resources/compounds/", {"community": world.west.pk}).content.decode()
+    assert re.findall(r'<option value="([^"]*)">', west) == ["英龙社区 · 华景城小区", "英龙社区 · 英龙花园"]
+    every = worker.get("/community/resources/compounds/", {"community": "x"}).content.decode()
+    assert every.count("<option") == 5
+    assert Client().get("/community/resources/compounds/").status_code == 302  # workers only
+
+
+def test_a_station_is_registered_for_the_compound_picked_by_name_or_label(world, worker) -> None:
+    # a second 东梅小区 in the other community: the bare name is the one in the community chosen first
+    other = compounds_in(world.west, "东梅小区")[0]
+    r = worker.post("/community/resources/sites/", _site(world, compound_label="东梅小区", name="东梅小区党群服务站"))
+    assert r.status_code == 302, r.content.decode()
+    assert ServiceSite.objects.get().compound == world.compounds[2]
+    r = worker.post("/community/resources/sites/", _site(world, community=world.west.pk, name="英龙东梅站",
+                                                         compound_label="英龙社区 · 东梅小区"))
+    assert r.status_code == 302 and ServiceSite.objects.get(name="英龙东梅站").compound == other
+
+
+def test_a_compound_outside_the_chosen_community_is_refused_naming_the_field_and_nothing_is_written(
+        world, worker) -> None:
+    for label in ("英龙社区 · 华景城小区", "华景城小区"):
+        r = worker.post("/community/resources/sites/", _site(world, compound_label=label))
+        page = r.content.decode()
+        assert r.status_code == 400
+        assert '<span class="error" id="site-compound-error">该小区不在所选社区</span>' in page
+        assert 'aria-invalid="true"' in page and 'role="alert"' in page
+        assert 'value="浅水湾小区党群服务站"' in page and f'value="{label}"' in page  # what was typed stays
+    for label, problem in (("不存在小区", "请从列表中选择小区"), ("", "党群服务站应设在一个小区")):
+        r = worker.post("/community/resources/sites/", _site(world, compound_label=label))
+        assert r.status_code == 400 and problem in r.content.decode()
+    no_community = worker.post("/community/resources/sites/", _site(world, community=""))
+    assert no_community.status_code == 400 and "请选择有效的社区" in no_community.content.decode()
+    assert not ServiceSite.objects.exists()
+    assert not AuditEntry.objects.filter(action="community.site_save").exists()
+
+
+def test_a_grant_is_recorded_for_the_compound_picked_and_refused_outside_the_chosen_community(
+        world, worker) -> None:
+    grant = {"community": world.east.pk, "compound_label": "东梅社区 · 浅水湾荔苑", "source": "fiscal",
+             "amount_yuan": "20000", "granted_on": "2021-03-15", "pilot": "1"}
+    wrong = worker.post("/community/resources/grants/", {**grant, "community": world.west.pk})
+    assert wrong.status_code == 400
+    assert '<span class="error" id="grant-compound-error">该小区不在所选社区</span>' in wrong.content.decode()
+    unknown = worker.post("/community/resources/grants/", {**grant, "community": "", "compound_label": "浅水湾"})
+    assert unknown.status_code == 400 and "请从列表中选择小区" in unknown.content.decode()
+    assert not FundingGrant.objects.exists()
+    assert worker.post("/community/resources/grants/", grant).status_code == 302
+    assert worker.post("/community/resources/grants/", {**grant, "community": ""}).status_code == 302
+    assert list(FundingGrant.objects.values_list("compound", flat=True)) == [world.compounds[1].pk] * 2

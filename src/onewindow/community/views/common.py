@@ -15,8 +15,9 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from onewindow.community.models import Member
+from onewindow.community.models import Community, Compound, Member
 from onewindow.community.selectors.members import member_of
+from onewindow.community.selectors.organisation import compounds as all_compounds
 from onewindow.core.access import Role
 from onewindow.core.errors import ServiceError
 from onewindow.core.idempotency import clean_key, idempotency_scope
@@ -78,6 +79,29 @@ def chosen(model: type[M], pk: object, field: str) -> M:
         return model._default_manager.get(pk=value)
     except (ValueError, TypeError, model.DoesNotExist):  # type: ignore[attr-defined]
         raise ServiceError(_("请选择有效的%(f)s") % {"f": model._meta.verbose_name}, field=field) from None
+
+
+def compound_label(compound: Compound) -> str:
+    """How the forms' compound pickers name a compound: its community, then its own name."""
+    return f"{compound.community.name} · {compound.name}"
+
+
+def compound_from_post(post: Any, *, field: str = "compound", community: Community | None = None) -> Compound:
+    """The compound a form's picker names: by id (`compound`, the API and older forms) or by the label typed or
+    chosen from the list (`compound_label`: exactly, or the one compound of that name — in `community` when one
+    was chosen first); else a 400 naming the field. A compound outside the chosen community is refused too."""
+    if (post.get("compound") or "").strip():
+        found = [chosen(Compound, post.get("compound"), field)]
+    else:
+        label = " ".join((post.get("compound_label") or "").split())
+        found = [c for c in all_compounds() if label and label in (compound_label(c), c.name)]
+        if len(found) > 1 and community is not None:
+            found = [c for c in found if c.community_id == community.pk] or found
+    if len(found) != 1:
+        raise ServiceError(_("请从列表中选择小区（可输入社区或小区名称搜索）"), field=field)
+    if community is not None and found[0].community_id != community.pk:
+        raise ServiceError(_("该小区不在所选社区"), field=field)
+    return found[0]
 
 
 def page(request: HttpRequest, qs: QuerySet[Any], per_page: int = 30) -> Page[Any]:

@@ -3,7 +3,8 @@ secretaries are chosen, and the community worker's forms that record them."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,7 +13,6 @@ from django.views.decorators.http import require_POST
 from onewindow.community.access import is_worker
 from onewindow.community.models import (
     Community,
-    Compound,
     FundingGrant,
     PartyOrg,
     SecretaryBackground,
@@ -20,52 +20,99 @@ from onewindow.community.models import (
     ServiceFunction,
     ServiceSite,
 )
+from onewindow.community.selectors import organisation as organisation_selectors
 from onewindow.community.selectors import resources as selectors
 from onewindow.community.services import resources as services
-from onewindow.community.views.common import WORKER, chosen, date_value, int_value, run
+from onewindow.community.views.common import (
+    WORKER,
+    chosen,
+    compound_from_post,
+    compound_label,
+    date_value,
+    int_value,
+    run,
+)
 from onewindow.core.access import PUBLIC, allow
+from onewindow.core.errors import ServiceError
+from onewindow.core.inputs import int_param
 
 
 @allow(PUBLIC)
 def resources(request: HttpRequest) -> HttpResponse:
+    return _page(request)
+
+
+def _page(request: HttpRequest, *, status: int = 200, failed: str = "",
+          errors: dict[str, str] | None = None) -> HttpResponse:
+    """The page; after a refused form (`failed` is "site" or "grant") with what was typed and the problems
+    named next to their fields, at the refusal's status (nothing was written)."""
     context: dict[str, object] = {
         "figures": selectors.resource_figures(), "centres": selectors.sites(kind=ServiceSite.Kind.NEIGHBOURHOOD_CENTRE),
         "stations": selectors.sites(kind=ServiceSite.Kind.PARTY_STATION), "pilots": selectors.pilot_grants()}
     if is_worker(request.user):
+        sent = {"form": request.POST, "errors": errors or {}, "functions": request.POST.getlist("functions")}
         context.update({
             "kinds": ServiceSite.Kind.choices, "functions": ServiceFunction.choices,
             "sources": FundingGrant.Source.choices, "backgrounds": SecretaryBackground.choices,
             "selections": SecretarySelection.choices,
             "communities": Community.objects.order_by("street_id", "id").only("id", "name"),
-            "compounds": Compound.objects.select_related("community").order_by("community_id", "name")
-            .only("id", "name", "community__name"),
+            "compound_labels": [compound_label(c) for c in organisation_selectors.compounds()],
             "branches": PartyOrg.objects.filter(kind=PartyOrg.Kind.COMPOUND_BRANCH).order_by("name")
-            .only("id", "name")})
-    return render(request, "community/resources.html", context)
+            .only("id", "name"),
+            "failed": failed, "site": sent if failed == "site" else {}, "grant": sent if failed == "grant" else {}})
+    return render(request, "community/resources.html", context, status=status)
+
+
+@allow(WORKER)
+def compound_options(request: HttpRequest) -> HttpResponse:
+    """The options of a compound picker's list for the community chosen first (htmx swaps them in); every
+    compound when no community is chosen."""
+    community_id = int_param(request.GET.get("community"), "community", lenient=True)
+    compounds = organisation_selectors.compounds()
+    if community_id:
+        compounds = compounds.filter(community_id=community_id)
+    return render(request, "community/_compound_options.html",
+                  {"compound_labels": [compound_label(c) for c in compounds]})
+
+
+def _refused(request: HttpRequest, form: str, exc: ServiceError) -> HttpResponse:
+    return _page(request, status=exc.status, failed=form,
+                 errors={str(p.field or "general"): str(p.message) for p in exc.problems})
 
 
 @allow(WORKER)
 @require_POST
 def site_create(request: HttpRequest) -> HttpResponse:
     p = request.POST
-    return run(request, lambda: services.site_save(
-        kind=p.get("kind", ""), name=p.get("name", ""), actor=request.user,
-        community_id=chosen(Community, p.get("community"), "community").pk,
-        compound_id=chosen(Compound, p.get("compound"), "compound").pk if p.get("compound") else None,
-        address=p.get("address", ""), spaces=p.get("spaces", ""), functions=p.getlist("functions"),
-        opened_on=date_value(p.get("opened_on"), "opened_on") if p.get("opened_on") else None),
-        _("服务阵地已登记"), reverse("community:resources"))
+    try:
+        community = chosen(Community, p.get("community"), "community")
+        picked = (p.get("compound") or "").strip() or (p.get("compound_label") or "").strip()
+        services.site_save(
+            kind=p.get("kind", ""), name=p.get("name", ""), actor=request.user, community_id=community.pk,
+            compound_id=compound_from_post(p, community=community).pk if picked else None,
+            address=p.get("address", ""), spaces=p.get("spaces", ""), functions=p.getlist("functions"),
+            opened_on=date_value(p.get("opened_on"), "opened_on") if p.get("opened_on") else None)
+    except ServiceError as exc:
+        return _refused(request, "site", exc)
+    messages.success(request, _("服务阵地已登记"))
+    return HttpResponseRedirect(reverse("community:resources"))
 
 
 @allow(WORKER)
 @require_POST
 def grant_create(request: HttpRequest) -> HttpResponse:
     p = request.POST
-    return run(request, lambda: services.grant_record(
-        compound_id=chosen(Compound, p.get("compound"), "compound").pk, source=p.get("source", ""),
-        amount_yuan=int_value(p.get("amount_yuan"), "amount_yuan"),
-        granted_on=date_value(p.get("granted_on"), "granted_on"), purpose=p.get("purpose", ""),
-        pilot=p.get("pilot") == "1", actor=request.user), _("经费已登记"), reverse("community:resources"))
+    try:
+        community = chosen(Community, p.get("community"), "community") if p.get("community") else None
+        services.grant_record(
+            compound_id=compound_from_post(p, community=community).pk, source=p.get("source", ""),
+            amount_yuan=int_value(p.get("amount_yuan"), "amount_yuan"),
+            granted_on=date_value(p.get("granted_on"), "granted_on"), purpose=p.get("purpose", ""),
+            pilot=p.get("pilot") == "1", actor=request.user)
+    except ServiceError as exc:
+        return _refused(request, "grant", exc)
+    messages.success(request, _("经费已登记"))
+    return HttpResponseRedirect(reverse("community:resources"))
 
 
 @allow(WORKER)

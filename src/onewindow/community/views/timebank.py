@@ -8,14 +8,14 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from onewindow.community import access, reports
-from onewindow.community.models import Account, Compound, Member, MenuItem, Order, Team, ThemeEvent, Transfer
+from onewindow.community.models import Account, Member, MenuItem, Order, Team, ThemeEvent, Transfer
 from onewindow.community.selectors import governance, ledger
 from onewindow.community.selectors import orders as order_selectors
 from onewindow.community.selectors import organisation as organisation_selectors
@@ -28,6 +28,8 @@ from onewindow.community.views.common import (
     READERS,
     WORKER,
     chosen,
+    compound_from_post,
+    compound_label,
     date_value,
     form_idempotency,
     int_value,
@@ -58,23 +60,6 @@ def orders(request: HttpRequest) -> HttpResponse:
     })
 
 
-def compound_label(compound: Compound) -> str:
-    """How the order form's picker names a compound: its community, then its own name."""
-    return f"{compound.community.name} · {compound.name}"
-
-
-def _compound_from_post(post: QueryDict) -> Compound:
-    """The compound the picker names: by id (the API, an older form) or by the label typed or chosen from the
-    list (exactly, or the one compound whose name matches); else a 400 naming the field."""
-    if (post.get("compound") or "").strip():
-        return chosen(Compound, post.get("compound"), "compound")
-    label = " ".join((post.get("compound_label") or "").split())
-    found = [c for c in organisation_selectors.compounds() if label and label in (compound_label(c), c.name)]
-    if len(found) != 1:
-        raise ServiceError(_("请从列表中选择小区（可输入社区或小区名称搜索）"), field="compound")
-    return found[0]
-
-
 def _order_form(request: HttpRequest, *, status: int = 200, errors: dict[str, str] | None = None) -> HttpResponse:
     return render(request, "community/order_new.html", {
         "menu": order_selectors.menu(), "compounds": [compound_label(c) for c in organisation_selectors.compounds()],
@@ -93,7 +78,7 @@ def order_place(request: HttpRequest) -> HttpResponse:
     p = request.POST
     try:
         order_services.order_place(
-            menu_item=chosen(MenuItem, p.get("menu_item"), "menu_item"), compound=_compound_from_post(p),
+            menu_item=chosen(MenuItem, p.get("menu_item"), "menu_item"), compound=compound_from_post(p),
             service_date=date_value(p.get("service_date"), "service_date"),
             requester_kind=p.get("requester_kind") or Order.RequesterKind.RESIDENT,
             description=p.get("description", ""), requester_name=p.get("requester_name", ""), actor=request.user)
