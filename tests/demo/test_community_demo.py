@@ -5,6 +5,7 @@ counted from the records it writes; loading it again changes nothing. (One test:
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.contrib.auth.models import User
@@ -89,3 +90,42 @@ def test_the_demo_reproduces_the_seeds_organisation_figures(db: None) -> None:
     assert examples["浅水湾小区党支部"]["community"] == "拱辰社区"
     assert examples["浅水湾小区党支部"]["note"].startswith("城厢区纪委退休干部")
     assert examples["华景城小区党支部"]["note"] == "市电业局退休干部"
+    assert set(examples) == {"浅水湾小区党支部", "华景城小区党支部"}  # the page's examples are the seed's own
+    # how secretaries are chosen: every background the seed names (离退休人员、军转干部、企业经营管理人员, and the
+    # 离任村（居）干部 that are 选派), by 推选 and by 选派
+    backgrounds, selections = dict(resources["by_background"]), dict(resources["by_selection"])
+    assert backgrounds == {"离退休人员": 2, "军转干部": 1, "企业经营管理人员": 1, "离任村（居）干部": 1, "其他": 0}
+    assert selections == {"小区推选": 4, "街道或社区选派": 1}
+
+    # the same figures read back from the public page, where the seed places them
+    page = Client().get("/community/resources/").content.decode()
+    stat = {name: re.search(rf'id="figure-{name}">([^<]*)<', page).group(1)  # type: ignore[union-attr]
+            for name in ("centres", "stations", "pilot-compounds", "pilot-yuan")}
+    assert stat == {"centres": "11", "stations": "5", "pilot-compounds": "5", "pilot-yuan": "250000"}
+    assert "全区建成 11 个“党建+”社区邻里中心、5 个小区党群服务站，提供 6 大服务功能" in page
+    assert "试点示范小区 5 个，通过党费划拨、财政扶持、专项补助等途径拨付经费合计 250000 元" in page
+    functions = re.findall(r"<li><strong>([^<]+)</strong> (\d+)</li>", page)
+    assert [label for label, _n in functions] == ["幼有所育", "老有所养", "病有所医", "食有所安", "居有所乐", "事有所办"]
+    assert all(int(n) > 0 for _label, n in functions)
+    tables = {h2: body for h2, body in re.findall(r"<h2>([^<]+)</h2>(?:(?!</section>).)*?<tbody>(.*?)</tbody>",
+                                                    page, re.S)}
+    assert tables["“党建+”社区邻里中心"].count("<tr>") == 11 and "拱辰社区“党建+”邻里中心" in tables["“党建+”社区邻里中心"]
+    assert tables["小区党群服务站"].count("<tr>") == 5
+    assert re.search(r"<td>浅水湾小区党群服务站</td><td>浅水湾小区</td>", tables["小区党群服务站"])
+    pilots = re.findall(r"<tr><td>([^<]+)</td><td>([^<]+)</td><td>(\d+)</td><td>(\d+)</td></tr>",
+                        tables["确保有钱办事：试点示范小区经费"])
+    assert sorted(pilots) == sorted([("浅水湾荔苑", "拱辰社区", "3", "50000"), ("东梅小区", "东梅社区", "3", "50000"),
+                                     ("浅水湾小区", "拱辰社区", "3", "50000"), ("华景城小区", "英龙社区", "3", "50000"),
+                                     ("荔园小区", pilots_community("荔园小区"), "3", "50000")])
+    assert '<strong lang="zh">拱辰社区浅水湾小区党支部</strong>：<span lang="zh">城厢区纪委退休干部' in page
+    for label, n in (("离退休人员", 2), ("军转干部", 1), ("企业经营管理人员", 1), ("离任村（居）干部", 1),
+                     ("小区推选", 4), ("街道或社区选派", 1)):
+        assert f"<tr><td>{label}</td><td>{n}</td></tr>" in page
+    assert "已登记书记产生情况的小区党支部 5 个（共 137 个）" in page
+    # the 48 teams, counted on the teams page
+    teams = worker.get("/community/teams/").content.decode()
+    assert '志愿服务队 <span class="badge">48</span>' in teams and teams.count('href="/community/members/?team=') == 48
+
+
+def pilots_community(compound: str) -> str:
+    return Compound.objects.select_related("community").get(name=compound).community.name

@@ -1,5 +1,6 @@
 """Licheng's resources for compound governance (data/community/resources.yaml): the eleven neighbourhood centres,
-the five party-mass stations, the pilot compounds' 250,000 yuan and the secretaries the seed describes, written
+the five party-mass stations, the pilot compounds' 250,000 yuan and the secretaries the seed describes (its two
+examples, and one branch for each other background and way of choosing it names), written
 through the community services. Idempotent: a second run changes nothing."""
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def load(*, scale: int = 0, stdout: Any = None) -> None:
             branch = PartyOrg.objects.get(kind=PartyOrg.Kind.COMPOUND_BRANCH, form=PartyOrg.Form.INDEPENDENT,
                                           compounds=compounds[row["compound"]])
             resources.secretary_record(party_org_id=branch.pk, background=row["background"],
-                                       selection=row["selection"], note=row["note"], actor=None)
+                                       selection=row["selection"], note=row.get("note", ""), actor=None)
     if stdout is not None:
         stdout.write(f"   Licheng resources: {ServiceSite.objects.count()} sites, "
                      f"{FundingGrant.objects.filter(pilot=True).values('compound').distinct().count()} pilot compounds")
