@@ -6,8 +6,10 @@ computes from them as it does for real records. The day is frozen after closing 
 
 Huli hall (scope hall:huli), against the month before its November 2019 reform: waiting −76.7%, 办理时长 at the
 window −37.5%, 满意率 100% with 99.3% 非常满意 and no bad review at the comprehensive windows. Fu'an HR
-(scope dept:FA-RSJ): 25 提速办 candidates, 15 achieved, limits cut to 50% on average. (The cases demo is left
-out: it takes most of a minute and none of these figures needs it.)"""
+(scope dept:FA-RSJ): 25 提速办 candidates, 15 achieved, limits cut to 50% on average. Huli's comprehensive windows
+received 4 锦旗 and 44 表扬信 since the reform (the window team's commendation records, counted by
+team.selectors.commendation_counts). (The cases demo is left out: it takes most of a minute and none of these
+figures needs it.)"""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from onewindow.demo import catalog as catalog_demo
 from onewindow.demo import feedback as feedback_demo
 from onewindow.demo import hall as hall_demo
 from onewindow.demo import logins
+from onewindow.demo import team as team_demo
 from onewindow.insights import metrics
 from onewindow.insights.rollups import rollup_refresh
 
@@ -43,6 +46,7 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
         bundles_demo.load()
         hall_demo.load()
         feedback_demo.load()
+        team_demo.load()
         rollup_refresh(full=True)
         yield
         from django.core.management import call_command
@@ -80,3 +84,23 @@ def test_the_dashboard_page_shows_the_same_figures_with_their_formulas(demo: Non
     assert f'data-testid="waiting-change">{d["hall"]["waiting_change"] * 100:+.1f}%' in html
     assert f'data-testid="window-processing-change">{d["hall"]["service_change"] * 100:+.1f}%' in html
     assert "好评率 = （非常满意 + 满意）÷ 主动评价数" in html and "窗口办理时长 = Σ（办结时间 − 首次叫号时间）" in html
+
+
+@pytest.mark.django_db
+def test_huli_hall_reads_back_the_seeds_banners_and_letters_of_praise_on_the_page_and_the_api(
+        demo: None, client_for: Any) -> None:
+    from onewindow.core.access import Role
+
+    client = client_for(Role.SUPERVISOR)
+    with clock.frozen(ON):
+        praise = _dashboard("hall:huli")["commendations"]
+        api = client.get("/api/v1/metrics", {"scope": "hall:huli"}).json()["commendations"]
+        html = client.get("/insights/metrics/", {"scope": "hall:huli"}).content.decode()
+        client.cookies["django_language"] = "en"
+        english = client.get("/insights/metrics/", {"scope": "hall:huli"}).content.decode()
+    assert (praise["banner"], praise["letter"]) == (4, 44)  # seed: 收到锦旗4面、表扬信44封
+    assert praise["period"]["total"] <= praise["total"] == 48 and api == praise
+    assert 'data-testid="commendations">锦旗 4 面、表扬信 44 封</div>' in html
+    assert "锦旗、表扬信 = 截至统计期末累计收到的锦旗面数" in html
+    assert 'data-testid="commendations">Banners: 4 · letters: 44</div>' in english
+    assert "Silk banners and letters of praise = the banners and letters of praise received up to" in english

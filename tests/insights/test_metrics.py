@@ -142,3 +142,38 @@ def test_an_incremental_rollup_picks_up_new_events(reform) -> None:
         result = rollup_refresh()
     assert result["start"] == "2026-11-26"
     assert TicketDaily.objects.get(day=dt.date(2026, 11, 26)).wait_seconds == 1200
+
+
+def test_banners_and_letters_of_praise_are_counted_per_hall_up_to_the_period_end_and_no_data_shows_as_such(
+        client_for, reform) -> None:
+    from onewindow.team.services.commendations import commendation_record
+
+    sup = client_for(Role.SUPERVISOR)
+    huli, other = reform["hall"], b.hall("fuan", "福安市行政服务中心")
+    with clock.frozen(NOW):
+        html = sup.get("/insights/metrics/", Q | {"scope": "hall:huli"}).content.decode()
+    assert get(sup, scope="hall:huli")["commendations"] is None  # nothing recorded: 无数据, not 0
+    assert 'data-testid="commendations">无数据</div>' in html and "范围内没有登记锦旗、表扬信" in html
+    with clock.frozen(NOW):
+        for n, (kind, day, hall) in enumerate((("banner", dt.date(2019, 12, 2), huli),  # before the period
+                                               ("letter", dt.date(2026, 11, 3), huli),
+                                               ("letter", dt.date(2026, 11, 24), huli),
+                                               ("banner", dt.date(2026, 11, 10), other))):
+            commendation_record(kind=kind, received_on=day, hall=hall, actor=None, key=f"t-{n}")
+    by_hall = get(sup, scope="hall:huli", to="2026-11-20")["commendations"]
+    assert by_hall == {"banner": 1, "letter": 1, "total": 2, "until": "2026-11-20",
+                       "period": {"banner": 0, "letter": 1, "total": 1}}
+    assert get(sup)["commendations"]["total"] == 4 and get(sup, scope="hall:fuan")["commendations"]["banner"] == 1
+    assert get(sup, scope="dept:HL-SCJ")["commendations"] is None  # recorded per hall
+    with clock.frozen(NOW):
+        page = sup.get("/insights/metrics/", Q | {"scope": "hall:huli", "to": "2026-11-20"}).content.decode()
+        dept = sup.get("/insights/metrics/", Q | {"scope": "dept:HL-SCJ"}).content.decode()
+        sup.cookies["django_language"] = "en"
+        english = sup.get("/insights/metrics/", Q | {"scope": "dept:HL-SCJ"}).content.decode()
+        x = sup.get("/insights/metrics/export.xlsx", Q | {"scope": "hall:huli"})
+    assert 'data-testid="commendations">锦旗 1 面、表扬信 1 封</div>' in page
+    assert "截至 2026-11-20 · 统计期内锦旗 0 面、表扬信 1 封" in page and "锦旗、表扬信 = 截至统计期末累计" in page
+    assert 'data-testid="commendations">无数据</div>' in dept and "按部门或一件事统计时不适用" in dept
+    assert 'data-testid="commendations">No data</div>' in english and "not applicable when grouped by" in english
+    rows = list(load_workbook(io.BytesIO(x.content)).worksheets[0].iter_rows(values_only=True))
+    assert next(r for r in rows if r[0] == "表扬信（封，截至统计期末）")[2] == 2

@@ -1,8 +1,9 @@
 """Reform metrics (改革成效指标): what the reform changed, for a period and a scope against a baseline period.
 
 Every figure reads the daily rollups (`insights.rollups`) or the catalog, never the raw cases, tickets or
-ratings, so a dashboard over a million cases costs about what one over ten thousand costs. DEFINITIONS gives
-each figure's definition; the page shows it next to the figure.
+ratings, so a dashboard over a million cases costs about what one over ten thousand costs (the 锦旗 and 表扬信,
+a few rows per hall, are counted by team.selectors.commendation_counts). DEFINITIONS gives each figure's
+definition; the page shows it next to the figure.
 
 scope: "all" (the district), "hall:<hall code>", "dept:<department code>", "bundle:<bundle code>".
 """
@@ -25,6 +26,7 @@ from onewindow.core import clock
 from onewindow.core.errors import FieldProblem, ServiceError, collect
 from onewindow.feedback import figures as rating_defs
 from onewindow.insights.models import CaseDaily, RatingDaily, TicketDaily
+from onewindow.team.selectors import commendation_counts
 
 # Each figure's definition, shown next to it. The case and rating figures are defined once, in cases.figures and
 # feedback.figures (the statistics page and the department ranking show the same formulas and numbers).
@@ -43,6 +45,8 @@ DEFINITIONS: dict[str, Any] = {
     "good_rate": rating_defs.FORMULAS["good_rate"],
     "satisfaction_rate": rating_defs.FORMULAS["satisfaction_rate"],
     "very_rate": rating_defs.FORMULAS["very_rate"],
+    "commendations": _("锦旗、表扬信 = 截至统计期末累计收到的锦旗面数、表扬信封数（按收到日期，来自窗口队伍的表扬登记）；"
+                       "大厅范围为在该大厅收到的，全区为全部大厅；另列统计期内收到的。"),
     "speedup": _("提速办：备选事项数 = 列入提速办（备选或已达标）的事项；已达标 = 承诺时限不超过部定压缩标准；"
                  "平均压减至 = 各已达标事项（承诺时限 ÷ 提速前承诺时限）的平均值。"),
 }
@@ -276,6 +280,20 @@ def rating_figures(scope: Scope, start: dt.date, end: dt.date) -> dict[str, Any]
             "bad": counts["bad"], "defaulted": counts["default"]}
 
 
+def commendation_figures(scope: Scope, start: dt.date, end: dt.date) -> dict[str, Any] | None:
+    """锦旗 and 表扬信 received up to the period's end and within the period (team.selectors' one count); None
+    (无数据) for a department or bundle scope (they are recorded per hall) and for a scope with none recorded."""
+    from onewindow.hall.models import Hall
+
+    if scope.kind in ("dept", "bundle"):
+        return None
+    hall = Hall.objects.get(pk=scope.obj_id) if scope.kind == "hall" else None
+    to_date = commendation_counts(hall=hall, until=end)
+    if not to_date["total"]:
+        return None
+    return {**to_date, "until": end.isoformat(), "period": commendation_counts(hall=hall, since=start, until=end)}
+
+
 def bundle_figures(scope: Scope, start: dt.date, end: dt.date, b_start: dt.date,
                    b_end: dt.date) -> list[dict[str, Any]]:
     from onewindow.bundles.selectors import list_bundles
@@ -343,6 +361,7 @@ def compute(*, start: dt.date, end: dt.date, baseline_start: dt.date, baseline_e
                  "service_change": _change(_figure(tickets_now, "service_minutes"),
                                            _figure(tickets_before, "service_minutes"))},
         "speedup": speedup_figures([i["pk"] for i in items]),
+        "commendations": commendation_figures(sc, start, end),
         "satisfaction": {"period": ratings_now, "baseline": ratings_before},
         "bundles": bundles,
         "bundle_totals": {"applications": sum(b["applications"] for b in bundles),

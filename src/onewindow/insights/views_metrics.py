@@ -131,6 +131,8 @@ def metrics_export(request: HttpRequest) -> HttpResponse:
         row("非常满意率", "very_rate", g(sat["baseline"], "very_satisfied_share"),
             g(sat["period"], "very_satisfied_share")),
         row("提速办平均压减至", "speedup", None, d["speedup"]["mean_limit_share"]),
+        row("锦旗（面，截至统计期末）", "commendations", None, g(d["commendations"], "banner")),
+        row("表扬信（封，截至统计期末）", "commendations", None, g(d["commendations"], "letter")),
         row("一件事减少提交材料（份次）", "bundle_saved", None, d["bundle_totals"]["materials_saved"]),
         row("一件事减少跑动（次）", "bundle_saved", None, d["bundle_totals"]["visits_saved"]),
     ]
