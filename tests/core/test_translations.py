@@ -14,6 +14,12 @@ PO_FILES = sorted(PACKAGE_DIR.glob("**/locale/en/LC_MESSAGES/django.po"))
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
+def _repeated(text: str) -> bool:
+    """The same translation pasted more than once in a row (a long text, so "No. No." style phrases pass)."""
+    text = text.strip()
+    return len(text) > 60 and any(len(text) % n == 0 and text == text[: len(text) // n] * n for n in (2, 3, 4))
+
+
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdfr]|%[sdf]|\{\w*\}")
 
 
@@ -37,6 +43,8 @@ def test_catalog_has_no_untranslated_or_fuzzy_entries(po: Path) -> None:
             problems.append(f"untranslated: {e.msgid!r}")
         elif any(s == e.msgid and CJK.search(s) for s in strs):
             problems.append(f"Chinese source copied as the translation: {e.msgid!r}")
+        elif any(_repeated(s) for s in strs):
+            problems.append(f"translation repeats itself: {e.msgid!r}")
         sources = [e.msgid, e.msgid_plural or e.msgid]
         for src, dst in zip(sources, strs, strict=False):
             if sorted(PLACEHOLDER.findall(src)) != sorted(PLACEHOLDER.findall(dst)):

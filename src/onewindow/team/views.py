@@ -134,5 +134,5 @@ def stars(request: HttpRequest) -> HttpResponse:
     by_hall = selectors.commendation_counts_by_hall()
     counts = [(h, by_hall[h.pk]) for h in halls if h.pk in by_hall]
     return render(request, "team/stars.html", {
-        "stars": [selectors.star_public(s) for s in selectors.published_stars()],
+        "stars": [{**selectors.star_public(s), "hall_ref": s.hall} for s in selectors.published_stars()],
         "counts": [(h, c) for h, c in counts if c["total"]], "published": StarStatus.PUBLISHED})
