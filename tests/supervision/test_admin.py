@@ -58,10 +58,10 @@ def test_weights_are_saved_through_the_service_and_the_ones_in_use_are_not_delet
     active = ScoreWeights.objects.create(name="默认权重")
     r = admin_client.post(f"/admin/supervision/scoreweights/{active.pk}/change/", {
         "name": "默认权重", "active": "on", "on_time": "40", "satisfaction": "25", "rectification": "20",
-        "notices": "15", "instant": "0", "notice_penalty": "10"})
+        "notices": "15", "instant": "0", "inspection": "35", "notice_penalty": "10"})
     assert r.status_code == 302
     active.refresh_from_db()
-    assert active.on_time == 40 and active.instant == 0
+    assert active.on_time == 40 and active.instant == 0 and active.inspection == 35
     assert AuditEntry.objects.filter(action="supervision.score_weights_update", target_id=str(active.pk)).exists()
     r = admin_client.post(f"/admin/supervision/scoreweights/{active.pk}/delete/", {"post": "yes"}, follow=True)
     assert ScoreWeights.objects.filter(pk=active.pk).exists() and "不能删除" in r.content.decode()

@@ -96,6 +96,30 @@ def _inspect(year: Year, month: dt.date, k: int, offset: int) -> None:
             inspection_submit(inspection_id=insp.pk, note=spec["submit_note"], actor=year.supervisor)
 
 
+def _inspect_streets(year: Year, month: dt.date, rng: random.Random) -> None:
+    """Each street's monthly inspection (the street ranking reads them): one hall of the street a month, its
+    便民服务中心 first and then its community stations in turn; submitted unless it is today's."""
+    from onewindow.hall.models import HallLevel
+
+    spec = data("year")["street_inspections"]
+    day = _workday_on_or_before(min(year.today, month + dt.timedelta(days=spec["day_into_month"])))
+    if day < month:
+        return
+    template = data("year")["inspections"]["template"]
+    points = list(ChecklistTemplate.objects.get(code=template).points.all())
+    for centre in Hall.objects.filter(level=HallLevel.STREET, active=True).order_by("sort_order", "code"):
+        halls = [centre, *centre.children.filter(active=True).order_by("sort_order", "code")]
+        hall = halls[(month.month - 1) % len(halls)]
+        with clock.frozen(_at(day, spec["hour"])):
+            insp = inspection_start(hall_id=hall.pk, template_code=template, actor=year.supervisor)
+            failing = set(rng.sample(range(len(points)), k=rng.choice(spec["failing_points"])))
+            for i, p in enumerate(points):
+                inspection_record(inspection_id=insp.pk, point_id=p.pk, passed=i not in failing,
+                                  note=spec["failed_note"] if i in failing else "", actor=year.supervisor)
+            if day < year.today:
+                inspection_submit(inspection_id=insp.pk, note=spec["submit_note"], actor=year.supervisor)
+
+
 def _notice(year: Year, month: dt.date) -> None:
     """One notice issued some day of the month, then (as its fate draws) answered, returned or accepted."""
     spec, words = data("year")["notices"], data("notices")
@@ -145,11 +169,13 @@ def _year(stdout: Any) -> None:
     year = Year(supervisor=supervisor, head=User.objects.filter(username="head").first(), halls=halls,
                 departments=departments, rng=random.Random(spec["seed"]), today=clock.today())
     month = dt.date(year.today.year, 1, 1)
+    street_rng = random.Random(spec["street_inspections"]["seed"])  # its own draws: the year's stay the same
     while month <= year.today:
         for k, offset in enumerate(spec["inspections"]["days_into_month"]):
             _inspect(year, month, k, offset)
         for _ in range(year.rng.choice(spec["notices"]["per_month"])):
             _notice(year, month)
+        _inspect_streets(year, month, street_rng)
         month = (month + dt.timedelta(days=32)).replace(day=1)
     if stdout:
         n = len(spec["inspections"]["days_into_month"])

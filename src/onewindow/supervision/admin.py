@@ -76,7 +76,7 @@ class ChecklistTemplateAdmin(admin.ModelAdmin):
 
 @admin.register(ScoreWeights)
 class ScoreWeightsAdmin(admin.ModelAdmin):
-    list_display = ("name", "active", "on_time", "satisfaction", "rectification", "notices", "instant",
+    list_display = ("name", "active", "on_time", "satisfaction", "rectification", "notices", "instant", "inspection",
                     "notice_penalty", "updated_at")
     actions = ("activate",)
 

@@ -189,3 +189,27 @@ def get_scores(request: HttpRequest, month: str = "", recompute: bool = False) -
                        "counts": s.parts.get("counts", {})} for s in rows],
             "unranked": [{"department": d.code, "department_name": d.name, "total": None}
                          for d in scores.unranked(month=first, region=region)]}
+
+
+@router.get("scores/streets")
+@allow(SUPERVISOR, Role.DEPARTMENT_HEAD)
+def get_street_scores(request: HttpRequest, month: str = "", district: str = "") -> dict[str, Any]:
+    """The streets of one district ranked (?district=<code>, default the first district of the user's scope);
+    a district the user may not see is a 404 naming `district`. Streets with no data have `total: null`."""
+    from onewindow.supervision import street_scores
+
+    first = month_param(month, "month", default=clock.today().replace(day=1))
+    scope = selectors.street_district(request.user, district)
+    if scope is None:
+        raise NotFound("没有这个区县，或不在您的管辖范围内", field="district")
+    rows = street_scores.street_ranking(month=first, district=scope)
+    return {"month": f"{first:%Y-%m}", "district": scope.code, "district_name": scope.name,
+            "published": scores.is_published(first),
+            "weights": {p: (rows[0].weights if rows else scores.active_weights()).get(p, 0)
+                        for p in (*street_scores.STREET_PARTS, "notice_penalty")},
+            "formulas": {k: str(v) for k, v in street_scores.street_formulas().items()},
+            "items": [{"rank": s.rank, "street": s.street.code, "street_name": s.street.name,
+                       "total": float(s.total), "parts": {p: s.parts.get(p) for p in street_scores.STREET_PARTS},
+                       "counts": s.parts.get("counts", {})} for s in rows],
+            "unranked": [{"street": r.code, "street_name": r.name, "total": None}
+                         for r in street_scores.street_unranked(month=first, district=scope)]}

@@ -263,6 +263,8 @@ class ScoreWeights(models.Model):
     rectification = models.PositiveSmallIntegerField(_("按期整改率权重"), default=20)
     notices = models.PositiveSmallIntegerField(_("收到整改通知权重"), default=15)
     instant = models.PositiveSmallIntegerField(_("即办件占比权重"), default=10)
+    inspection = models.PositiveSmallIntegerField(_("现场检查合格率权重（街道排名）"), default=30,
+                                                  help_text=_("只用于街道排名：街道便民服务中心及其下社区便民服务站"))
     notice_penalty = models.PositiveSmallIntegerField(_("每份整改通知扣分"), default=10,
                                                       help_text=_("“收到整改通知”一项满分100，每收到一份扣此分数"))
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -295,6 +297,26 @@ class DepartmentScore(models.Model):
         verbose_name = _("部门月度得分")
         verbose_name_plural = _("部门月度得分")
         constraints = [models.UniqueConstraint(fields=["month", "department"], name="sv_score_unique_month_dept")]
+
+
+class StreetScore(models.Model):
+    """A street's monthly score (街道综合评分): the street's 便民服务中心 and the 社区便民服务站 under it, ranked
+    among the streets of its district (`rank` is the rank within the district). Stored like DepartmentScore, so
+    a published month is frozen for both rankings."""
+
+    month = models.DateField(_("月份"))  # first day of the month
+    street = models.ForeignKey("core.Region", on_delete=models.CASCADE, related_name="+", verbose_name=_("街道"))
+    total = models.DecimalField(_("综合得分"), max_digits=6, decimal_places=2)
+    rank = models.PositiveSmallIntegerField(_("区内排名"))
+    parts = models.JSONField(_("分项"), default=dict)
+    weights = models.JSONField(_("权重"), default=dict)
+    computed_at = models.DateTimeField(_("计算时间"))
+
+    class Meta:
+        ordering = ["month", "rank"]
+        verbose_name = _("街道月度得分")
+        verbose_name_plural = _("街道月度得分")
+        constraints = [models.UniqueConstraint(fields=["month", "street"], name="sv_street_score_unique_month")]
 
 
 class RankingPublication(models.Model):

@@ -79,7 +79,7 @@ def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
 def active_weights() -> dict[str, int]:
     w = ScoreWeights.objects.filter(active=True).first() or ScoreWeights()
     return {"on_time": w.on_time, "satisfaction": w.satisfaction, "rectification": w.rectification,
-            "notices": w.notices, "instant": w.instant, "notice_penalty": w.notice_penalty}
+            "notices": w.notices, "instant": w.instant, "inspection": w.inspection, "notice_penalty": w.notice_penalty}
 
 
 def _pct(a: float, b: float) -> float | None:
@@ -90,8 +90,8 @@ def _percent(rate: float | None) -> float | None:
     return None if rate is None else round(100.0 * rate, 2)
 
 
-def combine(parts: dict[str, float | None], weights: dict[str, int]) -> Decimal:
-    used = [(weights[k], parts[k]) for k in PARTS if parts.get(k) is not None and weights.get(k, 0) > 0]
+def combine(parts: dict[str, float | None], weights: dict[str, int], keys: tuple[str, ...] = PARTS) -> Decimal:
+    used = [(weights[k], parts[k]) for k in keys if parts.get(k) is not None and weights.get(k, 0) > 0]
     total_weight = sum(w for w, _ in used)
     if not total_weight:
         return Decimal("0.00")
@@ -135,14 +135,13 @@ def _first_ratings(first: dt.date, last: dt.date) -> dict[int, Counts]:
                                  "bad": r["bad"]} for r in rows if r["active"]}
 
 
-def _notices(first: dt.date, last: dt.date) -> dict[int, Counts]:
-    """department id → notices issued in [first, last]; those due (answered, or past their deadline today); and
-    those answered on or before their deadline."""
+def notice_counts(rows: Any, key: str) -> dict[int, Counts]:
+    """`key` value → notices issued; those due (answered, or past their deadline today); and those answered on
+    or before their deadline. `rows` are Notice values with `key`, status, due_on and responded_at."""
     today = clock.today()
     out: dict[int, Counts] = {}
-    for row in Notice.objects.filter(issued_on__gte=first, issued_on__lte=last, department__isnull=False).values(
-            "department_id", "status", "due_on", "responded_at"):
-        counts = out.setdefault(row["department_id"], {"issued": 0, "due": 0, "on_time": 0})
+    for row in rows:
+        counts = out.setdefault(row[key], {"issued": 0, "due": 0, "on_time": 0})
         counts["issued"] += 1
         responded_at = row["responded_at"]
         answered = row["status"] in (NoticeStatus.RESPONDED, NoticeStatus.ACCEPTED) and responded_at is not None
@@ -151,6 +150,12 @@ def _notices(first: dt.date, last: dt.date) -> dict[int, Counts]:
             if responded_at is not None and answered and timezone.localdate(responded_at) <= row["due_on"]:
                 counts["on_time"] += 1
     return out
+
+
+def _notices(first: dt.date, last: dt.date) -> dict[int, Counts]:
+    """department id → notices issued in [first, last]; those due; those answered on time (`notice_counts`)."""
+    return notice_counts(Notice.objects.filter(issued_on__gte=first, issued_on__lte=last, department__isnull=False)
+                         .values("department_id", "status", "due_on", "responded_at"), "department_id")
 
 
 def _published_items() -> dict[int, Counts]:
@@ -199,7 +204,8 @@ def has_data(parts: dict[str, Any]) -> bool:
 
 
 def scores_compute(*, month: dt.date) -> list[DepartmentScore]:
-    """(Re)compute and store a month's scores and ranks. A published month is frozen (Conflict)."""
+    """(Re)compute and store a month's department scores and ranks, and the street scores (street_scores.py).
+    A published month is frozen (Conflict)."""
     from onewindow.catalog.models import Department
 
     first, _ = month_bounds(month)
@@ -223,9 +229,12 @@ def scores_compute(*, month: dt.date) -> list[DepartmentScore]:
             rank, previous = position, total
         objs.append(DepartmentScore(month=first, department_id=dept_id, total=total, rank=rank,
                                     parts=d["parts"] | {"counts": d["counts"]}, weights=weights, computed_at=now))
+    from onewindow.supervision.street_scores import street_scores_compute
+
     with transaction.atomic():
         DepartmentScore.objects.filter(month=first).delete()
         DepartmentScore.objects.bulk_create(objs)
+        street_scores_compute(month=first, weights=weights, now=now)  # the street ranking, frozen with this one
     return objs
 
 

@@ -166,6 +166,19 @@ def photo_for_user(user: Actor, result_id: int) -> InspectionResult | None:
     return result if allowed else None
 
 
+def street_district(user: Actor, code: str = "") -> Region | None:
+    """The district whose streets a user reads ranked: `code` (a county-level region they may see), else the
+    first district with streets inside their scope. None: not one they may see (the page and API answer 404)."""
+    from onewindow.core.models import RegionLevel
+    from onewindow.supervision.street_scores import districts_with_streets
+
+    if code:
+        district = Region.objects.filter(code=code.strip(), level=RegionLevel.COUNTY).first()
+        return district if district is not None and user_sees(user, district) else None
+    candidates = districts_with_streets(user_region(user))
+    return candidates[0] if candidates else None
+
+
 # ------------------------------------------------------------------------------------------ notice sources
 
 

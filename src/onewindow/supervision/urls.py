@@ -16,6 +16,7 @@ urlpatterns = [
     path("notices/<int:pk>/", views.notice, name="notice"),
     path("notices/<int:pk>/pdf/", views.notice_pdf, name="notice_pdf"),
     path("ranking/", views.ranking, name="ranking"),
+    path("ranking/streets/", views.street_ranking, name="street_ranking"),
     path("ranking/export.xlsx", views.ranking_export, name="ranking_export"),
     path("public/ranking/", views.public_ranking, name="public_ranking"),
 ]

@@ -297,6 +297,44 @@ def ranking(request: HttpRequest) -> HttpResponse:
     return render(request, "supervision/ranking.html", ctx)
 
 
+def _street_context(month: dt.date, district: Any) -> dict[str, Any]:
+    from onewindow.supervision import street_scores
+
+    rows = street_scores.street_ranking(month=month, district=district)
+    return {"district": district, "street_rows": rows,
+            "street_unranked": street_scores.street_unranked(month=month, district=district),
+            "street_parts": street_scores.STREET_PARTS,
+            "street_labels": {k: _(v) for k, v in street_scores.STREET_PART_LABELS.items()},
+            "street_weights": rows[0].weights if rows else scores.active_weights(),
+            "street_formulas": street_scores.street_formulas()}
+
+
+@allow(SUPERVISOR, Role.DEPARTMENT_HEAD)
+def street_ranking(request: HttpRequest) -> HttpResponse:
+    """The streets of one district ranked (?district=<code>; a district the user may not see is a 404)."""
+    from onewindow.supervision.street_scores import districts_with_streets
+
+    month = _month(request.GET.get("month") or request.POST.get("month"))
+    district = selectors.street_district(request.user, request.GET.get("district") or request.POST.get("district")
+                                         or "")
+    if district is None:
+        raise Http404
+    if request.method == "POST" and selectors.is_supervisor(request.user):
+        try:
+            scores.scores_compute(month=month)
+            messages.success(request, _("已重新计算"))
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        return redirect(f"{reverse('supervision:street_ranking')}?month={month:%Y-%m}&district={district.code}")
+    published = scores.is_published(month)
+    if not published and month.replace(day=1) == clock.today().replace(day=1):
+        scores.scores_compute(month=month)  # the current month is live until published
+    ctx = _street_context(month, district) | {
+        "month": month, "published": published, "is_supervisor": selectors.is_supervisor(request.user),
+        "districts": districts_with_streets(user_region(request.user))}
+    return render(request, "supervision/street_ranking.html", ctx)
+
+
 def _fmt(v: Any) -> str:
     return "—" if v is None else f"{v:.1f}"
 
@@ -329,4 +367,9 @@ def public_ranking(request: HttpRequest) -> HttpResponse:
     region = region_by_code(request.GET.get("region", ""))  # ?region=350206: one district's published ranking
     ctx = _ranking_context(wanted, region) if wanted else {"rows": [], "month": None}
     ctx["months"] = months
+    if wanted is not None:  # the published street rankings: each district's (the one asked for, or every one)
+        from onewindow.supervision.street_scores import districts_with_streets
+
+        tables = [_street_context(wanted, d) for d in districts_with_streets(region)]
+        ctx["street_tables"] = [t for t in tables if t["street_rows"] or t["street_unranked"]]
     return render(request, "supervision/public_ranking.html", ctx)

@@ -12,15 +12,17 @@ from onewindow.core import clock
 from onewindow.core.actors import Actor, actor_user
 from onewindow.core.audit import audit_log
 from onewindow.core.errors import Conflict, ServiceError
-from onewindow.supervision.models import DepartmentScore, RankingPublication, ScoreWeights
+from onewindow.supervision.models import DepartmentScore, RankingPublication, ScoreWeights, StreetScore
 
 WEIGHT_FIELDS = ("on_time", "satisfaction", "rectification", "notices", "instant")
 
 
 def ranking_publish(*, month: dt.date, published: bool, actor: Actor) -> RankingPublication:
-    """Publish (or withdraw) a month's ranking; a published month is frozen (no recomputation)."""
+    """Publish (or withdraw) a month's rankings (departments and streets); a published month is frozen (no
+    recomputation)."""
     month = month.replace(day=1)
-    if published and not DepartmentScore.objects.filter(month=month).exists():
+    if published and not (DepartmentScore.objects.filter(month=month).exists()
+                          or StreetScore.objects.filter(month=month).exists()):
         raise ServiceError("该月尚未计算得分，不能公布", field="month")
     with transaction.atomic():
         pub, _ = RankingPublication.objects.select_for_update().get_or_create(month=month)
@@ -41,7 +43,8 @@ def score_weights_save(*, weights: ScoreWeights, actor: Actor) -> ScoreWeights:
         created = weights.pk is None
         weights.save()
         audit_log(actor=actor, action="supervision.score_weights_" + ("create" if created else "update"),
-                  target=weights, detail={f: getattr(weights, f) for f in (*WEIGHT_FIELDS, "notice_penalty", "active")})
+                  target=weights, detail={f: getattr(weights, f) for f in (*WEIGHT_FIELDS, "inspection", "notice_penalty",
+                                                                 "active")})
     return weights
 
 
