@@ -196,3 +196,35 @@ def test_a_grant_is_recorded_for_the_compound_picked_and_refused_outside_the_cho
     assert worker.post("/community/resources/grants/", grant).status_code == 302
     assert worker.post("/community/resources/grants/", {**grant, "community": ""}).status_code == 302
     assert list(FundingGrant.objects.values_list("compound", flat=True)) == [world.compounds[1].pk] * 2
+
+
+def test_the_secretary_form_picks_the_branch_from_a_list_narrowed_to_the_community_chosen_first(
+        world, worker) -> None:
+    east = a_branch(world.compounds[0], name="浅水湾小区党支部")
+    a_branch(world.compounds[3], name="华景城小区党支部")
+    page = worker.get("/community/resources/").content.decode()
+    assert '<select name="branch"' not in page and 'list="secretary-branches"' in page
+    assert _options(page, "secretary-branches") == ["东梅社区 · 浅水湾小区党支部", "英龙社区 · 华景城小区党支部"]
+    west = worker.get("/community/resources/branches/", {"community": world.west.pk}).content.decode()
+    assert re.findall(r'<option value="([^"]*)">', west) == ["英龙社区 · 华景城小区党支部"]
+
+    record = {"community": world.west.pk, "branch_label": "东梅社区 · 浅水湾小区党支部", "background": "veteran",
+              "selection": "assigned", "note": "军转干部，由社区党委选派"}
+    wrong = worker.post("/community/resources/secretaries/", record)
+    assert wrong.status_code == 400
+    assert '<span class="error" id="secretary-branch-error">该党支部不在所选社区</span>' in wrong.content.decode()
+    assert 'value="军转干部，由社区党委选派"' in wrong.content.decode()  # what was typed stays
+    unknown = worker.post("/community/resources/secretaries/", {**record, "community": "", "branch_label": "党支部"})
+    assert unknown.status_code == 400 and "请从列表中选择小区党支部" in unknown.content.decode()
+    bad = worker.post("/community/resources/secretaries/", {**record, "community": world.east.pk,
+                                                             "background": "celebrity"})
+    assert bad.status_code == 400 and "书记来源不在可选范围内" in bad.content.decode()
+    east.refresh_from_db()
+    assert east.secretary_background == "" and not AuditEntry.objects.filter(
+        action="community.secretary_record").exists()
+
+    ok = worker.post("/community/resources/secretaries/", {**record, "community": world.east.pk,
+                                                          "branch_label": "浅水湾小区党支部"})
+    assert ok.status_code == 302
+    east.refresh_from_db()
+    assert (east.secretary_background, east.secretary_selection) == ("veteran", "assigned")

@@ -49,6 +49,7 @@ urlpatterns = [
     path("resources/", resources.resources, name="resources"),
     path("resources/sites/", resources.site_create, name="site_create"),
     path("resources/compounds/", resources.compound_options, name="compound_options"),
+    path("resources/branches/", resources.branch_options, name="branch_options"),
     path("resources/grants/", resources.grant_create, name="grant_create"),
     path("resources/secretaries/", resources.secretary_save, name="secretary_save"),
     path("public/proposals/", governance.public_proposals, name="public_proposals"),

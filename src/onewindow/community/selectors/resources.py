@@ -37,6 +37,13 @@ def sites(*, kind: str = "") -> QuerySet[ServiceSite]:
     return qs.filter(kind=kind) if kind else qs
 
 
+def compound_branches(*, community_id: int | None = None) -> QuerySet[PartyOrg]:
+    """The compound party branches with their communities, for the secretary form's picker."""
+    qs = (PartyOrg.objects.filter(kind=PartyOrg.Kind.COMPOUND_BRANCH).select_related("community")
+          .order_by("community_id", "name").only("id", "name", "community_id", "community__name"))
+    return qs.filter(community_id=community_id) if community_id else qs
+
+
 def pilot_grants() -> list[dict[str, object]]:
     """Each pilot compound with its community and the money it received, largest first."""
     rows = (FundingGrant.objects.filter(pilot=True)

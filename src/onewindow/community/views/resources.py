@@ -3,6 +3,8 @@ secretaries are chosen, and the community worker's forms that record them."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -30,7 +32,6 @@ from onewindow.community.views.common import (
     compound_label,
     date_value,
     int_value,
-    run,
 )
 from onewindow.core.access import PUBLIC, allow
 from onewindow.core.errors import ServiceError
@@ -57,9 +58,8 @@ def _page(request: HttpRequest, *, status: int = 200, failed: str = "",
             "selections": SecretarySelection.choices,
             "communities": Community.objects.order_by("street_id", "id").only("id", "name"),
             "compound_labels": [compound_label(c) for c in organisation_selectors.compounds()],
-            "branches": PartyOrg.objects.filter(kind=PartyOrg.Kind.COMPOUND_BRANCH).order_by("name")
-            .only("id", "name"),
-            "failed": failed, "site": sent if failed == "site" else {}, "grant": sent if failed == "grant" else {}})
+            "branch_labels": [branch_label(b) for b in selectors.compound_branches()],
+            "failed": failed, "general_error": (errors or {}).get("general", ""), **{form: sent if failed == form else {} for form in ("site", "grant", "secretary")}})
     return render(request, "community/resources.html", context, status=status)
 
 
@@ -71,8 +71,37 @@ def compound_options(request: HttpRequest) -> HttpResponse:
     compounds = organisation_selectors.compounds()
     if community_id:
         compounds = compounds.filter(community_id=community_id)
-    return render(request, "community/_compound_options.html",
-                  {"compound_labels": [compound_label(c) for c in compounds]})
+    return render(request, "community/_compound_options.html", {"labels": [compound_label(c) for c in compounds]})
+
+
+@allow(WORKER)
+def branch_options(request: HttpRequest) -> HttpResponse:
+    """The same for the secretary form's branch picker."""
+    community_id = int_param(request.GET.get("community"), "community", lenient=True)
+    return render(request, "community/_compound_options.html", {
+        "labels": [branch_label(b) for b in selectors.compound_branches(community_id=community_id)]})
+
+
+def branch_label(branch: PartyOrg) -> str:
+    """How the secretary form's picker names a compound branch: its community, then its own name."""
+    return f"{branch.community.name} · {branch.name}" if branch.community else branch.name
+
+
+def _branch_from_post(post: Any, community: Community | None) -> PartyOrg:
+    """The branch the picker names: by id (`branch`) or by the label typed or chosen from the list
+    (`branch_label`: exactly, or the one branch of that name — in `community` when one was chosen first); else a
+    400 naming the field. A branch outside the chosen community is refused too."""
+    if (post.get("branch") or "").strip():
+        return chosen(PartyOrg, post.get("branch"), "branch")
+    label = " ".join((post.get("branch_label") or "").split())
+    found = [b for b in selectors.compound_branches() if label and label in (branch_label(b), b.name)]
+    if len(found) > 1 and community is not None:
+        found = [b for b in found if b.community_id == community.pk] or found
+    if len(found) != 1:
+        raise ServiceError(_("请从列表中选择小区党支部（可输入社区或支部名称搜索）"), field="branch")
+    if community is not None and found[0].community_id != community.pk:
+        raise ServiceError(_("该党支部不在所选社区"), field="branch")
+    return found[0]
 
 
 def _refused(request: HttpRequest, form: str, exc: ServiceError) -> HttpResponse:
@@ -119,7 +148,12 @@ def grant_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def secretary_save(request: HttpRequest) -> HttpResponse:
     p = request.POST
-    return run(request, lambda: services.secretary_record(
-        party_org_id=chosen(PartyOrg, p.get("branch"), "branch").pk, background=p.get("background", ""),
-        selection=p.get("selection", ""), note=p.get("note", ""), actor=request.user),
-        _("书记产生情况已登记"), reverse("community:resources"))
+    try:
+        community = chosen(Community, p.get("community"), "community") if p.get("community") else None
+        services.secretary_record(
+            party_org_id=_branch_from_post(p, community).pk, background=p.get("background", ""),
+            selection=p.get("selection", ""), note=p.get("note", ""), actor=request.user)
+    except ServiceError as exc:
+        return _refused(request, "secretary", exc)
+    messages.success(request, _("书记产生情况已登记"))
+    return HttpResponseRedirect(reverse("community:resources"))
