@@ -4,6 +4,7 @@ export."""
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -115,6 +116,26 @@ def test_the_ranking_exports_to_excel_with_its_parts(client_for, month_of_record
     assert rows[0][:4] == ("排名", "部门", "综合得分", "按时办结率（权重30）")
     assert rows[1][1] == "甲局" and rows[1][2] == 62.0 and rows[1][3] == 75.0
     assert sup.get("/api/v1/scores?month=2026-13").status_code == 400
+
+
+def test_the_ranking_export_asked_for_in_english_has_english_labels_and_names(client_for, month_of_records) -> None:
+    from onewindow.catalog.models import Department
+
+    Department.objects.filter(code="HL-A").update(name_en="Bureau A")
+    sup = client_for(Role.SUPERVISOR)
+    scores(sup)
+    sup.cookies["django_language"] = "en"
+    r = sup.get("/supervision/ranking/export.xlsx?month=2026-11")
+    assert r.status_code == 200 and "department-scores-2026-11.xlsx" in r["Content-Disposition"]
+    book = load_workbook(io.BytesIO(r.content))
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    assert rows[0][:4] == ("Rank", "Department", "Overall score", "Completed on time (weight 30)")
+    labels = [v for v in rows[0] if isinstance(v, str)]
+    assert not [v for v in labels if re.search(r"[\u4e00-\u9fff（）]", v)], labels
+    assert rows[1][1] == "Bureau A" and rows[1][2] == 62.0
+    weights = list(book.worksheets[1].iter_rows(values_only=True))
+    assert book.worksheets[1].title == "Weight" and weights[1][:2] == ("on_time", "Completed on time")
+    assert not [v for row in weights for v in row if isinstance(v, str) and re.search(r"[\u4e00-\u9fff]", v)]
 
 
 @pytest.mark.django_db

@@ -13,8 +13,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from onewindow.core import clock
 from onewindow.core.access import PUBLIC, Role, allow
@@ -344,17 +344,20 @@ def ranking_export(request: HttpRequest) -> HttpResponse:
     month = _month(request.GET.get("month"))
     ctx = _ranking_context(month, user_region(request.user))
     w = ctx["weights"]
-    headers = [_("排名"), _("部门"), _("综合得分")] + [f"{scores.PART_LABELS[p]}（权重{w.get(p, 0)}）"
-                                                   for p in scores.PARTS] + [
+    english = (get_language() or "").startswith("en")  # English part labels and department names where they exist
+    headers = [_("排名"), _("部门"), _("综合得分")] + [
+        _("%(part)s（权重%(weight)s）") % {"part": _(scores.PART_LABELS[p]), "weight": w.get(p, 0)}
+        for p in scores.PARTS] + [
         _("办结件数"), _("按时办结"), _("评价数"), _("差评数"), _("整改通知"), _("即办件/事项")]
     rows = []
     for s in ctx["rows"]:
         c = s.parts.get("counts", {})
-        rows.append([s.rank, s.department.name, float(s.total)] + [s.parts.get(p) for p in scores.PARTS] + [
+        name = s.department.name_en if english and s.department.name_en else s.department.name
+        rows.append([s.rank, name, float(s.total)] + [s.parts.get(p) for p in scores.PARTS] + [
             c.get("completed"), c.get("completed_on_time"), c.get("ratings"), c.get("bad"), c.get("notices"),
             f"{c.get('instant_items', 0)}/{c.get('items', 0)}"])
-    notes = [[p, scores.PART_LABELS[p], w.get(p, 0)] for p in scores.PARTS]
-    return xlsx_response(f"部门综合评分{month:%Y-%m}.xlsx", {
+    notes = [[p, _(scores.PART_LABELS[p]), w.get(p, 0)] for p in scores.PARTS]
+    return xlsx_response(_("部门综合评分%(month)s.xlsx") % {"month": f"{month:%Y-%m}"}, {
         f"{month:%Y-%m}": (headers, rows), _("权重"): ([_("分项"), _("名称"), _("权重")], notes)})
 
 
