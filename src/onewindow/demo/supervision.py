@@ -182,6 +182,72 @@ def _year(stdout: Any) -> None:
         stdout.write(f"   supervision: {year.notices} rectification notices, {n} inspections a month")
 
 
+def _history_notice(spec: dict[str, Any], rng: random.Random, day: dt.date, unit: dict[str, Any],
+                    story: dict[str, str], supervisor: User) -> None:
+    """One notice of a past year, issued, answered (on time, or a little late) and accepted."""
+    workdays = rng.choice(spec["workdays"])
+    with clock.frozen(_at(day, spec["hours"]["issue"])):
+        notice = notice_create(source="manual", title=story["title"], problem=story["problem"],
+                               evidence=spec["evidence"], requirement=story["requirement"], workdays=workdays,
+                               actor=supervisor, **unit)
+    late = rng.random() < spec["late"]
+    took = workdays + rng.randrange(1, 3) if late else rng.randrange(1, workdays + 1)
+    answer_day = add_workdays(day, took)
+    with clock.frozen(_at(answer_day, spec["hours"]["respond"])):
+        notice_respond(notice_id=notice.pk, response=spec["response_prefix"] + story["requirement"],
+                       evidence=spec["response_evidence"], actor=None)
+    with clock.frozen(_at(add_workdays(answer_day, 1), spec["hours"]["verify"])):
+        notice_verify(notice_id=notice.pk, accept=True, note=spec["accepted_note"], actor=supervisor)
+
+
+def load_history(stdout: Any = None) -> None:
+    """Huli's 2021 (year_2021.yaml): a monitor run every day recording what it watched, and the year's notices to
+    the district's departments and its district, street and community halls. Skipped when already there."""
+    from onewindow.core.models import Region
+    from onewindow.hall.models import HallLevel
+    from onewindow.supervision.models import MonitorRun
+
+    spec = data("year_2021")
+    year = int(spec["year"])
+    district = Region.objects.filter(code=spec["district"]).first()
+    supervisor = User.objects.filter(username="supervisor").first()
+    if year >= clock.today().year or district is None or supervisor is None:
+        return
+    halls = list(Hall.objects.filter(active=True, region__path__startswith=district.path).order_by("sort_order",
+                                                                                                   "code"))
+    first = dt.date(year, 1, 1)
+    days = [first + dt.timedelta(days=n) for n in range((dt.date(year + 1, 1, 1) - first).days)]
+    tz = timezone.get_current_timezone()
+    if not MonitorRun.objects.filter(started_at__gte=dt.datetime.combine(first, dt.time.min, tzinfo=tz),
+                                     started_at__lt=dt.datetime.combine(days[-1], dt.time.max, tzinfo=tz)).exists():
+        targets = {district.code: {"items": int(spec["online_items"]), "halls": len(halls)}}
+        MonitorRun.objects.bulk_create([
+            MonitorRun(started_at=_at(d, spec["runs_at_hour"]), trigger="nightly", targets=targets,
+                       finished_at=_at(d, spec["runs_at_hour"]) + dt.timedelta(minutes=3)) for d in days])
+    if Notice.objects.filter(year=year).exists():
+        return
+    rng = random.Random(spec["seed"])
+    units: dict[str, list[dict[str, Any]]] = {
+        "department": [{"department_id": d.pk} for d in Department.objects.filter(
+            parent__isnull=True, region__path__startswith=district.path).order_by("sort_order", "code")],
+        "district_hall": [{"hall_id": h.pk} for h in halls if h.level == HallLevel.DISTRICT],
+        "street_hall": [{"hall_id": h.pk} for h in halls if h.level == HallLevel.STREET],
+        "community_hall": [{"hall_id": h.pk} for h in halls if h.level == HallLevel.COMMUNITY]}
+    kinds = [kind for kind, n in spec["addressees"].items() for _ in range(n) if units[kind]]
+    rng.shuffle(kinds)
+    for month_no, count in enumerate(spec["per_month"], start=1):
+        workdays = [d for d in days if d.month == month_no and is_workday(d)]
+        for day in sorted(rng.choice(workdays) for _ in range(count)):
+            if not kinds:
+                break
+            kind = kinds.pop()
+            stories = spec["stories"]["online" if kind == "department" else "offline"]
+            _history_notice(spec, rng, day, rng.choice(units[kind]), rng.choice(stories), supervisor)
+    if stdout:
+        stdout.write(f"   supervision: {year}: {Notice.objects.filter(year=year).count()} rectification notices, "
+                     f"a monitor run a day over {spec['online_items']} online items and {len(halls)} halls\n")
+
+
 def _scores() -> dt.date:
     """Scores for the two months before this one and this one; last month's ranking published."""
     today = clock.today()
@@ -197,8 +263,9 @@ def _scores() -> dt.date:
 
 def load(*, scale: int = 0, stdout: Any = None) -> None:
     _templates()
-    if not Notice.objects.exists():
+    if not Notice.objects.filter(year=clock.today().year).exists():
         _year(stdout)
+    load_history(stdout)
     run = monitors_run(trigger="demo")
     published = _scores()
     if stdout:

@@ -213,3 +213,21 @@ def get_street_scores(request: HttpRequest, month: str = "", district: str = "")
                        "counts": s.parts.get("counts", {})} for s in rows],
             "unranked": [{"street": r.code, "street_name": r.name, "total": None}
                          for r in street_scores.street_unranked(month=first, district=scope)]}
+
+
+@router.get("supervision/year")
+@allow(SUPERVISOR)
+def get_year(request: HttpRequest, year: int | None = None, region: str = "") -> dict[str, Any]:
+    """A year of supervision for a region (default: the caller's scope): notices issued by unit level, accepted
+    and on time; monitoring days and the items and halls the runs watched. A region outside the caller's scope
+    is a 404 naming `region`."""
+    from onewindow.core.inputs import int_param
+    from onewindow.supervision import yearly
+
+    today = clock.today()
+    wanted = int_param(year, "year", default=today.year, lo=2000, hi=today.year) or today.year
+    allowed, scope = selectors.scope_region(request.user, region)
+    if not allowed:
+        raise NotFound("没有这个区划，或不在您的管辖范围内", field="region")
+    return yearly.year_figures(year=wanted, region=scope) | {
+        "formulas": {k: str(v) for k, v in yearly.FORMULAS.items()}}

@@ -165,6 +165,10 @@ class MonitorRun(models.Model):
     resolved = models.PositiveIntegerField(_("已解决"), default=0)
     still_open = models.PositiveIntegerField(_("仍存在"), default=0)
     per_monitor = models.JSONField(default=dict, blank=True)
+    # What the run watched, per county-level region code: {"350206": {"items": 513, "halls": 64}} (published
+    # items by their department's district, active halls by theirs). Recorded by each run as it ran, so a year's
+    # coverage reads back from its runs, whatever the catalog holds today.
+    targets = models.JSONField(_("监测对象"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-started_at"]

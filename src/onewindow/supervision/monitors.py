@@ -259,10 +259,38 @@ def _apply(monitor: Monitor, breaches: list[Breach], now: dt.datetime) -> dict[s
     return {"opened": len(new), "resolved": len(gone), "still_open": len(still)}
 
 
+def _district_code(path: str | None) -> str:
+    """The county-level code of a region path (/350000/350200/350206/…/ → 350206); "" above that level."""
+    from onewindow.core.models import RegionLevel
+
+    codes = [c for c in (path or "").strip("/").split("/") if c]
+    return codes[RegionLevel.COUNTY - 1] if len(codes) >= RegionLevel.COUNTY else ""
+
+
+def monitored_targets() -> dict[str, dict[str, int]]:
+    """What a run watches, per district: published items (by their department's district) and active halls
+    (by theirs). Two grouped queries; records without a district are left out."""
+    from onewindow.catalog.models import ItemStatus, ServiceItem
+    from onewindow.hall.models import Hall
+
+    out: dict[str, dict[str, int]] = {}
+    for path, n in (ServiceItem.objects.filter(status=ItemStatus.PUBLISHED).values("department__region__path")
+                    .annotate(n=Count("pk")).values_list("department__region__path", "n").order_by()):
+        code = _district_code(path)
+        if code:
+            out.setdefault(code, {"items": 0, "halls": 0})["items"] += n
+    for path, n in (Hall.objects.filter(active=True).values("region__path").annotate(n=Count("pk"))
+                    .values_list("region__path", "n").order_by()):
+        code = _district_code(path)
+        if code:
+            out.setdefault(code, {"items": 0, "halls": 0})["halls"] += n
+    return out
+
+
 def monitors_run(*, trigger: str = "manual", only: list[str] | None = None) -> MonitorRun:
-    """Run every monitor (or those listed) and record the run."""
+    """Run every monitor (or those listed) and record the run with what it watched (`monitored_targets`)."""
     now = clock.now()
-    run = MonitorRun.objects.create(started_at=now, trigger=trigger)
+    run = MonitorRun.objects.create(started_at=now, trigger=trigger, targets=monitored_targets())
     per: dict[str, dict[str, int]] = {}
     for monitor in MONITORS:
         if only and monitor.code not in only:

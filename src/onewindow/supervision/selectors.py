@@ -232,3 +232,12 @@ def _suggestion_source(pk: int) -> dict[str, Any]:
         raise ServiceError("没有这条意见建议", field="source_id")
     return {"department_id": s.department_id, "hall_id": None, "title": s.title or f"意见建议 {s.number}",
             "problem": s.description, "evidence": f"{s.number}，{s.received_at:%Y-%m-%d}，{s.get_channel_display()}"}
+
+
+def scope_region(user: Actor, code: str = "") -> tuple[bool, Region | None]:
+    """(allowed, region) a supervision figure is read for: `code` (one the user may see), else the user's own
+    scope (None = unscoped). Not allowed: a region that does not exist or that the user may not see (404)."""
+    if not code:
+        return True, user_region(user)
+    region = Region.objects.filter(code=code.strip()).first()
+    return (True, region) if region is not None and user_sees(user, region) else (False, None)

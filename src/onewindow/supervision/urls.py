@@ -1,6 +1,6 @@
 from django.urls import path
 
-from onewindow.supervision import views
+from onewindow.supervision import views, views_year
 
 app_name = "supervision"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("notices/new/", views.notice_new, name="notice_new"),
     path("notices/<int:pk>/", views.notice, name="notice"),
     path("notices/<int:pk>/pdf/", views.notice_pdf, name="notice_pdf"),
+    path("year/", views_year.year, name="year"),
     path("ranking/", views.ranking, name="ranking"),
     path("ranking/streets/", views.street_ranking, name="street_ranking"),
     path("ranking/export.xlsx", views.ranking_export, name="ranking_export"),
