@@ -27,6 +27,7 @@ from onewindow.catalog.models import (
 from onewindow.catalog.rules import check_item_rules
 from onewindow.demo import bundles as bundles_demo
 from onewindow.demo import catalog as catalog_demo
+from onewindow.hall.models import Hall, HallCategory
 
 HULI, FUAN = "350206", "350981"
 TABLES: tuple[type[models.Model], ...] = (
@@ -114,11 +115,17 @@ def test_the_synthetic_catalog_has_departments_of_its_own_and_is_made_once() -> 
 
     huli = Department.objects.create(code="HL-T", name="湖里测试部门", region=ensure_regions()[HULI])
     WindowCategory.objects.bulk_create([WindowCategory(code=c, name=c) for c in ("social", "business", "hr")])
+    hall = Hall.objects.create(code="huli", name="湖里区行政服务中心")
+    for n, category in enumerate(WindowCategory.objects.all()):
+        HallCategory.objects.create(hall=hall, category=category, prefix="ABC"[n])
     CanonicalMaterial.objects.bulk_create([CanonicalMaterial(code=f"m{n}", name=f"材料{n}") for n in range(20)])
     assert generate_synthetic(60) == 60
     synthetic = ServiceItem.objects.filter(code__startswith="SYN-")
     assert synthetic.count() == 60 and synthetic.values("department").distinct().count() == 18
-    assert not synthetic.filter(department=huli).exists() and not synthetic.filter(window_category__code="hr")
+    assert not synthetic.filter(department=huli).exists()
+    # a window category of their own, taken in by no hall: no hall's catalog, tickets or ratings count them
+    assert set(synthetic.values_list("window_category__code", flat=True)) == {"SYN-BENCH"}
+    assert not synthetic.filter(window_category__in=HallCategory.objects.values("category")).exists()
     assert set(synthetic.values_list("department__region", flat=True)) == {None}  # no region's figures change
     assert ItemMaterial.objects.filter(item__in=synthetic).count() >= 3 * 60
     assert generate_synthetic(60) == 0 and synthetic.count() == 60
