@@ -1,8 +1,9 @@
 """`onewindow demo` serves with the production server of `onewindow serve` (gunicorn), not Django's development
-server, and starts without the missing-static-directory warning."""
+server, with a background worker beside it, and starts without the missing-static-directory warning."""
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import pytest
@@ -16,7 +17,12 @@ def test_the_demo_serves_with_gunicorn_like_onewindow_serve(monkeypatch: pytest.
     monkeypatch.setattr(demo.os, "environ", {k: v for k, v in demo.os.environ.items()
                                              if k != "ONEWINDOW_DEMO_HALLS_ALWAYS_OPEN"})
     monkeypatch.setattr(demo.os, "execv", lambda path, argv: calls.append((path, argv)))
+    workers: list[list[str]] = []
+    monkeypatch.setattr("subprocess.Popen", lambda argv, **kwargs: workers.append(argv))
     demo.Command().serve("127.0.0.1:8001")
+    # a background worker beside the server runs what pages hand over (the simulation's heavy plans), without
+    # the daily jobs that would change the demo's records
+    assert workers == [[sys.executable, "-m", "onewindow.cli", "worker", "--no-scheduler"]]
     (path, argv), = calls
     assert argv[0] == path and argv[1:4] == ["-m", "gunicorn", "onewindow.wsgi:application"]
     assert argv[argv.index("--bind") + 1] == "127.0.0.1:8001"

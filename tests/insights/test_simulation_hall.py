@@ -133,3 +133,63 @@ def test_simulate_command_prints_json_and_text(recorded_hall):
     erl = StringIO()
     call_command("simulate", "--erlang", "32,6,4", stdout=erl)
     assert "Wq=4.47" in erl.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)  # the worker closes and reopens connections
+def test_a_heavy_plan_runs_in_the_background_and_the_page_shows_its_progress(recorded_hall, client_for,
+                                                                              monkeypatch):
+    from django_tasks_db.models import DBTaskResult
+
+    from onewindow.insights.simulation import background, scenarios
+
+    monkeypatch.setattr(scenarios, "INLINE_PLAN_CUSTOMERS", 0)  # every plan is heavy
+    client = client_for(Role.SUPERVISOR)
+    query = {"source": "test-hall@" + recorded_hall["day"].isoformat(), "reps": 2, "target": 4}
+    html = client.get("/insights/simulation/", query).content.decode()
+    # the page answers with the comparison and the replay; the plan is queued and its progress polled
+    assert "方案比较" in html and "回放实际的一天" in html and 'data-testid="plan"' not in html
+    assert 'data-testid="plan-progress"' in html and 'hx-trigger="every 1s"' in html and "正在排队" in html
+    tasks = DBTaskResult.objects.filter(task_path="onewindow.insights.tasks.simulation_plan")
+    assert tasks.count() == 1
+    key = tasks.get().args_kwargs["kwargs"]["key"]
+    assert f"/insights/simulation/plan/?key={key.replace(':', '%3A')}" in html
+    poll = client.get("/insights/simulation/plan/", {"key": key}).content.decode()
+    assert 'data-testid="plan-percent"' in poll and 'value="0"' in poll
+    client.get("/insights/simulation/", query)
+    assert tasks.count() == 1  # asked again while queued: the same run, not a second one
+
+    reports: list[dict] = []
+    save = background._save
+    monkeypatch.setattr(background, "_save", lambda k, value: (reports.append(value), save(k, value)))
+    scenarios._RESULTS.clear()
+    call_command("worker", "--batch", "--no-scheduler", "--no-startup-delay", "--interval", "0.01",
+                 stdout=StringIO(), stderr=StringIO())
+    assert tasks.get().status == "SUCCESSFUL"
+    percents = [r["percent"] for r in reports if r["state"] == "running"]
+    assert percents == sorted(percents) and any(0 < p < 100 for p in percents)  # it told how far it was
+    assert [r["trials"] for r in reports if r["state"] == "running"][-1] >= 1
+    assert reports[-1]["state"] == "done" and reports[-1]["percent"] == 100
+
+    done = client.get("/insights/simulation/plan/", {"key": key}).content.decode()
+    assert 'data-testid="plan"' in done and "hx-trigger" not in done and 'class="chart"' in done
+    again = client.get("/insights/simulation/", query).content.decode()
+    assert 'data-testid="plan"' in again and 'data-testid="plan-progress"' not in again and tasks.count() == 1
+
+
+def test_the_plan_progress_refuses_bad_keys_and_citizens(recorded_hall, client_for):
+    client = client_for(Role.SUPERVISOR)
+    assert client.get("/insights/simulation/plan/", {"key": "../etc"}).status_code == 400
+    assert client.get("/insights/simulation/plan/").status_code == 400
+    assert client.get("/insights/simulation/plan/", {"key": "insights:sim-plan:nope"}).status_code == 404
+    citizen = client_for(Role.CITIZEN)
+    assert citizen.get("/insights/simulation/plan/", {"key": "insights:sim-plan:nope"}).status_code == 403
+
+
+def test_a_light_plan_is_computed_while_the_page_answers(recorded_hall, client_for):
+    from django_tasks_db.models import DBTaskResult
+
+    client = client_for(Role.SUPERVISOR)
+    html = client.get("/insights/simulation/", {"source": "test-hall@" + recorded_hall["day"].isoformat(),
+                                                "reps": 2}).content.decode()
+    assert 'data-testid="plan"' in html and 'data-testid="plan-progress"' not in html
+    assert not DBTaskResult.objects.exists()

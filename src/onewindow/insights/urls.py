@@ -8,4 +8,5 @@ urlpatterns = [
     path("metrics/", views_metrics.metrics_page, name="insights_metrics"),
     path("metrics/export.xlsx", views_metrics.metrics_export, name="insights_metrics_export"),
     path("simulation/", views_simulation.simulation, name="insights_simulation"),
+    path("simulation/plan/", views_simulation.simulation_plan, name="insights_simulation_plan"),
 ]

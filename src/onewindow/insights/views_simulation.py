@@ -9,13 +9,15 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from onewindow.core.access import Role, allow
 from onewindow.core.errors import ServiceError
-from onewindow.insights.simulation import figures, scenarios
+from onewindow.insights.simulation import background, figures, scenarios
 from onewindow.insights.simulation.hallsource import hall_periods
 from onewindow.insights.simulation.layouts import COMPREHENSIVE, DEPARTMENT, LAYOUT_NAMES, SKILL_GROUPS
+from onewindow.insights.simulation.model import Demand, Layout
 
 PLANNERS = (Role.SUPERVISOR, Role.DEPARTMENT_HEAD)
 
@@ -43,6 +45,43 @@ def _default_source(periods: list) -> str:
     return max(periods, key=lambda p: (len(p.categories), p.days[0])).key
 
 
+def _plan_context(plan: dict, demand: dict) -> dict[str, Any]:
+    rows = [{"hour": label, "counters": plan["counters_by_hour"][h],
+             "erlang": sum(p["erlang"][h] for p in plan["pools"]), "arrivals": demand["total_per_hour"][h],
+             "achieved": max((p["achieved"][h] for p in plan["pools"]), default=0.0)}
+            for h, label in enumerate(plan["hour_labels"])]
+    return {"plan": plan, "plan_rows": rows, "plan_chart": figures.plan_chart(plan, demand)}
+
+
+def _planned(demand: Demand, template: Layout, demand_figures: dict, params: dict[str, Any]) -> dict[str, Any]:
+    """The plan, computed while the page answers when it is light; else the background run's state (its
+    progress, polled by the page) or, once done, its plan."""
+    if scenarios.plan_is_light(demand, background.REPLICATIONS):
+        plan = scenarios.plan(demand, template, target_minutes=params["target"], metric=params["metric"],
+                              replications=background.REPLICATIONS, seed=params["seed"])
+        return _plan_context(plan, demand_figures)
+    key = background.run_key(demand, template, params)
+    run = background.start(key, params)
+    if run["state"] == "done":
+        return _plan_context(run["plan"], run["demand"])
+    return {"plan_run": run, "plan_run_key": key}
+
+
+@allow(*PLANNERS)
+def simulation_plan(request: HttpRequest) -> HttpResponse:
+    """The plan section while a background plan runs (polled by htmx): its progress, then the plan."""
+    key = request.GET.get("key") or ""
+    if not key.startswith("insights:sim-plan:") or len(key) > 80:
+        return HttpResponse(_("参数 key 无效"), status=400)
+    run = background.state(key)
+    if run is None:
+        return HttpResponse(_("没有这次排班规划（已过期）"), status=404)
+    ctx: dict[str, Any] = {"plan_run": run, "plan_run_key": key}
+    if run["state"] == "done":
+        ctx = _plan_context(run["plan"], run["demand"])
+    return render(request, "insights/simulation/_plan.html", ctx)
+
+
 @allow(*PLANNERS)
 def simulation(request: HttpRequest) -> HttpResponse:
     """Compare layouts side by side, plan staffing, replay a recorded day, and an Erlang C calculator."""
@@ -60,7 +99,7 @@ def simulation(request: HttpRequest) -> HttpResponse:
     ctx.update(reps=reps, seed=seed, days=days, factor=factor)
     try:
         if period is not None:
-            demand, _period, default_dep_counts = scenarios.hall_demand(period.key, days)
+            demand, _period, default_dep_counts = scenarios.hall_demand(period.key, days, period=period)
             groups = None
         else:
             demand = scenarios.example_demand()
@@ -94,14 +133,9 @@ def simulation(request: HttpRequest) -> HttpResponse:
         ctx.update(target=target, metric=metric, plan_layout=plan_layout, layout_names=LAYOUT_NAMES,
                    plan_layouts=[k for k in (COMPREHENSIVE, DEPARTMENT, SKILL_GROUPS) if groups or k != SKILL_GROUPS])
         template = scenarios.layouts_for(demand, groups=groups, kinds=(plan_layout,), service_factor=factor)[0]
-        plan = scenarios.plan(demand, template, target_minutes=target, metric=metric, replications=3, seed=seed)
-        ctx["plan"] = plan
-        ctx["plan_rows"] = [{"hour": label, "counters": plan["counters_by_hour"][h],
-                             "erlang": sum(p["erlang"][h] for p in plan["pools"]),
-                             "arrivals": result["demand"]["total_per_hour"][h],
-                             "achieved": max((p["achieved"][h] for p in plan["pools"]), default=0.0)}
-                            for h, label in enumerate(plan["hour_labels"])]
-        ctx["charts"]["plan"] = figures.plan_chart(plan, result["demand"])
+        ctx.update(_planned(demand, template, result["demand"], {
+            "source": source, "days": days, "plan_layout": plan_layout, "target": target, "metric": metric,
+            "seed": seed, "factor": factor, "language": get_language()}))
         # replay a recorded day
         if period is not None:
             try:
@@ -111,7 +145,7 @@ def simulation(request: HttpRequest) -> HttpResponse:
             if day not in period.days:
                 day = period.days[0]
             ctx["day"] = day
-            ctx["replay"] = scenarios.replay(period.hall_code, day)
+            ctx["replay"] = scenarios.replay(period.hall_code, day, within=list(period.days[:days]))
             ctx["charts"]["replay"] = figures.replay_chart(ctx["replay"])
     except ServiceError as exc:
         ctx["errors"].append(exc.message)

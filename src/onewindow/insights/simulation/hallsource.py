@@ -36,8 +36,38 @@ class HallPeriod:
         return f"{self.hall_name}（{span}，{len(self.days)} 天）"
 
 
+_periods_cache: dict[tuple, list[HallPeriod]] = {}
+
+
 def hall_periods(limit_days: int = 60) -> list[HallPeriod]:
-    """Each hall's recorded days, split where the set of categories changes; newest period first per hall."""
+    """Each hall's recorded days, split where the set of categories changes; newest period first per hall.
+    Kept per process while the tickets (their count and latest id) and the halls are unchanged: reading every
+    ticket's day and category is most of a simulation page's database time."""
+    from django.db.models import Count, Max, Min
+
+    from onewindow.hall.models import Hall, HallCategory, Ticket
+
+    stamp = Ticket.objects.aggregate(n=Count("id"), last=Max("id"), first=Min("day"), latest=Max("day"))
+    key = (limit_days, *stamp.values(), tuple(Hall.objects.values_list("id", "name", "sort_order")),
+           tuple(HallCategory.objects.values_list("id", "category__code")))
+    cached = _periods_cache.get(key)
+    if cached is None:  # another server process may have read them: the shared cache
+        import hashlib
+
+        from django.core.cache import cache
+
+        shared = "insights:sim-periods:" + hashlib.sha256(repr(key).encode()).hexdigest()[:40]
+        cached = cache.get(shared)
+        if cached is None:
+            cached = _read_periods(limit_days)
+            cache.set(shared, cached, 24 * 3600)
+        if len(_periods_cache) >= 4:
+            _periods_cache.pop(next(iter(_periods_cache)))
+        _periods_cache[key] = cached
+    return list(cached)
+
+
+def _read_periods(limit_days: int) -> list[HallPeriod]:
     from onewindow.hall.models import Hall, HallCategory, Ticket
 
     per_day: dict[tuple[int, dt.date], set[str]] = defaultdict(set)
@@ -80,17 +110,22 @@ def _local(t: dt.datetime, tz: dt.tzinfo | None = None) -> dt.datetime:
 _records_cache: dict[tuple, list[tuple[RecordedTicket, dt.date]]] = {}
 
 
-def recorded_tickets(hall_code: str, days: list[dt.date]) -> list[tuple[RecordedTicket, dt.date]]:
-    """Every ticket of the hall on those days as (category code, issued, first called, finished, counter).
-    Two flat queries (tickets, then their call/finish/no-show events), no joins per row. Kept per process
-    while the days' events are unchanged (their count and latest id), so page reloads skip the reading."""
+def events_stamp(hall_code: str, days: list[dt.date]) -> tuple[int, int | None]:
+    """The count and latest id of the hall's ticket events on those days: what changes when they change."""
     from django.db.models import Count, Max
 
     from onewindow.hall.models import TicketEvent
 
     stamp = TicketEvent.objects.filter(ticket__hall__code=hall_code, ticket__day__in=days).aggregate(
         n=Count("id"), last=Max("id"))
-    key = (hall_code, tuple(sorted(days)), stamp["n"], stamp["last"])
+    return stamp["n"], stamp["last"]
+
+
+def recorded_tickets(hall_code: str, days: list[dt.date]) -> list[tuple[RecordedTicket, dt.date]]:
+    """Every ticket of the hall on those days as (category code, issued, first called, finished, counter).
+    Two flat queries (tickets, then their call/finish/no-show events), no joins per row. Kept per process
+    while the days' events are unchanged (their count and latest id), so page reloads skip the reading."""
+    key = (hall_code, tuple(sorted(days)), *events_stamp(hall_code, days))
     cached = _records_cache.get(key)
     if cached is None:
         cached = _read_tickets(hall_code, days)
@@ -131,8 +166,10 @@ def _read_tickets(hall_code: str, days: list[dt.date]) -> list[tuple[RecordedTic
             for t in tickets.values()]
 
 
-def recorded_day(hall_code: str, day: dt.date) -> list[RecordedTicket]:
-    return [t for t, _d in recorded_tickets(hall_code, [day])]
+def recorded_day(hall_code: str, day: dt.date, within: list[dt.date] | None = None) -> list[RecordedTicket]:
+    """The day's tickets; read with the days `within` (the period the page already read) when it is one of them."""
+    days = within if within and day in within else [day]
+    return [t for t, d in recorded_tickets(hall_code, days) if d == day]
 
 
 def category_names(hall_code: str) -> dict[str, str]:

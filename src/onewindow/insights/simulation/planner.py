@@ -8,6 +8,7 @@ per hour ignores; the simulation sees it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from onewindow.insights.simulation.distributions import quantile
@@ -15,6 +16,8 @@ from onewindow.insights.simulation.layouts import erlang_staffing
 from onewindow.insights.simulation.model import Customer, Demand, Layout, draw_customers, simulate_once
 
 METRICS = ("p90_wait", "mean_wait")
+# progress(trials so far, steps done, steps in all): one step for growing, then one per pool and hour shrunk
+Progress = Callable[[int, int, int], None]
 
 
 @dataclass
@@ -87,11 +90,23 @@ class _Search:
     max_trials: int
     staffing: dict[str, list[int]]
     trials: int = 0
+    progress: Progress | None = None
+    step: int = 0
+
+    @property
+    def steps(self) -> int:
+        return 1 + sum(len(row) for row in self.staffing.values())
 
     def trial(self) -> dict[str, list[float]]:
         self.trials += 1
         staffed = self.layout.with_staffing({k: tuple(v) for k, v in self.staffing.items()})
-        return evaluate(self.demand, staffed, self.crowds, self.metric)
+        result = evaluate(self.demand, staffed, self.crowds, self.metric)
+        self.report()
+        return result
+
+    def report(self) -> None:
+        if self.progress is not None:
+            self.progress(self.trials, self.step, self.steps)
 
     def misses(self, result: dict[str, list[float]]) -> list[tuple[str, int]]:
         return [(name, h) for name, row in result.items() for h, v in enumerate(row) if v > self.target_minutes]
@@ -128,12 +143,16 @@ class _Search:
                         row[h] += 1
                         break
                     result = candidate
+                self.step += 1
+                self.report()
         return result
 
 
 def plan_staffing(demand: Demand, layout: Layout, *, target_minutes: float = 10.0, metric: str = "p90_wait",
-                  replications: int = 3, seed: int = 1, max_per_pool: int = 60, max_trials: int = 400) -> Plan:
-    """Erlang C's staffing, grown where the simulation misses the target, then shrunk where it can be."""
+                  replications: int = 3, seed: int = 1, max_per_pool: int = 60, max_trials: int = 400,
+                  progress: Progress | None = None) -> Plan:
+    """Erlang C's staffing, grown where the simulation misses the target, then shrunk where it can be.
+    `progress` is told after every trial and every pool-hour shrunk (a background run reports it)."""
     if metric not in METRICS:
         raise ValueError(f"metric must be one of {METRICS}")
     if target_minutes <= 0:
@@ -141,11 +160,14 @@ def plan_staffing(demand: Demand, layout: Layout, *, target_minutes: float = 10.
     erlang = erlang_staffing(demand, layout, target_p90_minutes=target_minutes)
     search = _Search(demand=demand, layout=layout, metric=metric, target_minutes=target_minutes,
                      crowds=[draw_customers(demand, seed + r) for r in range(replications)], max_trials=max_trials,
-                     staffing={name: list(row) for name, row in erlang.items()})
+                     staffing={name: list(row) for name, row in erlang.items()}, progress=progress)
     result = search.grow(search.trial(), max_per_pool)
+    search.step = 1
     met = not search.misses(result)
     if met:
         result = search.shrink(result)
+    search.step = search.steps
+    search.report()
     planned = layout.with_staffing({k: tuple(v) for k, v in search.staffing.items()})
     return Plan(layout=planned, erlang=erlang, hour_metric=result, target_minutes=target_minutes, metric=metric,
                 met=met, trials=search.trials)

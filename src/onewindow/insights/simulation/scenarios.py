@@ -7,8 +7,8 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from onewindow.core.errors import ServiceError
 from onewindow.insights.simulation import hallsource
@@ -25,7 +25,7 @@ from onewindow.insights.simulation.layouts import (
     skill_group_layout,
 )
 from onewindow.insights.simulation.model import ALL, CategoryDemand, Demand, Layout, Pool
-from onewindow.insights.simulation.planner import Plan, plan_staffing
+from onewindow.insights.simulation.planner import Plan, Progress, plan_staffing
 from onewindow.insights.simulation.replay import replay_day
 from onewindow.insights.simulation.replication import METRICS, LayoutResult, run_layouts
 
@@ -34,15 +34,26 @@ from onewindow.insights.simulation.replication import METRICS, LayoutResult, run
 # planner's trial runs are most of a page's cost. Small (the page asks for a handful of combinations).
 _RESULTS: dict[str, Any] = {}
 _RESULTS_MAX = 32
+SHARED_SECONDS = 24 * 3600
 
 
 def _memo(key: str, compute: Any) -> Any:
+    """The result for `key`: from this process, else from the shared cache (another server process or the
+    worker computed it), else computed and kept in both."""
     import copy
+    import hashlib
+
+    from django.core.cache import cache
 
     if key not in _RESULTS:
+        shared = "insights:sim:" + hashlib.sha256(key.encode()).hexdigest()[:40]
+        value = cache.get(shared)
+        if value is None:
+            value = compute()
+            cache.set(shared, value, SHARED_SECONDS)
         if len(_RESULTS) >= _RESULTS_MAX:
             _RESULTS.pop(next(iter(_RESULTS)))
-        _RESULTS[key] = compute()
+        _RESULTS[key] = value
     return copy.deepcopy(_RESULTS[key])
 
 
@@ -124,17 +135,26 @@ def demand_from_dict(data: dict) -> Demand:
     )
 
 
-def hall_demand(key: str, days: int = 20) -> tuple[Demand, hallsource.HallPeriod, dict[str, int]]:
-    """Demand fitted from a hall's recorded period (key "hall@last-day", or a hall code for its newest period),
-    with the windows per category as recorded."""
-    period = hallsource.find_period(key)
+def hall_demand(key: str, days: int = 20, *, period: hallsource.HallPeriod | None = None,
+                ) -> tuple[Demand, hallsource.HallPeriod, dict[str, int]]:
+    """Demand fitted from a hall's recorded period (key "hall@last-day", or a hall code for its newest period;
+    or the `period` the caller already found), with the windows per category as recorded."""
+    period = period or hallsource.find_period(key)
     if period is None:
         raise ServiceError(_("该大厅没有叫号记录"), field="hall")
+    found = period
     chosen = list(period.days[:days])
-    records = hallsource.recorded_tickets(period.hall_code, chosen)
-    demand = hallsource.fit_demand(period.hall_code, chosen, records=records)
-    staffing = hallsource.recorded_staffing(period.hall_code, chosen, records=records)
-    return demand, period, {c.code: staffing.get(c.code, 1) for c in demand.categories}
+
+    def fit() -> tuple[Demand, dict[str, int]]:
+        records = hallsource.recorded_tickets(found.hall_code, chosen)
+        demand = hallsource.fit_demand(found.hall_code, chosen, records=records)
+        staffing = hallsource.recorded_staffing(found.hall_code, chosen, records=records)
+        return demand, {c.code: staffing.get(c.code, 1) for c in demand.categories}
+
+    # kept while the days' ticket events are unchanged (the names follow the page's language)
+    stamp = hallsource.events_stamp(period.hall_code, chosen)
+    demand, staffing = _memo(repr(("demand", period.hall_code, chosen, stamp, get_language())), fit)
+    return demand, period, staffing
 
 
 def check_size(demand: Demand, layouts: int, replications: int) -> None:
@@ -261,22 +281,38 @@ def _compare(demand: Demand, layouts: list[Layout], *, replications: int, seed: 
     return out
 
 
+# The page plans while it answers only when the planner's simulations are small (customers a day × replications);
+# a bigger plan (a whole hall's day) runs as a background task that reports its progress (simulation.background).
+INLINE_PLAN_CUSTOMERS = 1200
+
+
+def plan_is_light(demand: Demand, replications: int = 3) -> bool:
+    return sum(demand.total_per_hour()) * replications <= INLINE_PLAN_CUSTOMERS
+
+
+def plan_key(demand: Demand, layout: Layout, *, target_minutes: float = 10.0, metric: str = "p90_wait",
+             replications: int = 3, seed: int = 1) -> str:
+    """Everything a plan depends on, as one string (the memo's key; hashed, the background run's)."""
+    return repr(("plan", demand, layout, target_minutes, metric, replications, seed))
+
+
 def plan(demand: Demand, layout: Layout, *, target_minutes: float = 10.0, metric: str = "p90_wait",
-         replications: int = 3, seed: int = 1) -> dict:
+         replications: int = 3, seed: int = 1, progress: Progress | None = None) -> dict:
     if target_minutes <= 0 or target_minutes > 240:
         raise ServiceError(_("目标等候时间应在 0 到 240 分钟之间"), field="target_minutes")
     if metric not in ("p90_wait", "mean_wait"):
         raise ServiceError(_("指标应为 p90_wait 或 mean_wait"), field="metric")
     check_size(demand, 8, replications)
-    return _memo(repr(("plan", demand, layout, target_minutes, metric, replications, seed)),
-                 lambda: _plan(demand, layout, target_minutes=target_minutes, metric=metric,
-                               replications=replications, seed=seed))
+    key = plan_key(demand, layout, target_minutes=target_minutes, metric=metric, replications=replications,
+                   seed=seed)
+    return _memo(key, lambda: _plan(demand, layout, target_minutes=target_minutes, metric=metric,
+                                    replications=replications, seed=seed, progress=progress))
 
 
 def _plan(demand: Demand, layout: Layout, *, target_minutes: float, metric: str, replications: int,
-          seed: int) -> dict:
+          seed: int, progress: Progress | None = None) -> dict:
     result: Plan = plan_staffing(demand, layout, target_minutes=target_minutes, metric=metric,
-                                 replications=replications, seed=seed)
+                                 replications=replications, seed=seed, progress=progress)
     labels = hour_labels(demand)
     return {
         "layout": {"code": layout.code, "name": layout.name}, "target_minutes": target_minutes, "metric": metric,
@@ -289,10 +325,20 @@ def _plan(demand: Demand, layout: Layout, *, target_minutes: float, metric: str,
     }
 
 
-def replay(hall_code: str, day: dt.date, *, alternative: str | None = COMPREHENSIVE) -> dict:
-    tickets = hallsource.recorded_day(hall_code, day)
-    if not tickets:
-        raise ServiceError(_("该日没有取号记录"), field="day")
+def replay(hall_code: str, day: dt.date, *, alternative: str | None = COMPREHENSIVE,
+           within: list[dt.date] | None = None) -> dict:
+    def compute() -> dict:
+        tickets = hallsource.recorded_day(hall_code, day, within)
+        if not tickets:
+            raise ServiceError(_("该日没有取号记录"), field="day")
+        return _replay(tickets, alternative)
+
+    # kept while the day's ticket events are unchanged
+    stamp = hallsource.events_stamp(hall_code, [day])
+    return _memo(repr(("replay", hall_code, day, alternative, get_language(), stamp)), compute)
+
+
+def _replay(tickets: list[Any], alternative: str | None) -> dict:
     recorded = replay_day(tickets)
     out = {"recorded": recorded.as_dict()}
     if alternative == COMPREHENSIVE:

@@ -2,7 +2,8 @@
 
 Safe to run again: every app's demo loader is idempotent. It serves with the production server of `onewindow
 serve` (gunicorn, a few worker processes; static files through WhiteNoise), not Django's development server, and
-without `serve`'s production preflight: the demo's logins share a published password on purpose.
+without `serve`'s production preflight: the demo's logins share a published password on purpose. A background
+worker (`onewindow worker --no-scheduler`) runs beside it for the tasks pages hand over.
 """
 
 import os
@@ -49,6 +50,7 @@ class Command(BaseCommand):
         from onewindow.core.management.commands.serve import Command as Serve
 
         connections.close_all()  # the server processes open their own
+        self.start_worker()
         argv = Serve().gunicorn_argv({"bind": bind, "workers": int(os.environ.get("ONEWINDOW_WORKERS", "0")) or 2,
                                       "threads": 4, "timeout": 60, "access_log": ""})
         # the demo halls stay open at any hour so the kiosk and counter journey can be tried after 17:30;
@@ -60,6 +62,19 @@ class Command(BaseCommand):
         self.stdout.flush()
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onewindow.settings")
         os.execv(argv[0], argv)
+
+    def start_worker(self) -> None:
+        """A background worker beside the server (without the daily jobs, which would change the demo's records):
+        it runs what the pages hand to it, e.g. the simulation page's staffing plans for a whole hall's day.
+        It shares the terminal's process group, so Ctrl+C stops it with the server."""
+        import subprocess
+        import sys
+
+        if os.environ.get("ONEWINDOW_DEMO_WORKER", "1") in ("0", "false", "no"):
+            return
+        subprocess.Popen([sys.executable, "-m", "onewindow.cli", "worker", "--no-scheduler"],
+                         env={**os.environ, "DJANGO_SETTINGS_MODULE": "onewindow.settings"})
+        self.stdout.write("A background worker runs beside the server (ONEWINDOW_DEMO_WORKER=0 leaves it out)")
 
     def _print_logins(self) -> None:
         from onewindow.core.checks import DEMO_PASSWORD
