@@ -1,4 +1,5 @@
-"""Demo logins, one per role. Runs after the catalog demo so reviewers can be placed in departments.
+"""Demo logins, one per role (and a supervisor scoped to Huli, who sees only Huli's halls, notices and rankings).
+Runs after the catalog demo so reviewers can be placed in departments, and after the regions.
 
 The password they share is core.checks.DEMO_PASSWORD, which `onewindow serve` refuses to run with."""
 
@@ -20,6 +21,7 @@ class DemoLogin:
     roles: tuple[str, ...]
     department_code: str = ""
     is_staff: bool = False
+    region_code: str = ""  # the region the login's roles are scoped to (core.Profile.region); "" = unscoped
 
 
 DEMO_LOGINS: tuple[DemoLogin, ...] = (
@@ -29,6 +31,7 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin("reviewer_market", "黄志明", (Role.REVIEWER,), "HL-SCJ"),
     DemoLogin("head", "吴国栋", (Role.DEPARTMENT_HEAD, Role.REVIEWER), "FA-RSJ"),
     DemoLogin("supervisor", "许文斌", (Role.SUPERVISOR,)),
+    DemoLogin("supervisor_huli", "庄雅婷", (Role.SUPERVISOR,), region_code="350206"),  # Huli's own supervisor
     DemoLogin("catalog_admin", "王丽娟", (Role.CATALOG_ADMIN,), is_staff=True),
     DemoLogin("community", "蔡淑芬", (Role.COMMUNITY_WORKER,)),
     DemoLogin("volunteer", "方志强", (Role.VOLUNTEER,)),
@@ -43,6 +46,7 @@ def ensure_role_groups() -> None:
 @transaction.atomic
 def load(*, scale: int = 0, stdout: TextIO | None = None) -> None:
     from onewindow.catalog.models import Department
+    from onewindow.core.models import Region
 
     ensure_role_groups()
     for login in DEMO_LOGINS:
@@ -53,6 +57,8 @@ def load(*, scale: int = 0, stdout: TextIO | None = None) -> None:
         user.save()
         user.groups.set(Group.objects.filter(name__in=[str(r) for r in login.roles]))
         department = Department.objects.filter(code=login.department_code).first() if login.department_code else None
-        Profile.objects.update_or_create(user=user, defaults={"display_name": login.display_name, "department": department})
+        region = Region.objects.filter(code=login.region_code).first() if login.region_code else None
+        Profile.objects.update_or_create(user=user, defaults={"display_name": login.display_name, "department": department,
+                                                             "region": region})
     if not User.objects.filter(username="admin").exists():
         User.objects.create_superuser("admin", "", DEMO_PASSWORD)

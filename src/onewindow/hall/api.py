@@ -13,6 +13,7 @@ from ninja import Field, Router, Schema, Status
 from onewindow.core import clock
 from onewindow.core.access import PUBLIC, SIGNED_IN, Role, allow
 from onewindow.core.errors import NotFound, ServiceError
+from onewindow.core.regions import user_sees
 from onewindow.core.security import hashed_key, rate_limit
 from onewindow.hall import selectors
 from onewindow.hall.hours import hall_local
@@ -238,6 +239,8 @@ def board(request: HttpRequest, hall: str) -> dict:
 @allow(Role.SUPERVISOR)
 def stats(request: HttpRequest, hall: str, date: dt.date | None = None) -> dict:
     h = _hall(hall)
+    if not user_sees(request.user, h.region):
+        raise NotFound("大厅不存在", field="hall")  # a hall outside the supervisor's region
     data = hall_stats(h, date or hall_local(h, clock.now()).date())
     return {k: v for k, v in data.items() if k != "hall"} | {"hall": h.code}
 

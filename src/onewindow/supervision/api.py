@@ -88,10 +88,18 @@ def _visible_notice(request: HttpRequest, notice_id: int) -> Notice:
     return n
 
 
+def _visible_inspection(request: HttpRequest, inspection_id: int) -> Inspection:
+    i = selectors.inspection_for_user(request.user, inspection_id)
+    if i is None:
+        raise NotFound("没有这次现场检查", field="inspection")
+    return i
+
+
 @router.get("inspections")
 @allow(SUPERVISOR)
 def list_inspections(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_inspection(i) | {"points": i.points, "failed": i.failed} for i in selectors.inspections(limit=200)]
+    return [_inspection(i) | {"points": i.points, "failed": i.failed} for i in selectors.inspections(
+        limit=200, region=user_region(request.user))]
 
 
 @router.post("inspections", response={201: dict})
@@ -105,6 +113,7 @@ def start_inspection(request: HttpRequest, payload: InspectionIn) -> Status:
 @router.post("inspections/{inspection_id}/points/{point_id}")
 @allow(SUPERVISOR)
 def record_point(request: HttpRequest, inspection_id: int, point_id: int, payload: PointIn) -> dict[str, Any]:
+    _visible_inspection(request, inspection_id)
     r = inspection_record(inspection_id=inspection_id, point_id=point_id, passed=payload.passed,
                                    note=payload.note, actor=request.user)
     return {"point_id": r.point_id, "passed": r.passed, "note": r.note}
@@ -113,6 +122,7 @@ def record_point(request: HttpRequest, inspection_id: int, point_id: int, payloa
 @router.post("inspections/{inspection_id}/submit")
 @allow(SUPERVISOR)
 def submit_inspection(request: HttpRequest, inspection_id: int, payload: SubmitIn) -> dict[str, Any]:
+    _visible_inspection(request, inspection_id)
     i = inspection_submit(inspection_id=inspection_id, note=payload.note, actor=request.user)
     return _inspection(i) | {"findings": [_finding(f) for f in Finding.objects.filter(
         inspection_result__inspection=i).select_related("department", "hall")]}

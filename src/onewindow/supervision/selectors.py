@@ -132,9 +132,11 @@ class InspectionCounts(TypedDict):
     points: int
 
 
-def inspections(*, limit: int = 50) -> list[WithAnnotations[Inspection, InspectionCounts]]:
-    """The latest inspections with how many points they have, how many are marked and how many failed."""
+def inspections(*, limit: int = 50, region: Region | None = None) -> list[WithAnnotations[Inspection, InspectionCounts]]:
+    """The latest inspections (of `region`'s halls when given) with how many points they have, how many are
+    marked and how many failed."""
     return list(Inspection.objects.select_related("hall", "template", "inspector__profile")
+                .filter(region_q(region, "hall__region"))
                 .annotate(failed=Count("results", filter=Q(results__passed=False)),
                           marked=Count("results", filter=Q(results__passed__isnull=False)),
                           points=Count("results"))[:limit])
@@ -142,6 +144,28 @@ def inspections(*, limit: int = 50) -> list[WithAnnotations[Inspection, Inspecti
 
 def inspection_detail(inspection_id: int) -> Inspection | None:
     return Inspection.objects.select_related("hall", "template", "inspector__profile").filter(pk=inspection_id).first()
+
+
+def inspection_for_user(user: Actor, inspection_id: int) -> Inspection | None:
+    """An inspection of a hall the user may see (a Huli supervisor never opens a Fu'an inspection); else None."""
+    insp = Inspection.objects.select_related("hall__region", "template", "inspector__profile").filter(
+        pk=inspection_id).first()
+    return insp if insp is not None and user_sees(user, insp.hall.region) else None
+
+
+def halls_for(user: Actor) -> list[Any]:
+    """The active halls a supervisor may inspect or address: those of their region (all when unscoped)."""
+    from onewindow.hall.models import Hall
+
+    return list(Hall.objects.filter(region_q(user_region(user)), active=True).order_by("sort_order", "code"))
+
+
+def departments_for(user: Actor) -> list[Any]:
+    """The departments a supervisor may address a notice to: those of their region (all when unscoped)."""
+    from onewindow.catalog.models import Department
+
+    return list(Department.objects.filter(region_q(user_region(user))).select_related("parent")
+                .order_by("sort_order", "code"))
 
 
 def inspection_results(inspection: Inspection) -> list[InspectionResult]:

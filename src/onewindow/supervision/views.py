@@ -54,7 +54,8 @@ def home(request: HttpRequest) -> HttpResponse:
     monitors = [{"code": code, "title": title, "open": counts.get(code, 0)} for code, title in MONITOR_TITLES.items()]
     return render(request, "supervision/home.html", {
         "monitors": monitors, "open_findings": sum(counts.values()), "run": selectors.last_run(),
-        "notice_counts": selectors.notice_counts(request.user), "inspections": selectors.inspections(limit=5)})
+        "notice_counts": selectors.notice_counts(request.user),
+        "inspections": selectors.inspections(limit=5, region=user_region(request.user))})
 
 
 @allow(SUPERVISOR)
@@ -83,8 +84,6 @@ def findings(request: HttpRequest) -> HttpResponse:
 
 @allow(SUPERVISOR)
 def inspections(request: HttpRequest) -> HttpResponse:
-    from onewindow.hall.selectors import halls
-
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
@@ -94,7 +93,8 @@ def inspections(request: HttpRequest) -> HttpResponse:
         except (ServiceError, ValueError) as exc:
             errors = _errors(exc) if isinstance(exc, ServiceError) else {"hall": _("请选择被检查的大厅")}
     return render(request, "supervision/inspections.html", {
-        "rows": selectors.inspections(), "halls": halls(), "templates": selectors.templates(), "errors": errors})
+        "rows": selectors.inspections(region=user_region(request.user)), "halls": selectors.halls_for(request.user),
+        "templates": selectors.templates(), "errors": errors})
 
 
 def _inspection_post(request: HttpRequest, insp: Inspection) -> HttpResponse:
@@ -112,7 +112,7 @@ def _inspection_post(request: HttpRequest, insp: Inspection) -> HttpResponse:
 
 @allow(SUPERVISOR)
 def inspection(request: HttpRequest, pk: int) -> HttpResponse:
-    insp = selectors.inspection_detail(pk)
+    insp = selectors.inspection_for_user(request.user, pk)
     if insp is None:
         raise Http404
     errors: dict[str, str] = {}
@@ -167,9 +167,6 @@ def notices(request: HttpRequest) -> HttpResponse:
 
 @allow(SUPERVISOR)
 def notice_new(request: HttpRequest) -> HttpResponse:
-    from onewindow.catalog.selectors import departments
-    from onewindow.hall.selectors import halls
-
     source = request.GET.get("source") or request.POST.get("source") or NoticeSource.MANUAL
     source_id = request.GET.get("source_id") or request.POST.get("source_id") or ""
     values: dict[str, Any] = {"workdays": conf_int("NOTICE_DEFAULT_WORKDAYS")}
@@ -194,7 +191,8 @@ def notice_new(request: HttpRequest) -> HttpResponse:
     return render(request, "supervision/notice_new.html", {
         "source": source, "source_id": source_id, "source_label": NoticeSource(source).label
         if source in NoticeSource.values else source, "values": values, "errors": errors,
-        "departments": departments(), "halls": halls()}, status=400 if errors and request.method == "POST" else 200)
+        "departments": selectors.departments_for(request.user), "halls": selectors.halls_for(request.user)},
+        status=400 if errors and request.method == "POST" else 200)
 
 
 def _notice_post(request: HttpRequest, n: Notice) -> HttpResponse:

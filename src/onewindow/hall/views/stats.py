@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 from onewindow.core.access import Role, allow
 from onewindow.core.charts import figure_json
 from onewindow.core.excel import xlsx_response
-from onewindow.hall import selectors, stats
+from onewindow.core.regions import user_region, user_sees
+from onewindow.hall import stats
 from onewindow.hall.models import Hall
+from onewindow.hall.regions import halls_in
 from onewindow.hall.views.public import hall_or_404, hall_today
 
 Rows = list[dict[str, Any]]
@@ -69,9 +71,22 @@ def _charts(data: dict[str, Any]) -> dict[str, str]:
     }
 
 
+def _scoped_halls(request: HttpRequest) -> list[Hall]:
+    """The active halls of the supervisor's region (all when unscoped)."""
+    return [h for h in halls_in(user_region(request.user)) if h.active]
+
+
+def _scoped_hall(request: HttpRequest, code: str) -> Hall:
+    """A hall of the supervisor's region; any other is a 404 (a Huli supervisor never reads Fu'an's hall)."""
+    h = hall_or_404(code)
+    if not user_sees(request.user, h.region):
+        raise Http404
+    return h
+
+
 @allow(Role.SUPERVISOR)
 def stats_index(request: HttpRequest) -> HttpResponse:
-    halls = selectors.halls()
+    halls = _scoped_halls(request)
     if not halls:
         raise Http404
     return redirect("hall:stats", hall=halls[0].code)
@@ -79,11 +94,11 @@ def stats_index(request: HttpRequest) -> HttpResponse:
 
 @allow(Role.SUPERVISOR)
 def stats_page(request: HttpRequest, hall: str) -> HttpResponse:
-    h = hall_or_404(hall)
+    h = _scoped_hall(request, hall)
     day = _stats_day(request, h)
     data = stats.hall_stats(h, day)
     return render(request, "hall/stats.html", {
-        "hall": h, "day": day, "data": data, "charts": _charts(data), "halls": selectors.halls(),
+        "hall": h, "day": day, "data": data, "charts": _charts(data), "halls": _scoped_halls(request),
         "reform": stats.reform_comparison(h, day), "days": stats.ticket_days(h, limit=30),
     })
 
@@ -94,7 +109,7 @@ COLUMNS = ("label", "tickets", "finished", "mean_wait", "p90_wait", "mean_servic
 
 @allow(Role.SUPERVISOR)
 def stats_xlsx(request: HttpRequest, hall: str) -> HttpResponse:
-    h = hall_or_404(hall)
+    h = _scoped_hall(request, hall)
     day = _stats_day(request, h)
     data = stats.hall_stats(h, day)
 

@@ -19,6 +19,7 @@ from onewindow.core.audit import audit_log
 from onewindow.core.counters import counter_next
 from onewindow.core.errors import Conflict, FieldProblem, NotFound, ServiceError, collect
 from onewindow.core.events import record_event, transition
+from onewindow.core.regions import user_sees
 from onewindow.hall.models import Hall
 from onewindow.supervision.conf import conf_int
 from onewindow.supervision.models import (
@@ -69,9 +70,11 @@ def _read_photo(photo: IO[bytes]) -> tuple[bytes, str, str]:
 def inspection_start(*, hall_id: int, template_code: str, actor: Actor) -> Inspection:
     """Open an inspection of a hall with an active template: one unmarked result per point."""
     problems = []
-    hall = Hall.objects.filter(pk=hall_id).first() if hall_id else None
+    hall = Hall.objects.select_related("region").filter(pk=hall_id).first() if hall_id else None
     if hall is None:
         problems.append(FieldProblem("hall", "请选择被检查的大厅"))
+    elif not user_sees(actor, hall.region):
+        problems.append(FieldProblem("hall", "该大厅不在您的管辖范围内"))
     template = ChecklistTemplate.objects.filter(code=template_code, active=True).first()
     if template is None:
         problems.append(FieldProblem("template", "请选择检查表"))
