@@ -37,7 +37,7 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
         for code, name in (("huli", "湖里区行政服务中心"), ("fuan-hr", "福安市行政服务中心人社综合窗口")):
             Hall.objects.get_or_create(code=code, defaults={"name": name})
         regions_demo.load_halls()
-        supervision_demo.load_history()
+        supervision_demo.load()  # the 2026 year, each street's monthly inspections, then 2021 (load_history)
         yield
         from django.core.management import call_command
 
@@ -97,3 +97,24 @@ def test_loading_again_adds_nothing(demo: None) -> None:
     with clock.frozen(ON):
         supervision_demo.load_history()
     assert (Notice.objects.count(), MonitorRun.objects.count()) == before
+
+
+def test_todays_run_records_the_catalog_of_today_not_the_2021_list(demo: None) -> None:
+    from onewindow.catalog.models import ItemStatus, ServiceItem
+
+    run = MonitorRun.objects.order_by("-started_at").first()
+    assert run is not None and run.started_at.year == 2026
+    huli_items = ServiceItem.objects.filter(status=ItemStatus.PUBLISHED,
+                                            department__region__path__startswith="/350000/350200/350206/").count()
+    assert run.targets[HULI] == {"items": huli_items, "halls": 64} and huli_items != 4276
+
+
+def test_every_huli_street_is_inspected_and_ranked_in_the_demo(demo: None) -> None:
+    from onewindow.supervision import street_scores
+
+    huli = Region.objects.get(code=HULI)
+    with clock.frozen(ON):
+        rows = street_scores.street_ranking(month=dt.date(2026, 10, 1), district=huli)
+        assert street_scores.street_unranked(month=dt.date(2026, 10, 1), district=huli) == []
+    assert len(rows) == 5 and rows[0].rank == 1
+    assert all(r.parts["inspection"] is not None and r.parts["counts"]["inspections"] == 1 for r in rows)
