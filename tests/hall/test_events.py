@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from onewindow.core.audit import AuditEntry
-from onewindow.hall.models import ClerkStateEvent, Ticket, TicketEvent
+from onewindow.hall.models import ClerkSession, ClerkStateEvent, Ticket, TicketEvent
 from tests.hall.conftest import act, call_next, counter, issue
 
 pytestmark = pytest.mark.django_db
@@ -45,8 +45,7 @@ def test_the_clerks_own_acts_are_audited_and_the_queues_moves_are_not(hall, froz
     assert clerk.post("/api/v1/clerk/state", {"state": "break"}, content_type="application/json").status_code == 200
     assert clerk.post("/api/v1/clerk/sign-out").status_code == 200
     assert list(ClerkStateEvent.objects.values_list("action", "from_status", "to_status")) == [
-        ("sign_in", "", "available"), ("serve", "available", "serving"), ("free", "serving", "available"),
-        ("break", "available", "break"), ("sign_out", "break", "signed_out")]
+        ("sign_in", "", "available"), ("break", "available", "break"), ("sign_out", "break", "signed_out")]
     audited = list(AuditEntry.objects.filter(target_type="hall.clerksession").order_by("id")
                .values_list("action", flat=True))
     assert audited == ["clerksession.sign_in", "clerksession.break", "clerksession.sign_out"]
@@ -74,3 +73,20 @@ def test_a_booking_cancelled_twice_is_refused_the_second_time(hall, client_for):
         ("booked", citizen.user.pk), ("cancelled", citizen.user.pk)]  # type: ignore[attr-defined]
     slot.refresh_from_db()
     assert slot.booked == 0  # given back once
+
+
+def test_calling_and_finishing_write_no_clerk_rows_but_a_call_ends_a_break(hall, frozen_morning, clerk_at):
+    """A call and a finish write ticket events only (the counter's current ticket says it serves); a clerk on a
+    break who calls someone is back at work, and a session an older version left `serving` is freed."""
+    issue(Client(), hall)
+    issue(Client(), hall)
+    clerk = clerk_at(counter(hall, 1))
+    assert clerk.post("/api/v1/clerk/state", {"state": "break"}, content_type="application/json").status_code == 200
+    call_next(clerk)
+    act(clerk, "finish")
+    ClerkSession.objects.update(state="serving")  # as an older version left it mid-ticket
+    call_next(clerk)
+    act(clerk, "finish")
+    assert list(ClerkStateEvent.objects.values_list("action", "to_status")) == [
+        ("sign_in", "available"), ("break", "break"), ("resume", "available"), ("free", "available")]
+    assert ClerkSession.objects.get().state == "available"

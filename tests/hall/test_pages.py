@@ -88,7 +88,7 @@ def test_console_runs_a_counter_from_sign_in_to_finish(hall, frozen_morning, cli
     clerk.post("/hall/console/action/", {"action": "break"})
     clerk.post("/hall/console/action/", {"action": "sign_out"})
     assert list(ClerkStateEvent.objects.values_list("to_status", flat=True)) == [
-        "available", "serving", "available", "break", "signed_out"]
+        "available", "break", "signed_out"]
 
 
 def test_citizens_do_not_reach_the_console_or_statistics(hall, client_for):

@@ -1,5 +1,5 @@
-"""A clerk's session at a counter: sign in, break and back, sign out — and the serving/available moves that
-calling and finishing a ticket make.
+"""A clerk's session at a counter: sign in, break and back, sign out. A call or a finish
+does not move the session (the counter's current ticket says it is serving); a call ends a break.
 
 A session's state lives in `ClerkSession.state`, its history in `ClerkStateEvent` (utilisation is computed
 from those rows). The clerk's own acts (sign in, break, back, sign out) are audited; the moves the queue makes

@@ -22,7 +22,7 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from onewindow.core import clock
@@ -240,8 +240,16 @@ def _call_next_once(counter: Counter, skills: list[int], actor: Actor) -> Ticket
     _move(ticket, to=TicketStatus.CALLED, allowed_from={TicketStatus.WAITING}, action=TicketAction.CALLED,
           actor=session.clerk, counter=counter,
           changes={"counter": counter, "clerk": session.clerk, "target_counter": None})
-    clerk_move(session, to=ClerkState.SERVING, action=ClerkAction.SERVE)
+    if session.state in (ClerkState.BREAK, ClerkState.AWAY):  # calling someone ends the clerk's break
+        clerk_move(session, to=ClerkState.AVAILABLE, action=ClerkAction.RESUME)
     return ticket
+
+
+def _end_serving(session: ClerkSession) -> None:
+    """Sessions no longer move to `serving` on every call (the counter's current ticket says it is serving, and
+    two rows per ticket only slowed the queue down); one left in that state by an older version is freed."""
+    if session.state == ClerkState.SERVING:
+        clerk_move(session, to=ClerkState.AVAILABLE, action=ClerkAction.FREE)
 
 
 def counter_call_next(*, counter: Counter | int, actor: Actor) -> Ticket | None:
@@ -261,8 +269,33 @@ def counter_call_next(*, counter: Counter | int, actor: Actor) -> Ticket | None:
     raise Conflict(_("叫号繁忙，请重试"), field="counter")
 
 
+def _current_of_my_session(counter: Counter, actor: Actor, statuses: tuple[str, ...]
+                           ) -> tuple[ClerkSession, Ticket] | None:
+    """The hot path of finish (and the other counter actions) in one statement: the counter's current ticket,
+    locked, called by this clerk, at a counter whose open session is this clerk's. None when any of that does not
+    hold; `_require_current` then looks again step by step to say which. The ticket's row lock (not the
+    session's) serialises two clicks: the second finds no current ticket once the first has committed."""
+    user = actor_user(actor)
+    if user is None:
+        return None
+    mine = ClerkSession.objects.filter(counter=OuterRef("counter_id"), clerk_id=user.pk, ended_at__isnull=True)
+    ticket = (Ticket.objects.select_related("category__category", "counter", "clerk__profile")
+              .select_for_update(of=("self",) if connection.features.has_select_for_update_of else ())
+              .filter(counter=counter, status__in=statuses, clerk_id=user.pk)
+              .annotate(session_pk=Subquery(mine.values("pk")[:1]), session_state=Subquery(mine.values("state")[:1]))
+              .filter(session_pk__isnull=False).order_by("-id").first())
+    if ticket is None or ticket.clerk is None:
+        return None
+    session = ClerkSession(pk=ticket.session_pk, counter=counter, clerk=ticket.clerk,
+                           state=ticket.session_state)
+    return session, ticket
+
+
 def _require_current(counter: Counter, actor: Actor, *statuses: str) -> tuple[ClerkSession, Ticket]:
     """The counter's locked session and its current ticket in one of `statuses` (Conflict when none)."""
+    found = _current_of_my_session(counter, actor, statuses)
+    if found is not None:
+        return found
     session = open_session(counter, actor)
     ticket = (Ticket.objects.select_related("category__category", "counter")
               .select_for_update(of=("self",) if connection.features.has_select_for_update_of else ())
@@ -300,7 +333,7 @@ def ticket_finish(*, counter: Counter | int, actor: Actor, items_handled: str = 
         items = (items_handled or ticket.service_label or "").strip()[:400]
         _move(ticket, to=TicketStatus.FINISHED, allowed_from=CURRENT, action=TicketAction.FINISHED,
               actor=session.clerk, counter=counter, reason=items, changes={"items_handled": items})
-        clerk_move(session, to=ClerkState.AVAILABLE, action=ClerkAction.FREE)
+        _end_serving(session)
         return ticket
 
 
@@ -321,7 +354,7 @@ def ticket_no_show(*, counter: Counter | int, actor: Actor, policy: str | None =
         else:
             _move(ticket, to=TicketStatus.NO_SHOW, allowed_from={TicketStatus.CALLED}, action=TicketAction.NO_SHOW,
                   actor=session.clerk, counter=counter)
-        clerk_move(session, to=ClerkState.AVAILABLE, action=ClerkAction.FREE)
+        _end_serving(session)
         return ticket
 
 
@@ -352,7 +385,7 @@ def ticket_transfer(*, counter: Counter | int, actor: Actor, to_category: str | 
               actor=session.clerk, counter=counter, reason=note or (f"→ {target_counter}" if target_counter else ""),
               changes={"category": new_category, "counter": None, "clerk": None, "target_counter": target_counter},
               event_fields={"from_category": from_category, "to_category": new_category})
-        clerk_move(session, to=ClerkState.AVAILABLE, action=ClerkAction.FREE)
+        _end_serving(session)
         return ticket
 
 
