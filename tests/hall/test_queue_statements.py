@@ -11,12 +11,13 @@ from tests.hall.conftest import counter
 
 # The cycle as a server runs it: each service's transaction is a real BEGIN … COMMIT (transaction=True), which
 # Django does not log and bench/queue's raw SQL does not count either; inside a test transaction each would show
-# as SAVEPOINT … RELEASE instead. Issue 3 (number, ticket, its event) + 1 (people ahead), call-next 8 and
-# finish 8 (session, user, the counter's session row, the ticket, its update and event, the clerk's move and
-# its event). It was 39-40 before issue 15: the hall, its hours and categories, the counter and its skills
-# and the signed-in user's roles now come from the figures cache, the day's number is one upsert, and
-# call-next leaves the "one current ticket per counter" check to the database's constraint.
-QUEUE_CYCLE_BUDGET = 20
+# as SAVEPOINT … RELEASE instead. Issue 3 (number, ticket, its event) + 1 (people ahead), call-next 6 (session,
+# user, the counter's session row, the claim, its update and event) and finish 5 (session, user, the ticket
+# locked together with the check that the counter's open session is this clerk's, its update and event). It
+# was 39-40 before issue 15 and 20 until calls and finishes stopped moving the clerk session: the hall, its
+# hours and categories, the counter and its skills and the signed-in user's roles come from the figures cache,
+# the day's number is one upsert, and call-next leaves "one current ticket per counter" to the database.
+QUEUE_CYCLE_BUDGET = 15
 TRANSACTION = {"BEGIN", "COMMIT"}  # SQLite's BEGIN IMMEDIATE shows in the log, PostgreSQL's BEGIN does not
 
 # The working-day calendar checks its revision row at most once per CALENDAR_REVISION_TTL seconds (1 s by
