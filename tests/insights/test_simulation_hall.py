@@ -159,8 +159,8 @@ def test_a_heavy_plan_runs_in_the_background_and_the_page_shows_its_progress(rec
     assert tasks.count() == 1  # asked again while queued: the same run, not a second one
 
     reports: list[dict] = []
-    save = background._save
-    monkeypatch.setattr(background, "_save", lambda k, value: (reports.append(value), save(k, value)))
+    save = background.save
+    monkeypatch.setattr(background, "save", lambda k, value: (reports.append(value), save(k, value)))
     scenarios._RESULTS.clear()
     call_command("worker", "--batch", "--no-scheduler", "--no-startup-delay", "--interval", "0.01",
                  stdout=StringIO(), stderr=StringIO())

@@ -16,7 +16,7 @@ from onewindow.core.access import Role
 from onewindow.core.models import Profile, Region, RegionLevel
 from onewindow.demo import regions as regions_demo
 from onewindow.hall.models import Hall
-from onewindow.supervision import scores
+from onewindow.supervision import rankings
 from onewindow.supervision.models import ChecklistPoint, ChecklistTemplate, StreetScore
 from onewindow.supervision.services.inspections import inspection_record, inspection_start, inspection_submit
 from onewindow.supervision.services.notices import notice_create, notice_respond
@@ -67,7 +67,7 @@ def world(db: None) -> dict[str, Any]:
     with clock.frozen(b.at(dt.date(2026, 10, 16), 15)):
         notice_respond(notice_id=answered.pk, response="已整改", actor=None)
     with clock.frozen(b.at(dt.date(2026, 11, 20))):
-        scores.scores_compute(month=MONTH)
+        rankings.scores_compute(month=MONTH)
     return {"regions": regions, "streets": streets}
 
 
@@ -150,7 +150,7 @@ def test_publishing_freezes_the_street_ranking_and_shows_it_to_the_public(client
         from onewindow.core.errors import Conflict
 
         with pytest.raises(Conflict):
-            scores.scores_compute(month=MONTH)
+            rankings.scores_compute(month=MONTH)
         html = client.get(f"/supervision/public/ranking/?month=2026-10&region={HULI}").content.decode()
         assert f'data-testid="public-streets-{HULI}"' in html
         assert f'data-testid="street-total-{s2.code}"><strong>100.00</strong>' in html

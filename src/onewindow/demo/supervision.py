@@ -25,7 +25,7 @@ from onewindow.catalog.models import Department
 from onewindow.core import clock
 from onewindow.core.calendar import add_workdays, is_workday
 from onewindow.hall.models import Hall
-from onewindow.supervision import scores
+from onewindow.supervision import rankings, scores
 from onewindow.supervision.models import ChecklistPoint, ChecklistTemplate, Notice, ScoreWeights
 from onewindow.supervision.monitors import monitors_run
 from onewindow.supervision.services.inspections import inspection_record, inspection_start, inspection_submit
@@ -254,7 +254,7 @@ def _scores() -> dt.date:
     last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     for month in (last_month - dt.timedelta(days=1), last_month, today):
         if not scores.is_published(month):
-            scores.scores_compute(month=month)
+            rankings.scores_compute(month=month)
     if not scores.is_published(last_month):
         ranking_publish(month=last_month, published=True,
                                 actor=User.objects.filter(username="supervisor").first())

@@ -3,6 +3,7 @@ plans of the simulation page."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django_tasks import task
@@ -22,3 +23,17 @@ def simulation_plan(key: str, params: dict[str, Any]) -> dict[str, Any]:
     from onewindow.insights.simulation.background import run
 
     return run(key, params)
+
+
+def simulation_plan_start(key: str, params: dict[str, Any]) -> dict[str, Any]:
+    """The run's state; enqueued when there is none yet (or the last one went silent)."""
+    from onewindow.insights.simulation.background import STALE_SECONDS, save, state
+
+    current = state(key)
+    if current is not None and (current["state"] in ("done", "failed")
+                                or time.time() - current.get("at", 0) < STALE_SECONDS):
+        return current
+    queued = {"state": "queued", "trials": 0, "step": 0, "steps": 0, "percent": 0}
+    save(key, queued)
+    simulation_plan.enqueue(key=key, params=params)
+    return queued

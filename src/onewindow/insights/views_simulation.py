@@ -18,6 +18,7 @@ from onewindow.insights.simulation import background, figures, scenarios
 from onewindow.insights.simulation.hallsource import hall_periods
 from onewindow.insights.simulation.layouts import COMPREHENSIVE, DEPARTMENT, LAYOUT_NAMES, SKILL_GROUPS
 from onewindow.insights.simulation.model import Demand, Layout
+from onewindow.insights.tasks import simulation_plan_start
 
 PLANNERS = (Role.SUPERVISOR, Role.DEPARTMENT_HEAD)
 
@@ -61,7 +62,7 @@ def _planned(demand: Demand, template: Layout, demand_figures: dict, params: dic
                               replications=background.REPLICATIONS, seed=params["seed"])
         return _plan_context(plan, demand_figures)
     key = background.run_key(demand, template, params)
-    run = background.start(key, params)
+    run = simulation_plan_start(key, params)
     if run["state"] == "done":
         return _plan_context(run["plan"], run["demand"])
     return {"plan_run": run, "plan_run_key": key}

@@ -11,7 +11,7 @@ from onewindow.core.access import Role, allow
 from onewindow.core.errors import Forbidden, NotFound
 from onewindow.core.inputs import month_param
 from onewindow.core.regions import user_region
-from onewindow.supervision import scores, selectors
+from onewindow.supervision import rankings, scores, selectors
 from onewindow.supervision.models import Finding, Inspection, Notice
 from onewindow.supervision.monitors import MONITOR_TITLES, monitors_run
 from onewindow.supervision.services.inspections import inspection_record, inspection_start, inspection_submit
@@ -189,7 +189,7 @@ def verify_notice(request: HttpRequest, notice_id: int, payload: VerifyIn) -> di
 def get_scores(request: HttpRequest, month: str = "", recompute: bool = False) -> dict[str, Any]:
     first = month_param(month, "month", default=clock.today().replace(day=1))
     if recompute and selectors.is_supervisor(request.user):
-        scores.scores_compute(month=first)
+        rankings.scores_compute(month=first)
     region = user_region(request.user)
     rows = scores.ranking(month=first, region=region)
     return {"month": f"{first:%Y-%m}", "published": scores.is_published(first),

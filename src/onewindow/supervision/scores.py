@@ -25,7 +25,6 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -33,7 +32,6 @@ from django.utils.translation import gettext_noop
 
 from onewindow.cases import figures as case_figures
 from onewindow.core import clock
-from onewindow.core.errors import Conflict
 from onewindow.feedback import figures as rating_figures
 from onewindow.supervision.models import (
     DepartmentScore,
@@ -203,15 +201,12 @@ def has_data(parts: dict[str, Any]) -> bool:
     return parts.get("on_time") is not None or parts.get("satisfaction") is not None
 
 
-def scores_compute(*, month: dt.date) -> list[DepartmentScore]:
-    """(Re)compute and store a month's department scores and ranks, and the street scores (street_scores.py).
-    A published month is frozen (Conflict)."""
+def department_scores_build(*, month: dt.date, weights: dict[str, int], now: dt.datetime) -> list[DepartmentScore]:
+    """A month's department scores and ranks, not yet stored (rankings.scores_compute stores them together with
+    the street scores)."""
     from onewindow.catalog.models import Department
 
     first, _ = month_bounds(month)
-    if RankingPublication.objects.filter(month=first, published=True).exists():
-        raise Conflict("该月排名已公布，不能重新计算", field="month")
-    weights = active_weights()
     data = compute_parts(first)
     order = {d.pk: (d.sort_order, d.code) for d in Department.objects.filter(pk__in=data)}
     rows = []
@@ -220,7 +215,6 @@ def scores_compute(*, month: dt.date) -> list[DepartmentScore]:
             continue
         rows.append((combine(d["parts"], weights), dept_id, d))
     rows.sort(key=lambda r: (-r[0], order[r[1]]))
-    now = clock.now()
     objs = []
     rank = 0
     previous = None
@@ -229,12 +223,6 @@ def scores_compute(*, month: dt.date) -> list[DepartmentScore]:
             rank, previous = position, total
         objs.append(DepartmentScore(month=first, department_id=dept_id, total=total, rank=rank,
                                     parts=d["parts"] | {"counts": d["counts"]}, weights=weights, computed_at=now))
-    from onewindow.supervision.street_scores import street_scores_compute
-
-    with transaction.atomic():
-        DepartmentScore.objects.filter(month=first).delete()
-        DepartmentScore.objects.bulk_create(objs)
-        street_scores_compute(month=first, weights=weights, now=now)  # the street ranking, frozen with this one
     return objs
 
 

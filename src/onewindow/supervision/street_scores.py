@@ -12,7 +12,7 @@ total = Σ weight × part / Σ weight (over parts with data), rounded to 2 place
 streets of the same district. A street whose halls were neither rated nor inspected that month has no data: it
 gets no score and is listed apart as 无数据, never with the points its notices alone would give.
 
-Stored in StreetScore by `scores.scores_compute`, so publishing a month freezes both rankings.
+Stored in StreetScore by `rankings.scores_compute`, so publishing a month freezes both rankings.
 """
 
 from __future__ import annotations
@@ -137,7 +137,7 @@ def street_has_data(parts: dict[str, Any]) -> bool:
 
 
 def street_scores_compute(*, month: dt.date, weights: dict[str, int], now: dt.datetime) -> list[StreetScore]:
-    """Store a month's street scores, ranked within each district (called by scores.scores_compute, inside its
+    """Store a month's street scores, ranked within each district (called by rankings.scores_compute, inside its
     transaction and after its published-month check)."""
     first, _ = month_bounds(month)
     data = compute_street_parts(first, weights["notice_penalty"])

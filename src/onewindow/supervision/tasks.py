@@ -18,7 +18,7 @@ from onewindow.core.errors import Conflict
 @task()
 def nightly() -> dict[str, Any]:
     from onewindow.supervision.monitors import monitors_run
-    from onewindow.supervision.scores import scores_compute
+    from onewindow.supervision.rankings import scores_compute
 
     run = monitors_run(trigger="nightly")
     try:

@@ -23,7 +23,7 @@ from onewindow.core.excel import xlsx_response
 from onewindow.core.inputs import int_param, month_param, page_param, safe_next
 from onewindow.core.pdf import PdfDocument, pdf_response
 from onewindow.core.regions import region_by_code, user_region
-from onewindow.supervision import scores, selectors
+from onewindow.supervision import rankings, scores, selectors
 from onewindow.supervision.conf import conf_int, conf_str
 from onewindow.supervision.models import Inspection, Notice, NoticeSource, NoticeStatus, PointGroup
 from onewindow.supervision.monitors import MONITOR_TITLES, monitors_run
@@ -283,13 +283,13 @@ def ranking(request: HttpRequest) -> HttpResponse:
                 ranking_publish(month=month, published=action == "publish", actor=request.user)
                 messages.success(request, _("已向社会公布") if action == "publish" else _("已撤回公布"))
             else:
-                scores.scores_compute(month=month)
+                rankings.scores_compute(month=month)
                 messages.success(request, _("已重新计算"))
         except ServiceError as exc:
             messages.error(request, exc.message)
         return redirect(f"{reverse('supervision:ranking')}?month={month:%Y-%m}")
     if not scores.is_published(month) and month.replace(day=1) == clock.today().replace(day=1):
-        scores.scores_compute(month=month)  # the current month is live until published
+        rankings.scores_compute(month=month)  # the current month is live until published
     ctx = _ranking_context(month, user_region(request.user))
     ctx["is_supervisor"] = selectors.is_supervisor(request.user)
     return render(request, "supervision/ranking.html", ctx)
@@ -315,18 +315,21 @@ def street_ranking(request: HttpRequest) -> HttpResponse:
     month = _month(request.GET.get("month") or request.POST.get("month"))
     district = selectors.street_district(request.user, request.GET.get("district") or request.POST.get("district")
                                          or "")
-    if district is None:
+    if district is None and (request.GET.get("district") or request.POST.get("district")):
         raise Http404
+    if district is None:  # no district with streets in the user's scope yet: say so rather than answer 404
+        return render(request, "supervision/street_ranking.html",
+                      {"month": month, "district": None, "is_supervisor": selectors.is_supervisor(request.user)})
     if request.method == "POST" and selectors.is_supervisor(request.user):
         try:
-            scores.scores_compute(month=month)
+            rankings.scores_compute(month=month)
             messages.success(request, _("已重新计算"))
         except ServiceError as exc:
             messages.error(request, exc.message)
         return redirect(f"{reverse('supervision:street_ranking')}?month={month:%Y-%m}&district={district.code}")
     published = scores.is_published(month)
     if not published and month.replace(day=1) == clock.today().replace(day=1):
-        scores.scores_compute(month=month)  # the current month is live until published
+        rankings.scores_compute(month=month)  # the current month is live until published
     ctx = _street_context(month, district) | {
         "month": month, "published": published, "is_supervisor": selectors.is_supervisor(request.user),
         "districts": districts_with_streets(user_region(request.user))}

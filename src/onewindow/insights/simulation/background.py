@@ -1,7 +1,7 @@
 """Heavy staffing plans run as a background task that reports its progress.
 
 The simulation page plans a small demand while it answers (scenarios.plan_is_light); a whole hall's day takes
-seconds of simulation, so the page enqueues `insights.tasks.simulation_plan` and shows a progress figure that
+seconds of simulation, so the page enqueues `insights.tasks.simulation_plan` (through `simulation_plan_start`) and shows a progress figure that
 it polls with htmx until the plan is there. Progress and the finished plan live in the default cache (shared by
 every server process and the worker: the database cache, or Redis), under a key made from everything the plan
 depends on, so a second visitor asking the same plan sees the same run and, once done, the plan at once.
@@ -47,22 +47,8 @@ def state(key: str) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
-def _save(key: str, value: dict[str, Any]) -> None:
+def save(key: str, value: dict[str, Any]) -> None:
     cache.set(key, value | {"at": time.time()}, KEEP_SECONDS)
-
-
-def start(key: str, params: dict[str, Any]) -> dict[str, Any]:
-    """The run's state; enqueued when there is none yet (or the last one went silent)."""
-    from onewindow.insights.tasks import simulation_plan
-
-    current = state(key)
-    if current is not None and (current["state"] in ("done", "failed")
-                                or time.time() - current.get("at", 0) < STALE_SECONDS):
-        return current
-    queued = {"state": "queued", "trials": 0, "step": 0, "steps": 0, "percent": 0}
-    _save(key, queued)
-    simulation_plan.enqueue(key=key, params=params)
-    return queued
 
 
 def run(key: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -72,17 +58,17 @@ def run(key: str, params: dict[str, Any]) -> dict[str, Any]:
         demand, layout = inputs(params)
 
         def progress(trials: int, step: int, steps: int) -> None:
-            _save(key, {"state": "running", "trials": trials, "step": step, "steps": steps,
+            save(key, {"state": "running", "trials": trials, "step": step, "steps": steps,
                         "percent": min(99, int(100 * step / steps)) if steps else 0})
 
-        _save(key, {"state": "running", "trials": 0, "step": 0, "steps": 0, "percent": 0})
+        save(key, {"state": "running", "trials": 0, "step": 0, "steps": 0, "percent": 0})
         try:
             plan = scenarios.plan(demand, layout, target_minutes=params["target"], metric=params["metric"],
                                   replications=REPLICATIONS, seed=params["seed"], progress=progress)
         except Exception as exc:
-            _save(key, {"state": "failed", "error": str(exc)[:500], "percent": 0, "trials": 0})
+            save(key, {"state": "failed", "error": str(exc)[:500], "percent": 0, "trials": 0})
             raise
         done = {"state": "done", "percent": 100, "trials": plan["trials"], "plan": plan,
                 "demand": scenarios.demand_dict(demand)}
-        _save(key, done)
+        save(key, done)
         return {"trials": plan["trials"], "met": plan["met"], "counter_hours": plan["counter_hours"]}

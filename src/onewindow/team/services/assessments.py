@@ -174,7 +174,7 @@ def assessment_publish_month(*, month: dt.date, actor: Actor, hall: Hall | None 
     if hall is not None:
         rows = rows.filter(hall=hall)
     n = 0
-    for row in rows.select_for_update():
+    for row in rows.select_for_update(of=("self",)):
         transition(row, to=AssessmentStatus.PUBLISHED, allowed_from={AssessmentStatus.DRAFT}, action="publish",
                    action_label=_("发布"), actor=actor, event_model=AssessmentEvent)
         n += 1

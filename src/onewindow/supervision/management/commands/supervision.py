@@ -27,7 +27,7 @@ class Command(BaseCommand):
                                   f"still open {counts['still_open']:>5}")
             self.stdout.write(f"run {run.pk}: opened {run.opened}, resolved {run.resolved}, still open {run.still_open}")
         elif action == "scores":
-            from onewindow.supervision.scores import scores_compute
+            from onewindow.supervision.rankings import scores_compute
 
             try:
                 month = dt.datetime.strptime(options["month"], "%Y-%m").date() if options.get("month") else clock.today()
