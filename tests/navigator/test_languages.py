@@ -83,3 +83,50 @@ def test_catalog_search_box_uses_the_guide(client, demo_catalog):
     assert "住房公积金提取" in english
     by_code = client.get("/catalog/", {"q": "350206-2000306001"}).content.decode()
     assert "住房公积金提取（购买自住住房）" in by_code
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("工伤认定", "工伤认定申请"),  # names the item itself: the item, not the bundle 工伤一件事
+    ("shiye dengji", "失业登记"),
+    ("工伤了", "工伤一件事"),  # a life event: the bundle
+    ("sheng yu jin tie", "生育津贴支付"),
+])
+def test_a_query_naming_an_item_finds_the_item_and_a_life_event_the_bundle(client, demo_catalog, query, expected):
+    assert results(client, query)[0]["name"] == expected
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("身份证丢了", "居民身份证补领"),
+    ("身份证过期了", "居民身份证换领"),
+    ("lost my ID card", "居民身份证补领"),
+    ("my ID card expired", "居民身份证换领"),
+    ("renew my passport", "普通护照换发、补发"),
+    ("she bao ka bu ban", "社会保障卡补"),
+])
+def test_what_the_query_asks_to_do_with_a_document_picks_the_service_that_does_it(client, demo_catalog, query,
+                                                                                  expected):
+    assert results(client, query)[0]["name"].startswith(expected)
+
+
+@pytest.mark.parametrize(("query", "expected", "not_first"), [
+    ("food business licence", "食品经营许可", "企业设立登记"),  # "business licence" inside the item's own name
+    ("passport", "普通护照签发", "往来港澳通行证及签注签发"),
+    ("KTV许可证", "娱乐场所经营许可", "食品经营许可证补办"),  # a synonym in Latin letters inside Chinese
+])
+def test_english_concepts_map_to_the_catalogs_service(client, demo_catalog, query, expected, not_first):
+    names = [r["name"] for r in results(client, query)]
+    assert names[0] == expected, names[:3]
+    assert not_first not in names[:1]
+
+
+@pytest.mark.parametrize("query", ["kai fan guan", "she bao ka", "结昏登记", "社宝卡丢了", "open a restarant",
+                                   "I lost my job", "shīyè jīn", "身份证过期了", "公章刻制被案"])
+def test_the_reason_a_citizen_sees_is_plain_catalog_words(client, demo_catalog, query):
+    found = results(client, query)
+    assert found
+    for r in found[:3]:
+        assert r["reason"], r["name"]
+        for word in r["reason"]:
+            assert not any(mark in word for mark in ("→", "≈", "（", "同音", "整词", "w:", "p:", "e:")), word
+    if query == "结昏登记":  # a wrong character is told as the catalog's word it sounds like
+        assert "结婚" in found[0]["reason"]

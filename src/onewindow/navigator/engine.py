@@ -42,6 +42,26 @@ MODIFIER_EN = frozenset({"close", "closing", "cancel", "deregist", "deregister",
                          "extend", "correct", "update", "wind", "suspend", "stop", "transfer", "move", "damag",
                          "damaged", "expir", "expired", "expire", "reissue", "amend", "quit"})
 MODIFIER_FACTOR = 0.5
+# What a query asks to do with something it already has, and the words of the catalog's names that do it: a query
+# about a lost card ranks 补领/挂失 above 注销 or 变更 of the same thing; an expiring ID card ranks 换领 first.
+INTENTS: tuple[tuple[tuple[str, ...], frozenset[str], tuple[str, ...]], ...] = (
+    (("丢", "掉了", "遗失", "不见", "补办", "补领", "补一", "坏了", "损坏", "被偷"),
+     frozenset({"lost", "lose", "missing", "stolen", "replac", "replacement", "damag", "damaged", "broken"}),
+     ("补领", "补发", "补办", "补换", "挂失", "遗失", "换领", "换发")),
+    (("过期", "到期", "续期", "换新", "换证", "更换", "续办"),
+     frozenset({"renew", "renewal", "expir", "expire", "expired", "extend"}),
+     ("换领", "换发", "延续", "延期")),
+    (("注销", "关店", "关门", "倒闭", "不干", "歇业"),
+     frozenset({"close", "closing", "cancel", "deregist", "deregister", "deregistration", "wind"}),
+     ("注销", "歇业")),
+    (("变更", "更改", "修改", "改名", "更正", "改地址"),
+     frozenset({"change", "update", "correct", "amend"}),
+     ("变更", "更正")),
+)
+INTENT_FACTOR = 1.3
+# A bundle's name without the words every bundle has ("我要开餐饮店" → 餐饮店, "失业一件事" → 失业): a query naming
+# that core names the bundle as much as its full name would.
+BUNDLE_AFFIXES = ("我要开", "我要办", "我要做", "我要", "一件事")
 
 Synonym = tuple[tuple[str, ...], tuple[str, ...], float]  # (phrases, catalog words, weight)
 
@@ -95,6 +115,8 @@ class ReadQuery:
     synonyms: list[str]
     fuzzy: list[str]
     en_said: dict[str, str] = field(default_factory=dict)  # stem → the word as typed ("driv" → "driving")
+    raw: str = ""  # the whole normalised query (synonym phrases in Latin letters such as "ktv" are matched here)
+    targets: dict[str, float] = field(default_factory=dict)  # catalog words synonyms led to, with their weight
 
 
 def _streams(value: str) -> list[str]:
@@ -144,22 +166,32 @@ class Index:
         self.vocab_en = sorted({t[2:] for t in self.postings if t.startswith("e:") and len(t) >= 6})
         self._build_phrases()
         self._build_lexicon()
+        self.modifier_docs = {i for i, doc in enumerate(docs) if any(m in doc.name for m in MODIFIER_NAME)}
+        self.intent_docs = [{i for i, doc in enumerate(docs) if any(m in doc.name for m in names)}
+                            for _said, _en, names in INTENTS]
 
     def _build_phrases(self) -> None:
         # whole names and aliases: a query that contains one names that document outright
         self.names_normalised = [text.normalise(doc.name) for doc in self.docs]
         self.phrases: list[tuple[str, int]] = []
         self.phrases_en: list[tuple[tuple[str, ...], str, int]] = []
+        self.phrase_docs: dict[str, set[int]] = defaultdict(set)
+        self.en_phrase_ids: dict[str, list[int]] = defaultdict(list)  # stem → phrases_en holding it
+        self._en_spelled_cache: dict[tuple[str, ...], list[tuple[int, bool]]] = {}
+        self._zh_spelled_cache: dict[str, list[tuple[str, int]]] = {}
         names = []
         for i, doc in enumerate(self.docs):
-            for phrase in [doc.name, *doc.fields.get("aliases", "").split(",")]:
+            for phrase in [doc.name, *doc.fields.get("aliases", "").split(","), *_core_names(doc)]:
                 phrase = text.normalise(phrase)
                 if len(phrase) >= 2:
                     self.phrases.append((phrase, i))
                     names.append(phrase)
+                    self.phrase_docs[phrase].add(i)
             for phrase in [doc.name_en, *doc.fields.get("aliases_en", "").split(",")]:
                 stems = tuple(text.en_words(phrase))
                 if stems:
+                    for w in set(stems):
+                        self.en_phrase_ids[w].append(len(self.phrases_en))
                     self.phrases_en.append((stems, phrase.strip(), i))
         self.suggestions = sorted({doc.name for doc in self.docs} | set(names))
         self.suggestion_pinyin = [text.pinyin_key(s) for s in self.suggestions]
@@ -195,7 +227,7 @@ class Index:
                     continue
                 en.extend(text.en_words(chunk))
                 said.update((text.en_stem(w), w) for w in chunk.split())
-        return ReadQuery(" ".join(p for p in zh_parts if p), en, [], fuzzy, said)
+        return ReadQuery(" ".join(p for p in zh_parts if p), en, [], fuzzy, said, qn)
 
     def _english(self, word: str) -> bool:
         return word in EN_STOPWORDS or f"e:{text.en_stem(word)}" in self.postings
@@ -265,7 +297,7 @@ class Index:
         words = text.words(read.zh)
         terms = [*self._word_terms(words), *(QueryTerm(f"b:{bg}", 1.0, bg) for bg in text.bigrams(read.zh)
                                              if bg not in STOPWORDS)]
-        terms += self._synonym_terms(read.zh, read.synonyms)
+        terms += self._synonym_terms(read)
         for w in words:
             if f"w:{w}" not in self.postings:
                 terms += self._unknown_word_terms(w, read.fuzzy)
@@ -280,34 +312,56 @@ class Index:
                 # a word the catalog does not know but that sounds like one it does: most likely a wrong
                 # character (结昏 → 结婚), so its sound counts as much as a word would
                 known = f"w:{w}" in self.postings
-                weight = 1.0 if known or key not in self.postings else 1.0 / STREAM_WEIGHTS["p"]
-                terms.append(QueryTerm(key, weight, f"{w}（同音）", "pinyin"))
+                sounds_like = not known and key in self.postings
+                weight = 1.0 / STREAM_WEIGHTS["p"] if sounds_like else 1.0
+                # the citizen is told the catalog's word it sounds like (结昏 → 结婚), never the sound itself
+                plain = (self.lexicon.get(key[2:]) or [""])[0] if sounds_like else ""
+                terms.append(QueryTerm(key, weight, f"{w}（同音）", "pinyin", plain))
         return terms
 
-    def _synonym_terms(self, qn: str, synonyms: list[str]) -> list[QueryTerm]:
-        """Colloquial phrases → catalog words."""
+    def _synonym_terms(self, read: ReadQuery) -> list[QueryTerm]:
+        """Colloquial phrases → catalog words. A phrase inside a longer name the query spells out ("营业执照" in
+        "营业执照补领") gives way to it: the catalog's own words say more."""
+        qn = read.zh
+        spelled = [(p, d) for p, d in self._zh_spelled(qn) if len(p) >= 3 and p == self.names_normalised[d]]
         terms = []
         for phrases, targets, weight in (*text.synonym_table(), *self.synonyms):
-            hit = next((p for p in phrases if p and p in qn), None)
-            if hit is None:
+            hit = next((p for p in phrases if p and (p in qn or (p.isascii() and p in read.raw))), None)
+            if hit is None or any(len(s) > len(hit) and hit in s and not self._leads_to(d, targets) for s, d in spelled):
                 continue
-            synonyms.append(f"{hit} → {'、'.join(targets)}")
-            for target in targets:
-                terms += [QueryTerm(tok, weight, target, "synonym", target if tok[0] == "w" else "")
-                          for tok in _streams(target)]
+            read.synonyms.append(f"{hit} → {'、'.join(targets)}")
+            terms += self._target_terms(read, targets, weight)
+        return terms
+
+    def _leads_to(self, d: int, targets: tuple[str, ...]) -> bool:
+        """Whether a synonym's catalog words are in the document's name (then it agrees with that name)."""
+        return any(t in self.docs[d].name for t in targets)
+
+    @staticmethod
+    def _target_terms(read: ReadQuery, targets: tuple[str, ...], weight: float) -> list[QueryTerm]:
+        terms = []
+        for target in targets:
+            read.targets[target] = max(weight, read.targets.get(target, 0.0))
+            terms += [QueryTerm(tok, weight, target, "synonym", target if tok[0] == "w" else "")
+                      for tok in _streams(target)]
         return terms
 
     def _en_terms(self, read: ReadQuery) -> list[QueryTerm]:
         """English stems, English synonyms (→ the catalog's Chinese words) and English typos."""
         terms = [QueryTerm(f"e:{w}", 1.0, w, plain=read.en_said.get(w, w)) for w in read.en]
+        # English names the query spells out (or that spell out the whole query): a synonym inside one of them
+        # gives way ("business licence" in "food business licence" is not 企业开办)
+        query = tuple(read.en)
+        spelled = [(self.phrases_en[i][0] if inside else query, self.phrases_en[i][2])
+                   for i, inside in self._en_spelled(read.en)
+                   if self.phrases_en[i][1] == self.docs[self.phrases_en[i][2]].name_en.strip()]
         for phrases, targets, weight in self.en_synonyms:
             hit = next((p for p in phrases if _contains(read.en, p)), None)
-            if hit is None:
+            if hit is None or any(len(s) > len(hit) and _contains(list(s), hit) and not self._leads_to(d, targets)
+                                  for s, d in spelled):
                 continue
             read.synonyms.append(f"{' '.join(hit)} → {'、'.join(targets)}")
-            for target in targets:
-                terms += [QueryTerm(tok, weight, target, "synonym", target if tok[0] == "w" else "")
-                          for tok in _streams(target)]
+            terms += self._target_terms(read, targets, weight)
         for w in read.en:
             if f"e:{w}" in self.postings or len(w) < 4:
                 continue
@@ -344,24 +398,70 @@ class Index:
         why: dict[int, dict[str, float]] = defaultdict(dict)
         plain: dict[int, dict[str, float]] = defaultdict(dict)
         self._bm25(best, scores, why, plain)
+        prior = self._add_bonuses(read, scores, why, plain)
+        self._weigh_intents(read, scores)
+        ranked = self._rank(scores, audience=audience, kinds=kinds, prior=prior)
+        if not ranked:
+            return []
+        top = ranked[0][0]
+        return [Hit(self.docs[d], s, _matched(why[d]), read.synonyms, read.fuzzy, _reason(plain[d]))
+                for s, d in ranked[:limit] if s >= top * RELATIVE_CUTOFF]
+
+    def _add_bonuses(self, read: ReadQuery, scores: dict[int, float], why: dict[int, dict[str, float]],
+                     plain: dict[int, dict[str, float]]) -> set[int]:
+        """Whole names and aliases found in the query (or leading from its synonyms) add to the score. Returns
+        the bundles that keep the bundle prior."""
         bonuses = self._phrase_bonus(read.zh) if read.zh else {}
-        for d, (bonus, phrase) in self._phrase_bonus_en(read.en).items():
+        named = {d for d, (_b, p) in bonuses.items() if self._names(d, p)}
+        for d, (bonus, phrase) in self._phrase_bonus_en(read.en, named).items():
+            if bonus > bonuses.get(d, (0.0, ""))[0]:
+                bonuses[d] = (bonus, phrase)
+        # a bundle is the better answer to a life event, not to a query that names one of its items by the item's
+        # own name ("工伤认定" is the item 工伤认定申请, "工伤了" the bundle 工伤一件事, "失业登记" the item)
+        best_item = max((bonuses[d][0] for d in named if self.docs[d].kind == "item"), default=0.0)
+        prior = {d for d in scores if self.docs[d].kind == "bundle"
+                 and (best_item == 0.0 or bonuses.get(d, (0.0, ""))[0] > best_item)}
+        for d, (bonus, phrase) in self._target_bonus(read).items():
             if bonus > bonuses.get(d, (0.0, ""))[0]:
                 bonuses[d] = (bonus, phrase)
         for d, (bonus, phrase) in bonuses.items():
             scores[d] += bonus
             why[d][f"“{phrase}”（整词）"] = bonus
             plain[d][phrase] = plain[d].get(phrase, 0.0) + bonus
+        return prior
+
+    def _weigh_intents(self, read: ReadQuery, scores: dict[int, float]) -> None:
+        """Changes, replacements and closures count half unless asked for; what the query asks for counts more."""
         if not self._modifies(read):
-            for d in scores:
-                if any(m in self.docs[d].name for m in MODIFIER_NAME):
-                    scores[d] *= MODIFIER_FACTOR
-        ranked = self._rank(scores, audience=audience, kinds=kinds)
-        if not ranked:
-            return []
-        top = ranked[0][0]
-        return [Hit(self.docs[d], s, _matched(why[d]), read.synonyms, read.fuzzy, _reason(plain[d]))
-                for s, d in ranked[:limit] if s >= top * RELATIVE_CUTOFF]
+            for d in self.modifier_docs.intersection(scores):
+                scores[d] *= MODIFIER_FACTOR
+        for k in self._intents(read):
+            for d in self.intent_docs[k].intersection(scores):
+                scores[d] *= INTENT_FACTOR
+
+    def _names(self, d: int, phrase: str) -> bool:
+        """Whether a phrase the query spelled is the document's own name, or most of it (two thirds), rather than
+        one of its aliases or a word of it."""
+        phrase, name = text.normalise(phrase), self.names_normalised[d]
+        return phrase in name and 3 * len(phrase) >= 2 * len(name)
+
+    def _target_bonus(self, read: ReadQuery) -> dict[int, tuple[float, str]]:
+        """A synonym that leads to a document's whole name or alias names it, as if the query had
+        ("小饭馆" → 餐饮店, the core of 我要开餐饮店)."""
+        bonus: dict[int, tuple[float, str]] = {}
+        for target, weight in read.targets.items():
+            phrase = text.normalise(target)
+            value = PHRASE_BONUS * len(phrase) * weight
+            for d in self.phrase_docs.get(phrase, ()):
+                if value > bonus.get(d, (0.0, ""))[0]:
+                    bonus[d] = (value, target)
+        return bonus
+
+    @staticmethod
+    def _intents(read: ReadQuery) -> list[int]:
+        """What the query asks to do (replace, renew, close, change): indexes into INTENTS."""
+        return [k for k, (said, said_en, _names) in enumerate(INTENTS)
+                if any(w in read.zh for w in said) or any(w in said_en for w in read.en)]
 
     @staticmethod
     def _modifies(read: ReadQuery) -> bool:
@@ -389,10 +489,18 @@ class Index:
                 if term.plain:
                     plain[d][term.plain] = plain[d].get(term.plain, 0.0) + s
 
+    def _zh_spelled(self, qn: str) -> list[tuple[str, int]]:
+        """The names and aliases (with their document) found whole in the query's Chinese."""
+        if qn not in self._zh_spelled_cache:
+            if len(self._zh_spelled_cache) > 256:
+                self._zh_spelled_cache.clear()
+            self._zh_spelled_cache[qn] = [(phrase, d) for phrase, d in self.phrases if phrase in qn]
+        return self._zh_spelled_cache[qn]
+
     def _phrase_bonus(self, qn: str) -> dict[int, tuple[float, str]]:
         """A document's whole name or alias inside the query, or the whole query inside a name."""
         bonus: dict[int, tuple[float, str]] = {}
-        candidates = [(phrase, d) for phrase, d in self.phrases if phrase in qn]
+        candidates = list(self._zh_spelled(qn))
         if len(qn) >= 3:  # the whole query inside a name ("一次性创业补贴" in "失业人员一次性创业补贴申领")
             candidates += [(qn, d) for d, name in enumerate(self.names_normalised) if qn in name]
         for phrase, d in candidates:
@@ -401,31 +509,48 @@ class Index:
                 bonus[d] = (value, phrase)
         return bonus
 
-    def _phrase_bonus_en(self, stems: list[str]) -> dict[int, tuple[float, str]]:
-        """A document's whole English name or alias among the query's words, or the whole query in a name."""
+    def _en_spelled(self, stems: list[str]) -> list[tuple[int, bool]]:
+        """English names and aliases among the query's words (True), or containing the whole query of two words or
+        more (False). Only phrases sharing a word with the query are looked at."""
+        key = tuple(stems)
+        if key in self._en_spelled_cache:
+            return self._en_spelled_cache[key]
+        have = set(stems)
+        found = []
+        for i in {i for w in have for i in self.en_phrase_ids.get(w, ())}:
+            phrase = self.phrases_en[i][0]
+            if set(phrase) <= have and _contains(stems, phrase):
+                found.append((i, True))
+            elif len(key) >= 2 and have <= set(phrase) and _contains(list(phrase), key):
+                found.append((i, False))
+        if len(self._en_spelled_cache) > 256:
+            self._en_spelled_cache.clear()
+        self._en_spelled_cache[key] = found
+        return found
+
+    def _phrase_bonus_en(self, stems: list[str], named: set[int]) -> dict[int, tuple[float, str]]:
+        """A document's whole English name or alias among the query's words, or the whole query in a name (adds
+        to `named` the documents whose own name, or two thirds of it, the query spells)."""
         bonus: dict[int, tuple[float, str]] = {}
         if not stems:
             return bonus
-        query = tuple(stems)
-        for phrase, label, d in self.phrases_en:
-            if _contains(stems, phrase):
-                value = PHRASE_BONUS_EN * len(phrase)
-            elif len(query) >= 2 and _contains(list(phrase), query):
-                value = PHRASE_BONUS_EN * len(query) * 0.8
-            else:
-                continue
+        for i, inside in self._en_spelled(stems):
+            phrase, label, d = self.phrases_en[i]
+            value = PHRASE_BONUS_EN * len(phrase) if inside else PHRASE_BONUS_EN * len(stems) * 0.8
+            if label == self.docs[d].name_en.strip() and (inside or 3 * len(stems) >= 2 * len(phrase)):
+                named.add(d)
             if value > bonus.get(d, (0.0, ""))[0]:
                 bonus[d] = (value, label)
         return bonus
 
-    def _rank(self, scores: dict[int, float], *, audience: str | None,
-              kinds: tuple[str, ...]) -> list[tuple[float, int]]:
+    def _rank(self, scores: dict[int, float], *, audience: str | None, kinds: tuple[str, ...],
+              prior: set[int]) -> list[tuple[float, int]]:
         ranked = []
         for d, s in scores.items():
             doc = self.docs[d]
             if doc.kind not in kinds or (audience and doc.audience not in (audience, "both", "")):
                 continue
-            ranked.append((s * BUNDLE_PRIOR if doc.kind == "bundle" else s, d))
+            ranked.append((s * BUNDLE_PRIOR if d in prior else s, d))
         ranked.sort(key=lambda x: (-x[0], self.docs[x[1]].kind != "bundle", self.docs[x[1]].code))
         return ranked
 
@@ -445,6 +570,17 @@ class Index:
                 name = self.suggestions[i]
                 found[name] = max(found.get(name, 0.0), score)
         return [name for name, _s in sorted(found.items(), key=lambda kv: (-kv[1], len(kv[0])))[:limit]]
+
+
+def _core_names(doc: Doc) -> list[str]:
+    """A bundle's name without the words every bundle has ("我要开餐饮店" → 餐饮店); nothing for an item."""
+    if doc.kind != "bundle":
+        return []
+    core = doc.name
+    for affix in BUNDLE_AFFIXES:
+        core = core.replace(affix, "")
+    core = core.split("（")[0].strip()
+    return [core] if core and core != doc.name else []
 
 
 def _matched(why: dict[str, float]) -> list[str]:
