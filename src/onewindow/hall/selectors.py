@@ -31,6 +31,7 @@ from onewindow.hall.models import (
     TicketEvent,
     TicketStatus,
 )
+from onewindow.hall.queue_selectors import waiting_ahead_count
 
 CURRENT = (TicketStatus.CALLED, TicketStatus.SERVING)
 RECENT_SERVICES = 20  # finished services used for the estimate
@@ -104,10 +105,8 @@ def waiting_ahead(ticket: Ticket) -> int:
     """Waiting tickets of the same category that will be called before this one (0 unless it waits)."""
     if ticket.status != TicketStatus.WAITING:
         return 0
-    before = Q(priority__gt=ticket.priority) | Q(priority=ticket.priority, effective_time__lt=ticket.effective_time) | Q(
-        priority=ticket.priority, effective_time=ticket.effective_time, id__lt=ticket.pk)
-    return Ticket.objects.filter(before, hall_id=ticket.hall_id, category_id=ticket.category_id,
-                                 status=TicketStatus.WAITING).count()
+    # every kiosk ticket asks this: one statement written once (queue_selectors), not a three-way Q compiled
+    return waiting_ahead_count(ticket)
 
 
 def ticket_position(ticket: Ticket) -> Position:

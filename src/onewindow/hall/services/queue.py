@@ -22,7 +22,6 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from onewindow.core import clock
@@ -32,7 +31,7 @@ from onewindow.core.counters import counter_next
 from onewindow.core.errors import Conflict, NotFound, ServiceError
 from onewindow.core.events import TransitionRefused, record_event, transition
 from onewindow.core.validators import validate_mobile
-from onewindow.hall import config, selectors
+from onewindow.hall import config, queue_selectors, selectors
 from onewindow.hall.hours import hall_is_open, hall_local, hours_text, next_opening_text
 from onewindow.hall.live import board_changed
 from onewindow.hall.models import (
@@ -59,6 +58,7 @@ from onewindow.hall.services.lookups import (
     get_counter,
     get_hall,
     get_hall_category,
+    hall_categories,
     setup_key,
 )
 
@@ -214,14 +214,18 @@ def ticket_cancel(*, token: str, actor: Actor = None) -> Ticket:
 def _next_waiting(counter: Counter, skills: list[int], at: dt.datetime) -> Ticket | None:
     """The next ticket for this counter: highest priority, then earliest effective time, among the categories
     it serves and the tickets transferred to it. On PostgreSQL the row is locked, skipping rows other counters
-    hold, so concurrent calls never wait on each other."""
-    queue = (Ticket.objects.select_related("category__category")
-             .filter(hall_id=counter.hall_id, status=TicketStatus.WAITING, effective_time__lte=at)
-             .filter(Q(category_id__in=skills, target_counter__isnull=True) | Q(target_counter=counter))
-             .order_by("-priority", "effective_time", "id"))
-    if connection.vendor == "postgresql":
-        queue = queue.select_for_update(skip_locked=True, of=("self",))
-    return queue.first()
+    hold, so concurrent calls never wait on each other (one statement written once: hall.queue_selectors)."""
+    return queue_selectors.next_waiting_ticket(counter, skills, at, hall_categories(counter.hall))
+
+
+def _open_session(counter: Counter, actor: Actor) -> ClerkSession:
+    """`open_session` for a signed-in clerk at their own counter, in one precompiled statement; anything else
+    (nobody signed in, another clerk's counter, the system acting) is left to `open_session`, which says why."""
+    user = actor_user(actor)
+    found = queue_selectors.open_session_row(counter) if user is not None else None
+    if found is None or user is None or found[0].clerk_id != user.pk:
+        return open_session(counter, actor)
+    return queue_selectors.session_with_clerk(found[0], user, found[1])
 
 
 def _busy() -> Conflict:
@@ -229,7 +233,7 @@ def _busy() -> Conflict:
 
 
 def _call_next_once(counter: Counter, skills: list[int], actor: Actor) -> Ticket | None:
-    session = open_session(counter, actor)
+    session = _open_session(counter, actor)
     ticket = _next_waiting(counter, skills, clock.now())
     if ticket is None:
         if selectors.counter_has_current_ticket(counter):
@@ -278,17 +282,7 @@ def _current_of_my_session(counter: Counter, actor: Actor, statuses: tuple[str, 
     user = actor_user(actor)
     if user is None:
         return None
-    mine = ClerkSession.objects.filter(counter=OuterRef("counter_id"), clerk_id=user.pk, ended_at__isnull=True)
-    ticket = (Ticket.objects.select_related("category__category", "counter", "clerk__profile")
-              .select_for_update(of=("self",) if connection.features.has_select_for_update_of else ())
-              .filter(counter=counter, status__in=statuses, clerk_id=user.pk)
-              .annotate(session_pk=Subquery(mine.values("pk")[:1]), session_state=Subquery(mine.values("state")[:1]))
-              .filter(session_pk__isnull=False).order_by("-id").first())
-    if ticket is None or ticket.clerk is None:
-        return None
-    session = ClerkSession(pk=ticket.session_pk, counter=counter, clerk=ticket.clerk,
-                           state=ticket.session_state)
-    return session, ticket
+    return queue_selectors.current_ticket_of_session(counter, user, statuses, hall_categories(counter.hall))
 
 
 def _require_current(counter: Counter, actor: Actor, *statuses: str) -> tuple[ClerkSession, Ticket]:

@@ -1,0 +1,206 @@
+"""The queue's hot reads, written once as SQL: the next waiting ticket, the counter's open clerk session and the
+current ticket a clerk finishes, each locked, and the people ahead of a new ticket.
+
+They run on every issue, call-next and finish (16 counters calling while the kiosks issue). Built as querysets,
+compiling them (joins, subqueries, select_related, ordering) cost more CPU than everything else a call or finish
+does: bench/queue measured a third of a server's time in the ORM's query compiler. The statements are the same
+ones the querysets produced (same tables, conditions, order and row locks), kept as text; only the values are
+bound per call. The rows become model instances through `Model.from_db` with the backend's own converters, so
+SQLite and PostgreSQL read the same values the ORM would.
+
+Writes still go through `core.events.transition()` and `record_event()`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from django.contrib.auth import get_user_model
+from django.db import connection, models
+
+from onewindow.core.models import Profile
+from onewindow.hall.models import ClerkSession, Counter, HallCategory, Ticket, TicketStatus
+
+M = TypeVar("M", bound=models.Model)
+Converter = Callable[[Any, Any, Any], Any]
+
+# (model, vendor) → [(column index, converters, column)]: which columns need converting, computed once
+_CONVERTERS: dict[tuple[str, str], list[tuple[int, list[Converter], Any]]] = {}
+_SQL: dict[tuple[str, str], str] = {}
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _columns(model: type[models.Model], alias: str) -> str:
+    return ", ".join(f"{alias}.{_q(f.column)}" for f in model._meta.concrete_fields)
+
+
+def _converters(model: type[models.Model]) -> list[tuple[int, list[Converter], Any]]:
+    key = (model._meta.label, connection.vendor)
+    found = _CONVERTERS.get(key)
+    if found is None:
+        found = []
+        for i, field in enumerate(model._meta.concrete_fields):
+            col = field.get_col(model._meta.db_table)
+            convs = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+            if convs:
+                found.append((i, convs, col))
+        _CONVERTERS[key] = found
+    return found
+
+
+def _instance(model: type[M], row: Sequence[Any]) -> M:
+    """A model instance from its concrete columns in field order, as the ORM would build it."""
+    values = list(row)
+    for i, convs, col in _converters(model):
+        value = values[i]
+        for convert in convs:
+            value = convert(value, col, connection)
+        values[i] = value
+    return model.from_db(connection.alias, None, values)  # type: ignore[arg-type]
+
+
+def _sql(name: str, build: Callable[[], str]) -> str:
+    key = (name, connection.vendor)
+    text = _SQL.get(key)
+    if text is None:
+        text = _SQL[key] = build()
+    return text
+
+
+def _lock(of: str, *, skip_locked: bool = False) -> str:
+    """FOR UPDATE on PostgreSQL (the row named by `of` only); nothing on SQLite, whose project transactions begin
+    IMMEDIATE (one writer at a time), as `select_for_update` does there."""
+    if not connection.features.has_select_for_update:
+        return ""
+    text = " FOR UPDATE"
+    if connection.features.has_select_for_update_of:
+        text += f" OF {of}"
+    if skip_locked and connection.features.has_select_for_update_skip_locked:
+        text += " SKIP LOCKED"
+    return text
+
+
+def _datetime(value: dt.datetime) -> Any:
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+_TICKET_N = len(Ticket._meta.concrete_fields)
+_PROFILE_N = len(Profile._meta.concrete_fields)
+_SESSION_N = len(ClerkSession._meta.concrete_fields)
+_PROFILE_REL: Any = get_user_model()._meta.get_field("profile")  # the reverse one-to-one (its cache)
+
+
+def _with_profile(user: Any, row: Sequence[Any]) -> None:
+    """Give `user` the profile read in the same row (or none), as select_related("clerk__profile") did: the
+    events name the clerk by the profile's display name (core.actors.actor_label) without another query."""
+    if _PROFILE_REL.is_cached(user):
+        return
+    profile = _instance(Profile, row) if row[0] is not None else None
+    _PROFILE_REL.set_cached_value(user, profile)
+
+
+def _with_category(ticket: Ticket, categories: list[HallCategory]) -> Ticket:
+    """The ticket's category (with its catalog category) from the hall's cached setup; an inactive one is left to
+    load on first use."""
+    for hc in categories:
+        if hc.pk == ticket.category_id:
+            ticket.category = hc
+            break
+    return ticket
+
+
+def next_waiting_ticket(counter: Counter, skills: list[int], at: dt.datetime,
+                        categories: list[HallCategory]) -> Ticket | None:
+    """The next ticket for `counter`, locked, skipping rows other counters hold: highest priority, then earliest
+    effective time, then id, among the waiting tickets of the categories it serves (not sent to one counter)
+    and those sent to it."""
+    t = _q(Ticket._meta.db_table)
+    placeholders = ", ".join(["%s"] * len(skills))
+    sql = (f"SELECT {_columns(Ticket, t)} FROM {t}"
+           f" WHERE {t}.{_q('hall_id')} = %s AND {t}.{_q('status')} = %s AND {t}.{_q('effective_time')} <= %s"
+           f" AND (({t}.{_q('category_id')} IN ({placeholders}) AND {t}.{_q('target_counter_id')} IS NULL)"
+           f" OR {t}.{_q('target_counter_id')} = %s)"
+           f" ORDER BY {t}.{_q('priority')} DESC, {t}.{_q('effective_time')} ASC, {t}.{_q('id')} ASC LIMIT 1"
+           f"{_lock(t, skip_locked=True)}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [counter.hall_id, TicketStatus.WAITING.value, _datetime(at), *skills, counter.pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return _with_category(_instance(Ticket, row), categories)
+
+
+def open_session_row(counter: Counter) -> tuple[ClerkSession, Sequence[Any]] | None:
+    """The counter's open clerk session, locked (the session row only), and its clerk's profile columns (the
+    first one None when the clerk has no profile); None when nobody is signed in."""
+    def build() -> str:
+        s, p = _q(ClerkSession._meta.db_table), _q(Profile._meta.db_table)
+        return (f"SELECT {_columns(ClerkSession, s)}, {_columns(Profile, p)} FROM {s}"
+                f" LEFT OUTER JOIN {p} ON {p}.{_q('user_id')} = {s}.{_q('clerk_id')}"
+                f" WHERE {s}.{_q('counter_id')} = %s AND {s}.{_q('ended_at')} IS NULL"
+                f" ORDER BY {s}.{_q('started_at')} DESC LIMIT 1{_lock(s)}")
+
+    with connection.cursor() as cursor:
+        cursor.execute(_sql("open_session", build), [counter.pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return _instance(ClerkSession, row[:_SESSION_N]), row[_SESSION_N:]
+
+
+def session_with_clerk(session: ClerkSession, user: Any, profile_row: Sequence[Any]) -> ClerkSession:
+    """`session` with `user` (its clerk, already checked) as `session.clerk`, profile attached."""
+    _with_profile(user, profile_row)
+    session.clerk = user
+    return session
+
+
+def current_ticket_of_session(counter: Counter, user: Any, statuses: Sequence[str],
+                              categories: list[HallCategory]) -> tuple[ClerkSession, Ticket] | None:
+    """The counter's current ticket in one of `statuses`, locked (the ticket row only), called by `user`, at a
+    counter whose open session is `user`'s; with that session (its id and state) and `user`'s profile. None
+    when any of that does not hold."""
+    def build() -> str:
+        t, s, p = _q(Ticket._meta.db_table), _q(ClerkSession._meta.db_table), _q(Profile._meta.db_table)
+        return (f"SELECT {_columns(Ticket, t)}, {s}.{_q('id')}, {s}.{_q('state')}, {_columns(Profile, p)}"
+                f" FROM {t} INNER JOIN {s} ON {s}.{_q('counter_id')} = {t}.{_q('counter_id')}"
+                f" AND {s}.{_q('clerk_id')} = %s AND {s}.{_q('ended_at')} IS NULL"
+                f" LEFT OUTER JOIN {p} ON {p}.{_q('user_id')} = {t}.{_q('clerk_id')}"
+                f" WHERE {t}.{_q('counter_id')} = %s AND {t}.{_q('clerk_id')} = %s AND {t}.{_q('status')} IN (%s, %s)"
+                f" ORDER BY {t}.{_q('id')} DESC LIMIT 1{_lock(t)}")
+
+    wanted = list(statuses)[:2]
+    wanted += wanted[-1:] * (2 - len(wanted))  # one status or two: the statement always binds two
+    with connection.cursor() as cursor:
+        cursor.execute(_sql("current_of_session", build), [user.pk, counter.pk, user.pk, *wanted])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    ticket = _with_category(_instance(Ticket, row[:_TICKET_N]), categories)
+    ticket.counter = counter
+    ticket.clerk = user
+    _with_profile(user, row[_TICKET_N + 2:])
+    session = ClerkSession(pk=row[_TICKET_N], counter=counter, clerk=user, state=row[_TICKET_N + 1])
+    return session, ticket
+
+
+def waiting_ahead_count(ticket: Ticket) -> int:
+    """Waiting tickets of the ticket's category and hall that will be called before it."""
+    def build() -> str:
+        t = _q(Ticket._meta.db_table)
+        pr, et, pk = f"{t}.{_q('priority')}", f"{t}.{_q('effective_time')}", f"{t}.{_q('id')}"
+        return (f"SELECT COUNT(*) FROM {t} WHERE {t}.{_q('hall_id')} = %s AND {t}.{_q('category_id')} = %s"
+                f" AND {t}.{_q('status')} = %s AND ({pr} > %s OR ({pr} = %s AND {et} < %s)"
+                f" OR ({pr} = %s AND {et} = %s AND {pk} < %s))")
+
+    at = _datetime(ticket.effective_time)
+    p = ticket.priority
+    with connection.cursor() as cursor:
+        cursor.execute(_sql("waiting_ahead", build),
+                       [ticket.hall_id, ticket.category_id, TicketStatus.WAITING.value, p, p, at, p, at, ticket.pk])
+        return int(cursor.fetchone()[0])
