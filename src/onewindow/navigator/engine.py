@@ -46,9 +46,9 @@ MODIFIER_FACTOR = 0.5
 # about a lost card ranks 补领/挂失 above 注销 or 变更 of the same thing; an expiring ID card ranks 换领 first.
 INTENTS: tuple[tuple[tuple[str, ...], frozenset[str], tuple[str, ...]], ...] = (
     (("丢", "掉了", "遗失", "不见", "补办", "补领", "补一", "坏了", "损坏", "被偷"),
-     frozenset({"lost", "lose", "missing", "stolen", "replac", "replacement", "damag", "damaged", "broken"}),
+     frozenset({"lost", "lose", "missing", "stolen", "replace", "replacement", "damag", "damaged", "broken"}),
      ("补领", "补发", "补办", "补换", "挂失", "遗失", "换领", "换发")),
-    (("过期", "到期", "续期", "换新", "换证", "更换", "续办"),
+    (("过期", "续期", "延续", "延期", "换新", "换证", "更换", "续办"),
      frozenset({"renew", "renewal", "expir", "expire", "expired", "extend"}),
      ("换领", "换发", "延续", "延期")),
     (("注销", "关店", "关门", "倒闭", "不干", "歇业"),
@@ -117,6 +117,8 @@ class ReadQuery:
     en_said: dict[str, str] = field(default_factory=dict)  # stem → the word as typed ("driv" → "driving")
     raw: str = ""  # the whole normalised query (synonym phrases in Latin letters such as "ktv" are matched here)
     targets: dict[str, float] = field(default_factory=dict)  # catalog words synonyms led to, with their weight
+    # synonym phrases that read words as something else ("lost my job" is 失业, not a lost document)
+    consumed: list[str] = field(default_factory=list)
 
 
 def _streams(value: str) -> list[str]:
@@ -169,6 +171,8 @@ class Index:
         self.modifier_docs = {i for i, doc in enumerate(docs) if any(m in doc.name for m in MODIFIER_NAME)}
         self.intent_docs = [{i for i, doc in enumerate(docs) if any(m in doc.name for m in names)}
                             for _said, _en, names in INTENTS]
+        self.intent_bundles = [{i for i, doc in enumerate(docs) if doc.kind == "bundle" and any(
+            m in doc.name or m in doc.fields.get("keywords", "") for m in names)} for _said, _en, names in INTENTS]
 
     def _build_phrases(self) -> None:
         # whole names and aliases: a query that contains one names that document outright
@@ -186,7 +190,9 @@ class Index:
                 if len(phrase) >= 2:
                     self.phrases.append((phrase, i))
                     names.append(phrase)
-                    self.phrase_docs[phrase].add(i)
+            # a synonym's catalog word names a document when it is its name or its bundle core, not an alias
+            for phrase in [doc.name, *_core_names(doc)]:
+                self.phrase_docs[text.normalise(phrase)].add(i)
             for phrase in [doc.name_en, *doc.fields.get("aliases_en", "").split(",")]:
                 stems = tuple(text.en_words(phrase))
                 if stems:
@@ -330,8 +336,16 @@ class Index:
             if hit is None or any(len(s) > len(hit) and hit in s and not self._leads_to(d, targets) for s, d in spelled):
                 continue
             read.synonyms.append(f"{hit} → {'、'.join(targets)}")
+            self._consume(read, hit, targets)
             terms += self._target_terms(read, targets, weight)
         return terms
+
+    @staticmethod
+    def _consume(read: ReadQuery, hit: str, targets: tuple[str, ...]) -> None:
+        """A synonym that is not about replacing, renewing, closing or changing takes its words out of what the
+        query is read to ask ("丢了工作", "lost my job": no document was lost)."""
+        if not any(m in t for t in targets for _said, _en, names in INTENTS for m in names):
+            read.consumed.append(hit)
 
     def _leads_to(self, d: int, targets: tuple[str, ...]) -> bool:
         """Whether a synonym's catalog words are in the document's name (then it agrees with that name)."""
@@ -340,9 +354,12 @@ class Index:
     @staticmethod
     def _target_terms(read: ReadQuery, targets: tuple[str, ...], weight: float) -> list[QueryTerm]:
         terms = []
+        # a row with many catalog words spreads its weight over them: one colloquial phrase ("离职") should not
+        # outweigh the query's own words ("公积金", "取") by the number of words it expands to
+        share = weight / math.sqrt(len(targets)) if targets else weight
         for target in targets:
             read.targets[target] = max(weight, read.targets.get(target, 0.0))
-            terms += [QueryTerm(tok, weight, target, "synonym", target if tok[0] == "w" else "")
+            terms += [QueryTerm(tok, share, target, "synonym", target if tok[0] == "w" else "")
                       for tok in _streams(target)]
         return terms
 
@@ -361,6 +378,7 @@ class Index:
                                   for s, d in spelled):
                 continue
             read.synonyms.append(f"{' '.join(hit)} → {'、'.join(targets)}")
+            self._consume(read, " ".join(hit), targets)
             terms += self._target_terms(read, targets, weight)
         for w in read.en:
             if f"e:{w}" in self.postings or len(w) < 4:
@@ -399,7 +417,7 @@ class Index:
         plain: dict[int, dict[str, float]] = defaultdict(dict)
         self._bm25(best, scores, why, plain)
         prior = self._add_bonuses(read, scores, why, plain)
-        self._weigh_intents(read, scores)
+        self._weigh_intents(read, scores, prior)
         ranked = self._rank(scores, audience=audience, kinds=kinds, prior=prior)
         if not ranked:
             return []
@@ -430,14 +448,21 @@ class Index:
             plain[d][phrase] = plain[d].get(phrase, 0.0) + bonus
         return prior
 
-    def _weigh_intents(self, read: ReadQuery, scores: dict[int, float]) -> None:
+    def _weigh_intents(self, read: ReadQuery, scores: dict[int, float], prior: set[int]) -> None:
         """Changes, replacements and closures count half unless asked for; what the query asks for counts more."""
+        intents = self._intents(read)
         if not self._modifies(read):
-            for d in self.modifier_docs.intersection(scores):
-                scores[d] *= MODIFIER_FACTOR
-        for k in self._intents(read):
+            modified = self.modifier_docs
+        else:  # asked to close: changing or replacing it counts half, and so on
+            modified = self.modifier_docs.difference(*(self.intent_docs[k] for k in intents)) if intents else set()
+        for d in modified.intersection(scores):
+            scores[d] *= MODIFIER_FACTOR
+        for k in intents:
             for d in self.intent_docs[k].intersection(scores):
                 scores[d] *= INTENT_FACTOR
+            # a bundle starts something; a query about replacing, renewing, closing or changing it wants the item
+            # that does so, unless the bundle is about that or holds such an item ("企业注销一件事", 社保卡一件事)
+            prior.intersection_update(self.intent_bundles[k])
 
     def _names(self, d: int, phrase: str) -> bool:
         """Whether a phrase the query spelled is the document's own name, or most of it (two thirds), rather than
@@ -446,7 +471,7 @@ class Index:
         return phrase in name and 3 * len(phrase) >= 2 * len(name)
 
     def _target_bonus(self, read: ReadQuery) -> dict[int, tuple[float, str]]:
-        """A synonym that leads to a document's whole name or alias names it, as if the query had
+        """A synonym that leads to a document's whole name (or a bundle's core) names it, as if the query had
         ("小饭馆" → 餐饮店, the core of 我要开餐饮店)."""
         bonus: dict[int, tuple[float, str]] = {}
         for target, weight in read.targets.items():
@@ -460,8 +485,15 @@ class Index:
     @staticmethod
     def _intents(read: ReadQuery) -> list[int]:
         """What the query asks to do (replace, renew, close, change): indexes into INTENTS."""
+        zh = read.zh
+        en = list(read.en)
+        for hit in read.consumed:
+            zh = zh.replace(hit, " ")
+            for w in hit.split():
+                if w in en:
+                    en.remove(w)
         return [k for k, (said, said_en, _names) in enumerate(INTENTS)
-                if any(w in read.zh for w in said) or any(w in said_en for w in read.en)]
+                if any(w in zh for w in said) or any(w in said_en for w in en)]
 
     @staticmethod
     def _modifies(read: ReadQuery) -> bool:
