@@ -69,11 +69,13 @@ MIDDLEWARE = [
     "onewindow.core.security.RejectNulBytesMiddleware",
     "onewindow.core.inputs.InputShapeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's session and authentication middleware, whose session row and user row are read by statements written
+    # once (core.session_auth: a fifth of a clerk request's CPU went into compiling those two SELECTs, bench/queue)
+    "onewindow.core.session_auth.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "onewindow.core.session_auth.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

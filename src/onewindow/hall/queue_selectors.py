@@ -5,8 +5,8 @@ They run on every issue, call-next and finish (16 counters calling while the kio
 compiling them (joins, subqueries, select_related, ordering) cost more CPU than everything else a call or finish
 does: bench/queue measured a third of a server's time in the ORM's query compiler. The statements are the same
 ones the querysets produced (same tables, conditions, order and row locks), kept as text; only the values are
-bound per call. The rows become model instances through `Model.from_db` with the backend's own converters, so
-SQLite and PostgreSQL read the same values the ORM would.
+bound per call. The rows become model instances through core.rows (`Model.from_db` with the backend's own
+converters), so SQLite and PostgreSQL read the same values the ORM would.
 
 Writes still go through `core.events.transition()` and `record_event()`.
 """
@@ -15,61 +15,31 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection, models
 
+from onewindow.core import rows
 from onewindow.core.models import Profile
+from onewindow.core.rows import M
 from onewindow.hall.models import ClerkSession, Counter, HallCategory, Ticket, TicketStatus
-
-M = TypeVar("M", bound=models.Model)
-Converter = Callable[[Any, Any, Any], Any]
-
-# (model, vendor) → [(column index, converters, column)]: which columns need converting, computed once
-_CONVERTERS: dict[tuple[str, str], list[tuple[int, list[Converter], Any]]] = {}
-_SQL: dict[tuple[str, str], str] = {}
 
 
 def _q(name: str) -> str:
-    return connection.ops.quote_name(name)
+    return rows.quote(connection, name)
 
 
 def _columns(model: type[models.Model], alias: str) -> str:
-    return ", ".join(f"{alias}.{_q(f.column)}" for f in model._meta.concrete_fields)
-
-
-def _converters(model: type[models.Model]) -> list[tuple[int, list[Converter], Any]]:
-    key = (model._meta.label, connection.vendor)
-    found = _CONVERTERS.get(key)
-    if found is None:
-        found = []
-        for i, field in enumerate(model._meta.concrete_fields):
-            col = field.get_col(model._meta.db_table)
-            convs = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-            if convs:
-                found.append((i, convs, col))
-        _CONVERTERS[key] = found
-    return found
+    return rows.columns(connection, model, alias)
 
 
 def _instance(model: type[M], row: Sequence[Any]) -> M:
-    """A model instance from its concrete columns in field order, as the ORM would build it."""
-    values = list(row)
-    for i, convs, col in _converters(model):
-        value = values[i]
-        for convert in convs:
-            value = convert(value, col, connection)
-        values[i] = value
-    return model.from_db(connection.alias, None, values)  # type: ignore[arg-type]
+    return rows.instance(connection, model, row)
 
 
 def _sql(name: str, build: Callable[[], str]) -> str:
-    key = (name, connection.vendor)
-    text = _SQL.get(key)
-    if text is None:
-        text = _SQL[key] = build()
-    return text
+    return rows.statement(connection, f"hall.{name}", build)
 
 
 def _lock(of: str, *, skip_locked: bool = False) -> str:
