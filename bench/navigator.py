@@ -64,8 +64,8 @@ def synthetic_docs(start: int, count: int) -> list[Any]:
                     "description": _join(it.description, it.acceptance_conditions),
                     "faq": it.faq, "materials": " ".join(m[0] for m in mats),
                     "name_en": it.name_en, "aliases_en": it.aliases_en,
-                    "english": _join(dept.name_en, dept.short_name_en, it.result_name_en, category.name_en,
-                                     *(_join(m[1], (m[2] or "").replace(",", " ")) for m in mats))}))
+                    "english": _join(dept.name_en, dept.short_name_en, it.result_name_en, category.name_en),
+                    "materials_en": " ".join(_join(m[1], (m[2] or "").replace(",", " ")) for m in mats)}))
     return docs
 
 

@@ -23,7 +23,12 @@ from onewindow.navigator import text
 from onewindow.navigator.synonyms import EN_STOPWORDS, STOPWORDS
 
 FIELD_WEIGHTS = {"name": 3.0, "aliases": 2.5, "keywords": 1.5, "description": 1.0, "faq": 0.8, "materials": 0.5,
-                 "name_en": 3.0, "aliases_en": 2.5, "english": 1.0}
+                 "name_en": 3.0, "aliases_en": 2.5, "english": 1.0, "materials_en": 0.5}
+EN_FIELDS = frozenset({"name_en", "aliases_en", "english", "materials_en"})
+# Materials and conditions (居民身份证, 营业执照, 户口簿 …) are mentioned by almost every service: a word's rarity
+# (IDF) is counted over the fields that say what a service is, where it occurs there, so that "身份证" still tells
+# the ID card services apart from the hundreds that only want a copy of one.
+TITLE_FIELDS = frozenset({"name", "aliases", "keywords", "name_en", "aliases_en"})
 STREAM_WEIGHTS = {"w": 1.0, "b": 0.3, "p": 0.4, "e": 1.0}
 K1 = 1.2
 B = 0.75
@@ -59,6 +64,7 @@ INTENTS: tuple[tuple[tuple[str, ...], frozenset[str], tuple[str, ...]], ...] = (
      ("变更", "更正")),
 )
 INTENT_FACTOR = 1.3
+COORD_FLOOR = 0.6  # a document matching none but one of the query's parts keeps this share of its score
 # A bundle's name without the words every bundle has ("我要开餐饮店" → 餐饮店, "失业一件事" → 失业): a query naming
 # that core names the bundle as much as its full name would.
 BUNDLE_AFFIXES = ("我要开", "我要办", "我要做", "我要", "一件事")
@@ -104,6 +110,7 @@ class QueryTerm:
     label: str  # what to show in "why"
     source: str = "query"  # query | synonym | fuzzy | pinyin
     plain: str = ""  # the catalog's word to tell a citizen ("" for bigrams and sounds)
+    group: str = ""  # the part of the query it stands for (a word, or a synonym's phrase); "" for bigrams
 
 
 @dataclass
@@ -116,7 +123,8 @@ class ReadQuery:
     fuzzy: list[str]
     en_said: dict[str, str] = field(default_factory=dict)  # stem → the word as typed ("driv" → "driving")
     raw: str = ""  # the whole normalised query (synonym phrases in Latin letters such as "ktv" are matched here)
-    targets: dict[str, float] = field(default_factory=dict)  # catalog words synonyms led to, with their weight
+    # catalog words synonyms led to, with the bonus naming one is worth (the typed phrase's length × the weight)
+    targets: dict[str, float] = field(default_factory=dict)
     # synonym phrases that read words as something else ("lost my job" is 失业, not a lost document)
     consumed: list[str] = field(default_factory=list)
 
@@ -152,7 +160,7 @@ class Index:
         for i, doc in enumerate(docs):
             lens: dict[str, int] = {}
             for fname, value in doc.fields.items():
-                stream = _en_streams if fname in ("name_en", "aliases_en", "english") else _streams
+                stream = _en_streams if fname in EN_FIELDS else _streams
                 toks = stream(value) if value else []
                 lens[fname] = len(toks)
                 totals[fname] += len(toks)
@@ -161,7 +169,8 @@ class Index:
             self.lengths.append(lens)
         n = max(len(docs), 1)
         self.avg = {f: (totals[f] / n) or 1.0 for f in FIELD_WEIGHTS}
-        self.df = {tok: len({d for d, _f, _tf in plist}) for tok, plist in self.postings.items()}
+        self.df = {tok: len({d for d, f, _tf in plist if f in TITLE_FIELDS})
+                   or len({d for d, _f, _tf in plist}) for tok, plist in self.postings.items()}
         self.idf = {tok: math.log(1 + (len(docs) - df + 0.5) / (df + 0.5)) for tok, df in self.df.items()}
         self.vocab_words = sorted({t[2:] for t in self.postings if t.startswith("w:") and len(t) >= 4})
         self.vocab_pinyin = sorted({t[2:] for t in self.postings if t.startswith("p:")})
@@ -337,7 +346,7 @@ class Index:
                 continue
             read.synonyms.append(f"{hit} → {'、'.join(targets)}")
             self._consume(read, hit, targets)
-            terms += self._target_terms(read, targets, weight)
+            terms += self._target_terms(read, targets, weight, hit)
         return terms
 
     @staticmethod
@@ -352,14 +361,15 @@ class Index:
         return any(t in self.docs[d].name for t in targets)
 
     @staticmethod
-    def _target_terms(read: ReadQuery, targets: tuple[str, ...], weight: float) -> list[QueryTerm]:
+    def _target_terms(read: ReadQuery, targets: tuple[str, ...], weight: float, hit: str) -> list[QueryTerm]:
         terms = []
         # a row with many catalog words spreads its weight over them: one colloquial phrase ("离职") should not
         # outweigh the query's own words ("公积金", "取") by the number of words it expands to
         share = weight / math.sqrt(len(targets)) if targets else weight
         for target in targets:
-            read.targets[target] = max(weight, read.targets.get(target, 0.0))
-            terms += [QueryTerm(tok, share, target, "synonym", target if tok[0] == "w" else "")
+            said = PHRASE_BONUS_EN * len(hit.split()) if hit.isascii() else PHRASE_BONUS * len(hit)
+            read.targets[target] = max(said * weight, read.targets.get(target, 0.0))
+            terms += [QueryTerm(tok, share, target, "synonym", target if tok[0] == "w" else "", hit)
                       for tok in _streams(target)]
         return terms
 
@@ -379,7 +389,7 @@ class Index:
                 continue
             read.synonyms.append(f"{' '.join(hit)} → {'、'.join(targets)}")
             self._consume(read, " ".join(hit), targets)
-            terms += self._target_terms(read, targets, weight)
+            terms += self._target_terms(read, targets, weight, " ".join(hit))
         for w in read.en:
             if f"e:{w}" in self.postings or len(w) < 4:
                 continue
@@ -416,6 +426,7 @@ class Index:
         why: dict[int, dict[str, float]] = defaultdict(dict)
         plain: dict[int, dict[str, float]] = defaultdict(dict)
         self._bm25(best, scores, why, plain)
+        self._coordinate(best, scores)
         prior = self._add_bonuses(read, scores, why, plain)
         self._weigh_intents(read, scores, prior)
         ranked = self._rank(scores, audience=audience, kinds=kinds, prior=prior)
@@ -472,12 +483,10 @@ class Index:
 
     def _target_bonus(self, read: ReadQuery) -> dict[int, tuple[float, str]]:
         """A synonym that leads to a document's whole name (or a bundle's core) names it, as if the query had
-        ("小饭馆" → 餐饮店, the core of 我要开餐饮店)."""
+        ("小饭馆" → 餐饮店, the core of 我要开餐饮店); worth what the phrase typed is worth, whichever name it leads to."""
         bonus: dict[int, tuple[float, str]] = {}
-        for target, weight in read.targets.items():
-            phrase = text.normalise(target)
-            value = PHRASE_BONUS * len(phrase) * weight
-            for d in self.phrase_docs.get(phrase, ()):
+        for target, value in read.targets.items():
+            for d in self.phrase_docs.get(text.normalise(target), ()):
                 if value > bonus.get(d, (0.0, ""))[0]:
                     bonus[d] = (value, target)
         return bonus
@@ -520,6 +529,25 @@ class Index:
                     why[d][label] = why[d].get(label, 0.0) + s
                 if term.plain:
                     plain[d][term.plain] = plain[d].get(term.plain, 0.0) + s
+
+    def _coordinate(self, best: dict[str, QueryTerm], scores: dict[int, float]) -> None:
+        """Documents that answer more of the query's parts rank higher: "残疾人补贴" is the disability allowance
+        (残疾, 补贴), not every disability service, and "离职提取公积金" the withdrawal on leaving a job rather than
+        the bundle about leaving a job, however many words 离职 expands to. The parts are the smallest words of the
+        query (and synonym phrases); a longer word or a synonym phrase matched counts for the parts inside it."""
+        groups = {t.token: _group(t) for t in best.values()}
+        names = {g for g in groups.values() if g}
+        parts = {g for g in names if not any(other != g and other in g for other in names)}
+        if len(parts) < 2:
+            return
+        covers = {g: {p for p in parts if p in g} for g in names}
+        matched: dict[int, set[str]] = defaultdict(set)
+        for tok, group in groups.items():
+            if group:
+                for d, _f, _tf in self.postings.get(tok, ()):
+                    matched[d].update(covers[group])
+        for d in scores:
+            scores[d] *= COORD_FLOOR + (1 - COORD_FLOOR) * len(matched[d]) / len(parts)
 
     def _zh_spelled(self, qn: str) -> list[tuple[str, int]]:
         """The names and aliases (with their document) found whole in the query's Chinese."""
@@ -604,6 +632,15 @@ class Index:
         return [name for name, _s in sorted(found.items(), key=lambda kv: (-kv[1], len(kv[0])))[:limit]]
 
 
+def _group(term: QueryTerm) -> str:
+    """The part of the query a term stands for ("" for character pairs, which only back up words)."""
+    if term.group:
+        return term.group
+    if term.token[0] == "b":
+        return ""
+    return term.label.split("（")[0].split("≈")[0]
+
+
 def _core_names(doc: Doc) -> list[str]:
     """A bundle's name without the words every bundle has ("我要开餐饮店" → 餐饮店); nothing for an item."""
     if doc.kind != "bundle":
@@ -630,4 +667,5 @@ def _reason(plain: dict[str, float]) -> list[str]:
 
 
 FIELD_LABELS = {"name": "名称", "aliases": "别名", "keywords": "关键词", "description": "说明", "faq": "常见问题",
-                "materials": "材料", "name_en": "英文名称", "aliases_en": "英文别名", "english": "英文"}
+                "materials": "材料", "name_en": "英文名称", "aliases_en": "英文别名", "english": "英文",
+                "materials_en": "英文材料"}

@@ -72,7 +72,8 @@ def _item_docs(materials: dict[int, list[str]], materials_en: dict[int, list[str
                     "faq": it.faq, "materials": " ".join(materials.get(it.id, [])),
                     "name_en": it.name_en, "aliases_en": it.aliases_en,
                     "english": _join(dept.name_en, dept.short_name_en, it.result_name_en,
-                                     category.name_en if category else "", *materials_en.get(it.id, []))}))
+                                     category.name_en if category else ""),
+                    "materials_en": " ".join(materials_en.get(it.id, []))}))
     return docs
 
 
