@@ -9,7 +9,9 @@
 3. does the same work as raw SQL through psycopg (16 threads, one connection each: the counter upsert,
    ticket + event inserts; SELECT … FOR UPDATE SKIP LOCKED + update + event; update + event) — the
    database's own ceiling;
-4. prints cycles/s and p50/p99 latency of both, and their ratio.
+4. prints cycles/s and p50/p99 latency of both, their ratio, and the CPU milliseconds per cycle of the server
+   (user + system time of the gunicorn master and workers, /proc), of PostgreSQL's backends for the bench
+   database, and of the bench's own client threads, over the measured window of each phase.
 
     bench/queue  (or .venv/bin/python bench/queue_bench.py; not queue.py: that name would shadow the stdlib) [--seconds 15] [--clerks 16] [--workers 4] [--threads 4]
 """
@@ -41,6 +43,58 @@ def pct(values: list[float], p: float) -> float:
         return float("nan")
     s = sorted(values)
     return s[min(len(s) - 1, max(0, int(round(p / 100 * len(s) + 0.5)) - 1))]
+
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu(pid: int, *, children: bool = False) -> float:
+    """CPU seconds (user + system) of one process; with `children`, also of its exited, waited-for children."""
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = raw[raw.rindex(")") + 2:].split()  # from field 3 (state) on: the command name may hold spaces
+    ticks = int(fields[11]) + int(fields[12]) + (int(fields[13]) + int(fields[14]) if children else 0)
+    return ticks / CLK_TCK
+
+
+def server_cpu(master: int | None) -> float:
+    """The gunicorn master (with workers that exited) plus every live worker; 0 without a server."""
+    if master is None:
+        return 0.0
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(master)], capture_output=True, text=True).stdout
+    return process_cpu(master, children=True) + sum(process_cpu(int(p)) for p in out.split())
+
+
+def database_cpu(url: str) -> dict[int, float]:
+    """CPU seconds of each PostgreSQL backend connected to the bench database (by pid)."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url) as conn:
+        pids = [row[0] for row in conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (name,))]
+    return {pid: process_cpu(pid) for pid in pids}
+
+
+@dataclass
+class CpuWindow:
+    """CPU seconds spent by the server, PostgreSQL and this process (the client threads) between start and stop."""
+
+    url: str
+    server: int | None = None
+    marks: dict[str, object] = field(default_factory=dict)
+
+    def start(self) -> None:
+        self.marks = {"server": server_cpu(self.server), "db": database_cpu(self.url), "client": time.process_time()}
+
+    def stop(self) -> dict[str, float]:
+        db0, db1 = self.marks["db"], database_cpu(self.url)
+        assert isinstance(db0, dict)
+        return {"server": server_cpu(self.server) - float(self.marks["server"]),  # type: ignore[arg-type]
+                "db": sum(cpu - db0.get(pid, 0.0) for pid, cpu in db1.items()),
+                "client": time.process_time() - float(self.marks["client"])}  # type: ignore[arg-type]
 
 
 def fresh_database(name: str) -> str:
@@ -197,21 +251,23 @@ class HttpRun:
                         self.ops[op].append(v)
 
 
-def http_phase(port: int, setup: dict, seconds: float, warmup: float) -> dict:
+def http_phase(port: int, setup: dict, seconds: float, warmup: float, cpu: CpuWindow) -> dict:
     run = HttpRun(port, setup)
     threads = [threading.Thread(target=run.clerk, args=(c,)) for c in setup["clerks"]]
     for t in threads:
         t.start()
     time.sleep(warmup)  # every worker process imports and connects first; not measured
+    cpu.start()
     run.measured_from = time.perf_counter()
     run.measuring.set()
     time.sleep(seconds)
     run.stop.set()
     elapsed = time.perf_counter() - run.measured_from  # cycles that started before the stop are counted
+    used = cpu.stop()
     for t in threads:
         t.join(60)
     return {"cycles": len(run.cycles), "elapsed": elapsed, "lat": run.cycles, "ops": run.ops, "errors": run.errors,
-            "empty": run.empty, "issued": run.issued}
+            "empty": run.empty, "issued": run.issued, "cpu": used}
 
 
 def ticket_audit(setup: dict, issued: int) -> dict[str, int]:
@@ -321,11 +377,18 @@ def sql_phase(url: str, setup: dict, seconds: float) -> dict:
     t0 = time.perf_counter()
     for t in threads:
         t.start()
-    time.sleep(seconds)
+    time.sleep(0.5)  # every thread has connected (its backend is counted from here)
+    cpu = CpuWindow(url)
+    cpu.start()
+    t_cpu = time.perf_counter()
+    time.sleep(max(seconds - 0.5, 0.5))
     stop.set()
+    used, t_end = cpu.stop(), time.perf_counter()  # while the backends are still connected
     for t in threads:
         t.join(60)
-    return {"cycles": len(cycles), "elapsed": time.perf_counter() - t0, "lat": cycles, "errors": errors}
+    # the CPU window leaves out the first half second: its share of the cycles is left out with it
+    return {"cycles": len(cycles), "elapsed": time.perf_counter() - t0, "lat": cycles, "errors": errors, "cpu": used,
+            "cpu_cycles": len(cycles) * (t_end - t_cpu) / (time.perf_counter() - t0)}
 
 
 def main() -> None:
@@ -349,13 +412,18 @@ def main() -> None:
     port = free_port()
     server = start_server(url, var_dir, port, args.workers, args.threads)
     try:
-        h = http_phase(port, setup, args.seconds, args.warmup)
+        h = http_phase(port, setup, args.seconds, args.warmup, CpuWindow(url, server.pid))
     finally:
         server.terminate()
         server.wait(30)
     audit = ticket_audit(setup, h["issued"])
     s = sql_phase(url, setup, args.seconds)
     statements = statements_per_op(setup)
+
+    def cpu_line(r: dict) -> None:
+        n = max(r.get("cpu_cycles", r["cycles"]), 1)
+        parts = [f"{who} {1000 * r['cpu'][who] / n:.1f} ms" for who in ("server", "db", "client") if who in r["cpu"]]
+        print("    CPU per cycle: " + "   ".join(parts))
 
     def line(label: str, r: dict) -> float:
         rate = r["cycles"] / r["elapsed"]
@@ -375,7 +443,10 @@ def main() -> None:
               f"SQL statements {statements[op]}")
     print(f"    SQL statements per cycle: {sum(statements.values())} (raw SQL: 8)   tickets issued "
           f"{h['issued']}: lost {audit.pop('lost')}, double-called {audit.pop('double')}, ended {audit}")
+    cpu_line(h)
     rs = line("raw SQL (psycopg, same work)", s)
+    s["cpu"].pop("server")
+    cpu_line(s)
     if rh and rs:
         print(f"ratio HTTP / raw SQL: {rh / rs:.3f}  (raw SQL is {rs / rh:.1f}× faster)")
     if h["errors"] or s["errors"]:
