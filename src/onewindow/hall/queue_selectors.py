@@ -135,19 +135,20 @@ def current_ticket_of_session(counter: Counter, user: Any, statuses: Sequence[st
     """The counter's current ticket in one of `statuses`, locked (the ticket row only), called by `user`, at a
     counter whose open session is `user`'s; with that session (its id and state) and `user`'s profile. None
     when any of that does not hold."""
+    wanted = list(dict.fromkeys(statuses))
+    placeholders = ", ".join(["%s"] * len(wanted))
+
     def build() -> str:
         t, s, p = _q(Ticket._meta.db_table), _q(ClerkSession._meta.db_table), _q(Profile._meta.db_table)
         return (f"SELECT {_columns(Ticket, t)}, {s}.{_q('id')}, {s}.{_q('state')}, {_columns(Profile, p)}"
                 f" FROM {t} INNER JOIN {s} ON {s}.{_q('counter_id')} = {t}.{_q('counter_id')}"
                 f" AND {s}.{_q('clerk_id')} = %s AND {s}.{_q('ended_at')} IS NULL"
                 f" LEFT OUTER JOIN {p} ON {p}.{_q('user_id')} = {t}.{_q('clerk_id')}"
-                f" WHERE {t}.{_q('counter_id')} = %s AND {t}.{_q('clerk_id')} = %s AND {t}.{_q('status')} IN (%s, %s)"
+                f" WHERE {t}.{_q('counter_id')} = %s AND {t}.{_q('clerk_id')} = %s AND {t}.{_q('status')} IN ({placeholders})"
                 f" ORDER BY {t}.{_q('id')} DESC LIMIT 1{_lock(t)}")
 
-    wanted = list(statuses)[:2]
-    wanted += wanted[-1:] * (2 - len(wanted))  # one status or two: the statement always binds two
     with connection.cursor() as cursor:
-        cursor.execute(_sql("current_of_session", build), [user.pk, counter.pk, user.pk, *wanted])
+        cursor.execute(_sql(f"current_of_session.{len(wanted)}", build), [user.pk, counter.pk, user.pk, *wanted])
         row = cursor.fetchone()
     if row is None:
         return None
