@@ -40,7 +40,7 @@ PHRASE_BONUS_EN = 4.0  # per word of a document's whole English name or alias fo
 MAX_PINYIN_KEY = 40
 # An item that changes, replaces or closes something ("食品经营许可注销", "居民身份证补领") answers "开饭馆" or
 # "身份证" less well than the one that grants it, unless the query itself is about a change or a loss.
-MODIFIER_NAME = ("注销", "撤销", "歇业", "变更", "延续", "补发", "补领", "换领", "补换", "更正", "换发", "挂失")
+MODIFIER_NAME = ("注销", "撤销", "歇业", "变更", "延续", "延期", "补发", "补领", "补办", "换领", "补换", "更正", "换发", "挂失")
 MODIFIER_QUERY = ("注销", "撤销", "歇业", "变更", "延续", "补", "换", "更正", "挂失", "丢", "掉", "遗失", "改", "关",
                   "停", "过期", "到期", "不干", "转", "迁", "退")
 MODIFIER_EN = frozenset({"close", "closing", "cancel", "deregist", "deregister", "change", "replace", "lost", "renew",
