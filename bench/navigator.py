@@ -5,6 +5,9 @@ Usage (on a freshly loaded demo, with a throwaway data directory):
     ONEWINDOW_VAR_DIR=/tmp/nav-bench onewindow demo --no-serve
     ONEWINDOW_VAR_DIR=/tmp/nav-bench python bench/navigator.py [--misses] [--repeat 3] [--scale 5000]
 
+    ONEWINDOW_VAR_DIR=/tmp/nav-bench python bench/navigator.py --queries bench/navigator_heldout.csv
+
+bench/navigator_heldout.csv (same columns) is held out: measure it before and after a change, never tune on it.
 bench/navigator_queries.csv: query, expected codes (bundle or item codes, "|" = any of them), kind, lang
 (zh / en / pinyin); lines starting with "#" are comments. Prints the index build time, top-1 and top-3 accuracy
 (overall, per language and per kind) and the median and p99 time per query through `navigator.selectors.search`

@@ -2,7 +2,8 @@
 
 Fields and weights: name 3, aliases 2.5, keywords 1.5 (department, category, bundle situations, item names in
 a bundle), description 1, common questions 0.8, materials 0.5; English name 3, English aliases 2.5, other English
-text 1. Token streams: jieba words (full weight), character bigrams (0.3: partial words, one wrong character),
+text 1, English materials 0.5. A token's IDF counts the documents naming it in name, aliases or keywords (where it
+occurs there), so words every item's materials mention (居民身份证) still tell services apart. Token streams: jieba words (full weight), character bigrams (0.3: partial words, one wrong character),
 pinyin of words (0.4: homophone typos such as 社宝卡) and English stems (full weight).
 
 A query is read in three ways at once: its Chinese part as words, synonyms and typos; its pinyin ("kai fan guan",
