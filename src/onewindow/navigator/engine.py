@@ -39,6 +39,8 @@ RELATIVE_CUTOFF = 0.25  # drop results scoring below this share of the best one
 PHRASE_BONUS = 2.0  # per character of a document's whole name or alias found in the query
 PHRASE_BONUS_EN = 4.0  # per word of a document's whole English name or alias found in the query
 MAX_PINYIN_KEY = 40
+SOUND_SPAN = 8  # the longest catalog word (in characters) a Chinese typo is read back to by sound
+MAX_SOUND_RUN = 40
 # An item that changes, replaces or closes something ("食品经营许可注销", "居民身份证补领") answers "开饭馆" or
 # "身份证" less well than the one that grants it, unless the query itself is about a change or a loss.
 MODIFIER_NAME = ("注销", "撤销", "歇业", "变更", "延续", "延期", "补发", "补领", "补办", "换领", "补换", "更正", "换发", "挂失")
@@ -71,6 +73,7 @@ COORD_FLOOR = 0.6  # a document matching none but one of the query's parts keeps
 BUNDLE_AFFIXES = ("我要开", "我要办", "我要做", "我要", "一件事")
 
 Synonym = tuple[tuple[str, ...], tuple[str, ...], float]  # (phrases, catalog words, weight)
+_VOWELS = frozenset("aeiouv")
 
 
 @dataclass
@@ -226,17 +229,57 @@ class Index:
                 if len(key) <= MAX_PINYIN_KEY and len(lexicon[key]) < 4:
                     lexicon[key].append(word)
         self.lexicon = dict(lexicon)
+        self._build_sounds()
+
+    def _build_sounds(self) -> None:
+        """Service words by their sound, filler sounds and initials."""
+        # the words that say what a service is (names, aliases, keywords, synonyms) by sound, for Chinese typed
+        # with a wrong character of the same sound (离昏 → 离婚, 出声登记 → 出生登记)
+        title = {t[2:] for t, plist in self.postings.items()
+                 if t.startswith("w:") and len(t) >= 4 and any(f in TITLE_FIELDS for _d, f, _tf in plist)}
+        title |= {p for p, _d in self.phrases}
+        for phrases, targets, _w in (*text.synonym_table(), *self.synonyms):
+            title.update(phrases)
+            title.update(targets)
+        sounds: dict[str, list[str]] = defaultdict(list)
+        for word in sorted(title, key=lambda w: (len(w), w)):
+            if 2 <= len(word) <= SOUND_SPAN and text.cjk_text(word) == word:
+                key = text.pinyin_key(word)
+                if len(sounds[key]) < 4:
+                    sounds[key].append(word)
+        self.sound_words = dict(sounds)
+        self._build_initials(sounds)
+
+    def _build_initials(self, sounds: dict[str, list[str]]) -> None:
+        """Filler sounds, and initials of the service words."""
+        # the sounds of filler words (wo, xiang, yao, ban, shen me, zen me, le …): read, but not searched
+        self.fillers = frozenset(key for w in STOPWORDS if text.cjk_text(w) == w
+                                 for key in [text.pinyin_key(w)] if len(key) >= 2)
+        # initials ("sbk" → 社保卡): the word of the catalog's names and aliases most aliases say, then most names
+        aliases: Counter[str] = Counter()
+        names: Counter[str] = Counter()
+        for t, plist in self.postings.items():
+            if t.startswith("w:") and 2 <= len(t) - 2 <= 4:
+                aliases[t[2:]] = len({d for d, f, _tf in plist if f == "aliases"})
+                names[t[2:]] = len({d for d, f, _tf in plist if f in TITLE_FIELDS})
+        initials: dict[str, tuple[int, int, str]] = {}
+        for word in {w for ws in sounds.values() for w in ws if 2 <= len(w) <= 4}:
+            key = "".join(p[0] for p in text.char_pinyin(word))
+            rank = (aliases[word], names[word], word)
+            if key not in initials or rank > initials[key]:
+                initials[key] = rank
+        self.initials = {k: w for k, (_a, n, w) in initials.items() if n}
 
     # --- reading a query ---------------------------------------------------------------------------------
     def read(self, q: str) -> ReadQuery:
         """The query's Chinese (its pinyin turned into the catalog's words) and its English stems."""
         qn = text.normalise(q)
-        zh_parts = [text.cjk_text(qn)]
+        fuzzy: list[str] = []
+        zh_parts = [" ".join(self._by_sound(run, fuzzy) for run in text.cjk_text(qn).split())]
         en: list[str] = []
         said: dict[str, str] = {}
-        fuzzy: list[str] = []
         for run in text.latin_runs(qn):
-            for chunk, is_pinyin in self._pinyin_groups(run):
+            for chunk, is_pinyin in self._pinyin_groups(self._repair_pinyin(self._spell_initials(run, fuzzy), fuzzy)):
                 hanzi = self._from_pinyin(chunk, fuzzy) if is_pinyin else ""
                 if hanzi:
                     zh_parts.append(hanzi)
@@ -244,6 +287,49 @@ class Index:
                 en.extend(text.en_words(chunk))
                 said.update((text.en_stem(w), w) for w in chunk.split())
         return ReadQuery(" ".join(p for p in zh_parts if p), en, [], fuzzy, said, qn)
+
+    def _by_sound(self, run: str, fuzzy: list[str]) -> str:
+        """A Chinese run with a character typed wrong by sound (phone input) put right: the run is read as the
+        catalog's service words by their toneless pinyin, the words spelled as typed first; a word that differs
+        from what was typed in one character (of three) replaces it ("出声登记" → 出生登记, "领失叶金" → 领失业金)."""
+        if len(run) < 2 or len(run) > MAX_SOUND_RUN:
+            return run
+        sylls = text.char_pinyin(run)
+        n = len(run)
+        # best[i]: (2 × characters read as words - 3 × corrections, -corrections, -pieces, pieces) for run[:i]: a
+        # correction must read two more characters than the words typed right do ("卖二手房" stays, though 买二手房
+        # sounds the same; "开公积金" is not 开工 + 积金)
+        none: list[tuple[int, int, str]] = []
+        best: list[tuple[int, int, int, list[tuple[int, int, str]]]] = [(0, 0, 0, none)] + [(-1, 0, 0, none)] * n
+        for i in range(n):
+            covered, fixes, neg, pieces = best[i]
+            if covered < 0:
+                continue
+            if best[i + 1][:3] < (covered, fixes, neg):
+                best[i + 1] = (covered, fixes, neg, pieces)
+            key = ""
+            for j in range(i + 1, min(n, i + SOUND_SPAN) + 1):
+                key += sylls[j - 1]
+                if j - i < 2 or key not in self.sound_words:
+                    continue
+                span = run[i:j]
+                word = max(self.sound_words[key], key=lambda w: sum(a == b for a, b in zip(w, span, strict=False)))
+                wrong = sum(a != b for a, b in zip(word, span, strict=False)) if len(word) == len(span) else j - i
+                if wrong > max(1, (j - i) // 3):
+                    continue
+                candidate = (covered + 2 * (j - i) - 3 * (wrong > 0), fixes - (wrong > 0), neg - 1,
+                             [*pieces, (i, j, word)])
+                if candidate[:3] > best[j][:3]:
+                    best[j] = candidate
+        pieces = [(i, j, w) for i, j, w in best[n][3] if w != run[i:j]]
+        if not pieces:
+            return run
+        out, at = [], 0
+        for i, j, word in pieces:
+            out += [run[at:i], word]
+            fuzzy.append(f"{run[i:j]} → {word}")
+            at = j
+        return "".join([*out, run[at:]])
 
     def _english(self, word: str) -> bool:
         return word in EN_STOPWORDS or f"e:{text.en_stem(word)}" in self.postings
@@ -264,31 +350,90 @@ class Index:
         return groups
 
     def _from_pinyin(self, run: str, fuzzy: list[str]) -> str:
-        """Pinyin ("kai fan guan", "shebaoka") as the catalog's Chinese words that sound the same ("" if none)."""
+        """Pinyin ("kai fan guan", "shebaoka") as the catalog's Chinese words that sound the same ("" if none).
+        Filler words (wo xiang, yao ban, shen me, le: the stopwords' sounds) are read as such, so a whole spoken
+        sentence ("wo ba ba qu shi le yao ban shen me shou xu") is read by its words (去世)."""
         if not text.is_pinyin(run):
             return ""
         compact = "".join(ch for ch in run if ch.isalpha())
-        n = len(compact)
-        # best[i]: (letters read as words, -pieces, pieces) for compact[:i]; unread letters are skipped
-        empty: list[str] = []
-        best: list[tuple[int, int, list[str]]] = [(0, 0, empty)] + [(-1, 0, empty)] * n
-        for i in range(n):
-            covered, neg, pieces = best[i]
-            if covered < 0:
-                continue
-            if best[i + 1][:2] < (covered, neg):
-                best[i + 1] = (covered, neg, pieces)
-            for j in range(i + 4, min(n, i + MAX_PINYIN_KEY) + 1):
-                key = compact[i:j]
-                if key in self.lexicon:
-                    candidate = (covered + j - i, neg - 1, [*pieces, key])
-                    if candidate[:2] > best[j][:2]:
-                        best[j] = candidate
-        covered, _neg, keys = best[n]
-        if covered < max(4, n // 2):
+        covered, real, keys = self._cover(compact)
+        if not keys or covered < max(4, len(compact) // 2):
             return self._pinyin_fuzzy(compact, fuzzy)
         words = [w for key in keys for w in self.lexicon[key]]
         fuzzy.append(f"{compact} → {'、'.join(words)}")
+        return " ".join(words)
+
+    def _cover(self, compact: str) -> tuple[int, int, list[str]]:
+        """The catalog's words (as pinyin keys) that read most of the letters, fillers counted as read: (letters
+        read, letters read as words, keys)."""
+        n = len(compact)
+        # best[i]: (letters read, letters read as words, -pieces, keys) for compact[:i]; unread letters are skipped
+        empty: list[str] = []
+        best: list[tuple[int, int, int, list[str]]] = [(0, 0, 0, empty)] + [(-1, 0, 0, empty)] * n
+        for i in range(n):
+            covered, real, neg, pieces = best[i]
+            if covered < 0:
+                continue
+            if best[i + 1][:3] < (covered, real, neg):
+                best[i + 1] = (covered, real, neg, pieces)
+            for j in range(i + 2, min(n, i + MAX_PINYIN_KEY) + 1):
+                key = compact[i:j]
+                if j - i >= 4 and key in self.lexicon:
+                    candidate = (covered + j - i, real + j - i, neg - 1, [*pieces, key])
+                elif key in self.fillers:
+                    candidate = (covered + j - i, real, neg - 1, pieces)
+                else:
+                    continue
+                if candidate[:3] > best[j][:3]:
+                    best[j] = candidate
+        covered, real, _neg, keys = best[n]
+        return covered, real, keys
+
+    def _repair_pinyin(self, run: str, fuzzy: list[str]) -> str:
+        """Spaced pinyin with one word that is no syllable ("zhaun", "bna", "tqi u"): two letters swapped, or one
+        letter wrong, within the word or across its space, whichever reads most of the run as the catalog's words."""
+        words = run.split()
+        bad = [i for i, w in enumerate(words) if not text.is_pinyin(w)]
+        if not bad or len(bad) > 2 or len(words) - len(bad) < 2 or any(
+                self._english(words[i]) or not set(words[i]) & _VOWELS for i in bad):
+            return run
+        for i in bad:
+            w = words[i]
+            options: list[tuple[int, list[str]]] = []
+            spans = [(i, i + 1)] + [(i, i + 2)] * (i + 1 < len(words)) + [(i - 1, i + 1)] * (i > 0)
+            for a, b in spans:
+                joined = "".join(words[a:b])
+                for k in range(len(joined) - 1):  # two letters swapped
+                    fixed = joined[:k] + joined[k + 1] + joined[k] + joined[k + 2:]
+                    if text.is_pinyin(fixed):
+                        options.append((0, [*words[:a], fixed, *words[b:]]))
+            for k in range(len(w)):  # one letter wrong
+                for ch in "abcdefghijklmnopqrstuwxyz":
+                    fixed = w[:k] + ch + w[k + 1:]
+                    if ch != w[k] and text.is_pinyin(fixed):
+                        options.append((1, [*words[:i], fixed, *words[i + 1:]]))
+            if not options:
+                return run
+            scored = [(self._cover("".join(ws))[1], -kind, ws) for kind, ws in options]
+            best = max(scored, key=lambda x: x[:2])
+            if best[0] == 0:
+                return run
+            fuzzy.append(f"{' '.join(words)} → {' '.join(best[2])}")
+            words = best[2]
+            bad = [j for j, x in enumerate(words) if not text.is_pinyin(x)]
+            if not bad:
+                break
+        return " ".join(words)
+
+    def _spell_initials(self, run: str, fuzzy: list[str]) -> str:
+        """Words of initials ("sbk", "bdc", "gjj", "sfz") spelled out as the pinyin of the catalog's word they most
+        often stand for in its names and aliases ("sbk bu ban" → "shebaoka bu ban", read as 社保卡补办)."""
+        words = run.split()
+        for i, w in enumerate(words):
+            if 2 <= len(w) <= 5 and not set(w) & _VOWELS and w in self.initials and not self._english(w):
+                word = self.initials[w]
+                fuzzy.append(f"{w} → {word}")
+                words[i] = text.pinyin_key(word)
         return " ".join(words)
 
     def _pinyin_fuzzy(self, compact: str, fuzzy: list[str]) -> str:

@@ -110,6 +110,15 @@ def pinyin_key(word: str) -> str:
 
 
 @functools.lru_cache(maxsize=10_000)
+def char_pinyin(run: str) -> tuple[str, ...]:
+    """The toneless pinyin of each character of a Chinese run, read in context (one syllable per character)."""
+    from pypinyin import lazy_pinyin
+
+    out = tuple(lazy_pinyin(run))
+    return out if len(out) == len(run) else tuple(pinyin_key(ch) for ch in run)
+
+
+@functools.lru_cache(maxsize=10_000)
 def syllables(word: str) -> tuple[str, ...] | None:
     """`word` split into pinyin syllables (fewest syllables first), or None when it is not pinyin."""
     n = len(word)
