@@ -68,6 +68,12 @@ INTENTS: tuple[tuple[tuple[str, ...], frozenset[str], tuple[str, ...]], ...] = (
 )
 INTENT_FACTOR = 1.3
 COORD_FLOOR = 0.6  # a document matching none but one of the query's parts keeps this share of its score
+# Two concepts in one question: an item whose name says a subject of the query the leading bundle's name does not
+# (and that answers the bundle's concept too) goes first when it scores this share of the bundle's score; it is
+# looked for among the first SPECIFIC_WINDOW results. A subject is a word at most SUBJECT_SHARE of the names hold.
+SPECIFIC_SHARE = 0.3
+SPECIFIC_WINDOW = 10
+SUBJECT_SHARE = 0.04
 # A bundle's name without the words every bundle has ("我要开餐饮店" → 餐饮店, "失业一件事" → 失业): a query naming
 # that core names the bundle as much as its full name would.
 BUNDLE_AFFIXES = ("我要开", "我要办", "我要做", "我要", "一件事")
@@ -115,6 +121,17 @@ class QueryTerm:
     source: str = "query"  # query | synonym | fuzzy | pinyin
     plain: str = ""  # the catalog's word to tell a citizen ("" for bigrams and sounds)
     group: str = ""  # the part of the query it stands for (a word, or a synonym's phrase); "" for bigrams
+
+
+@dataclass
+class Named:
+    """Which of the query's parts (words, synonym phrases) each document matches by a word: anywhere, in its name,
+    in its name by a subject word, in its aliases."""
+
+    parts: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
+    said: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
+    subjects: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
+    aliases: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
 
 
 @dataclass
@@ -179,6 +196,8 @@ class Index:
         self.vocab_words = sorted({t[2:] for t in self.postings if t.startswith("w:") and len(t) >= 4})
         self.vocab_pinyin = sorted({t[2:] for t in self.postings if t.startswith("p:")})
         self.vocab_en = sorted({t[2:] for t in self.postings if t.startswith("e:") and len(t) >= 6})
+        self.name_df = {tok: n for tok, plist in self.postings.items()
+                        if (n := sum(1 for _d, f, _tf in plist if f == "name"))}
         self._build_phrases()
         self._build_lexicon()
         self.modifier_docs = {i for i, doc in enumerate(docs) if any(m in doc.name for m in MODIFIER_NAME)}
@@ -572,12 +591,14 @@ class Index:
         why: dict[int, dict[str, float]] = defaultdict(dict)
         plain: dict[int, dict[str, float]] = defaultdict(dict)
         self._bm25(best, scores, why, plain)
-        self._coordinate(best, scores)
+        named = Named()
+        self._coordinate(best, scores, named)
         prior = self._add_bonuses(read, scores, why, plain)
         self._weigh_intents(read, scores, prior)
         ranked = self._rank(scores, audience=audience, kinds=kinds, prior=prior)
         if not ranked:
             return []
+        ranked = self._specific_first(ranked, named)
         top = ranked[0][0]
         return [Hit(self.docs[d], s, _matched(why[d]), read.synonyms, read.fuzzy, _reason(plain[d]))
                 for s, d in ranked[:limit] if s >= top * RELATIVE_CUTOFF]
@@ -676,7 +697,7 @@ class Index:
                 if term.plain:
                     plain[d][term.plain] = plain[d].get(term.plain, 0.0) + s
 
-    def _coordinate(self, best: dict[str, QueryTerm], scores: dict[int, float]) -> None:
+    def _coordinate(self, best: dict[str, QueryTerm], scores: dict[int, float], named: Named) -> None:
         """Documents that answer more of the query's parts rank higher: "残疾人补贴" is the disability allowance
         (残疾, 补贴), not every disability service, and "离职提取公积金" the withdrawal on leaving a job rather than
         the bundle about leaving a job, however many words 离职 expands to. The parts are the smallest words of the
@@ -688,12 +709,46 @@ class Index:
             return
         covers = {g: {p for p in parts if p in g} for g in names}
         matched: dict[int, set[str]] = defaultdict(set)
+        subject_max = SUBJECT_SHARE * len(self.docs)
         for tok, group in groups.items():
             if group:
-                for d, _f, _tf in self.postings.get(tok, ()):
-                    matched[d].update(covers[group])
+                word = tok[0] != "b"
+                # a subject: a word the citizen typed (not a synonym's) that few names hold (not 许可, 登记, 备案)
+                subject = (word and best[tok].source in ("query", "pinyin")
+                           and self.name_df.get(tok, 0) <= subject_max)
+                part = covers[group]
+                for d, f, _tf in self.postings.get(tok, ()):
+                    matched[d].update(part)
+                    if word:
+                        named.parts[d].update(part)
+                        if f == "name":
+                            named.said[d].update(part)
+                            if subject:
+                                named.subjects[d].update(part)
+                        elif f == "aliases":
+                            named.aliases[d].update(part)
         for d in scores:
             scores[d] *= COORD_FLOOR + (1 - COORD_FLOOR) * len(matched[d]) / len(parts)
+
+    def _specific_first(self, ranked: list[tuple[float, int]], named: Named) -> list[tuple[float, int]]:
+        """Two concepts in one question, one of them the life event a bundle is named for: the item whose own name
+        says the other concept (a subject: a word few names hold, not 许可, 登记 or 备案) and that answers the bundle's
+        concept too answers better than the bundle ("老人去世了户口怎么办" → 户口注销登记（死亡）, not 身后一件事;
+        "家里老人过世了公积金怎么取" → the withdrawal on a death), when it scores a fair share of the bundle's score."""
+        top_score, top = ranked[0]
+        if not named.parts or self.docs[top].kind != "bundle":
+            return ranked
+        # the bundle's concept: what its name says of the query, else what its aliases say ("卖房" of 二手房买卖)
+        event = named.said.get(top) or named.aliases.get(top) or set()
+        if not event:
+            return ranked
+        for k, (s, d) in enumerate(ranked[1:SPECIFIC_WINDOW], start=1):
+            if s < SPECIFIC_SHARE * top_score:
+                break
+            if (self.docs[d].kind == "item" and named.subjects.get(d, set()) - named.said.get(top, set())
+                    and event <= named.parts.get(d, set())):
+                return [(top_score, d), *ranked[:k], *ranked[k + 1:]]
+        return ranked
 
     def _zh_spelled(self, qn: str) -> list[tuple[str, int]]:
         """The names and aliases (with their document) found whole in the query's Chinese."""
