@@ -122,6 +122,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("ONEWINDOW_SQLITE_TEST_NAME", "")}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Prepared statements for the statements written once (core.rows.cursor: the queue's and the session's
+    # reads and the event writes bind server-side and are prepared after this many runs on a connection, so
+    # PostgreSQL stops parsing and planning them on every request); the ORM keeps client-side binding, which
+    # never prepares. `off` turns them off (a PgBouncer in transaction mode older than 1.21, or without
+    # max_prepared_statements).
+    _prepare = os.environ.get("ONEWINDOW_PG_PREPARE_THRESHOLD", "5").strip().lower()
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        None if _prepare in ("", "off", "none") else int(_prepare))
 
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(

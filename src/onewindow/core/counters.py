@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.db import connection
 
+from onewindow.core import rows
 from onewindow.core.models import DailyCounter
 
 # One statement: create the (scope, day) row at 1 or add one to it, and read the value back. The row stays
@@ -19,6 +20,6 @@ def counter_next(*, scope: str, day: dt.date) -> int:
 
     Call inside the transaction that creates the numbered record, so a rollback gives the number back.
     """
-    with connection.cursor() as cursor:
+    with rows.cursor(connection) as cursor:
         cursor.execute(_NEXT_SQL, [scope, connection.ops.adapt_datefield_value(day)])
         return int(cursor.fetchone()[0])

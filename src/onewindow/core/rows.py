@@ -9,11 +9,14 @@ PostgreSQL give the same values the ORM would.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from django.db import models
+from django.core.exceptions import FieldDoesNotExist
+from django.db import connections, models, router
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import F, QuerySet, signals
+from django.db.models.manager import BaseManager
 
 M = TypeVar("M", bound=models.Model)
 Converter = Callable[[Any, Any, Any], Any]
@@ -68,3 +71,212 @@ def statement(connection: BaseDatabaseWrapper, name: str, build: Callable[[], st
     if text is None:
         text = _SQL[key] = build()
     return text
+
+
+# --------------------------------------------------------------------------- prepared statements (PostgreSQL)
+
+_FACTORIES: dict[str, Any] = {}
+
+
+def _server_binding_cursor(connection: BaseDatabaseWrapper) -> Any:
+    """psycopg 3's server-side binding cursor class when this connection prepares statements, else None.
+
+    Django's default psycopg cursor binds values client-side (it writes them into the SQL text), so PostgreSQL
+    parses and plans every statement afresh and psycopg never prepares one. The statements written once here
+    run on every queue request: bound server-side (`$1, $2, …`), psycopg prepares each after
+    `prepare_threshold` executions on a connection (settings: ONEWINDOW_PG_PREPARE_THRESHOLD) and then only
+    binds and executes it. Everything else (the ORM) keeps Django's client-side binding.
+    """
+    key = connection.alias
+    if key not in _FACTORIES:
+        factory = None
+        if connection.vendor == "postgresql" and connection.settings_dict["OPTIONS"].get("prepare_threshold") is not None:
+            from django.db.backends.postgresql import base as pg
+
+            factory = getattr(pg, "ServerBindingCursor", None)  # absent with psycopg2
+        _FACTORIES[key] = factory
+    return _FACTORIES[key]
+
+
+def cursor(connection: BaseDatabaseWrapper) -> Any:
+    """`connection.cursor()` for a statement written once: prepared on PostgreSQL (see above). Same wrapper,
+    same query log (tests count these statements as any other), same error translation."""
+    factory = _server_binding_cursor(connection)
+    if factory is None:
+        return connection.cursor()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(factory(connection.connection))  # type: ignore[attr-defined]
+
+
+# --------------------------------------------------------------------------- writes written once
+
+def _plain_manager(manager: Any) -> bool:
+    """A manager whose querysets are Django's own (no filtering get_queryset, no overridden create/update)."""
+    return (type(manager).get_queryset is BaseManager.get_queryset and manager._queryset_class is QuerySet
+            and manager._db is None)
+
+
+_PLAIN_SAVE: set[Any] = {models.Model.save}
+
+
+def plain_save(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a `save()` override that only checks the instance before `super().save()` (e.g. append-only event
+    rows refusing an update), so `insert()` may write its new rows without calling it."""
+    _PLAIN_SAVE.add(function)
+    return function
+
+
+# model label → (fields, their placeholders' count, auto field, its converters) or None when the ORM must insert
+_INSERT_PLANS: dict[tuple[str, str], Any] = {}
+
+
+def _insert_plan(connection: BaseDatabaseWrapper, model: Any) -> Any:
+    key = (model._meta.label, connection.alias)
+    if key in _INSERT_PLANS:
+        return _INSERT_PLANS[key]
+    meta: Any = model._meta
+    plan = None
+    base: Any = models.Model
+    plain = (model.save in _PLAIN_SAVE and model.save_base is base.save_base
+             and model._save_table is base._save_table and model._do_insert is base._do_insert
+             and not meta.parents and not meta.proxy and not meta.auto_created and meta.auto_field is not None
+             and list(meta.db_returning_fields) == [meta.auto_field] and not meta.order_with_respect_to
+             and _plain_manager(model._base_manager)
+             and connection.features.can_return_columns_from_insert)
+    fields = [f for f in meta.local_concrete_fields if not f.generated and f is not meta.auto_field]
+    if plain and fields and not any(hasattr(f, "get_placeholder") for f in fields):
+        table = quote(connection, meta.db_table)
+        returning, params = connection.ops.return_insert_columns([meta.auto_field])
+        sql = (f"INSERT INTO {table} ({', '.join(quote(connection, f.column) for f in fields)})"
+               f" VALUES ({', '.join(['%s'] * len(fields))}) {returning}")
+        col = meta.auto_field.get_col(meta.db_table)
+        convs = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        plan = (sql, params, fields, col, convs)
+    _INSERT_PLANS[key] = plan
+    return plan
+
+
+def insert(obj: M, *, using: str | None = None) -> M:
+    """`obj.save(force_insert=True)` for a new row, the INSERT written once per model: the same related-object
+    checks, `pre_save` values (auto_now …), signals, database preparation of each value and returned id as
+    `Model.save`, without compiling the statement. A model whose save, manager or fields need more (inheritance,
+    a custom save, a database default, a field with its own placeholder) is saved by `Model.save` itself."""
+    model: Any = type(obj)
+    meta: Any = model._meta
+    using = using or router.db_for_write(model, instance=obj)
+    connection = connections[using]
+    plan = _insert_plan(connection, model) if obj.pk is None else None
+    if plan is None:
+        obj.save(force_insert=True, using=using)
+        return obj
+    sql, returning_params, fields, col, convs = plan
+    obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
+    signals.pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
+    values = [f.pre_save(obj, True) for f in fields]
+    try:
+        if any(hasattr(v, "resolve_expression") for v in values):  # an expression: the ORM compiles it
+            results = obj._do_insert(  # type: ignore[attr-defined]
+                model._base_manager, using, [*fields], meta.db_returning_fields, False)
+            pk = results[0][0]
+        else:
+            params = [f.get_db_prep_save(v, connection=connection) for f, v in zip(fields, values, strict=True)]
+            with cursor(connection) as c:
+                c.execute(sql, params)
+                pk = connection.ops.fetch_returned_insert_columns(c, returning_params)[0]
+            for convert in convs:
+                pk = convert(pk, col, connection)
+    except Exception as exc:
+        _mark_for_rollback(connection, exc)
+        raise
+    setattr(obj, meta.auto_field.attname, pk)
+    obj._state.db = using
+    obj._state.adding = False
+    signals.post_save.send(sender=model, instance=obj, created=True, update_fields=None, raw=False, using=using)
+    return obj
+
+
+def create(model: type[M], **kwargs: Any) -> M:
+    """`model._default_manager.create(**kwargs)` through `insert()` (the manager's own create when it is not
+    Django's plain one)."""
+    manager = model._default_manager
+    if not _plain_manager(manager):
+        return manager.create(**kwargs)
+    return insert(model(**kwargs), using=router.db_for_write(model))
+
+
+def _mark_for_rollback(connection: BaseDatabaseWrapper, exc: Exception) -> None:
+    # as transaction.mark_for_rollback_on_error, which Model.save and QuerySet.update wrap their statements in
+    if connection.in_atomic_block:
+        connection.needs_rollback = True
+        connection.rollback_exc = exc  # type: ignore[attr-defined]
+
+
+_UPDATES: dict[tuple[Any, ...], Any] = {}
+
+
+def _update_plan(connection: BaseDatabaseWrapper, model: type[models.Model], where: tuple[str, ...],
+                 names: tuple[str, ...], increment: tuple[str, ...]) -> Any:
+    key = (model._meta.label, connection.alias, where, names, increment)
+    if key in _UPDATES:
+        return _UPDATES[key]
+    meta: Any = model._meta
+    plan = None
+    where_fields: list[Any]
+    set_fields: list[Any] = []
+    inc_fields: list[Any] = []
+    try:
+        where_fields = [meta.pk if name == "pk" else meta.get_field(name) for name in where]
+        set_fields = [meta.get_field(name) for name in names]
+        inc_fields = [meta.get_field(name) for name in increment]
+    except FieldDoesNotExist:
+        where_fields = []
+    local = {f for f in meta.local_concrete_fields if not f.generated}
+    if (where_fields and _plain_manager(model._default_manager)
+            and all(f in local and not f.is_relation for f in where_fields)
+            and all(f in local and not f.primary_key and not hasattr(f, "get_placeholder")
+                    for f in (*set_fields, *inc_fields))):
+        table = quote(connection, meta.db_table)
+        sets = [f"{quote(connection, f.column)} = %s" for f in set_fields]
+        sets += [f"{quote(connection, f.column)} = ({table}.{quote(connection, f.column)} + %s)" for f in inc_fields]
+        cond = " AND ".join(f"{table}.{quote(connection, f.column)} = %s" for f in where_fields)
+        plan = (f"UPDATE {table} SET {', '.join(sets)} WHERE ({cond})", where_fields, set_fields)
+    _UPDATES[key] = plan
+    return plan
+
+
+def update(model: type[models.Model], *, where: Mapping[str, Any], values: Mapping[str, Any],
+           increment: Sequence[str] = ()) -> int:
+    """`model._default_manager.filter(**where).update(**values, **{f: F(f) + 1 for f in increment})`, the
+    UPDATE written once per model and set of columns; returns the row count. `where` holds equalities on the
+    model's own non-relation columns (or "pk"); values are prepared for the database as the ORM prepares them.
+    Anything else (expressions, None in the condition, another model's columns, a custom manager) goes through
+    the queryset itself."""
+    using = router.db_for_write(model)
+    connection = connections[using]
+    plan = None
+    if not any(v is None or hasattr(v, "resolve_expression") for v in where.values()) and not any(
+            hasattr(v, "resolve_expression") for v in values.values()):
+        plan = _update_plan(connection, model, tuple(where), tuple(values), tuple(increment))
+    if plan is None:
+        return model._default_manager.filter(**where).update(
+            **values, **{name: F(name) + 1 for name in increment})
+    sql, where_fields, set_fields = plan
+    params = []
+    for field, value in zip(set_fields, values.values(), strict=True):
+        if hasattr(value, "prepare_database_save"):
+            if not field.remote_field:
+                raise TypeError(f"Tried to update field {field} with a model instance, {value!r}.")
+            value = value.prepare_database_save(field)
+        params.append(field.get_db_prep_save(value, connection=connection))
+    params += [1] * len(increment)
+    params += [field.get_db_prep_value(value, connection) for field, value in zip(where_fields, where.values(),
+                                                                                 strict=True)]
+    try:
+        with cursor(connection) as c:
+            c.execute(sql, params)
+            return int(c.rowcount)
+    except Exception as exc:
+        _mark_for_rollback(connection, exc)
+        raise

@@ -52,7 +52,7 @@ class SessionStore(db.SessionStore):
         key = self.session_key
         if not key:
             return None
-        with connection.cursor() as cursor:
+        with rows.cursor(connection) as cursor:
             cursor.execute(rows.statement(connection, "core.session", build),
                            [key, connection.ops.adapt_datetimefield_value(timezone.now())])
             row = cursor.fetchone()
@@ -82,7 +82,7 @@ def _user_by_pk(user_id: Any) -> Any:
         return (f"SELECT {rows.columns(connection, User, table)} FROM {table}"
                 f" WHERE {table}.{rows.quote(connection, User._meta.pk.column)} = %s")
 
-    with connection.cursor() as cursor:
+    with rows.cursor(connection) as cursor:
         cursor.execute(rows.statement(connection, "core.user", build),
                        [User._meta.pk.get_db_prep_value(user_id, connection)])
         row = cursor.fetchone()

@@ -97,7 +97,7 @@ def next_waiting_ticket(counter: Counter, skills: list[int], at: dt.datetime,
            f" OR {t}.{_q('target_counter_id')} = %s)"
            f" ORDER BY {t}.{_q('priority')} DESC, {t}.{_q('effective_time')} ASC, {t}.{_q('id')} ASC LIMIT 1"
            f"{_lock(t, skip_locked=True)}")
-    with connection.cursor() as cursor:
+    with rows.cursor(connection) as cursor:
         cursor.execute(sql, [counter.hall_id, TicketStatus.WAITING.value, _datetime(at), *skills, counter.pk])
         row = cursor.fetchone()
     if row is None:
@@ -115,7 +115,7 @@ def open_session_row(counter: Counter) -> tuple[ClerkSession, Sequence[Any]] | N
                 f" WHERE {s}.{_q('counter_id')} = %s AND {s}.{_q('ended_at')} IS NULL"
                 f" ORDER BY {s}.{_q('started_at')} DESC LIMIT 1{_lock(s)}")
 
-    with connection.cursor() as cursor:
+    with rows.cursor(connection) as cursor:
         cursor.execute(_sql("open_session", build), [counter.pk])
         row = cursor.fetchone()
     if row is None:
@@ -147,7 +147,7 @@ def current_ticket_of_session(counter: Counter, user: Any, statuses: Sequence[st
                 f" WHERE {t}.{_q('counter_id')} = %s AND {t}.{_q('clerk_id')} = %s AND {t}.{_q('status')} IN ({placeholders})"
                 f" ORDER BY {t}.{_q('id')} DESC LIMIT 1{_lock(t)}")
 
-    with connection.cursor() as cursor:
+    with rows.cursor(connection) as cursor:
         cursor.execute(_sql(f"current_of_session.{len(wanted)}", build), [user.pk, counter.pk, user.pk, *wanted])
         row = cursor.fetchone()
     if row is None:
@@ -171,7 +171,7 @@ def waiting_ahead_count(ticket: Ticket) -> int:
 
     at = _datetime(ticket.effective_time)
     p = ticket.priority
-    with connection.cursor() as cursor:
+    with rows.cursor(connection) as cursor:
         cursor.execute(_sql("waiting_ahead", build),
                        [ticket.hall_id, ticket.category_id, TicketStatus.WAITING.value, p, p, at, p, at, ticket.pk])
         return int(cursor.fetchone()[0])

@@ -1,0 +1,124 @@
+"""core.rows' written-once writes (the INSERT of an event or a ticket, the conditional UPDATE of `transition()`)
+behave as the ORM calls they replace: same row count check, same signals, same values, and a fallback to the
+ORM for whatever they do not cover. On PostgreSQL they are prepared statements."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.db.models import F
+from django.db.models.signals import post_save, pre_save
+
+from onewindow.core import rows
+from onewindow.core.events import TransitionRefused, record_event, transition
+from onewindow.hall.models import Hall, HallCategory, Ticket, TicketAction, TicketEvent, TicketStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def _ticket(hall: Hall) -> Ticket:
+    category = HallCategory.objects.create(hall=hall, category=_window(), prefix="A")
+    now = dt.datetime(2026, 11, 25, 2, 0, tzinfo=dt.UTC)
+    return rows.create(Ticket, hall=hall, category=category, issued_category=category, day=now.date(), seq=1,
+                       number="A001", token="t-1", issued_at=now, effective_time=now)
+
+
+def _window():  # type: ignore[no-untyped-def]
+    from onewindow.catalog.models import WindowCategory
+
+    return WindowCategory.objects.get_or_create(code="social", defaults={"name": "社会民生",
+                                                                         "default_ticket_prefix": "A"})[0]
+
+
+@pytest.fixture
+def hall() -> Hall:
+    return Hall.objects.create(code="rows", name="测试大厅")
+
+
+def test_create_writes_the_row_the_orm_would(hall: Hall) -> None:
+    ticket = _ticket(hall)
+    assert ticket.pk is not None and not ticket._state.adding and ticket._state.db == "default"
+    stored = Ticket.objects.get(pk=ticket.pk)
+    # defaults filled as the model declares them, foreign keys stored, datetimes round-trip
+    assert (stored.status, stored.priority, stored.requeue_count, stored.phone) == (TicketStatus.WAITING, 0, 0, "")
+    assert stored.hall_id == hall.pk and stored.category_id == ticket.category_id
+    assert stored.issued_at == ticket.issued_at
+
+
+def test_insert_sends_the_save_signals(hall: Hall) -> None:
+    ticket = _ticket(hall)
+    seen: list[tuple[str, bool, bool]] = []
+
+    def before(sender, instance, **kw):  # type: ignore[no-untyped-def]
+        instance.reason = "set before saving"  # a pre_save receiver may change the row that is written
+        seen.append(("pre", instance.pk is None, kw["raw"]))
+
+    def after(sender, instance, created, **kw):  # type: ignore[no-untyped-def]
+        seen.append(("post", created, instance.pk is not None))
+
+    pre_save.connect(before, sender=TicketEvent)
+    post_save.connect(after, sender=TicketEvent)
+    try:
+        event = record_event(ticket, event_model=TicketEvent, action=TicketAction.RECALLED, actor=None,
+                             audit=False)
+    finally:
+        pre_save.disconnect(before, sender=TicketEvent)
+        post_save.disconnect(after, sender=TicketEvent)
+    assert seen == [("pre", True, False), ("post", True, True)]
+    assert TicketEvent.objects.get(pk=event.pk).reason == "set before saving"
+
+
+def test_event_rows_stay_append_only(hall: Hall) -> None:
+    event = record_event(_ticket(hall), event_model=TicketEvent, action=TicketAction.RECALLED, actor=None,
+                         audit=False)
+    with pytest.raises(TypeError):
+        event.save()
+
+
+def test_transition_checks_the_row_count_and_writes_one_event(hall: Hall) -> None:
+    ticket = _ticket(hall)
+    stale = Ticket.objects.get(pk=ticket.pk)
+    transition(ticket, to=TicketStatus.CANCELLED, allowed_from={TicketStatus.WAITING}, action="cancelled",
+               actor=None, event_model=TicketEvent, version_field=None, timestamp_field=None, audit=False,
+               changes={"priority_reason": "elderly", "counter": None})
+    assert Ticket.objects.get(pk=ticket.pk).status == TicketStatus.CANCELLED
+    with pytest.raises(TransitionRefused):  # someone else moved it first: nothing changes, no event
+        transition(stale, to=TicketStatus.CALLED, allowed_from={TicketStatus.WAITING}, action="called",
+                   actor=None, event_model=TicketEvent, version_field=None, timestamp_field=None, audit=False)
+    assert list(TicketEvent.objects.filter(ticket=ticket).values_list("action", flat=True)) == ["cancelled"]
+    stored = Ticket.objects.get(pk=ticket.pk)
+    assert (stored.status, stored.priority_reason) == (TicketStatus.CANCELLED, "elderly")
+
+
+def test_update_increments_and_binds_instances(hall: Hall) -> None:
+    ticket = _ticket(hall)
+    from onewindow.catalog.models import WindowCategory
+
+    business = WindowCategory.objects.get_or_create(code="business", defaults={"name": "经营管理",
+                                                                               "default_ticket_prefix": "B"})[0]
+    other = HallCategory.objects.create(hall=hall, category=business, prefix="B")
+    n = rows.update(Ticket, where={"pk": ticket.pk, "status": TicketStatus.WAITING},
+                    values={"category": other}, increment=("requeue_count",))
+    assert n == 1
+    stored = Ticket.objects.get(pk=ticket.pk)
+    assert (stored.category_id, stored.requeue_count) == (other.pk, 1)
+    assert rows.update(Ticket, where={"pk": ticket.pk, "status": TicketStatus.CALLED}, values={"seq": 9}) == 0
+
+
+def test_update_leaves_expressions_to_the_orm(hall: Hall) -> None:
+    ticket = _ticket(hall)
+    assert rows.update(Ticket, where={"pk": ticket.pk}, values={"seq": F("seq") + 10}) == 1
+    assert Ticket.objects.get(pk=ticket.pk).seq == 11
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_hot_statements_are_prepared_on_postgresql(hall: Hall) -> None:
+    threshold = connection.settings_dict["OPTIONS"].get("prepare_threshold")
+    if threshold is None:
+        pytest.skip("prepared statements turned off (ONEWINDOW_PG_PREPARE_THRESHOLD=off)")
+    ticket = _ticket(hall)
+    for _ in range(threshold + 1):
+        record_event(ticket, event_model=TicketEvent, action=TicketAction.RECALLED, actor=None, audit=False)
+    with connection.cursor() as c:
+        c.execute("SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s", ["INSERT INTO%hall_ticketevent%"])
+        assert c.fetchall(), "the event INSERT is not prepared"
