@@ -3,7 +3,8 @@
 
 1. creates a fresh PostgreSQL database (default ow_hall_bench), migrates it and sets up one hall with one
    category and 16 counters, each with a signed-in clerk;
-2. starts a real server (gunicorn, several worker processes × threads) on a loopback port against it and
+2. starts a real server (gunicorn with the command line of `onewindow serve`, by default its 2 × cores + 1 worker
+   processes × 4 threads, without the access log) on a loopback port against it and
    drives it with 16 client threads over keep-alive HTTP: POST /api/v1/halls/{hall}/tickets, then
    POST /api/v1/counters/{id}/call-next, then POST /api/v1/counters/{id}/finish;
 3. does the same work as raw SQL through psycopg (16 threads, one connection each: the counter upsert,
@@ -13,7 +14,7 @@
    (user + system time of the gunicorn master and workers, /proc), of PostgreSQL's backends for the bench
    database, and of the bench's own client threads, over the measured window of each phase.
 
-    bench/queue  (or .venv/bin/python bench/queue_bench.py; not queue.py: that name would shadow the stdlib) [--seconds 15] [--clerks 16] [--workers 4] [--threads 4]
+    bench/queue  (or .venv/bin/python bench/queue_bench.py; not queue.py: that name would shadow the stdlib) [--seconds 15] [--clerks 16] [--workers 2×cores+1] [--threads 4]
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ import secrets
 import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -163,10 +163,13 @@ def start_server(url: str, var_dir: str, port: int, workers: int, threads: int) 
     env = dict(os.environ, DATABASE_URL=url, ONEWINDOW_VAR_DIR=var_dir, ONEWINDOW_CONN_MAX_AGE="60",
                ONEWINDOW_DEBUG="0", ONEWINDOW_LOG_LEVEL="ERROR",
                ONEWINDOW_RATE_LIMIT_EXEMPT="127.0.0.0/8")  # the bench plays the hall's own kiosks
-    gunicorn = str(Path(sys.executable).parent / "gunicorn")
-    proc = subprocess.Popen([gunicorn, "onewindow.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", str(workers),
-                             "-k", "gthread", "--threads", str(threads), "--log-level", "warning",
-                             "--keep-alive", "30"], env=env, cwd=str(ROOT))
+    # the command line `onewindow serve` runs (gthread, request limits, timeouts, max-requests), without its
+    # access log; keep-alive held for the bench's clients, which reuse their connections
+    from onewindow.core.management.commands.serve import Command as Serve
+
+    argv = Serve().gunicorn_argv({"bind": f"127.0.0.1:{port}", "workers": workers, "threads": threads,
+                                  "timeout": 60, "access_log": ""})
+    proc = subprocess.Popen([*argv, "--log-level", "warning", "--keep-alive", "30"], env=env, cwd=str(ROOT))
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
@@ -396,7 +399,7 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=15)
     ap.add_argument("--warmup", type=float, default=5)
     ap.add_argument("--clerks", type=int, default=16)
-    ap.add_argument("--workers", type=int, default=4)
+    ap.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)  # `onewindow serve`'s defaults
     ap.add_argument("--threads", type=int, default=4)
     ap.add_argument("--database", default="ow_hall_bench")
     args = ap.parse_args()
@@ -434,7 +437,8 @@ def main() -> None:
     print(f"bench/queue: {args.clerks} concurrent clerks, issue + call-next + finish, PostgreSQL "
           f"{args.database}, {os.cpu_count()} CPU cores")
     print(f"load average before/after: {load_before} / {os.getloadavg()[0]:.1f} (a shared machine skews both figures)")
-    print(f"server: gunicorn gthread {args.workers} workers × {args.threads} threads, CONN_MAX_AGE=60, loopback")
+    print(f"server: onewindow serve's gunicorn, gthread {args.workers} workers × {args.threads} threads, "
+          f"CONN_MAX_AGE=60, loopback")
     rh = line("HTTP API (Django + ninja)", h)
     for op in ("issue", "call", "finish"):
         v = h["ops"][op]
