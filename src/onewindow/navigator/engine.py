@@ -30,7 +30,12 @@ EN_FIELDS = frozenset({"name_en", "aliases_en", "english", "materials_en"})
 # (IDF) is counted over the fields that say what a service is, where it occurs there, so that "身份证" still tells
 # the ID card services apart from the hundreds that only want a copy of one.
 TITLE_FIELDS = frozenset({"name", "aliases", "keywords", "name_en", "aliases_en"})
-STREAM_WEIGHTS = {"w": 1.0, "b": 0.3, "p": 0.4, "e": 1.0}
+# c: the characters of names and aliases, for one-character query words ("税" in 税费, "租" in 出租)
+STREAM_WEIGHTS = {"w": 1.0, "b": 0.3, "p": 0.4, "e": 1.0, "c": 0.5}
+CHAR_FIELDS = frozenset({"name", "aliases"})
+CHAR_OF_UNKNOWN = 0.5  # the characters of a word the catalog does not know ("租出去" → 租) count half
+# characters that only carry a sentence along (去, 来, 怎, 么, 弄 …), never searched by themselves
+FILLER_CHARS = frozenset("去来出进怎么弄啥几给想要把让得着过吧呢吗啊呀哪谁别")
 K1 = 1.2
 B = 0.75
 BUNDLE_PRIOR = 1.3  # a "one thing" bundle answers a life event better than any one of its items
@@ -67,6 +72,11 @@ INTENTS: tuple[tuple[tuple[str, ...], frozenset[str], tuple[str, ...]], ...] = (
      ("变更", "更正")),
 )
 INTENT_FACTOR = 1.3
+# Words that say the asker is a company or an employer; the person's services then count PERSON_FACTOR.
+EMPLOYER_WORDS = ("公司", "企业", "单位", "老板", "雇主", "店里", "工厂", "厂里", "门店", "员工", "雇员", "招人", "招工",
+                  "招聘", "用工")
+EMPLOYER_EN = frozenset({"company", "employer", "staff", "employee", "firm", "hire", "hiring", "recruit"})
+PERSON_FACTOR = 0.6
 COORD_FLOOR = 0.6  # a document matching none but one of the query's parts keeps this share of its score
 # Two concepts in one question: an item whose name says a subject of the query the leading bundle's name does not
 # (and that answers the bundle's concept too) goes first when it scores this share of the bundle's score; it is
@@ -185,6 +195,8 @@ class Index:
                 toks = stream(value) if value else []
                 lens[fname] = len(toks)
                 totals[fname] += len(toks)
+                if fname in CHAR_FIELDS and value:  # characters of names and aliases, for one-character words
+                    toks += [f"c:{ch}" for ch in dict.fromkeys(text.cjk_text(value).replace(" ", ""))]
                 for tok, tf in Counter(toks).items():
                     self.postings[tok].append((i, fname, tf))
             self.lengths.append(lens)
@@ -478,14 +490,26 @@ class Index:
         terms = [*self._word_terms(words), *(QueryTerm(f"b:{bg}", 1.0, bg) for bg in text.bigrams(read.zh)
                                              if bg not in STOPWORDS)]
         terms += self._synonym_terms(read)
+        known = any(f"w:{w}" in self.postings for w in words)
         for w in words:
             if f"w:{w}" not in self.postings:
                 terms += self._unknown_word_terms(w, read.fuzzy)
+                # a word the catalog does not know is often a one-character verb glued to a filler ("租出去", "想招",
+                # "租给"): its characters, fillers aside, are searched in the names like a one-character word, beside
+                # a word the catalog knows (alone, "干洗店" stays a query with no result)
+                if known and 2 <= len(w) <= 3 and not w.isascii() and not any(w in o and w != o for o in words):
+                    terms += [QueryTerm(f"c:{ch}", CHAR_OF_UNKNOWN, ch, plain=ch, group=w) for ch in w
+                              if ch not in STOPWORDS and ch not in FILLER_CHARS]
         return terms
 
     def _word_terms(self, words: list[str]) -> list[QueryTerm]:
         terms = []
         for w in words:
+            if len(w) == 1 and not w.isascii():
+                # a one-character word ("税", "租", "招") is said inside the catalog's words (税费, 个税, 出租, 招用):
+                # it matches the characters of names and aliases (where it stands alone is an accident of cutting)
+                terms.append(QueryTerm(f"c:{w}", 1.0, w, plain=w))
+                continue
             terms.append(QueryTerm(f"w:{w}", 1.0, w, plain=w))
             if not w.isascii() and len(w) >= 2:
                 key = f"p:{text.pinyin_key(w)}"
@@ -505,9 +529,15 @@ class Index:
         qn = read.zh
         spelled = [(p, d) for p, d in self._zh_spelled(qn) if len(p) >= 3 and p == self.names_normalised[d]]
         terms = []
+        hits = []
         for phrases, targets, weight in (*text.synonym_table(), *self.synonyms):
             hit = next((p for p in phrases if p and (p in qn or (p.isascii() and p in read.raw))), None)
             if hit is None or any(len(s) > len(hit) and hit in s and not self._leads_to(d, targets) for s, d in spelled):
+                continue
+            hits.append((hit, targets, weight))
+        for hit, targets, weight in hits:
+            # a phrase inside a longer phrase the query says gives way to it ("员工走了" is leaving, not "走了")
+            if any(len(other) > len(hit) and hit in other for other, _t, _w in hits):
                 continue
             read.synonyms.append(f"{hit} → {'、'.join(targets)}")
             self._consume(read, hit, targets)
@@ -595,6 +625,7 @@ class Index:
         self._coordinate(best, scores, named)
         prior = self._add_bonuses(read, scores, why, plain)
         self._weigh_intents(read, scores, prior)
+        self._weigh_audience(read, scores)
         ranked = self._rank(scores, audience=audience, kinds=kinds, prior=prior)
         if not ranked:
             return []
@@ -641,6 +672,15 @@ class Index:
             # a bundle starts something; a query about replacing, renewing, closing or changing it wants the item
             # that does so, unless the bundle is about that or holds such an item ("企业注销一件事", 社保卡一件事)
             prior.intersection_update(self.intent_bundles[k])
+
+    def _weigh_audience(self, read: ReadQuery, scores: dict[int, float]) -> None:
+        """A company's or an employer's need ("公司想招几个人", "单位给员工交公积金", "my company") is the unit's
+        service: services for a person only count less. A query in the passive ("被公司开除了") is the person's."""
+        if "被" in read.zh or not (any(w in read.zh for w in EMPLOYER_WORDS) or EMPLOYER_EN.intersection(read.en)):
+            return
+        for d in scores:
+            if self.docs[d].audience == "person" or "个人" in self.docs[d].name:
+                scores[d] *= PERSON_FACTOR
 
     def _names(self, d: int, phrase: str) -> bool:
         """Whether a phrase the query spelled is the document's own name, or most of it (two thirds), rather than
