@@ -249,18 +249,22 @@ class Index:
     def _build_lexicon(self) -> None:
         """Pinyin → the catalog's Chinese words that sound so (to read "kai fan guan" as 开饭馆)."""
         words = {t[2:] for t in self.postings if t.startswith("w:") and len(t) >= 4 and not t.isascii()}
-        words |= {p for p, _d in self.phrases}
+        self.lexicon = dict(self._words_by_sound(words, longest=16, longest_key=MAX_PINYIN_KEY))
+        self._build_sounds()
+
+    def _words_by_sound(self, words: set[str], *, longest: int, longest_key: int | None = None) -> dict[str, list[str]]:
+        """The Chinese words given, with the phrases and synonyms, by toneless pinyin (shortest first, 4 a sound)."""
+        words = words | {p for p, _d in self.phrases}
         for phrases, targets, _w in (*text.synonym_table(), *self.synonyms):
             words.update(phrases)
             words.update(targets)
-        lexicon: dict[str, list[str]] = defaultdict(list)
+        by_sound: dict[str, list[str]] = defaultdict(list)
         for word in sorted(words, key=lambda w: (len(w), w)):
-            if 2 <= len(word) <= 16 and text.cjk_text(word) == word:
+            if 2 <= len(word) <= longest and text.cjk_text(word) == word:
                 key = text.pinyin_key(word)
-                if len(key) <= MAX_PINYIN_KEY and len(lexicon[key]) < 4:
-                    lexicon[key].append(word)
-        self.lexicon = dict(lexicon)
-        self._build_sounds()
+                if (longest_key is None or len(key) <= longest_key) and len(by_sound[key]) < 4:
+                    by_sound[key].append(word)
+        return by_sound
 
     def _build_sounds(self) -> None:
         """Service words by their sound, filler sounds and initials."""
@@ -268,16 +272,7 @@ class Index:
         # with a wrong character of the same sound (离昏 → 离婚, 出声登记 → 出生登记)
         title = {t[2:] for t, plist in self.postings.items()
                  if t.startswith("w:") and len(t) >= 4 and any(f in TITLE_FIELDS for _d, f, _tf in plist)}
-        title |= {p for p, _d in self.phrases}
-        for phrases, targets, _w in (*text.synonym_table(), *self.synonyms):
-            title.update(phrases)
-            title.update(targets)
-        sounds: dict[str, list[str]] = defaultdict(list)
-        for word in sorted(title, key=lambda w: (len(w), w)):
-            if 2 <= len(word) <= SOUND_SPAN and text.cjk_text(word) == word:
-                key = text.pinyin_key(word)
-                if len(sounds[key]) < 4:
-                    sounds[key].append(word)
+        sounds = self._words_by_sound(title, longest=SOUND_SPAN)
         self.sound_words = dict(sounds)
         self._build_initials(sounds)
 
