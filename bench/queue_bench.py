@@ -14,7 +14,7 @@
    (user + system time of the gunicorn master and workers, /proc), of PostgreSQL's backends for the bench
    database, and of the bench's own client threads, over the measured window of each phase.
 
-    bench/queue  (or .venv/bin/python bench/queue_bench.py; not queue.py: that name would shadow the stdlib) [--seconds 15] [--clerks 16] [--workers 2×cores+1] [--threads 4]
+    bench/queue  (or .venv/bin/python bench/queue_bench.py; not queue.py: that name would shadow the stdlib) [--seconds 15] [--rounds 3] [--clerks 16] [--workers 2×cores+1] [--threads 4]
 """
 
 from __future__ import annotations
@@ -357,7 +357,7 @@ def sql_phase(url: str, setup: dict, seconds: float) -> dict:
                     with conn.transaction():
                         row = conn.execute(
                             "SELECT id FROM hall_ticket WHERE hall_id = %s AND status = 'waiting' AND category_id = %s"
-                            " AND effective_time <= now() ORDER BY priority DESC, effective_time, id LIMIT 1"
+                            " AND day = current_date + 1000 AND effective_time <= now() ORDER BY priority DESC, effective_time, id LIMIT 1"
                             " FOR UPDATE SKIP LOCKED", (hall, category)).fetchone()
                         if row is None:
                             continue
@@ -394,6 +394,25 @@ def sql_phase(url: str, setup: dict, seconds: float) -> dict:
             "cpu_cycles": len(cycles) * (t_end - t_cpu) / (time.perf_counter() - t0)}
 
 
+def merge(rounds: list[dict]) -> dict:
+    """One phase's figures summed over its rounds (cycles, seconds, latencies, CPU; errors and counts added up)."""
+    out: dict = {"cycles": 0, "elapsed": 0.0, "lat": [], "errors": [], "cpu": {}, "empty": 0, "issued": 0,
+                 "ops": {"issue": [], "call": [], "finish": []}, "cpu_cycles": 0.0}
+    for r in rounds:
+        out["cycles"] += r["cycles"]
+        out["elapsed"] += r["elapsed"]
+        out["lat"] += r["lat"]
+        out["errors"] += r["errors"]
+        out["empty"] += r.get("empty", 0)
+        out["issued"] += r.get("issued", 0)
+        out["cpu_cycles"] += r.get("cpu_cycles", r["cycles"])
+        for op, values in r.get("ops", {}).items():
+            out["ops"][op] += values
+        for who, seconds in r["cpu"].items():
+            out["cpu"][who] = out["cpu"].get(who, 0.0) + seconds
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=15)
@@ -402,6 +421,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)  # `onewindow serve`'s defaults
     ap.add_argument("--threads", type=int, default=4)
     ap.add_argument("--database", default="ow_hall_bench")
+    ap.add_argument("--rounds", type=int, default=3, help="alternate the two phases this many times each")
     args = ap.parse_args()
 
     load_before = f"{os.getloadavg()[0]:.1f}"
@@ -414,13 +434,20 @@ def main() -> None:
     connections.close_all()
     port = free_port()
     server = start_server(url, var_dir, port, args.workers, args.threads)
+    # The phases alternate (HTTP, raw SQL, HTTP, raw SQL …) so that a shared machine whose speed drifts over a
+    # minute weighs on both sides of the ratio alike; the figures below are the sums over the rounds.
+    rounds_http: list[dict] = []
+    rounds_sql: list[dict] = []
     try:
-        h = http_phase(port, setup, args.seconds, args.warmup, CpuWindow(url, server.pid))
+        for n in range(args.rounds):
+            rounds_http.append(http_phase(port, setup, args.seconds / args.rounds,
+                                          args.warmup if n == 0 else 1.0, CpuWindow(url, server.pid)))
+            rounds_sql.append(sql_phase(url, setup, args.seconds / args.rounds))
     finally:
         server.terminate()
         server.wait(30)
+    h, s = merge(rounds_http), merge(rounds_sql)
     audit = ticket_audit(setup, h["issued"])
-    s = sql_phase(url, setup, args.seconds)
     statements = statements_per_op(setup)
 
     def cpu_line(r: dict) -> None:
@@ -451,6 +478,10 @@ def main() -> None:
     rs = line("raw SQL (psycopg, same work)", s)
     s["cpu"].pop("server")
     cpu_line(s)
+    if args.rounds > 1:
+        each = [f"{hr['cycles'] / hr['elapsed'] / (sr['cycles'] / sr['elapsed']):.3f}"
+                for hr, sr in zip(rounds_http, rounds_sql, strict=True) if sr["cycles"]]
+        print(f"ratio in each of the {args.rounds} rounds: {', '.join(each)}")
     if rh and rs:
         print(f"ratio HTTP / raw SQL: {rh / rs:.3f}  (raw SQL is {rs / rh:.1f}× faster)")
     if h["errors"] or s["errors"]:
