@@ -2,7 +2,8 @@
 
 For each role (and an anonymous visitor) the crawl starts at the home page, follows the links on each page it
 opens (same site, GET pages only, a few URLs per route, a bounded number of pages) and reads every text node and
-the visible attributes (title, placeholder, aria-label, alt, button values). Chinese text is allowed only inside
+the visible attributes (title, placeholder, aria-label, alt, button values) and the text of every chart (the
+plotly JSON in data-figure, drawn in the browser). Chinese text is allowed only inside
 an element marked lang="zh" (names and free text that exist only in Chinese); anything else is interface text
 that was not translated.
 """
@@ -35,6 +36,28 @@ PER_ROUTE = 2  # URLs opened per route (an item page or two stands for all 513)
 ROLES: list[str | None] = [None, *(role for role in Role if role != "outlet_staff")]
 
 
+def chart_texts(figure: str) -> list[str]:
+    """Every string of a chart's plotly JSON (data-figure): what the browser draws as text, colours aside."""
+    try:
+        tree = json.loads(figure)
+    except ValueError:
+        return [f"invalid chart JSON: {figure[:40]}"]
+    texts: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, str):
+            texts.append(node)
+        elif isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(tree)
+    return texts
+
+
 class Reader(HTMLParser):
     """Untranslated text (Chinese outside lang="zh") and the links of one page."""
 
@@ -59,6 +82,8 @@ class Reader(HTMLParser):
             if tag == "input" and values.get("type") in ("submit", "button"):
                 shown.append(values.get("value", ""))
             self.found += [f"<{tag} {v.strip()[:60]}>" for v in shown if CJK.search(v)]
+        if not zh and values.get("data-figure"):  # a chart: its titles, axes, series and categories, drawn by JS
+            self.found += [f"<chart {t[:60]}>" for t in chart_texts(values["data-figure"]) if CJK.search(t)]
         if tag == "a" and values.get("href"):
             self.links.append(values["href"])
         if tag not in VOID:

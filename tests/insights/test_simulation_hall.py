@@ -1,6 +1,7 @@
 """Demand fitted from a hall's recorded ticket events, replay of a recorded day, the page, the API and the CLI."""
 
 import json
+from html import unescape
 from io import StringIO
 
 import pytest
@@ -193,3 +194,34 @@ def test_a_light_plan_is_computed_while_the_page_answers(recorded_hall, client_f
                                                 "reps": 2}).content.decode()
     assert 'data-testid="plan"' in html and 'data-testid="plan-progress"' not in html
     assert not DBTaskResult.objects.exists()
+
+
+def test_simulation_charts_are_in_english_on_english_pages(recorded_hall, client_for):
+    """Chart titles, axes, series and categories are drawn by the browser from the JSON the page carries: on an
+    English page none of it is Chinese (the categories show their English names), on a Chinese page it is."""
+    import re
+
+    from django.utils import translation
+
+    from onewindow.catalog.models import WindowCategory
+    from tests.i18n.test_english_crawl import chart_texts
+
+    for code in ("A", "B"):
+        WindowCategory.objects.filter(code=f"t-{code}").update(name_en=f"Category {code}")
+    source = {"source": "test-hall@" + recorded_hall["day"].isoformat(), "reps": 2}
+    client = client_for(Role.SUPERVISOR)
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+
+    def charts(language):
+        html = client.get("/insights/simulation/", source, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        figures = [unescape(f) for f in re.findall(r'data-figure="([^"]*)"', html)]
+        return [t for f in figures for t in chart_texts(f)], len(figures)
+
+    english, drawn = charts("en")
+    assert drawn >= 4  # layouts, categories, hours, replay (and the plan when it is light)
+    assert not [t for t in english if cjk.search(t)]
+    with translation.override("en"):
+        layouts = {translation.gettext("部门窗口"), translation.gettext("综合窗口")}
+    assert layouts | {"Category A", "Category B", "Actual", "minutes", "Replay (actual windows)"} <= set(english)
+    chinese, _drawn = charts("zh-hans")
+    assert {"部门窗口", "综合窗口", "实际", "分钟"} <= set(chinese)

@@ -2,9 +2,14 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 from onewindow.core.access import ROLE_LABELS, user_roles
 from onewindow.core.nav import grouped, items_for
+
+#: text the site's scripts show, in the page's language: base.html writes it as JSON (<script id="ow-text">) and
+#: the scripts read it there, so no script carries Chinese of its own
+JS_TEXT = {"chart_invalid": gettext_lazy("图表数据无效")}
 
 
 def onewindow(request: HttpRequest) -> dict[str, Any]:
@@ -15,5 +20,6 @@ def onewindow(request: HttpRequest) -> dict[str, Any]:
         "nav_items": nav,
         "nav_groups": grouped(nav, request.path),
         "large_type": request.COOKIES.get("ow_large") == "1",
+        "ow_js_text": JS_TEXT,
         "user_role_labels": [ROLE_LABELS[r] for r in sorted(user_roles(user)) if r in ROLE_LABELS],
     }

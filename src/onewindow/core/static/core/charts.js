@@ -1,6 +1,14 @@
 // Draws every <div class="chart" data-figure="{json}"> with Plotly (served locally at /vendor/plotly.min.js).
 // Include after plotly:  <script src="{% url 'plotly_js' %}"></script><script src="{% static 'core/charts.js' %}"></script>
 (function () {
+  // Text in the page's language, written by base.html (<script id="ow-text">); plotly's own locale follows <html lang>.
+  function text(key, fallback) {
+    var node = document.getElementById("ow-text");
+    try { return (node && JSON.parse(node.textContent)[key]) || fallback; } catch (e) { return fallback; }
+  }
+  function plotlyLocale() {
+    return /^zh/i.test(document.documentElement.lang || "zh") ? "zh-CN" : "en";
+  }
   function draw(root) {
     if (!window.Plotly) return;
     (root || document).querySelectorAll("div.chart[data-figure]").forEach(function (el) {
@@ -9,11 +17,11 @@
       try {
         fig = JSON.parse(el.dataset.figure);
       } catch (e) {
-        el.textContent = "图表数据无效";
+        el.textContent = text("chart_invalid", "Invalid chart data");
         return;
       }
       var layout = Object.assign({ autosize: true }, fig.layout || {});
-      var config = Object.assign({ responsive: true, displaylogo: false, locale: "zh-CN" }, fig.config || {});
+      var config = Object.assign({ responsive: true, displaylogo: false, locale: plotlyLocale() }, fig.config || {});
       window.Plotly.newPlot(el, fig.data || [], layout, config);
       el.dataset.drawn = "1";
     });
