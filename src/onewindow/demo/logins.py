@@ -62,3 +62,20 @@ def load(*, scale: int = 0, stdout: TextIO | None = None) -> None:
                                                              "region": region})
     if not User.objects.filter(username="admin").exists():
         User.objects.create_superuser("admin", "", DEMO_PASSWORD)
+
+
+def login_lines() -> list[str]:
+    """One line per demo login for `onewindow demo` to print: username, name, roles, and for a login scoped to a
+    region the region it sees (in Chinese and English), since a scoped supervisor sees less than the other one."""
+    from onewindow.core.access import ROLE_LABELS
+    from onewindow.core.models import Region
+
+    regions = {r.code: r for r in Region.objects.filter(code__in=[lg.region_code for lg in DEMO_LOGINS if lg.region_code])}
+    lines = []
+    for login in DEMO_LOGINS:
+        line = f"  {login.username:<16} {login.display_name:<6} " + "、".join(str(ROLE_LABELS[r]) for r in login.roles)
+        region = regions.get(login.region_code)
+        if region is not None:
+            line += f"（{region.name} / {region.name_en}）" if region.name_en else f"（{region.name}）"
+        lines.append(line)
+    return lines

@@ -11,7 +11,6 @@ import os
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from onewindow.core.access import ROLE_LABELS
 from onewindow.core.registry import demo_steps, load_object
 
 
@@ -78,10 +77,9 @@ class Command(BaseCommand):
 
     def _print_logins(self) -> None:
         from onewindow.core.checks import DEMO_PASSWORD
-        from onewindow.demo.logins import DEMO_LOGINS
+        from onewindow.demo.logins import login_lines
 
         self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD})"))
-        for login in DEMO_LOGINS:
-            roles = "、".join(str(ROLE_LABELS[r]) for r in login.roles)
-            self.stdout.write(f"  {login.username:<16} {login.display_name:<6} {roles}")
+        for line in login_lines():
+            self.stdout.write(line)
         self.stdout.write("  admin            superuser (Django admin /admin/)\n")
