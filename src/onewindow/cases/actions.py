@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from onewindow.cases.models import Case
 from onewindow.cases.services import lifecycle
 from onewindow.core.actors import Actor
@@ -29,7 +31,7 @@ def integer(body: Body, name: str) -> int:
     try:
         return int(body.get(name))  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise ServiceError(f"{name} 应为整数", field=name) from None
+        raise ServiceError(_("%(field)s 应为整数") % {"field": name}, field=name) from None
 
 
 CASE_ACTIONS: dict[str, Handler] = {

@@ -27,6 +27,7 @@ from typing import Any
 
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from onewindow.cases import selectors
@@ -115,10 +116,10 @@ def _multipart_submission(request: HttpRequest) -> tuple[Any, dict[str, Upload]]
     try:
         payload = json.loads(raw) if raw else {}
     except json.JSONDecodeError:
-        raise ServiceError("payload 不是有效的 JSON", field="payload") from None
+        raise ServiceError(_("payload 不是有效的 JSON"), field="payload") from None
     for name in request.FILES:
         if not name.startswith(MATERIAL_PREFIX):
-            raise ServiceError("文件字段应命名为 material.<材料编码>", field=name)
+            raise ServiceError(_("文件字段应命名为 material.<材料编码>"), field=name)
     return payload, material_uploads(request, skip_empty=False)
 
 
@@ -126,14 +127,14 @@ def _json_submission(request: HttpRequest) -> tuple[Any, dict[str, Upload]]:
     try:
         payload = json.loads(request.body or b"{}")
     except (json.JSONDecodeError, UnicodeDecodeError):
-        raise ServiceError("请求体不是有效的 JSON", field="body") from None
+        raise ServiceError(_("请求体不是有效的 JSON"), field="body") from None
     raw_files = payload.pop("files", None) or {} if isinstance(payload, dict) else {}
     if not isinstance(raw_files, dict):
-        raise ServiceError("files 应为 {材料编码: {name, content_base64}}", field="files")
+        raise ServiceError(_("files 应为 {材料编码: {name, content_base64}}"), field="files")
     files: dict[str, Upload] = {}
     for code, spec in raw_files.items():
         if not isinstance(spec, dict) or not isinstance(spec.get("content_base64"), str):
-            raise ServiceError("应提供 content_base64", field=f"materials.{code}")
+            raise ServiceError(_("应提供 content_base64"), field=f"materials.{code}")
         files[str(code)] = upload_from_base64(str(spec.get("name") or ""), spec["content_base64"],
                                               field=f"materials.{code}")
     return payload, files
@@ -145,9 +146,9 @@ def _parse_submission(request: HttpRequest) -> tuple[dict[str, Any], dict[str, U
     else:
         payload, files = _json_submission(request)
     if not isinstance(payload, dict):
-        raise ServiceError("payload 应为 JSON 对象", field="payload")
+        raise ServiceError(_("payload 应为 JSON 对象"), field="payload")
     if len(files) > MAX_FILES:
-        raise ServiceError(f"一次最多上传{MAX_FILES}个文件", field="files")
+        raise ServiceError(_("一次最多上传%(n)d个文件") % {"n": MAX_FILES}, field="files")
     return payload, files
 
 
@@ -160,16 +161,16 @@ def _body(request: HttpRequest) -> dict[str, Any]:
     try:
         body = json.loads(request.body)
     except (json.JSONDecodeError, UnicodeDecodeError):
-        raise ServiceError("请求体不是有效的 JSON", field="body") from None
+        raise ServiceError(_("请求体不是有效的 JSON"), field="body") from None
     if not isinstance(body, dict):
-        raise ServiceError("请求体应为 JSON 对象", field="body")
+        raise ServiceError(_("请求体应为 JSON 对象"), field="body")
     return body
 
 
 def _dict_field(payload: dict[str, Any], name: str) -> dict[str, Any]:
     value = payload.get(name) or {}
     if not isinstance(value, dict):
-        raise ServiceError(f"{name} 应为 JSON 对象", field=name)
+        raise ServiceError(_("%(field)s 应为 JSON 对象") % {"field": name}, field=name)
     return value
 
 
@@ -180,13 +181,13 @@ def submit_application(request: HttpRequest) -> HttpResponse:
     roles = user_roles(request.user)
     channel = str(payload.get("channel") or (Channel.WINDOW if Role.CLERK in roles else Channel.ONLINE))
     if channel == Channel.WINDOW and Role.CLERK not in roles:
-        raise ServiceError("只有窗口人员可以提交窗口受理的申请", field="channel", status=403)
+        raise ServiceError(_("只有窗口人员可以提交窗口受理的申请"), field="channel", status=403)
     ticket = payload.get("ticket_id")
     if ticket is not None and not isinstance(ticket, int):
-        raise ServiceError("ticket_id 应为整数", field="ticket_id")
+        raise ServiceError(_("ticket_id 应为整数"), field="ticket_id")
     checked = payload.get("checked_materials") or []
     if not isinstance(checked, list):
-        raise ServiceError("checked_materials 应为材料编码列表", field="checked_materials")
+        raise ServiceError(_("checked_materials 应为材料编码列表"), field="checked_materials")
     applicant = _dict_field(payload, "applicant")
     if channel != Channel.WINDOW:
         limit_online_submission(request, applicant)
@@ -227,14 +228,14 @@ def application_action(request: HttpRequest, number: str, action: str) -> dict[s
     roles = user_roles(request.user)
     body = _body(request)
     if action not in APPLICATION_ACTIONS:
-        raise ServiceError(f"未知操作：{action}", field="action", status=404)
+        raise ServiceError(_("未知操作：%(action)s") % {"action": action}, field="action", status=404)
     if action == "withdraw":
         if not (Role.CLERK in roles or selectors.owns_application(request.user, app)):
-            raise ServiceError("只有申请人本人或窗口人员可以撤回", field="action", status=403)
+            raise ServiceError(_("只有申请人本人或窗口人员可以撤回"), field="action", status=403)
         lifecycle.application_withdraw(application=app, actor=request.user, reason=str(body.get("reason") or ""))
     else:
         if Role.CLERK not in roles:
-            raise ServiceError("只有窗口人员可以整件受理或告知补正", field="action", status=403)
+            raise ServiceError(_("只有窗口人员可以整件受理或告知补正"), field="action", status=403)
         if action == "accept":
             lifecycle.application_accept(application=app, actor=request.user)
         else:
@@ -263,12 +264,12 @@ def case_action(request: HttpRequest, number: str, action: str) -> dict[str, Any
     since it was read."""
     case = selectors.case_for_user(request.user, number)
     if action not in selectors.ACTION_RULES:
-        raise ServiceError(f"未知操作：{action}", field="action", status=404)
+        raise ServiceError(_("未知操作：%(action)s") % {"action": action}, field="action", status=404)
     if not selectors.can_act_on_case(request.user, case, action):
-        raise ServiceError("您没有权限对该办件执行此操作", field="action", status=403)
+        raise ServiceError(_("您没有权限对该办件执行此操作"), field="action", status=403)
     body = _body(request)
     if body.get("version") is not None and integer(body, "version") != case.version:
-        raise ServiceError("办件已被他人处理，请刷新后重试", field="version", status=409)
+        raise ServiceError(_("办件已被他人处理，请刷新后重试"), field="version", status=409)
     run_case_action(case, action, body, request.user)
     case = selectors.case_for_user(request.user, number)
     return case_dict(case, selectors.lights())
@@ -297,7 +298,7 @@ def worklist_bulk(request: HttpRequest) -> dict[str, Any]:
     body = _body(request)
     numbers = body.get("numbers")
     if not isinstance(numbers, list) or not all(isinstance(n, str) for n in numbers):
-        raise ServiceError("numbers 须为办件编号列表", field="numbers")
+        raise ServiceError(_("numbers 须为办件编号列表"), field="numbers")
     action = body.get("action")
     if action == "accept":
         result = bulk.cases_accept_bulk(numbers=numbers, actor=request.user)
@@ -306,7 +307,7 @@ def worklist_bulk(request: HttpRequest) -> dict[str, Any]:
         result = bulk.cases_assign_bulk(numbers=numbers, assignee_id=assignee if isinstance(assignee, int) else None,
                                         actor=request.user)
     else:
-        raise ServiceError("action 须为 accept 或 assign", field="action")
+        raise ServiceError(_("action 须为 accept 或 assign"), field="action")
     return {"done": result.done, "refused": [{"number": n, "reason": why} for n, why in result.refused.items()]}
 
 

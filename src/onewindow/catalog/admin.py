@@ -16,6 +16,7 @@ from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.catalog.models import (
@@ -270,8 +271,8 @@ class ServiceItemAdmin(admin.ModelAdmin):
         if request.method == "POST":
             upload = request.FILES.get("file")
             if upload is None:
-                problems = [ServiceError("请选择要导入的 .xlsx 文件", field="file").problems[0]]
-                summary = str(_("请选择要导入的 .xlsx 文件"))
+                problems = [ServiceError(gettext("请选择要导入的 .xlsx 文件"), field="file").problems[0]]
+                summary = str(gettext("请选择要导入的 .xlsx 文件"))
             else:
                 try:
                     result = catalog_import_xlsx(file=upload, actor=request.user)

@@ -8,6 +8,8 @@ rules check a model instance, an admin form's cleaned data and a spreadsheet row
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from onewindow.catalog.models import HandlingType, LimitUnit, OnlineDepth, SpeedUp
 from onewindow.core.errors import FieldProblem
 
@@ -26,29 +28,29 @@ def _promised_within_legal(values: Values) -> Iterator[FieldProblem]:
     legal, promised = values.get("legal_limit"), values.get("promised_limit")
     same_unit = values.get("legal_limit_unit", LimitUnit.WORKDAY) == values.get("promised_limit_unit", LimitUnit.WORKDAY)
     if legal is not None and promised is not None and same_unit and promised > legal:
-        yield FieldProblem("promised_limit", "承诺办结时限不能超过法定办结时限")
+        yield FieldProblem("promised_limit", _("承诺办结时限不能超过法定办结时限"))
 
 
 def _instant_means_zero(values: Values) -> Iterator[FieldProblem]:
     handling, promised = values.get("handling_type"), values.get("promised_limit")
     if handling == HandlingType.INSTANT and promised not in (0, None):
-        yield FieldProblem("promised_limit", "即办件的承诺办结时限应为 0")
+        yield FieldProblem("promised_limit", _("即办件的承诺办结时限应为 0"))
     if handling == HandlingType.PROMISED and promised == 0:
-        yield FieldProblem("handling_type", "承诺时限为 0 的事项应为即办件")
+        yield FieldProblem("handling_type", _("承诺时限为 0 的事项应为即办件"))
 
 
 def _fee_needs_basis(values: Values) -> Iterator[FieldProblem]:
     if values.get("has_fee") and not _text(values, "fee_basis"):
-        yield FieldProblem("fee_basis", "收费事项须填写收费依据及标准")
+        yield FieldProblem("fee_basis", _("收费事项须填写收费依据及标准"))
 
 
 def _visits_need_reason(values: Values) -> Iterator[FieldProblem]:
     if _text(values, "visits_reason") or not values.get("max_visits"):
         return
     if values.get("online_depth") == OnlineDepth.HANDLE:
-        yield FieldProblem("visits_reason", "全程网办事项到现场次数应为 0，否则须说明必须现场办理的原因")
+        yield FieldProblem("visits_reason", _("全程网办事项到现场次数应为 0，否则须说明必须现场办理的原因"))
     else:
-        yield FieldProblem("visits_reason", "到办事现场次数大于 0 时须填写必须现场办理的原因")
+        yield FieldProblem("visits_reason", _("到办事现场次数大于 0 时须填写必须现场办理的原因"))
 
 
 def _speedup_figures(values: Values) -> Iterator[FieldProblem]:
@@ -57,12 +59,12 @@ def _speedup_figures(values: Values) -> Iterator[FieldProblem]:
     if speedup == SpeedUp.NONE:
         return
     if values.get("speedup_before_limit") is None:
-        yield FieldProblem("speedup_before_limit", "提速办事项须填写提速前承诺时限")
+        yield FieldProblem("speedup_before_limit", _("提速办事项须填写提速前承诺时限"))
     standard, promised = values.get("speedup_standard_limit"), values.get("promised_limit")
     if standard is None:
-        yield FieldProblem("speedup_standard_limit", "提速办事项须填写部定压缩标准")
+        yield FieldProblem("speedup_standard_limit", _("提速办事项须填写部定压缩标准"))
     elif speedup == SpeedUp.ACHIEVED and promised is not None and promised > standard:
-        yield FieldProblem("promised_limit", "已达标的提速办事项，承诺时限不能超过部定压缩标准")
+        yield FieldProblem("promised_limit", _("已达标的提速办事项，承诺时限不能超过部定压缩标准"))
 
 
 RULES: tuple[Callable[[Values], Iterator[FieldProblem]], ...] = (

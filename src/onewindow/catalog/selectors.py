@@ -4,6 +4,7 @@ list length: lists use select_related, and materials are prefetched."""
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from onewindow.catalog.models import (
     Audience,
@@ -36,7 +37,7 @@ def item_by_code(code: str, *, published_only: bool = False) -> ServiceItem:
         qs = qs.filter(status=ItemStatus.PUBLISHED)
     item = qs.filter(code=code).first()
     if item is None:
-        raise NotFound(f"没有编码为 {code} 的事项", field="code")
+        raise NotFound(_("没有编码为 %(code)s 的事项") % {"code": code}, field="code")
     return item
 
 
@@ -68,7 +69,7 @@ def department_and_parts(department: Department) -> list[int]:
 def department_by_code(code: str) -> Department:
     dept = Department.objects.select_related("parent").filter(code=code).first()
     if dept is None:
-        raise NotFound(f"没有编码为 {code} 的部门", field="department")
+        raise NotFound(_("没有编码为 %(code)s 的部门") % {"code": code}, field="department")
     return dept
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from onewindow.core.actors import Actor
 from onewindow.core.models import Profile, Region, RegionLevel
@@ -95,7 +96,7 @@ def region_save(*, region: Region, actor: Actor) -> Region:
         old_path = Region.objects.filter(pk=region.pk).values_list("path", flat=True).first() if region.pk else None
         parent = region.parent
         if parent is not None and old_path and parent.path.startswith(old_path):
-            raise ServiceError("上级区划不能是本区划或其下级", field="parent")
+            raise ServiceError(_("上级区划不能是本区划或其下级"), field="parent")
         region.save()
         if old_path and old_path != region.path:
             for child in Region.objects.filter(path__startswith=old_path).exclude(pk=region.pk):

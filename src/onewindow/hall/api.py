@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from onewindow.core import clock
@@ -127,7 +128,7 @@ def _appointment_out(a: Appointment) -> dict[str, Any]:
 def _hall(code: str) -> Hall:
     hall = hall_by_code(code)  # the hall's setup, kept for a few seconds (services.lookups)
     if hall is None:
-        raise NotFound("大厅不存在", field="hall")
+        raise NotFound(_("大厅不存在"), field="hall")
     return hall
 
 
@@ -150,7 +151,7 @@ def issue_ticket(request: HttpRequest, hall: str, payload: IssueIn) -> Status:
 def follow_ticket(request: HttpRequest, token: str) -> dict:
     ticket = selectors.ticket_by_token(token)
     if ticket is None:
-        raise NotFound("号码不存在", field="token")
+        raise NotFound(_("号码不存在"), field="token")
     pos = selectors.ticket_position(ticket)
     return _ticket_out(request, ticket, pos.ahead, pos.wait_minutes, holder=True)
 
@@ -240,7 +241,7 @@ def board(request: HttpRequest, hall: str) -> dict:
 def stats(request: HttpRequest, hall: str, date: dt.date | None = None) -> dict:
     h = _hall(hall)
     if not user_sees(request.user, h.region):
-        raise NotFound("大厅不存在", field="hall")  # a hall outside the supervisor's region
+        raise NotFound(_("大厅不存在"), field="hall")  # a hall outside the supervisor's region
     data = hall_stats(h, date or hall_local(h, clock.now()).date())
     return {k: v for k, v in data.items() if k != "hall"} | {"hall": h.code}
 
@@ -253,7 +254,7 @@ def slots(request: HttpRequest, hall: str, category: str = "", date: dt.date | N
     if category:
         hc = next((c for c in selectors.hall_categories(h) if c.category.code == category), None)
         if hc is None:
-            raise ServiceError("该大厅没有此窗口类别", field="category")
+            raise ServiceError(_("该大厅没有此窗口类别"), field="category")
     return [{"id": s.pk, "category": s.category.category.code, "category_name": s.category.category.name,
              "date": s.date, "start": s.start, "end": s.end, "capacity": s.capacity, "remaining": s.remaining}
             for s in selectors.open_slots(h, category=hc, day=date)]

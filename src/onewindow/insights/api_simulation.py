@@ -5,6 +5,7 @@ recorded periods."""
 import datetime as dt
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
 from onewindow.core.access import PUBLIC, Role, allow
@@ -80,7 +81,7 @@ def simulate(request: HttpRequest, payload: SimulateIn) -> dict:
     demand, example_staffing = _demand(payload)
     unknown = set(payload.layouts) - {DEPARTMENT, COMPREHENSIVE, SKILL_GROUPS}
     if unknown or not payload.layouts:
-        raise ServiceError("方案应为 department、comprehensive 或 skill_groups", field="layouts")
+        raise ServiceError(_("方案应为 department、comprehensive 或 skill_groups"), field="layouts")
     groups = payload.groups
     if groups is None and not payload.hall and not payload.demand:
         groups = scenarios.EXAMPLE_GROUPS
@@ -96,10 +97,10 @@ def simulate(request: HttpRequest, payload: SimulateIn) -> dict:
 def plan(request: HttpRequest, payload: PlanIn) -> dict:
     demand, example_staffing = _demand(payload)
     if payload.layout not in (DEPARTMENT, COMPREHENSIVE, SKILL_GROUPS):
-        raise ServiceError("方案应为 department、comprehensive 或 skill_groups", field="layout")
+        raise ServiceError(_("方案应为 department、comprehensive 或 skill_groups"), field="layout")
     groups = payload.groups or (scenarios.EXAMPLE_GROUPS if not payload.hall and not payload.demand else None)
     if payload.layout == SKILL_GROUPS and not groups:
-        raise ServiceError("分组综合窗口需要填写分组", field="groups")
+        raise ServiceError(_("分组综合窗口需要填写分组"), field="groups")
     layout = scenarios.layouts_for(demand, groups=groups, kinds=(payload.layout,))[0]
     return scenarios.plan(demand, layout, target_minutes=payload.target_minutes, metric=payload.metric,
                           replications=payload.replications, seed=payload.seed)

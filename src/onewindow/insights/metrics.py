@@ -18,7 +18,7 @@ from typing import Any
 
 from django.db.models import Q, Sum, Value
 from django.db.models.functions import Coalesce, NullIf
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.cases import figures as case_defs
@@ -73,10 +73,11 @@ def parse_scope(value: str | None) -> Scope:
     value = (value or "all").strip()
     if value in ("", "all", "district"):
         return Scope("all")
-    kind, _, code = value.partition(":")
-    names = {"hall": "大厅", "dept": "部门", "bundle": "一件事"}
-    if kind not in names or not code:
-        raise ServiceError("范围应为 all、hall:<大厅代码>、dept:<部门编码> 或 bundle:<一件事编码>", field="scope")
+    kind, _sep, code = value.partition(":")
+    missing = {"hall": gettext("没有编码为 %(code)s 的大厅"), "dept": gettext("没有编码为 %(code)s 的部门"),
+               "bundle": gettext("没有编码为 %(code)s 的一件事")}
+    if kind not in missing or not code:
+        raise ServiceError(gettext("范围应为 all、hall:<大厅代码>、dept:<部门编码> 或 bundle:<一件事编码>"), field="scope")
     found: tuple[str, int] | None
     if kind == "hall":
         found = Hall.objects.filter(code=code).values_list(Coalesce(NullIf(_name_field(), Value("")), "name"), "pk").first()
@@ -85,7 +86,7 @@ def parse_scope(value: str | None) -> Scope:
     else:
         found = Bundle.objects.filter(code=code).values_list(Coalesce(NullIf(_name_field(), Value("")), "name"), "pk").first()
     if found is None:
-        raise ServiceError(f"没有编码为 {code} 的{names[kind]}", field="scope")
+        raise ServiceError(missing[kind] % {"code": code}, field="scope")
     return Scope(kind, code, *found)
 
 
@@ -94,12 +95,12 @@ def check_periods(start: dt.date | None, end: dt.date | None, b_start: dt.date |
     problems = []
     for field, a, b in (("from", start, end), ("baseline_from", b_start, b_end)):
         if a is None or b is None:
-            problems.append(FieldProblem(field, "请填写起止日期"))
+            problems.append(FieldProblem(field, gettext("请填写起止日期")))
         elif a > b:
-            problems.append(FieldProblem(field, "开始日期不能晚于结束日期"))
+            problems.append(FieldProblem(field, gettext("开始日期不能晚于结束日期")))
         elif (b - a).days > 366 * 20:
-            problems.append(FieldProblem(field, "统计期不能超过20年"))
-    collect(problems, "统计期有误")
+            problems.append(FieldProblem(field, gettext("统计期不能超过20年")))
+    collect(problems, gettext("统计期有误"))
 
 
 def _change(now: float | None, before: float | None) -> float | None:
@@ -399,7 +400,7 @@ def parse_params(params: Mapping[str, Any]) -> dict[str, Any]:
         except ValueError:
             problems.append(key)
     if problems:
-        raise ServiceError(f"日期格式应为 YYYY-MM-DD：{problems[0]}", field=problems[0])
+        raise ServiceError(gettext("日期格式应为 YYYY-MM-DD：%(field)s") % {"field": problems[0]}, field=problems[0])
     return out
 
 

@@ -4,6 +4,7 @@ Thin: schema in, one service/selector call, schema out."""
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from onewindow.core import clock
@@ -84,14 +85,14 @@ def _notice(n: Notice) -> dict[str, Any]:
 def _visible_notice(request: HttpRequest, notice_id: int) -> Notice:
     n = selectors.notice_detail(notice_id)
     if n is None or not selectors.can_view_notice(request.user, n):
-        raise NotFound("没有这份整改通知单", field="notice")
+        raise NotFound(_("没有这份整改通知单"), field="notice")
     return n
 
 
 def _visible_inspection(request: HttpRequest, inspection_id: int) -> Inspection:
     i = selectors.inspection_for_user(request.user, inspection_id)
     if i is None:
-        raise NotFound("没有这次现场检查", field="inspection")
+        raise NotFound(_("没有这次现场检查"), field="inspection")
     return i
 
 
@@ -172,7 +173,7 @@ def get_notice(request: HttpRequest, notice_id: int) -> dict[str, Any]:
 def respond_notice(request: HttpRequest, notice_id: int, payload: RespondIn) -> dict[str, Any]:
     n = _visible_notice(request, notice_id)
     if not selectors.can_respond(request.user, n):
-        raise Forbidden("只有整改单位可以反馈", field="notice")
+        raise Forbidden(_("只有整改单位可以反馈"), field="notice")
     return _notice(notice_respond(notice_id=n.pk, response=payload.response, evidence=payload.evidence,
                                            actor=request.user))
 
@@ -211,7 +212,7 @@ def get_street_scores(request: HttpRequest, month: str = "", district: str = "")
     first = month_param(month, "month", default=clock.today().replace(day=1))
     scope = selectors.street_district(request.user, district)
     if scope is None:
-        raise NotFound("没有这个区县，或不在您的管辖范围内", field="district")
+        raise NotFound(_("没有这个区县，或不在您的管辖范围内"), field="district")
     rows = street_scores.street_ranking(month=first, district=scope)
     return {"month": f"{first:%Y-%m}", "district": scope.code, "district_name": scope.name,
             "published": scores.is_published(first),
@@ -238,6 +239,6 @@ def get_year(request: HttpRequest, year: int | None = None, region: str = "") ->
     wanted = int_param(year, "year", default=today.year, lo=2000, hi=today.year) or today.year
     allowed, scope = selectors.scope_region(request.user, region)
     if not allowed:
-        raise NotFound("没有这个区划，或不在您的管辖范围内", field="region")
+        raise NotFound(_("没有这个区划，或不在您的管辖范围内"), field="region")
     return yearly.year_figures(year=wanted, region=scope) | {
         "formulas": {k: str(v) for k, v in yearly.FORMULAS.items()}}

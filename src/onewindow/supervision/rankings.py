@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from onewindow.core import clock
 from onewindow.core.errors import Conflict
@@ -17,9 +18,9 @@ from onewindow.supervision.street_scores import street_scores_compute
 def scores_compute(*, month: dt.date) -> list[DepartmentScore]:
     """(Re)compute and store a month's department scores and ranks, and the street scores.
     A published month is frozen (Conflict)."""
-    first, _ = month_bounds(month)
+    first, _last = month_bounds(month)
     if RankingPublication.objects.filter(month=first, published=True).exists():
-        raise Conflict("该月排名已公布，不能重新计算", field="month")
+        raise Conflict(_("该月排名已公布，不能重新计算"), field="month")
     weights = active_weights()
     now = clock.now()
     objs = department_scores_build(month=first, weights=weights, now=now)

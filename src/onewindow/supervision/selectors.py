@@ -18,6 +18,8 @@ from onewindow.core.regions import region_q, user_region, user_sees
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
+from django.utils.translation import gettext as _
+
 from onewindow.supervision.models import (
     OPEN_NOTICE_STATUSES,
     ChecklistTemplate,
@@ -210,7 +212,7 @@ def _source_pk(value: str) -> int:
     try:
         return int(value or 0)
     except ValueError:
-        raise ServiceError("来源编号应为数字", field="source_id") from None
+        raise ServiceError(_("来源编号应为数字"), field="source_id") from None
 
 
 def notice_source_defaults(source: str, source_id: str) -> dict[str, Any]:
@@ -228,7 +230,7 @@ def notice_source_defaults(source: str, source_id: str) -> dict[str, Any]:
 def _finding_source(pk: int) -> dict[str, Any]:
     f = Finding.objects.select_related("inspection_result__inspection").filter(pk=pk).first()
     if f is None:
-        raise ServiceError("没有这条监测发现", field="source_id")
+        raise ServiceError(_("没有这条监测发现"), field="source_id")
     evidence = f"监测规则 {f.monitor}；对象 {f.target_label}；首次发现 {f.first_seen:%Y-%m-%d %H:%M}"
     if f.inspection_result is not None:
         evidence = f"现场检查 {f.inspection_result.inspection.number}：{f.message}"
@@ -241,7 +243,7 @@ def _rating_source(pk: int) -> dict[str, Any]:
 
     r = Rating.objects.filter(pk=pk).first()
     if r is None or r.level not in BAD_LEVELS:
-        raise ServiceError("没有这条差评", field="source_id")
+        raise ServiceError(_("没有这条差评"), field="source_id")
     return {"department_id": r.department_id, "hall_id": r.hall_id,
             "title": f"差评整改：{r.item_name or r.target_number}",
             "problem": f"{r.get_level_display()}：{r.text or '（未填写文字）'}",
@@ -253,7 +255,7 @@ def _suggestion_source(pk: int) -> dict[str, Any]:
 
     s = Suggestion.objects.filter(pk=pk).first()
     if s is None:
-        raise ServiceError("没有这条意见建议", field="source_id")
+        raise ServiceError(_("没有这条意见建议"), field="source_id")
     return {"department_id": s.department_id, "hall_id": None, "title": s.title or f"意见建议 {s.number}",
             "problem": s.description, "evidence": f"{s.number}，{s.received_at:%Y-%m-%d}，{s.get_channel_display()}"}
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from onewindow.cases.models import AutoApprovalRule, Case, CaseStatus, SubmittedMaterial
 from onewindow.cases.services.transitions import move
@@ -129,24 +130,24 @@ def _problem(message: str) -> ServiceError:
 
 def _check_condition(cond: Any) -> None:
     if not isinstance(cond, Mapping):
-        raise _problem("每个条件应为一个对象，如 {\"answer\": \"…\", \"in\": [\"…\"]}")
+        raise _problem(_("每个条件应为一个对象，如 {\"answer\": \"…\", \"in\": [\"…\"]}"))
     kinds = [key for key in CONDITIONS if key in cond]
     if len(kinds) != 1:
-        raise _problem("每个条件须且只须指明 answer、field 或 material 之一")
+        raise _problem(_("每个条件须且只须指明 answer、field 或 material 之一"))
     if kinds[0] == "answer" and not isinstance(cond.get("in"), list):
-        raise _problem("answer 条件须给出可选值列表 in")
+        raise _problem(_("answer 条件须给出可选值列表 in"))
     if kinds[0] == "field":
         if not any(key in cond for key in ("equals", "in", "min", "max")):
-            raise _problem("field 条件须给出 equals、in、min 或 max")
+            raise _problem(_("field 条件须给出 equals、in、min 或 max"))
         for bound in ("min", "max"):
             if bound in cond and not isinstance(cond[bound], int | float):
-                raise _problem(f"{bound} 应为数字")
+                raise _problem(_("%(bound)s 应为数字") % {"bound": bound})
 
 
 def check_auto_rule(rule: Any) -> None:
     """A rule administrators may save: {"all": [condition, …]} with at least one well-formed condition."""
     if not isinstance(rule, Mapping) or not isinstance(rule.get("all"), list) or not rule["all"]:
-        raise _problem("规则应为 {\"all\": [条件, …]}，至少一个条件")
+        raise _problem(_("规则应为 {\"all\": [条件, …]}，至少一个条件"))
     for cond in rule["all"]:
         _check_condition(cond)
 

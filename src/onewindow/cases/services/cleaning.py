@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from onewindow.cases.models import ApplicantKind
 from onewindow.core.errors import FieldProblem
@@ -56,7 +57,7 @@ def clean_applicant(data: Mapping[str, Any], problems: list[FieldProblem]) -> di
     kind = clean_text(data.get("kind"), multiline=False) or ApplicantKind.PERSON
     out: dict[str, str] = {"kind": kind}
     if kind not in ApplicantKind.values:
-        problems.append(FieldProblem("applicant.kind", "申请人类型只能是个人（person）或企业（enterprise）"))
+        problems.append(FieldProblem("applicant.kind", _("申请人类型只能是个人（person）或企业（enterprise）")))
         return out
     out["name"] = _required_line(problems, data, "name", missing="请填写申请人姓名或名称", too_long="名称不能超过200字",
                                  max_length=200)
@@ -102,7 +103,7 @@ def clean_form(fields: Sequence[Any], data: Mapping[str, Any], problems: list[Fi
         name = f"form.{f.key}"
         if not value:
             if f.required:
-                problems.append(FieldProblem(name, f"请填写「{f.label}」"))
+                problems.append(FieldProblem(name, _("请填写「%(label)s」") % {"label": f.label}))
             continue
         if f.kind in VALIDATED_KINDS:
             value = validated(problems, name, value, VALIDATED_KINDS[f.kind])

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from onewindow.cases.models import Case
 from onewindow.cases.services.transitions import move
@@ -41,12 +42,12 @@ def default_makeup_days(case: Case) -> int:
 
 def check_makeup_days(case: Case, days: int) -> None:
     if days < 1:
-        raise ServiceError("容缺补齐期限至少1个工作日", field="makeup_days")
+        raise ServiceError(_("容缺补齐期限至少1个工作日"), field="makeup_days")
     if days > MAKEUP_MAX_DAYS:
-        raise ServiceError(f"容缺补齐期限不能超过{MAKEUP_MAX_DAYS}个工作日", field="makeup_days")
+        raise ServiceError(_("容缺补齐期限不能超过%(n)d个工作日") % {"n": MAKEUP_MAX_DAYS}, field="makeup_days")
     if days > case.promised_limit - MAKEUP_MARGIN_DAYS:
-        raise ServiceError(f"容缺补齐期限须比承诺时限（{case.promised_limit}个工作日）至少短{MAKEUP_MARGIN_DAYS}个工作日",
-                           field="makeup_days")
+        raise ServiceError(_("容缺补齐期限须比承诺时限（%(limit)d个工作日）至少短%(margin)d个工作日")
+                           % {"limit": case.promised_limit, "margin": MAKEUP_MARGIN_DAYS}, field="makeup_days")
 
 
 def recompute_deadlines() -> int:

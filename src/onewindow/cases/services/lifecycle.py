@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from onewindow.cases.models import (
     DONE_STATUSES,
@@ -85,11 +86,11 @@ def case_accept_with_deferral(*, case: Case | str, actor: Actor, makeup_days: in
     case = case_by_number(case)
     deferred = list(materials) if materials is not None else list(case.deferred_materials)
     if not deferred:
-        raise ServiceError("请列出容缺后补的材料", field="materials")
+        raise ServiceError(_("请列出容缺后补的材料"), field="materials")
     if case.handling_type == HandlingType.INSTANT:
-        raise Conflict("即办件不适用容缺受理", field="status")
+        raise Conflict(_("即办件不适用容缺受理"), field="status")
     if not case.application.deferral_promise:
-        raise Conflict("申请人未作书面承诺，不能容缺受理", field="deferral_promise")
+        raise Conflict(_("申请人未作书面承诺，不能容缺受理"), field="deferral_promise")
     check_makeup_days(case, int(makeup_days))
     today = clock.today()
     move(case, to=CaseStatus.ACCEPTED, allowed_from=[CaseStatus.RECEIVED], action="accept_deferral", actor=actor,
@@ -106,7 +107,7 @@ def case_complete_makeup(*, case: Case | str, actor: Actor) -> Case:
     """The deferred materials arrived: the make-up deadline goes (the status stays; one event)."""
     case = case_by_number(case)
     if not case.deferred_materials:
-        raise Conflict("该办件没有待补齐的容缺材料", field="status")
+        raise Conflict(_("该办件没有待补齐的容缺材料"), field="status")
     return move(case, to=case.status, allowed_from=MAKEUP_OPEN, action="makeup_complete", actor=actor,
                 data={"materials": case.deferred_materials}, changes={"deferred_materials": [], "makeup_due": None})
 
@@ -117,7 +118,7 @@ def application_accept(*, application: Application | str, actor: Actor) -> list[
     app = application_by_number(application)
     received = list(app.cases.filter(status=CaseStatus.RECEIVED).order_by("number"))
     if not received:
-        raise Conflict("该申请没有待受理的办件", field="status")
+        raise Conflict(_("该申请没有待受理的办件"), field="status")
     for c in received:
         case_accept(case=c, actor=actor, notify=False)
     cases = list(app.cases.order_by("number"))
@@ -128,7 +129,7 @@ def application_accept(*, application: Application | str, actor: Actor) -> list[
 
 @transaction.atomic
 def case_not_accept(*, case: Case | str, actor: Actor, reason: str) -> Case:
-    reason = _required(reason, "不予受理须说明理由", field="reason")
+    reason = _required(reason, _("不予受理须说明理由"), field="reason")
     case = case_by_number(case)
     move(case, to=CaseStatus.NOT_ACCEPTED, allowed_from=[CaseStatus.RECEIVED, CaseStatus.SUPPLEMENT],
          action="not_accept", actor=actor, reason=reason,
@@ -145,7 +146,7 @@ def _missing_entry(entry: Any) -> dict[str, str]:
     if isinstance(entry, str):
         return {"code": "", "name": clean_text(entry, multiline=False), "note": ""}
     if not isinstance(entry, Mapping):
-        raise ServiceError("补正清单的每一项应为材料名称或 {name, note}", field="missing")
+        raise ServiceError(_("补正清单的每一项应为材料名称或 {name, note}"), field="missing")
     return {"code": clean_text(entry.get("code"), multiline=False), "name": clean_text(entry.get("name"), multiline=False),
             "note": clean_text(entry.get("note"))}
 
@@ -153,10 +154,10 @@ def _missing_entry(entry: Any) -> dict[str, str]:
 def clean_missing(missing: Sequence[Any]) -> list[dict[str, str]]:
     """The list of what is missing: names (or {name, note, code}); at least one."""
     if missing and not isinstance(missing, (list, tuple)):
-        raise ServiceError("补正清单应为列表", field="missing")
+        raise ServiceError(_("补正清单应为列表"), field="missing")
     out = [entry for entry in map(_missing_entry, missing or []) if entry["name"]]
     if not out:
-        raise ServiceError("请一次性列出需要补正的全部材料或内容", field="missing")
+        raise ServiceError(_("请一次性列出需要补正的全部材料或内容"), field="missing")
     return out
 
 
@@ -190,7 +191,7 @@ def application_request_supplement(*, application: Application | str, actor: Act
     app = application_by_number(application)
     cases = list(app.cases.filter(status=CaseStatus.RECEIVED).order_by("number"))
     if not cases:
-        raise Conflict("该申请没有待受理的办件，不能要求补正", field="status")
+        raise Conflict(_("该申请没有待受理的办件，不能要求补正"), field="status")
     return _request_supplement(app, cases, actor=actor, missing=missing_list, note=note)
 
 
@@ -233,8 +234,8 @@ def case_start_review(*, case: Case | str, actor: Actor) -> Case:
 def case_start_special_procedure(*, case: Case | str, actor: Actor, kind: str, reason: str) -> Case:
     """特别程序: the clock stops until it ends (the paused working days do not count)."""
     if kind not in SPECIAL_KINDS:
-        raise ServiceError(f"特别程序种类只能是：{'、'.join(SPECIAL_KINDS.values())}", field="kind")
-    reason = _required(reason, "请说明进入特别程序的理由", field="reason")
+        raise ServiceError(_("特别程序种类只能是：%(kinds)s") % {"kinds": "、".join(SPECIAL_KINDS)}, field="kind")
+    reason = _required(reason, _("请说明进入特别程序的理由"), field="reason")
     return move(case_by_number(case), to=CaseStatus.SPECIAL_PROCEDURE, allowed_from=DECIDABLE, action="special_start",
                 actor=actor, reason=reason, data={"kind": kind}, changes={"pause_started_on": clock.today()})
 
@@ -265,7 +266,7 @@ def case_approve(*, case: Case | str, actor: Actor, opinion: str = "") -> Case:
 
 @transaction.atomic
 def case_deny(*, case: Case | str, actor: Actor, reason: str) -> Case:
-    reason = _required(reason, "不予批准须说明理由", field="reason")
+    reason = _required(reason, _("不予批准须说明理由"), field="reason")
     case = case_by_number(case)
     now = clock.now()
     move(case, to=CaseStatus.DENIED, allowed_from=DECIDABLE, action="deny", actor=actor, reason=reason,
@@ -278,9 +279,9 @@ def case_deny(*, case: Case | str, actor: Actor, reason: str) -> Case:
 @transaction.atomic
 def case_complete(*, case: Case | str, actor: Actor, result_number: str) -> Case:
     """办结 with the result (certificate or licence) number."""
-    result_number = _required(result_number, "请填写结果证照编号", field="result_number", multiline=False)
+    result_number = _required(result_number, _("请填写结果证照编号"), field="result_number", multiline=False)
     if len(result_number) > 60:
-        raise ServiceError("结果证照编号不能超过60个字符", field="result_number")
+        raise ServiceError(_("结果证照编号不能超过60个字符"), field="result_number")
     case = case_by_number(case)
     move(case, to=CaseStatus.COMPLETED, allowed_from=[CaseStatus.APPROVED], action="complete", actor=actor,
          data={"result_number": result_number},
@@ -292,11 +293,11 @@ def case_complete(*, case: Case | str, actor: Actor, result_number: str) -> Case
 def _delivery_ref(method: str, tracking_number: str, pickup_code: str) -> str:
     """The tracking number (post, required) or pickup code (locker, made up when none is given)."""
     if method == DeliveryMethod.POST:
-        return _required(tracking_number, "邮寄送达须填写快递单号", field="tracking_number", multiline=False)
+        return _required(tracking_number, _("邮寄送达须填写快递单号"), field="tracking_number", multiline=False)
     if method == DeliveryMethod.LOCKER:
         ref = clean_text(pickup_code, multiline=False) or f"{secrets.randbelow(10 ** 6):06d}"
         if not ref.isdigit() or not 4 <= len(ref) <= 8:
-            raise ServiceError("取件码应为4到8位数字", field="pickup_code")
+            raise ServiceError(_("取件码应为4到8位数字"), field="pickup_code")
         return ref
     return ""
 
@@ -306,7 +307,7 @@ def case_deliver(*, case: Case | str, actor: Actor, method: str, tracking_number
                  pickup_code: str = "") -> Case:
     """送达: pickup at the window, post (tracking number), 24-hour locker (pickup code) or electronic."""
     if method not in DeliveryMethod.values:
-        raise ServiceError("送达方式只能是：窗口领取、邮寄、24小时智能柜、电子证照", field="method")
+        raise ServiceError(_("送达方式只能是：窗口领取、邮寄、24小时智能柜、电子证照"), field="method")
     ref = _delivery_ref(method, tracking_number, pickup_code)
     case = case_by_number(case)
     move(case, to=CaseStatus.DELIVERED, allowed_from=[CaseStatus.COMPLETED], action="deliver", actor=actor,
@@ -330,7 +331,7 @@ def application_withdraw(*, application: Application | str, actor: Actor, reason
     app = application_by_number(application)
     cases = list(app.cases.filter(status__in=WITHDRAWABLE).order_by("number"))
     if not cases:
-        raise Conflict("该申请已没有可撤回的办件", field="status")
+        raise Conflict(_("该申请已没有可撤回的办件"), field="status")
     for c in cases:
         case_withdraw(case=c, actor=actor, reason=reason)
     return cases

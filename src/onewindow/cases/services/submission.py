@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.translation import gettext as _
 
 from onewindow.bundles.notice import bundle_notice, item_notice
 from onewindow.cases.models import (
@@ -133,7 +134,7 @@ def application_submit(*, actor: Actor, channel: str, kind: str, code: str, answ
     if key and (replay := _replay(scope, key, fingerprint)) is not None:
         return replay
     if channel not in Channel.values:
-        raise ServiceError("渠道只能是 online 或 window", field="channel")
+        raise ServiceError(_("渠道只能是 online 或 window"), field="channel")
     accepted = _check(submission)
     stored: list[str] = []
     try:
@@ -160,7 +161,7 @@ def _scope(actor: Actor, key: str, scope: str) -> str:
         return scope
     user = actor_user(actor)
     if user is None:
-        raise ServiceError("匿名提交不能使用幂等键", field=idem.FIELD)
+        raise ServiceError(_("匿名提交不能使用幂等键"), field=idem.FIELD)
     return idem.idempotency_scope(actor=user)
 
 
@@ -201,14 +202,14 @@ def _notice_for(kind: str, code: str, answers: Mapping[str, Any]) -> Any:
             return item_notice(item_code=code)
         return cached_figure(f"cases.notice:{_catalog_generation[0]}:item:{code}", NOTICE_SECONDS,
                              lambda: item_notice(item_code=code))
-    raise ServiceError("申请类型只能是一件事（bundle）或单个事项（item）", field="kind")
+    raise ServiceError(_("申请类型只能是一件事（bundle）或单个事项（item）"), field="kind")
 
 
 def _check(submission: Submission) -> _Accepted:
     """Every problem at once (ServiceError listing them), or what will be written."""
     notice = _notice_for(submission.kind, submission.code, submission.answers)
     if not notice.items:
-        raise ServiceError("按所选情形没有需要办理的事项", field="answers")
+        raise ServiceError(_("按所选情形没有需要办理的事项"), field="answers")
     problems: list[FieldProblem] = []
     applicant = clean_applicant(submission.applicant, problems)
     form = clean_form(notice.fields, submission.form, problems)
@@ -216,10 +217,10 @@ def _check(submission: Submission) -> _Accepted:
     missing, deferred = _missing_materials(notice, submission)
     if missing and not submission.missing_ok:
         for m in missing:
-            hint = "（可勾选书面承诺后容缺后补）" if m.necessity == MaterialNecessity.DEFERRABLE else ""
-            problems.append(FieldProblem(f"materials.{m.code}", f"请上传「{m.name}」{hint}"))
+            hint = _("（可勾选书面承诺后容缺后补）") if m.necessity == MaterialNecessity.DEFERRABLE else ""
+            problems.append(FieldProblem(f"materials.{m.code}", _("请上传「%(name)s」") % {"name": m.name} + hint))
     if problems:
-        raise ServiceError("提交的信息有误，请按提示修改", problems=problems)
+        raise ServiceError(_("提交的信息有误，请按提示修改"), problems=problems)
     return _Accepted(notice=notice, applicant=applicant, form=form, kinds=kinds, deferred=deferred)
 
 
@@ -229,7 +230,7 @@ def _check_files(notice: Any, files: Mapping[str, Upload], problems: list[FieldP
     kinds: dict[str, tuple[str, str]] = {}
     for key, upload in files.items():
         if key not in listed:
-            problems.append(FieldProblem(f"materials.{key}", "该材料不在本次申请的材料清单中"))
+            problems.append(FieldProblem(f"materials.{key}", _("该材料不在本次申请的材料清单中")))
             continue
         try:
             kinds[key] = (check_upload(upload, field=f"materials.{key}"), upload.sha256())
@@ -293,7 +294,7 @@ def _create_cases(application: Application, accepted: _Accepted, *, now: dt.date
     for index, n in enumerate(notice.items, start=1):
         item = items.get(n.item_id)
         if item is None:
-            raise ServiceError(f"事项「{n.name}」已不存在", field="code")
+            raise ServiceError(_("事项「%(name)s」已不存在") % {"name": n.name}, field="code")
         deferred_here = [{"material_id": m.material_id, "code": m.code, "name": m.name}
                          for m in accepted.deferred if n.code in m.item_codes]
         cases.append(Case(number=f"BJ{application.number[2:]}-{index:02d}", application=application, item=item,
@@ -339,7 +340,7 @@ def application_add_material(*, application: Application, material_code: str, up
     field_name = f"materials.{material_code}"
     material = CanonicalMaterial.objects.filter(code=material_code).first()
     if material is None:
-        raise ServiceError("未知的材料", field=field_name)
+        raise ServiceError(_("未知的材料"), field=field_name)
     content_type = check_upload(upload, field=field_name)
     sha = upload.sha256()
     stored: list[str] = []

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from onewindow.cases.models import ACTION_LABELS, Application, Case, CaseEvent
 from onewindow.cases.selectors import is_own_application
 from onewindow.core.actors import Actor
@@ -27,7 +29,7 @@ def case_by_number(case: Case | str) -> Case:
     number = case.number if isinstance(case, Case) else case
     found = Case.objects.select_related("application__applicant").filter(number=number).first()
     if found is None:
-        raise NotFound("未找到该办件", field="number")
+        raise NotFound(_("未找到该办件"), field="number")
     return found
 
 
@@ -37,15 +39,15 @@ def application_by_number(application: Application | str) -> Application:
         return Application.objects.select_related("applicant").get(pk=application.pk)
     found = Application.objects.select_related("applicant").filter(number=application).first()
     if found is None:
-        raise NotFound("未找到该申请", field="number")
+        raise NotFound(_("未找到该申请"), field="number")
     return found
 
 
 def refuse_own(case: Case, *, actor: Actor, action: str) -> None:
     """Staff never accept, decide or deliver their own application (Forbidden, nothing changed)."""
     if action in STAFF_ACTIONS and is_own_application(actor, case.application):
-        raise Forbidden(f"不能{ACTION_LABELS.get(action, action)}本人的申请（{case.application.number}），"
-                        "请由其他工作人员办理", field="actor")
+        raise Forbidden(_("不能%(action)s本人的申请（%(number)s），请由其他工作人员办理")
+                        % {"action": ACTION_LABELS.get(action, action), "number": case.application.number}, field="actor")
 
 
 def move(case: Case, *, to: str, allowed_from: Iterable[str], action: str, actor: Actor, reason: str = "",

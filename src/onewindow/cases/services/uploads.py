@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
 
 from onewindow.core import clock
 from onewindow.core.errors import ServiceError
@@ -77,7 +78,8 @@ def upload_limit() -> int:
 
 
 def _too_large(size: int, limit: int, *, field: str) -> ServiceError:
-    return ServiceError(f"文件过大：{size / 1048576:.1f} MB，单个文件不能超过 {limit // 1048576} MB", field=field)
+    return ServiceError(_("文件过大：%(size).1f MB，单个文件不能超过 %(limit)d MB")
+                        % {"size": size / 1048576, "limit": limit // 1048576}, field=field)
 
 
 def upload_from_base64(name: str, content: str, *, field: str) -> Upload:
@@ -88,7 +90,7 @@ def upload_from_base64(name: str, content: str, *, field: str) -> Upload:
     try:
         data = base64.b64decode(content, validate=True)
     except (binascii.Error, ValueError):
-        raise ServiceError("文件内容不是有效的 base64 编码", field=field) from None
+        raise ServiceError(_("文件内容不是有效的 base64 编码"), field=field) from None
     return upload_from_bytes(name, data)
 
 
@@ -109,12 +111,12 @@ def check_upload(upload: Upload, *, field: str) -> str:
     limit = upload_limit()
     size = upload.size
     if not size:
-        raise ServiceError("上传的文件是空的", field=field)
+        raise ServiceError(_("上传的文件是空的"), field=field)
     if size > limit:
         raise _too_large(size, limit, field=field)
     kind = sniff_content_type(upload.head())
     if kind is None:
-        raise ServiceError("只接受 PDF、JPG 或 PNG 文件（按文件内容识别）", field=field)
+        raise ServiceError(_("只接受 PDF、JPG 或 PNG 文件（按文件内容识别）"), field=field)
     return kind
 
 

@@ -207,7 +207,7 @@ def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
     version = request.POST.get("version", "")
     try:
         if version and version != str(case.version):
-            raise ServiceError("办件已被他人处理，请刷新后重试", field="version")
+            raise ServiceError(_("办件已被他人处理，请刷新后重试"), field="version")
         run_case_action(case, action, body, request.user)
         messages.success(request, f"已{ACTION_TITLES.get(action, action)}：{case.number}")
     except ServiceError as exc:

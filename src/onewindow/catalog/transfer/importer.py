@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from onewindow.catalog.models import (
@@ -229,7 +230,7 @@ def parse(file: Any) -> tuple[list[ItemRow], list[MaterialRow]]:
     try:
         wb = load_workbook(file, read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - any unreadable file is the same error for the user
-        raise ServiceError("无法读取文件：请上传由本系统导出的 .xlsx 文件", field="file") from None
+        raise ServiceError(_("无法读取文件：请上传由本系统导出的 .xlsx 文件"), field="file") from None
     item_sheet = list(read_sheet(wb, ITEM_SHEET, ITEM_COLUMNS, problems))
     material_sheet = list(read_sheet(wb, MATERIAL_SHEET, MATERIAL_COLUMNS, problems))
     items_reader = _ItemSheet(problems)
@@ -237,7 +238,7 @@ def parse(file: Any) -> tuple[list[ItemRow], list[MaterialRow]]:
     known = set(ServiceItem.objects.values_list("code", flat=True)) | set(items_reader.seen)
     materials = _MaterialSheet(problems, known).read(material_sheet)
     if problems.items:
-        raise ServiceError(f"导入文件有 {len(problems.items)} 处错误，未做任何修改", problems=problems.items)
+        raise ServiceError(_("导入文件有 %(n)d 处错误，未做任何修改") % {"n": len(problems.items)}, problems=problems.items)
     return items, materials
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import translation
+from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from onewindow.core.errors import FieldProblem
@@ -94,20 +95,20 @@ def _choice(f: models.Field[Any, Any], raw: str) -> Any:
         if raw in (str(value), label):
             return value
     labels = "、".join(label for _v, label in choices)
-    raise ValidationError(f"“{raw}”不是可选值（可选：{labels}）")
+    raise ValidationError(_("“%(value)s”不是可选值（可选：%(labels)s）") % {"value": raw, "labels": labels})
 
 
 def _integer(f: models.Field[Any, Any], raw: str) -> int:
     if raw == "":
         if f.has_default():
             return int(f.get_default())
-        raise ValidationError("不能为空")
+        raise ValidationError(_("不能为空"))
     try:
         number = float(raw)
     except ValueError:
-        raise ValidationError(f"“{raw}”不是整数") from None
+        raise ValidationError(_("“%(value)s”不是整数") % {"value": raw}) from None
     if not number.is_integer() or number < 0:
-        raise ValidationError(f"“{raw}”应为不小于 0 的整数")
+        raise ValidationError(_("“%(value)s”应为不小于 0 的整数") % {"value": raw})
     value = int(number)
     f.clean(value, None)
     return value
@@ -121,7 +122,7 @@ def convert(f: models.Field[Any, Any], raw: Any) -> Any:
             return True
         if value.lower() in FALSE_WORDS:
             return False
-        raise ValidationError("应填“是”或“否”")
+        raise ValidationError(_("应填“是”或“否”"))
     if value == "" and f.null:
         return None
     if f.choices:
@@ -129,7 +130,7 @@ def convert(f: models.Field[Any, Any], raw: Any) -> Any:
     if isinstance(f, models.IntegerField):
         return _integer(f, value)
     if f.max_length and len(value) > f.max_length:
-        raise ValidationError(f"不能超过 {f.max_length} 个字（现有 {len(value)} 个）")
+        raise ValidationError(_("不能超过 %(max)d 个字（现有 %(n)d 个）") % {"max": f.max_length, "n": len(value)})
     return value
 
 

@@ -24,7 +24,7 @@ MAX_OFFSET = 1_000_000
 def get_object(model: type[M], pk: int, field: str) -> M:
     obj = model._default_manager.filter(pk=pk).first() if 0 < pk < 2**63 else None
     if obj is None:
-        raise NotFound(f"{model._meta.verbose_name} {pk} 不存在", field=field)
+        raise NotFound(_("%(what)s %(id)s 不存在") % {"what": model._meta.verbose_name, "id": pk}, field=field)
     return obj
 
 

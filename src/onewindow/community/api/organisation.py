@@ -81,7 +81,8 @@ def members_create(request: HttpRequest, payload: MemberIn) -> Status:
 def members_report_in(request: HttpRequest, member_id: int) -> dict[str, Any]:
     member = get_object(Member, member_id, "member_id")
     if not access.can_act_for_member(request.user, member):
-        raise NotFound(f"{Member._meta.verbose_name} {member_id} 不存在", field="member_id")
+        raise NotFound(_("%(what)s %(id)s 不存在") % {"what": Member._meta.verbose_name, "id": member_id},
+                       field="member_id")
     member = member_services.member_report_in(member=member, actor=request.user)
     return {"id": member.pk, "reported_at": member.reported_at.isoformat() if member.reported_at else None,
             "community": member.reported_community.name if member.reported_community else None}

@@ -200,7 +200,8 @@ def orders_cancel(request: HttpRequest, order_id: int, payload: ReasonIn) -> dic
 def _visible_account(request: HttpRequest, account_id: int) -> Account:
     account = get_object(Account, account_id, "account_id")
     if not access.can_view_account(request.user, account):
-        raise NotFound(f"{Account._meta.verbose_name} {account.pk} 不存在", field="account_id")
+        raise NotFound(_("%(what)s %(id)s 不存在") % {"what": Account._meta.verbose_name, "id": account.pk},
+                       field="account_id")
     return account
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from onewindow.core.access import PUBLIC, Role, allow
@@ -90,7 +91,7 @@ def create_rating(request: HttpRequest, payload: RatingIn) -> Status:
     rate_limit(request, scope="feedback.rate", limit=30, per_seconds=60)
     token = read_token(payload.token)
     if token is None:
-        raise ServiceError("评价链接无效或已被修改", field="token", status=400)
+        raise ServiceError(_("评价链接无效或已被修改"), field="token", status=400)
     r = rating_services.rating_create(token=token, level=payload.level, reasons=payload.reasons, text=payload.text,
                                       anonymous=payload.anonymous, rater_name=payload.rater_name,
                                       rater_phone=payload.rater_phone, actor=request.user)
@@ -132,7 +133,8 @@ class StatsQuery(Schema):
 @allow(*STAFF)
 def rating_stats(request: HttpRequest, q: Query[StatsQuery]) -> dict[str, Any]:
     if q.dimension not in statistics.DIMENSIONS:
-        raise ServiceError("统计维度应为 " + "、".join(statistics.DIMENSIONS), field="dimension")
+        raise ServiceError(_("统计维度应为 %(dimensions)s") % {"dimensions": "、".join(statistics.DIMENSIONS)},
+                           field="dimension")
     f = rating_selectors.StatsFilter(start=q.start, end=q.end, department_id=q.department, channel=q.channel)
     scope = rating_selectors.rating_scope(request.user)
     rows = statistics.rating_breakdown(q.dimension, f, scope)

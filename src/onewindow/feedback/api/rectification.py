@@ -5,6 +5,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
 from onewindow.core.access import allow
@@ -69,7 +70,7 @@ def list_rectifications(request: HttpRequest, q: Query[RectFilters]) -> list[dic
 def get_rectification(request: HttpRequest, rect_id: int) -> dict[str, Any]:
     rec = selectors.rectification_detail(rect_id)
     if rec is None or not selectors.rectifications_list(user=request.user).filter(pk=rect_id).exists():
-        raise NotFound("整改单不存在", field="id")
+        raise NotFound(_("整改单不存在"), field="id")
     return _rect_out(rec, events=True)
 
 
@@ -102,9 +103,9 @@ STEP_FIELDS = {
 def rectification_action(request: HttpRequest, rect_id: int, action: str, payload: RectActionIn) -> dict[str, Any]:
     step = RECT_STEPS.get(action)
     if step is None:
-        raise NotFound("没有这个操作", field="action")
+        raise NotFound(_("没有这个操作"), field="action")
     if action == "review" and payload.accept is None:
-        raise ServiceError("请选择申诉是否成立", field="accept")
+        raise ServiceError(_("请选择申诉是否成立"), field="accept")
     step(rect_id=rect_id, actor=request.user, **{name: getattr(payload, name) for name in STEP_FIELDS[action]})
     rec = selectors.rectification_detail(rect_id)
     assert rec is not None

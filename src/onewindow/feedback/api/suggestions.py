@@ -5,6 +5,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from onewindow.core.access import PUBLIC, Role, allow, has_role
@@ -144,14 +145,14 @@ def _act(request: HttpRequest, suggestion_id: int, action: str, payload: Suggest
         services.suggestion_close(suggestion_id=suggestion_id, actor=user, note=payload.note)
     elif action == "reassign":
         if payload.department is None:
-            raise ServiceError("请选择责任单位", field="department")
+            raise ServiceError(_("请选择责任单位"), field="department")
         services.suggestion_reassign(suggestion_id=suggestion_id, department_id=payload.department, actor=user,
                                      note=payload.note)
     elif action in ("publish", "unpublish"):
         services.suggestion_publish(suggestion_id=suggestion_id, actor=user, public=action == "publish",
                                     note=payload.note)
     else:
-        raise NotFound("没有这个操作", field="action")
+        raise NotFound(_("没有这个操作"), field="action")
 
 
 @router.post("/suggestions/{suggestion_id}/{action}", response=SuggestionPublicOut,

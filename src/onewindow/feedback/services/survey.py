@@ -93,7 +93,7 @@ def _phone(row: _Row) -> str:
     try:
         return clean_phone(str(row.cell("联系电话") or ""), "phone", required=True)
     except ServiceError as exc:
-        row.problem("联系电话", f"{row.where}“联系电话”：{exc.message}")
+        row.problem("联系电话", _("%(w)s“联系电话”：%(m)s") % {"w": row.where, "m": exc.message})
         return ""
 
 
@@ -105,7 +105,7 @@ def _read_row(row: _Row, categories: dict[str, SuggestionCategory]) -> Prepared 
     when = _day(row)
     code = str(row.cell("类别编码") or "").strip()
     if code not in categories:
-        row.problem("类别编码", _("%(w)s“类别编码”%(c)s不存在") % {"w": row.where, "c": code or "（空）"})
+        row.problem("类别编码", _("%(w)s“类别编码”%(c)s不存在") % {"w": row.where, "c": code or _("（空）")})
     text = clean_text(row.cell("反映内容") or "")
     if not text:
         row.problem("反映内容", _("%(w)s“反映内容”不能为空") % {"w": row.where})

@@ -11,7 +11,7 @@ from typing import IO
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from onewindow.core import clock
 from onewindow.core.actors import Actor, actor_user
@@ -63,7 +63,7 @@ def _read_photo(photo: IO[bytes]) -> tuple[bytes, str, str]:
         raise ServiceError(too_big, field="photo")
     sniffed = sniff_photo(content[:16])
     if sniffed is None:
-        raise ServiceError("照片须为 JPEG、PNG、WebP 或 HEIC 图片", field="photo")
+        raise ServiceError(_("照片须为 JPEG、PNG、WebP 或 HEIC 图片"), field="photo")
     return content, *sniffed
 
 
@@ -72,13 +72,13 @@ def inspection_start(*, hall_id: int, template_code: str, actor: Actor) -> Inspe
     problems = []
     hall = Hall.objects.select_related("region").filter(pk=hall_id).first() if hall_id else None
     if hall is None:
-        problems.append(FieldProblem("hall", "请选择被检查的大厅"))
+        problems.append(FieldProblem("hall", _("请选择被检查的大厅")))
     elif not user_sees(actor, hall.region):
-        problems.append(FieldProblem("hall", "该大厅不在您的管辖范围内"))
+        problems.append(FieldProblem("hall", _("该大厅不在您的管辖范围内")))
     template = ChecklistTemplate.objects.filter(code=template_code, active=True).first()
     if template is None:
-        problems.append(FieldProblem("template", "请选择检查表"))
-    collect(problems, "无法开始检查")
+        problems.append(FieldProblem("template", _("请选择检查表")))
+    collect(problems, _("无法开始检查"))
     assert hall is not None and template is not None  # collect() raised otherwise
     now = clock.now()
     with transaction.atomic():
@@ -98,16 +98,16 @@ def inspection_record(*, inspection_id: int, point_id: int, passed: bool | None,
     note = (note or "").strip()
     content, ctype, ext = _read_photo(photo) if photo is not None else (b"", "", "")
     if passed is False and not note and not content:
-        raise ServiceError("不合格的检查点请填写说明或上传照片", field="note")
+        raise ServiceError(_("不合格的检查点请填写说明或上传照片"), field="note")
     with transaction.atomic():
         insp = Inspection.objects.select_for_update().filter(pk=inspection_id).first()
         if insp is None:
-            raise NotFound("没有这次检查", field="inspection")
+            raise NotFound(_("没有这次检查"), field="inspection")
         if insp.status != InspectionStatus.DRAFT:
-            raise Conflict("检查已提交，不能再修改", field="inspection")
+            raise Conflict(_("检查已提交，不能再修改"), field="inspection")
         result = InspectionResult.objects.filter(inspection=insp, point_id=point_id).first()
         if result is None:
-            raise ServiceError("检查表中没有这个检查点", field="point")
+            raise ServiceError(_("检查表中没有这个检查点"), field="point")
         result.passed = passed
         result.note = note
         result.updated_at = clock.now()
@@ -126,11 +126,12 @@ def inspection_submit(*, inspection_id: int, note: str = "", actor: Actor) -> In
         insp = (Inspection.objects.select_for_update().select_related("hall", "template")
                 .filter(pk=inspection_id).first())
         if insp is None:
-            raise NotFound("没有这次检查", field="inspection")
+            raise NotFound(_("没有这次检查"), field="inspection")
         results = list(insp.results.select_related("point"))
         unmarked = [r.point.text for r in results if r.passed is None]
         if unmarked and insp.status == InspectionStatus.DRAFT:
-            raise ServiceError(f"还有 {len(unmarked)} 个检查点未判定：{unmarked[0]}…", field="results")
+            raise ServiceError(_("还有 %(n)d 个检查点未判定：%(first)s…") % {"n": len(unmarked), "first": unmarked[0]},
+                               field="results")
         now = clock.now()
         failed = [r for r in results if r.passed is False]
         transition(insp, to=InspectionStatus.SUBMITTED, allowed_from={InspectionStatus.DRAFT}, action="submitted",
@@ -153,7 +154,7 @@ def inspection_submit(*, inspection_id: int, note: str = "", actor: Actor) -> In
 def checklist_template_save(*, template: ChecklistTemplate, actor: Actor) -> ChecklistTemplate:
     """Create or change a checklist template (its code, name, description, whether it may be used)."""
     if not template.code or not template.name:
-        raise ServiceError("请填写模板代码和名称", field="code" if not template.code else "name")
+        raise ServiceError(_("请填写模板代码和名称"), field="code" if not template.code else "name")
     with transaction.atomic():
         created = template.pk is None
         template.save()
@@ -175,7 +176,7 @@ def checklist_point_save(*, point: ChecklistPoint, actor: Actor) -> ChecklistPoi
 def checklist_point_delete(*, point: ChecklistPoint, actor: Actor) -> None:
     """Remove a point no inspection has used (a used one is kept: its results refer to it)."""
     if InspectionResult.objects.filter(point=point).exists():
-        raise Conflict("检查点已用于现场检查，不能删除；可停用整个模板", field="point")
+        raise Conflict(_("检查点已用于现场检查，不能删除；可停用整个模板"), field="point")
     with transaction.atomic():
         audit_log(actor=actor, action="supervision.checklist_point_delete", target=point,
                   detail={"template": point.template_id, "code": point.code})
@@ -185,7 +186,7 @@ def checklist_point_delete(*, point: ChecklistPoint, actor: Actor) -> None:
 def checklist_template_delete(*, template: ChecklistTemplate, actor: Actor) -> None:
     """Remove a template no inspection has used (a used one can only be made inactive)."""
     if Inspection.objects.filter(template=template).exists():
-        raise Conflict("检查表已用于现场检查，不能删除；请改为停用", field="template")
+        raise Conflict(_("检查表已用于现场检查，不能删除；请改为停用"), field="template")
     with transaction.atomic():
         audit_log(actor=actor, action="supervision.checklist_template_delete", target=template,
                   detail={"code": template.code})

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from onewindow.catalog.models import Department
 from onewindow.core import clock
@@ -45,21 +45,21 @@ def _check(*, title: str, problem: str, workdays: int, department_id: int | None
            actor: Actor) -> None:
     problems = []
     if not title:
-        problems.append(FieldProblem("title", "请填写标题"))
+        problems.append(FieldProblem("title", _("请填写标题")))
     if not problem:
-        problems.append(FieldProblem("problem", "请填写存在的问题"))
+        problems.append(FieldProblem("problem", _("请填写存在的问题")))
     if not isinstance(workdays, int) or workdays < 1 or workdays > 60:
-        problems.append(FieldProblem("workdays", "整改期限应为 1–60 个工作日"))
+        problems.append(FieldProblem("workdays", _("整改期限应为 1–60 个工作日")))
     department = Department.objects.select_related("region").filter(pk=department_id).first() if department_id else None
     hall = Hall.objects.select_related("region").filter(pk=hall_id).first() if hall_id else None
     if department_id and department is None:
-        problems.append(FieldProblem("department", "没有这个部门"))
+        problems.append(FieldProblem("department", _("没有这个部门")))
     if hall_id and hall is None:
-        problems.append(FieldProblem("hall", "没有这个大厅"))
+        problems.append(FieldProblem("hall", _("没有这个大厅")))
     if not department_id and not hall_id:
-        problems.append(FieldProblem("department", "请选择整改单位（部门或大厅）"))
+        problems.append(FieldProblem("department", _("请选择整改单位（部门或大厅）")))
     problems += _region_problems(department, hall, actor)
-    collect(problems, "无法下发整改通知单")
+    collect(problems, _("无法下发整改通知单"))
 
 
 def _region_problems(department: Department | None, hall: Hall | None, actor: Actor) -> list[FieldProblem]:
@@ -67,11 +67,11 @@ def _region_problems(department: Department | None, hall: Hall | None, actor: Ac
     notice never reaches the Fu'an bureau), and a scoped supervisor addresses only units of their own region."""
     problems = []
     if department is not None and hall is not None and not related(department.region, hall.region):
-        problems.append(FieldProblem("department", "整改部门与大厅不属于同一行政区划"))
+        problems.append(FieldProblem("department", _("整改部门与大厅不属于同一行政区划")))
     if department is not None and not user_sees(actor, department.region):
-        problems.append(FieldProblem("department", "该部门不在您管辖的行政区划内"))
+        problems.append(FieldProblem("department", _("该部门不在您管辖的行政区划内")))
     if hall is not None and not user_sees(actor, hall.region):
-        problems.append(FieldProblem("hall", "该大厅不在您管辖的行政区划内"))
+        problems.append(FieldProblem("hall", _("该大厅不在您管辖的行政区划内")))
     return problems
 
 
@@ -81,7 +81,7 @@ def notice_create(*, source: str, source_id: str = "", department_id: int | None
     """Issue a rectification notice. Fields left empty are taken from the source record; the deadline is the
     `workdays`-th working day after today (default ONEWINDOW NOTICE_DEFAULT_WORKDAYS, 10)."""
     if source not in NoticeSource.values:
-        raise ServiceError("来源应为 finding、rating、suggestion 或 manual", field="source")
+        raise ServiceError(_("来源应为 finding、rating、suggestion 或 manual"), field="source")
     base: dict[str, Any] = notice_source_defaults(source, str(source_id or ""))
     department_id = department_id or base.get("department_id")
     hall_id = hall_id or (None if department_id and source != NoticeSource.FINDING else base.get("hall_id"))
@@ -97,7 +97,7 @@ def notice_create(*, source: str, source_id: str = "", department_id: int | None
         finding = base.get("finding")
         if finding is not None and Notice.objects.filter(finding=finding).exclude(
                 status=NoticeStatus.ACCEPTED).exists():
-            raise Conflict("这条发现已有未办结的整改通知单", field="source_id")
+            raise Conflict(_("这条发现已有未办结的整改通知单"), field="source_id")
         seq = counter_next(scope="supervision.notice", day=dt.date(today.year, 1, 1))
         notice = Notice.objects.create(
             number=notice_number(today.year, seq), year=today.year, seq=seq, source=source,
@@ -113,7 +113,7 @@ def notice_create(*, source: str, source_id: str = "", department_id: int | None
 def _notice(notice_id: int) -> Notice:
     notice = Notice.objects.select_related("department", "hall").filter(pk=notice_id).first()
     if notice is None:
-        raise NotFound("没有这份整改通知单", field="notice")
+        raise NotFound(_("没有这份整改通知单"), field="notice")
     return notice
 
 
@@ -121,7 +121,7 @@ def notice_respond(*, notice_id: int, response: str, evidence: str = "", actor: 
     """The unit reports what it did (and its evidence)."""
     response = (response or "").strip()
     if not response:
-        raise ServiceError("请填写整改情况", field="response")
+        raise ServiceError(_("请填写整改情况"), field="response")
     with transaction.atomic():
         return transition(_notice(notice_id), to=NoticeStatus.RESPONDED,
                           allowed_from={NoticeStatus.ISSUED, NoticeStatus.RETURNED}, action="responded",
@@ -134,7 +134,7 @@ def notice_verify(*, notice_id: int, accept: bool, note: str = "", actor: Actor)
     """The supervisor accepts the rectification (closing the notice and its finding) or returns it."""
     note = (note or "").strip()
     if not accept and not note:
-        raise ServiceError("退回时请写明理由", field="note")
+        raise ServiceError(_("退回时请写明理由"), field="note")
     with transaction.atomic():
         notice = _notice(notice_id)
         if not accept:

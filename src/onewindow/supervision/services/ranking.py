@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from onewindow.core import clock
 from onewindow.core.actors import Actor, actor_user
@@ -23,9 +24,9 @@ def ranking_publish(*, month: dt.date, published: bool, actor: Actor) -> Ranking
     month = month.replace(day=1)
     if published and not (DepartmentScore.objects.filter(month=month).exists()
                           or StreetScore.objects.filter(month=month).exists()):
-        raise ServiceError("该月尚未计算得分，不能公布", field="month")
+        raise ServiceError(_("该月尚未计算得分，不能公布"), field="month")
     with transaction.atomic():
-        pub, _ = RankingPublication.objects.select_for_update().get_or_create(month=month)
+        pub, _created = RankingPublication.objects.select_for_update().get_or_create(month=month)
         pub.published = published
         pub.published_at = clock.now() if published else None
         pub.published_by = actor_user(actor) if published else None
@@ -38,7 +39,7 @@ def ranking_publish(*, month: dt.date, published: bool, actor: Actor) -> Ranking
 def score_weights_save(*, weights: ScoreWeights, actor: Actor) -> ScoreWeights:
     """Create or change a set of weights (at least one weight above 0)."""
     if not any(getattr(weights, f) for f in WEIGHT_FIELDS):
-        raise ServiceError("至少一项权重应大于0", field="on_time")
+        raise ServiceError(_("至少一项权重应大于0"), field="on_time")
     with transaction.atomic():
         created = weights.pk is None
         weights.save()
@@ -63,7 +64,7 @@ def score_weights_activate(*, weights: ScoreWeights, actor: Actor) -> ScoreWeigh
 def score_weights_delete(*, weights: ScoreWeights, actor: Actor) -> None:
     """Remove a set of weights that is not the active one (the active one is what the scores use)."""
     if weights.active:
-        raise Conflict("当前使用的权重不能删除，请先启用另一套权重", field="active")
+        raise Conflict(_("当前使用的权重不能删除，请先启用另一套权重"), field="active")
     with transaction.atomic():
         audit_log(actor=actor, action="supervision.score_weights_delete", target=weights, detail={"name": weights.name})
         weights.delete()
