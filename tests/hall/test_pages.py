@@ -189,3 +189,16 @@ def test_a_bundle_chosen_at_the_kiosk_queues_in_its_window_category(hall, frozen
     assert ticket.number == "B001" and ticket.bundle_code == "open-hotel" and ticket.service_label == "我要开旅馆"
     clerk = clerk_at(counter(hall, 2))
     assert call_next(clerk)["number"] == "B001"
+
+
+@pytest.mark.parametrize(("language", "voice_on", "counter_word"), [
+    ("zh-hans", "语音播报：开", "号窗口"),
+    ("en", "Voice announcements: on", " window"),
+])
+def test_the_board_script_draws_its_labels_in_the_page_language(hall, language, voice_on, counter_word):
+    """board.js redraws the calls every two seconds: the words it writes come from the page, in its language
+    (the spoken call stays Chinese, the hall's own language)."""
+    page = Client().get(f"/hall/{hall.code}/board/", HTTP_ACCEPT_LANGUAGE=language)
+    html = page.content.decode()
+    assert f'data-text-voice-on="{voice_on}"' in html
+    assert f'data-text-counter="{counter_word}"' in html

@@ -1,10 +1,12 @@
 // Display board: poll the board JSON every 2 s, redraw without reloading, and speak each NEW call once
-// in Chinese with the browser's speech synthesis ("请B023号到5号窗口办理").
+// in Chinese with the browser's speech synthesis ("请B023号到5号窗口办理"): the hall speaks its own language
+// whatever the page's. What the board shows comes from the page in the page's language (data-text-* on #board).
 (function () {
   "use strict";
   var root = document.getElementById("board");
   if (!root) return;
   var api = root.dataset.api;
+  function text(key, fallback) { return root.dataset[key] || fallback; }
   var interval = parseInt(root.dataset.interval || "2000", 10);
   var seen = null; // event ids already announced; null until the first poll (the backlog is not spoken)
   var voiceOn = window.localStorage && window.localStorage.getItem("hall-board-voice") === "1";
@@ -17,7 +19,7 @@
     if (window.localStorage) window.localStorage.setItem("hall-board-voice", on ? "1" : "0");
     if (voiceBtn) {
       voiceBtn.setAttribute("aria-pressed", on ? "true" : "false");
-      voiceBtn.textContent = on ? "语音播报：开" : "开启语音播报";
+      voiceBtn.textContent = on ? text("textVoiceOn", "语音播报：开") : text("textVoiceOff", "开启语音播报");
     }
   }
   if (voiceBtn) {
@@ -77,12 +79,12 @@
     var now = document.getElementById("board-now");
     var current = data.calls.filter(function (c) { return c.current; });
     now.replaceChildren();
-    if (!current.length) now.appendChild(el("p", "board-empty", "请留意叫号"));
+    if (!current.length) now.appendChild(el("p", "board-empty", text("textEmpty", "请留意叫号")));
     current.slice(0, 4).forEach(function (c) {
       var row = el("div", "board-call");
       row.appendChild(el("span", "num", c.number));
       row.appendChild(el("span", "arrow", "→"));
-      row.appendChild(el("span", "ctr", c.counter + "号窗口"));
+      row.appendChild(el("span", "ctr", c.counter + text("textCounter", "号窗口")));
       now.appendChild(row);
     });
     var recent = document.getElementById("board-recent");
