@@ -1,10 +1,10 @@
 // Draws every <div class="chart" data-figure="{json}"> with Plotly (served locally at /vendor/plotly.min.js).
 // Include after plotly:  <script src="{% url 'plotly_js' %}"></script><script src="{% static 'core/charts.js' %}"></script>
 (function () {
-  // Text in the page's language, written by base.html (<script id="ow-text">); plotly's own locale follows <html lang>.
+  // Text in the page's language, written by base.html as JSON in <meta id="ow-text" content>; plotly's own locale follows <html lang>.
   function text(key, fallback) {
     var node = document.getElementById("ow-text");
-    try { return (node && JSON.parse(node.textContent)[key]) || fallback; } catch (e) { return fallback; }
+    try { return (node && JSON.parse(node.getAttribute("content"))[key]) || fallback; } catch (e) { return fallback; }
   }
   function plotlyLocale() {
     return /^zh/i.test(document.documentElement.lang || "zh") ? "zh-CN" : "en";
