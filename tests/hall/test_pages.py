@@ -202,3 +202,13 @@ def test_the_board_script_draws_its_labels_in_the_page_language(hall, language, 
     html = page.content.decode()
     assert f'data-text-voice-on="{voice_on}"' in html
     assert f'data-text-counter="{counter_word}"' in html
+
+
+def test_the_board_json_carries_each_category_s_english_name_for_english_boards(hall):
+    """The board JSON is published once per move for every screen; board.js shows name_en on English pages."""
+    category = hall.categories.select_related("category").first().category
+    category.name_en = "Social affairs"
+    category.save(update_fields=["name_en"])
+    board = Client().get(f"/api/v1/halls/{hall.code}/board").json()
+    names = {c["code"]: (c["name"], c["name_en"]) for c in board["categories"]}
+    assert names[category.code] == (category.name, "Social affairs")

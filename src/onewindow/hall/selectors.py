@@ -148,8 +148,8 @@ def board(hall: Hall, *, recent: int = 8) -> dict[str, Any]:
         "hall": {"code": hall.code, "name": hall.name},
         "now": hall_local(hall, now).strftime("%H:%M"),
         "calls": items,
-        "categories": [{"code": c.category.code, "name": c.category.name, "prefix": c.prefix,
-                        "waiting": waiting.get(c.pk, 0), "counters": serving.get(c.pk, 0)} for c in cats],
+        "categories": [{"code": c.category.code, "name": c.category.name, "name_en": c.category.name_en,
+                        "prefix": c.prefix, "waiting": waiting.get(c.pk, 0), "counters": serving.get(c.pk, 0)} for c in cats],
     }
 
 

@@ -7,6 +7,8 @@
   if (!root) return;
   var api = root.dataset.api;
   function text(key, fallback) { return root.dataset[key] || fallback; }
+  // the board JSON is the same for every language (published once per move): names in English are picked here
+  var english = /^en/i.test(document.documentElement.lang || "");
   var interval = parseInt(root.dataset.interval || "2000", 10);
   var seen = null; // event ids already announced; null until the first poll (the backlog is not spoken)
   var voiceOn = window.localStorage && window.localStorage.getItem("hall-board-voice") === "1";
@@ -102,7 +104,7 @@
       var li = el("li");
       li.dataset.category = c.code;
       li.appendChild(el("span", "pfx", c.prefix));
-      li.appendChild(el("span", "nm", c.name));
+      li.appendChild(el("span", "nm", (english && c.name_en) || c.name));
       li.appendChild(el("span", "n", c.waiting));
       waiting.appendChild(li);
     });
