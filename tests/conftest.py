@@ -52,9 +52,12 @@ def _fresh_process_caches() -> Iterator[None]:
     from django.core.cache import caches
     from django.core.cache.backends.locmem import LocMemCache
 
+    from onewindow.hall import queue_line
+
     for alias in ("ratelimit", "figures"):
         if isinstance(caches[alias], LocMemCache):
             caches[alias].clear()
+    queue_line.forget_all()
     yield
 
 

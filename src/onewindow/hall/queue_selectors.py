@@ -1,5 +1,5 @@
 """The queue's hot reads, written once as SQL: the next waiting ticket, the counter's open clerk session and the
-current ticket a clerk finishes, each locked, and the people ahead of a new ticket.
+current ticket a clerk finishes, each locked. (The people ahead of a ticket: hall.queue_line.)
 
 They run on every issue, call-next and finish (16 counters calling while the kiosks issue). Built as querysets,
 compiling them (joins, subqueries, select_related, ordering) cost more CPU than everything else a call or finish
@@ -159,19 +159,3 @@ def current_ticket_of_session(counter: Counter, user: Any, statuses: Sequence[st
     session = ClerkSession(pk=row[_TICKET_N], counter=counter, clerk=user, state=row[_TICKET_N + 1])
     return session, ticket
 
-
-def waiting_ahead_count(ticket: Ticket) -> int:
-    """Waiting tickets of the ticket's category and hall that will be called before it."""
-    def build() -> str:
-        t = _q(Ticket._meta.db_table)
-        pr, et, pk = f"{t}.{_q('priority')}", f"{t}.{_q('effective_time')}", f"{t}.{_q('id')}"
-        return (f"SELECT COUNT(*) FROM {t} WHERE {t}.{_q('hall_id')} = %s AND {t}.{_q('category_id')} = %s"
-                f" AND {t}.{_q('status')} = %s AND ({pr} > %s OR ({pr} = %s AND {et} < %s)"
-                f" OR ({pr} = %s AND {et} = %s AND {pk} < %s))")
-
-    at = _datetime(ticket.effective_time)
-    p = ticket.priority
-    with rows.cursor(connection) as cursor:
-        cursor.execute(_sql("waiting_ahead", build),
-                       [ticket.hall_id, ticket.category_id, TicketStatus.WAITING.value, p, p, at, p, at, ticket.pk])
-        return int(cursor.fetchone()[0])

@@ -31,7 +31,8 @@ from onewindow.hall.models import (
     TicketEvent,
     TicketStatus,
 )
-from onewindow.hall.queue_selectors import waiting_ahead_count
+from onewindow.hall.queue_line import people_ahead
+from onewindow.hall.services.lookups import cached, setup_key
 
 CURRENT = (TicketStatus.CALLED, TicketStatus.SERVING)
 RECENT_SERVICES = 20  # finished services used for the estimate
@@ -87,12 +88,19 @@ def active_counters(category: HallCategory) -> int:
             .exclude(state__in=(ClerkState.BREAK, ClerkState.AWAY)).values("counter").distinct().count())
 
 
+def service_rate(category: HallCategory) -> tuple[float, int]:
+    """(mean service minutes, counters serving, at least one) of a category: three queries, so kept for
+    lookups.CONFIG_SECONDS; a clerk signing in or out drops it at once (lookups.setup_changed)."""
+    return cached(setup_key("wait", category.pk),
+                  lambda: (mean_service_minutes(category), max(active_counters(category), 1)))
+
+
 def wait_estimate_minutes(category: HallCategory, ahead: int) -> int:
     """EWT = position × mean service ÷ active counters (at least one), rounded up to whole minutes."""
     if ahead <= 0:
         return 0
-    servers = max(active_counters(category), 1)
-    return math.ceil(ahead * mean_service_minutes(category) / servers)
+    mean, servers = service_rate(category)
+    return math.ceil(ahead * mean / servers)
 
 
 @dataclass(frozen=True)
@@ -102,11 +110,9 @@ class Position:
 
 
 def waiting_ahead(ticket: Ticket) -> int:
-    """Waiting tickets of the same category that will be called before this one (0 unless it waits)."""
-    if ticket.status != TicketStatus.WAITING:
-        return 0
-    # every kiosk ticket asks this: one statement written once (queue_selectors), not a three-way Q compiled
-    return waiting_ahead_count(ticket)
+    """Waiting tickets of the same category that will be called before this one (0 unless it waits): read from
+    the category's line kept in process memory (hall.queue_line), not counted on every request."""
+    return people_ahead(ticket)
 
 
 def ticket_position(ticket: Ticket) -> Position:

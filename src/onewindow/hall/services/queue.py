@@ -14,7 +14,6 @@ This is the product's hottest path (16 counters calling while the kiosks issue).
 from __future__ import annotations
 
 import datetime as dt
-import math
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +30,7 @@ from onewindow.core.counters import counter_next
 from onewindow.core.errors import Conflict, NotFound, ServiceError
 from onewindow.core.events import TransitionRefused, record_event, transition
 from onewindow.core.validators import validate_mobile
-from onewindow.hall import config, queue_selectors, selectors
+from onewindow.hall import config, queue_line, queue_selectors, selectors
 from onewindow.hall.hours import hall_is_open, hall_local, hours_text, next_opening_text
 from onewindow.hall.live import board_changed
 from onewindow.hall.models import (
@@ -53,13 +52,11 @@ from onewindow.hall.models import (
 )
 from onewindow.hall.services.clerks import clerk_move, open_session
 from onewindow.hall.services.lookups import (
-    cached,
     counter_skills,
     get_counter,
     get_hall,
     get_hall_category,
     hall_categories,
-    setup_key,
 )
 
 CURRENT = (TicketStatus.CALLED, TicketStatus.SERVING)
@@ -72,9 +69,12 @@ def _move(ticket: Ticket, *, to: str, allowed_from: set[str] | tuple[str, ...], 
           event_fields: dict[str, Any] | None = None) -> Ticket:
     """One ticket move: guarded update + one TicketEvent (its own audit trail, hence audit=False)."""
     board_changed(ticket.hall_id)
-    return transition(ticket, to=to, allowed_from=allowed_from, action=action, action_label=action.label,
-                      actor=actor, event_model=TicketEvent, reason=reason, changes=changes, version_field=None,
-                      timestamp_field=None, audit=False, event_fields={"counter": counter, **(event_fields or {})})
+    before = queue_line.place_of(ticket)
+    transition(ticket, to=to, allowed_from=allowed_from, action=action, action_label=action.label,
+               actor=actor, event_model=TicketEvent, reason=reason, changes=changes, version_field=None,
+               timestamp_field=None, audit=False, event_fields={"counter": counter, **(event_fields or {})})
+    queue_line.ticket_moved(ticket, before)
+    return ticket
 
 
 # --------------------------------------------------------------------------- issue
@@ -87,24 +87,11 @@ class IssuedTicket:
     wait_minutes: int
 
 
-WAIT_SECONDS = 30  # the mean service time and the counters serving a category, as the kiosk's estimate uses them
-
-
-def _service_rate(category: HallCategory) -> tuple[float, int]:
-    """(mean service minutes, counters serving) of a category: three queries, so kept for WAIT_SECONDS (a clerk
-    signing in drops it at once, see lookups.setup_changed)."""
-    return cached(setup_key("wait", category.pk), lambda: (selectors.mean_service_minutes(category),
-                                                           max(selectors.active_counters(category), 1)))
-
-
 def issued(ticket: Ticket) -> IssuedTicket:
-    """The new ticket with the people ahead of it and the estimated wait (read after the commit):
-    EWT = position × mean service ÷ counters serving, rounded up (selectors.wait_estimate_minutes)."""
+    """The new ticket with the people ahead of it (hall.queue_line: no count over the waiting tickets) and the
+    estimated wait: EWT = position × mean service ÷ counters serving, rounded up (selectors.wait_estimate_minutes)."""
     ahead = selectors.waiting_ahead(ticket)
-    if ahead <= 0:
-        return IssuedTicket(ticket=ticket, ahead=0, wait_minutes=0)
-    mean, servers = _service_rate(ticket.category)
-    return IssuedTicket(ticket=ticket, ahead=ahead, wait_minutes=math.ceil(ahead * mean / servers))
+    return IssuedTicket(ticket=ticket, ahead=ahead, wait_minutes=selectors.wait_estimate_minutes(ticket.category, ahead))
 
 
 def require_open(hall: Hall, at: dt.datetime) -> None:
@@ -132,6 +119,7 @@ def create_ticket(*, hall: Hall, category: HallCategory, at: dt.datetime, priori
         phone=phone[:20],
     )
     board_changed(hall.pk)
+    queue_line.ticket_moved(ticket, None)
     record_event(ticket, event_model=TicketEvent, action=TicketAction.ISSUED, actor=None,
                  to_status=TicketStatus.WAITING, at=at, audit=False, event_fields={"to_category": category})
     return ticket
