@@ -53,8 +53,11 @@ def setup_django(url: str, var_dir: str) -> None:
 
 
 def _session(user: Any) -> str:
+    from django.conf import settings as django_settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils.module_loading import import_string
+
+    SessionStore = import_string(f"{django_settings.SESSION_ENGINE}.SessionStore")  # the server's own store
 
     s = SessionStore()
     s[SESSION_KEY] = str(user.pk)

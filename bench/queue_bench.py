@@ -122,9 +122,12 @@ def setup_django(url: str, var_dir: str) -> None:
 def setup_hall(clerks: int) -> dict:
     import datetime as dt
 
+    from django.conf import settings as django_settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.models import Group, User
-    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils.module_loading import import_string
+
+    SessionStore = import_string(f"{django_settings.SESSION_ENGINE}.SessionStore")  # the server's own store
 
     from onewindow.catalog.models import WindowCategory
     from onewindow.core.access import Role

@@ -59,7 +59,9 @@ def setup() -> tuple[list[str], list[str]]:
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.models import Group, User
-    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils.module_loading import import_string
+
+    SessionStore = import_string(f"{settings.SESSION_ENGINE}.SessionStore")  # the server's own store
     from django.core.management import call_command
 
     from onewindow.bundles.models import Bundle, BundleItem, FormField

@@ -69,8 +69,8 @@ MIDDLEWARE = [
     "onewindow.core.security.RejectNulBytesMiddleware",
     "onewindow.core.inputs.InputShapeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Django's session and authentication middleware, whose session row and user row are read by statements written
-    # once (core.session_auth: a fifth of a clerk request's CPU went into compiling those two SELECTs, bench/queue)
+    # Django's session and authentication middleware; without Redis the session row and its user's row are read in
+    # one statement written once (core.session_auth: compiling two SELECTs was a fifth of a clerk request's CPU)
     "onewindow.core.session_auth.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -202,6 +202,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 CSRF_COOKIE_HTTPONLY = False  # htmx and the API clients read the token from the cookie
 SESSION_COOKIE_AGE = int(os.environ.get("ONEWINDOW_SESSION_SECONDS", str(8 * 3600)))  # one working day
+# the session row keeps its user's id, so a request reads both in one statement (core.session_auth); with Redis
+# the cached_db store below replaces it
+SESSION_ENGINE = "onewindow.core.session_auth"
 if SESSION_COOKIE_SECURE:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("ONEWINDOW_HSTS_SECONDS", "31536000"))

@@ -1,4 +1,4 @@
-"""core.session_auth reads the session and the user with statements written once, on every request: nothing is
+"""core.session_auth reads the session and its user in one statement written once, on every request: nothing is
 kept between requests, so whatever ends a sign-in ends it on the very next request."""
 
 import datetime as dt
@@ -6,10 +6,10 @@ import datetime as dt
 import pytest
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.auth.models import User
-from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
+from onewindow.core.models import UserSession as Session
 from onewindow.core.session_auth import SessionStore, get_user
 
 pytestmark = pytest.mark.django_db
@@ -89,3 +89,24 @@ def test_an_unknown_session_key_is_anonymous_and_starts_afresh(rf):
     request.session = SessionStore(session_key="x" * 32)
     assert get_user(request).is_anonymous
     assert request.session.session_key is None
+
+
+def test_a_signed_in_request_reads_its_session_and_its_user_in_one_statement(make_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client, user = _signed_in(make_user)
+    assert Session.objects.get().user_id == user.pk  # the id the session's data names, kept beside it
+    with CaptureQueriesContext(connection) as sql:
+        assert _is_signed_in(client)
+    reads = [q["sql"] for q in sql.captured_queries if "auth_user" in (q["sql"] or "") or "core_session" in (q["sql"] or "")]
+    assert len(reads) == 1 and "JOIN" in reads[0], reads
+
+
+def test_signing_in_as_someone_else_in_the_same_browser_reads_the_new_user(make_user):
+    client, first = _signed_in(make_user)
+    other = make_user("sa_other", "clerk")
+    client.force_login(other)
+    assert client.get("/").wsgi_request.user.pk == other.pk
+    assert set(Session.objects.values_list("user_id", flat=True)) <= {first.pk, other.pk}
+    assert Session.objects.filter(session_key=client.session.session_key).get().user_id == other.pk

@@ -58,7 +58,7 @@ def test_without_redis_url_the_embedded_default_needs_only_the_database(monkeypa
     assert s.CACHES["ratelimit"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
     assert s.CACHES["figures"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
     assert s.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
-    assert getattr(s, "SESSION_ENGINE", "django.contrib.sessions.backends.db") == "django.contrib.sessions.backends.db"
+    assert s.SESSION_ENGINE == "onewindow.core.session_auth"  # the database, session and user read together
     assert "django_rq" not in s.INSTALLED_APPS and "replica" not in s.DATABASES
 
 
@@ -198,10 +198,12 @@ def test_sessions_and_the_database_cache_are_never_read_from_the_replica(setting
     from django.contrib.sessions.models import Session
 
     from onewindow.core.dbrouter import ReportReplicaRouter, report_reads
+    from onewindow.core.models import UserSession
 
     settings.DATABASES = {**settings.DATABASES, "replica": dict(settings.DATABASES["default"])}
     with report_reads():
         assert ReportReplicaRouter().db_for_read(Session) is None
+        assert ReportReplicaRouter().db_for_read(UserSession) is None
 
 
 # --------------------------------------------------------------------------- the real Redis

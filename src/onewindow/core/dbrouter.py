@@ -38,12 +38,14 @@ def replica_configured() -> bool:
 #: tables read and written in the same request (sessions, the database cache, login attempts, task results):
 #: always read from the primary, even inside a report
 PRIMARY_ONLY_APPS = frozenset({"sessions", "django_cache", "axes", "django_tasks_database"})
+PRIMARY_ONLY_MODELS = frozenset({"core.usersession"})  # the embedded default's sessions (core.session_auth)
 
 
 class ReportReplicaRouter:
     def db_for_read(self, model: type, **hints: Any) -> str | None:
-        if _reporting.get() and replica_configured() \
-                and getattr(getattr(model, "_meta", None), "app_label", "") not in PRIMARY_ONLY_APPS:
+        meta = getattr(model, "_meta", None)
+        if _reporting.get() and replica_configured() and getattr(meta, "app_label", "") not in PRIMARY_ONLY_APPS \
+                and getattr(meta, "label_lower", "") not in PRIMARY_ONLY_MODELS:
             return REPLICA_ALIAS
         return None
 
