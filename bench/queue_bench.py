@@ -319,7 +319,7 @@ def statements_per_op(setup: dict) -> dict[str, int]:
     for name, step in steps.items():
         with CaptureQueriesContext(connection) as sql:
             step()
-        counts[name] = sum(1 for q in sql.captured_queries if q["sql"].split(" ")[0] not in ("BEGIN", "COMMIT"))
+        counts[name] = sum(1 for q in sql.captured_queries if (q["sql"] or "?").split(" ")[0] not in ("BEGIN", "COMMIT"))
     return counts
 
 
