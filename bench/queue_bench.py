@@ -14,7 +14,7 @@
    (user + system time of the gunicorn master and workers, /proc), of PostgreSQL's backends for the bench
    database, and of the bench's own client threads, over the measured window of each phase.
 
-    bench/queue  (or .venv/bin/python bench/queue_bench.py; not queue.py: that name would shadow the stdlib) [--seconds 15] [--rounds 3] [--clerks 16] [--workers 2×cores+1] [--threads 4]
+    bench/queue  (or .venv/bin/python bench/queue_bench.py; not queue.py: that name would shadow the stdlib) [--seconds 15] [--rounds 3] [--clerks 16] [--workers cores, at least 2] [--threads 4]
 """
 
 from __future__ import annotations
@@ -417,11 +417,13 @@ def merge(rounds: list[dict]) -> dict:
 
 
 def main() -> None:
+    from onewindow.core.management.commands.serve import default_workers
+
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=15)
     ap.add_argument("--warmup", type=float, default=5)
     ap.add_argument("--clerks", type=int, default=16)
-    ap.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)  # `onewindow serve`'s defaults
+    ap.add_argument("--workers", type=int, default=default_workers())  # `onewindow serve`'s defaults
     ap.add_argument("--threads", type=int, default=4)
     ap.add_argument("--database", default="ow_hall_bench")
     ap.add_argument("--rounds", type=int, default=3, help="alternate the two phases this many times each")

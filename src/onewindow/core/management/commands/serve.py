@@ -14,13 +14,22 @@ REQUEST_LIMITS = ("--limit-request-line", "8190", "--limit-request-fields", "100
                   "--limit-request-field_size", "8190")
 
 
+def default_workers() -> int:
+    """One gthread worker per core (at least two, so that one can restart while the other serves), each with
+    --threads threads. Not gunicorn's 2 × cores + 1, which is meant for single-threaded workers: with four threads
+    each, five processes on two cores spent 20–35 % more server CPU per queue cycle than two (bench/queue,
+    docs/operations.md "Hot paths"), in switching between processes rather than in requests."""
+    return max(2, os.cpu_count() or 1)
+
+
 class Command(BaseCommand):
     help = "Run the production HTTP server (gunicorn) with several worker processes"
+
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--bind", default=os.environ.get("ONEWINDOW_BIND", "127.0.0.1:8000"))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("ONEWINDOW_WORKERS", "0")) or None,
-                            help="worker processes (default: 2 × CPU cores + 1)")
+                            help="worker processes (default: one per CPU core, at least two)")
         parser.add_argument("--threads", type=int, default=int(os.environ.get("ONEWINDOW_THREADS", "4")))
         parser.add_argument("--timeout", type=int, default=60)
         parser.add_argument("--access-log", default="-", help="file for the access log, '-' for stdout, '' for none")
@@ -42,7 +51,7 @@ class Command(BaseCommand):
                                  "(For a local trial use `onewindow demo`, which needs neither.)")
 
     def gunicorn_argv(self, options: dict) -> list[str]:
-        workers = options["workers"] or (2 * (os.cpu_count() or 1) + 1)
+        workers = options["workers"] or default_workers()
         argv = [
             sys.executable, "-m", "gunicorn", "onewindow.wsgi:application",
             "--bind", str(options["bind"]),
