@@ -241,3 +241,20 @@ def test_a_status_changed_in_the_workbook_moves_like_the_admin_actions(small_cat
         catalog_import_xlsx(file=edited(catalog_export_xlsx(), {"事项": {f"{status}2": "草稿"}}),  # T-001
                             actor=None)
     assert [p.field for p in caught.value.problems] == [f"事项!{status}2"]
+
+
+def test_an_english_importer_reads_every_row_problem_and_the_summary_in_english(small_catalog: SmallCatalog) -> None:
+    content = edited(catalog_export_xlsx(), {
+        "事项": {"F5": "NOPE", "A6": "T-001"},
+        "材料": {"A4": "NO-SUCH-ITEM", "C7": ""},
+    })
+    with translation.override("en"), pytest.raises(ServiceError) as caught:
+        catalog_import_xlsx(file=content, actor=None)
+    messages = {p.field: p.message for p in caught.value.problems}
+    assert messages["事项!F5"].startswith("There is no ") and "“NOPE”" in messages["事项!F5"]
+    assert "repeats row" in messages["事项!A6"]
+    assert messages["材料!A4"] == "There is no item with the implementation code “NO-SUCH-ITEM”"
+    assert "must not be empty" in messages["材料!C7"] or "needs a material name" in messages["材料!C7"]
+    with translation.override("en"):
+        result = catalog_import_xlsx(file=io.BytesIO(catalog_export_xlsx()), actor=None)
+        assert result.summary().endswith("new standard materials)") and "unchanged" in result.summary()

@@ -4,7 +4,7 @@ bare Chinese literal (which would answer in Chinese whatever the caller asked fo
 The guard reads the package's source (AST): a Chinese string literal that is the message of an error the API
 answers with — ninja's HttpError, the project's ServiceError family, FieldProblem, error_body/error_response,
 collect's summary, Django's PermissionDenied/Http404/ValidationError, and the services' own message helpers
-(cases' _required and _problem, the survey import's problem) — must sit inside a gettext call. f-strings and
+(cases' _required and _problem, the survey import's problem, the catalog workbook's problems.add) — must sit inside a gettext call. f-strings and
 concatenations count too: a placeholder belongs in the msgid (%(name)s), not in Python around it."""
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ MESSAGE_ARGUMENT = {
     "RateLimited": 0, "TransitionRefused": 0, "FieldProblem": 1, "error_body": 0, "error_response": 0,
     "collect": 1, "PermissionDenied": 0, "Http404": 0, "ValidationError": 0,
     "_required": 1, "_problem": 0, "problem": 1,
+    "add": 3,  # the catalog workbook's Problems.add(sheet, row, column, message); a set's add has one argument
 }
 GETTEXT = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext", "pgettext_lazy", "gettext_noop"}
 

@@ -69,8 +69,10 @@ class ImportResult:
     codes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"新增事项 {self.created} 个，更新 {self.updated} 个，未变 {self.unchanged} 个；"
-                f"材料 {self.materials} 条（新增标准材料 {self.new_canonical} 种）")
+        return _("新增事项 %(created)s 个，更新 %(updated)s 个，未变 %(unchanged)s 个；"
+                 "材料 %(materials)s 条（新增标准材料 %(new_canonical)s 种）") % {
+            "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+            "materials": self.materials, "new_canonical": self.new_canonical}
 
 
 @dataclass
@@ -120,7 +122,7 @@ class _ItemSheet:
                 ok = self._value(row, name, values) and ok
         code = values.get("code", "")
         if code and code in self.seen:
-            self.problems.add(ITEM_SHEET, row.number, row.col("code"), f"实施编码“{code}”与第 {self.seen[code]} 行重复")
+            self.problems.add(ITEM_SHEET, row.number, row.col("code"), _("实施编码“%(code)s”与第 %(row)s 行重复") % {"code": code, "row": self.seen[code]})
             ok = False
         elif code:
             self.seen[code] = row.number
@@ -133,17 +135,17 @@ class _ItemSheet:
         if name in FOREIGN_KEYS:
             code = text(raw)
             if code and code not in self.lookups[name]:
-                self.problems.add(ITEM_SHEET, row.number, row.col(name), f"没有编码为“{code}”的{f.verbose_name}")
+                self.problems.add(ITEM_SHEET, row.number, row.col(name), _("没有编码为“%(code)s”的%(what)s") % {"code": code, "what": f.verbose_name})
                 return False
             values[name] = self.lookups[name].get(code)
         else:
             try:
                 values[name] = convert(f, raw)
             except ValidationError as exc:
-                self.problems.add(ITEM_SHEET, row.number, row.col(name), f"{f.verbose_name}：{'；'.join(exc.messages)}")
+                self.problems.add(ITEM_SHEET, row.number, row.col(name), _("%(field)s：%(problems)s") % {"field": f.verbose_name, "problems": _("；").join(exc.messages)})
                 return False
         if name in REQUIRED_ITEM and values[name] in ("", None):
-            self.problems.add(ITEM_SHEET, row.number, row.col(name), f"{f.verbose_name}不能为空")
+            self.problems.add(ITEM_SHEET, row.number, row.col(name), _("%(field)s不能为空") % {"field": f.verbose_name})
             return False
         return True
 
@@ -153,7 +155,7 @@ class _ItemSheet:
         if existing is not None:
             base = {f.name: getattr(existing, f.name) for f in ServiceItem._meta.concrete_fields}
             if row.values.get("status") == ItemStatus.DRAFT and existing.status != ItemStatus.DRAFT:
-                self.problems.add(ITEM_SHEET, row.number, row.columns.get("status"), "已发布或停用的事项不能改回草稿")
+                self.problems.add(ITEM_SHEET, row.number, row.columns.get("status"), _("已发布或停用的事项不能改回草稿"))
         for problem in check_item_rules({**base, **row.values}):
             self.problems.add(ITEM_SHEET, row.number, row.columns.get(problem.field or ""), str(problem.message))
 
@@ -181,7 +183,7 @@ class _MaterialSheet:
             pair = (item_code, material_code)
             if pair in self.seen:
                 self.problems.add(MATERIAL_SHEET, row.number, row.col("material"),
-                                  f"同一事项的材料“{material_code}”与第 {self.seen[pair]} 行重复")
+                                  _("同一事项的材料“%(code)s”与第 %(row)s 行重复") % {"code": material_code, "row": self.seen[pair]})
             else:
                 self.seen[pair] = row.number
         return MaterialRow(row.number, item_code, material_code, material_name, self._values(row),
@@ -189,19 +191,19 @@ class _MaterialSheet:
 
     def _check_item(self, row: SheetRow, item_code: str) -> None:
         if not item_code:
-            self.problems.add(MATERIAL_SHEET, row.number, row.col("item"), "实施编码不能为空")
+            self.problems.add(MATERIAL_SHEET, row.number, row.col("item"), _("实施编码不能为空"))
         elif item_code not in self.known_items:
-            self.problems.add(MATERIAL_SHEET, row.number, row.col("item"), f"没有实施编码为“{item_code}”的事项")
+            self.problems.add(MATERIAL_SHEET, row.number, row.col("item"), _("没有实施编码为“%(code)s”的事项") % {"code": item_code})
 
     def _check_material(self, row: SheetRow, code: str, name: str) -> None:
         if not code:
-            self.problems.add(MATERIAL_SHEET, row.number, row.col("material"), "材料编码不能为空")
+            self.problems.add(MATERIAL_SHEET, row.number, row.col("material"), _("材料编码不能为空"))
         elif code in self.canonical:
             return
         elif not name:
-            self.problems.add(MATERIAL_SHEET, row.number, row.col("material_name"), "新材料编码须填写材料名称")
+            self.problems.add(MATERIAL_SHEET, row.number, row.col("material_name"), _("新材料编码须填写材料名称"))
         elif name in self.canonical_names or self.new_names.get(name, code) != code:
-            self.problems.add(MATERIAL_SHEET, row.number, row.col("material_name"), f"材料名称“{name}”已用于其他材料编码")
+            self.problems.add(MATERIAL_SHEET, row.number, row.col("material_name"), _("材料名称“%(name)s”已用于其他材料编码") % {"name": name})
         else:
             self.new_names[name] = code
 
@@ -215,12 +217,12 @@ class _MaterialSheet:
             try:
                 values[name] = convert(f, raw)
             except ValidationError as exc:
-                self.problems.add(MATERIAL_SHEET, row.number, col, f"{f.verbose_name}：{'；'.join(exc.messages)}")
+                self.problems.add(MATERIAL_SHEET, row.number, col, _("%(field)s：%(problems)s") % {"field": f.verbose_name, "problems": _("；").join(exc.messages)})
                 ok = False
         if ok and values.get("originals") == 0 and values.get("copies") == 0 \
                 and values.get("source") != MaterialSource.SHARED:
             self.problems.add(MATERIAL_SHEET, row.number, row.col("originals"),
-                              "原件份数和复印件份数不能同时为 0（数据共享免提交的除外）")
+                              _("原件份数和复印件份数不能同时为 0（数据共享免提交的除外）"))
         return values
 
 

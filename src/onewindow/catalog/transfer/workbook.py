@@ -164,7 +164,7 @@ class SheetRow:
 def read_sheet(wb: Any, name: str, columns: list[tuple[str, str]], problems: Problems) -> Iterator[SheetRow]:
     """The rows of a sheet, blank rows skipped; a missing sheet or required column is a problem (no rows)."""
     if name not in wb.sheetnames:
-        problems.add(name, None, None, f"缺少工作表“{name}”")
+        problems.add(name, None, None, _("缺少工作表“%(sheet)s”") % {"sheet": name})
         return
     rows = iter(wb[name].iter_rows(values_only=True))
     header: tuple[Any, ...] = next(rows, ()) or ()
@@ -175,7 +175,7 @@ def read_sheet(wb: Any, name: str, columns: list[tuple[str, str]], problems: Pro
                 positions[field_name] = col
     missing = [title for title, f in columns if f not in positions and f not in OPTIONAL_COLUMNS]
     for title in missing:
-        problems.add(name, 1, None, f"缺少列“{title}”")
+        problems.add(name, 1, None, _("缺少列“%(column)s”") % {"column": title})
     if missing:
         return
     for number, values in enumerate(rows, start=2):
