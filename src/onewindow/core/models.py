@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 
@@ -186,6 +187,5 @@ class UserSession(AbstractBaseSession):
 
     @classmethod
     def get_session_store_class(cls) -> Any:
-        from onewindow.core.session_auth import SessionStore
-
-        return SessionStore
+        # named, not imported: core.session_auth imports this module for its model
+        return import_string("onewindow.core.session_auth.SessionStore")
