@@ -25,13 +25,15 @@ ONEWINDOW_VAR_DIR="$(mktemp -d)" .venv/bin/onewindow makemigrations --check --dr
 # database) runs everything but the demo's tests. SQLite (the demo's database) runs the demo's tests and the apps
 # whose code differs by engine (raw SQL, row locks, triggers and constraints: core, hall, catalog, community) or
 # that every flow goes through (cases, navigator); migrations, browser, fuzz and crawl tests run on PostgreSQL
-# only. pytest alone runs everything on one engine.
+# only. pytest alone runs everything on one engine. `--dist loadfile` keeps each test file on one worker, so a
+# module's expensive fixture (the demo database, the scaled demo, the menu crawl's users) is built once, not
+# once per worker: the demo's tests took 164 s instead of 212 s.
 SQLITE_TESTS=(tests/demo tests/core tests/hall tests/catalog tests/community tests/cases tests/navigator)
 if [ "$#" -gt 0 ]; then SQLITE_TESTS=(); fi  # explicit arguments choose the tests for both passes
 echo "== tests on SQLite (the demo and the engine-dependent apps)"
-env -u DATABASE_URL .venv/bin/pytest -q -n 2 --create-db -m "not migrations and not browser and not once_on_postgres" \
+env -u DATABASE_URL .venv/bin/pytest -q -n 2 --dist loadfile --create-db -m "not migrations and not browser and not once_on_postgres" \
   "${SQLITE_TESTS[@]}" "$@" || status=1
 echo "== tests on PostgreSQL (all but the demo's tests, which ran on SQLite)"
 DATABASE_URL="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/onewindow}" \
-  .venv/bin/pytest -q -n 2 --create-db -m "not once_on_sqlite" "$@" || status=1
+  .venv/bin/pytest -q -n 2 --dist loadfile --create-db -m "not once_on_sqlite" "$@" || status=1
 exit $status
