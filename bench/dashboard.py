@@ -54,15 +54,16 @@ def main() -> int:
         t = time.perf_counter()
         have = generate(have, size)
         print(f"{size:>9,} cases generated in {time.perf_counter() - t:.1f} s", flush=True)
-        results[size] = measure(args.runs)
+        results[size] = measure(args.runs, size)
     small, large = results[args.small], results[args.large]
     print()
-    print(f"{'':<34}{args.small:>12,}{args.large:>12,}{'ratio':>8}")
+    print(f"{'':<34}{args.small:>12,}{args.large:>12,}{'ratio':>8}   SQL statements per request")
     for key in small:
         ratio = large[key] / small[key] if small[key] else float("nan")
         unit = "s" if key.startswith("rollup") else "ms"
         scale = 1 if unit == "s" else 1000
-        print(f"{key:<34}{small[key] * scale:>10.1f}{unit:>2}{large[key] * scale:>10.1f}{unit:>2}{ratio:>8.2f}")
+        counts = "" if unit == "s" else f"   {STATEMENTS[args.small][key]} → {STATEMENTS[args.large][key]}"
+        print(f"{key:<34}{small[key] * scale:>10.1f}{unit:>2}{large[key] * scale:>10.1f}{unit:>2}{ratio:>8.2f}{counts}")
     ratio = large["dashboard page"] / small["dashboard page"]
     print(f"\ndashboard time ratio 1M/10k = {ratio:.2f} (target ≤ 3): {'OK' if ratio <= 3 else 'TOO SLOW'}")
     return 0 if ratio <= 3 else 1
@@ -156,9 +157,14 @@ def generate(have: int, upto: int) -> int:
     return upto
 
 
-def measure(runs: int) -> dict[str, float]:
+STATEMENTS: dict[int, dict[str, int]] = {}  # size → SQL statements of one request per page
+
+
+def measure(runs: int, size: int) -> dict[str, float]:
     from django.contrib.auth.models import User
+    from django.db import connection
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
 
     from onewindow.insights.rollups import rollup_refresh
 
@@ -174,6 +180,9 @@ def measure(runs: int) -> dict[str, float]:
                       ("metrics API, bundle scope", f"/api/v1/metrics?{q}&scope=bundle:bench-05"),
                       ("ranking page (live month)", "/supervision/ranking/")):
         client.get(url)  # warm
+        with CaptureQueriesContext(connection) as sql:
+            client.get(url)
+        STATEMENTS.setdefault(size, {})[name] = len(sql.captured_queries)
         times = []
         for _ in range(runs):
             t = time.perf_counter()

@@ -96,6 +96,9 @@ def run(rows: list[dict[str, str]], *, repeat: int, misses: bool, label: str, in
         known: set[str] | None = None) -> set[str]:
     """One bench pass; prints the figures and returns the queries whose first result is wrong. With `known`,
     --misses lists only the misses not in it (at scale: the queries the synthetic items cost)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     from onewindow.navigator import selectors
 
     tally: dict[str, dict[str, list[int]]] = {"lang": defaultdict(lambda: [0, 0, 0]),
@@ -104,37 +107,38 @@ def run(rows: list[dict[str, str]], *, repeat: int, misses: bool, label: str, in
     top1 = top3 = 0
     missed = []
     times: list[float] = []
-    for rep in range(max(1, repeat)):
-        for row in rows:
-            t = time.perf_counter()
-            result = selectors.search(row["query"], limit=10)
-            took = (time.perf_counter() - t) * 1000
-            times.append(took)
-            lang = row.get("lang") or "zh"
-            lang_times[lang].append(took)
-            if rep:
-                continue
-            expected = {c.strip() for c in row["expected"].split("|") if c.strip()}
-            codes = [h.doc.code for h in result.hits]
-            hit1 = bool(codes[:1]) and codes[0] in expected
-            hit3 = bool(expected & set(codes[:3]))
-            top1 += hit1
-            top3 += hit3
-            for key, value in (("lang", lang), ("kind", row.get("kind") or "-")):
-                k = tally[key][value]
-                k[0] += 1
-                k[1] += hit1
-                k[2] += hit3
-            if not hit1:
-                missed.append(("MISS" if not hit3 else "top3", lang, row["query"], row["expected"],
-                               [f"{h.doc.code} {h.doc.name}" for h in result.hits[:3]]))
+    with CaptureQueriesContext(connection) as sql:  # the index is in memory: a search should need none
+        for rep in range(max(1, repeat)):
+            for row in rows:
+                t = time.perf_counter()
+                result = selectors.search(row["query"], limit=10)
+                took = (time.perf_counter() - t) * 1000
+                times.append(took)
+                lang = row.get("lang") or "zh"
+                lang_times[lang].append(took)
+                if rep:
+                    continue
+                expected = {c.strip() for c in row["expected"].split("|") if c.strip()}
+                codes = [h.doc.code for h in result.hits]
+                hit1 = bool(codes[:1]) and codes[0] in expected
+                hit3 = bool(expected & set(codes[:3]))
+                top1 += hit1
+                top3 += hit3
+                for key, value in (("lang", lang), ("kind", row.get("kind") or "-")):
+                    k = tally[key][value]
+                    k[0] += 1
+                    k[1] += hit1
+                    k[2] += hit3
+                if not hit1:
+                    missed.append(("MISS" if not hit3 else "top3", lang, row["query"], row["expected"],
+                                   [f"{h.doc.code} {h.doc.name}" for h in result.hits[:3]]))
     n = len(rows)
     items = sum(d.kind == "item" for d in index.docs)
     print(f"== {label}: {n} queries, {len(index.docs)} documents ({items} items, "
           f"{len(index.docs) - items} bundles), index built in {build:.2f} s")
     print(f"top-1 accuracy {top1 / n:.1%} ({top1}/{n})   top-3 accuracy {top3 / n:.1%} ({top3}/{n})")
     print(f"query time: median {statistics.median(times):.2f} ms, p99 {percentile(times, 0.99):.2f} ms "
-          f"over {len(times)} searches")
+          f"over {len(times)} searches   SQL statements per search {len(sql.captured_queries) / len(times):.2f}")
     for key, order in (("lang", LANGS), ("kind", ())):
         names = [v for v in order if v in tally[key]] + sorted(set(tally[key]) - set(order))
         for value in names:

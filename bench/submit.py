@@ -4,7 +4,8 @@
 A fresh database (default ow_cases_bench_submit; override BENCH_DATABASE_URL) gets a 6-item bundle (3 departments)
 needing 8 distinct materials, and one signed-in citizen per client. A real server process (gunicorn, sync workers)
 listens on a loopback port; each client thread POSTs multipart submissions (payload + 8 small PDF/JPEG/PNG files,
-fresh Idempotency-Key) for a bounded duration. Prints the rate, p50/p99 latency and the rows created.
+fresh Idempotency-Key) for a bounded duration. Prints the rate, p50/p99 latency, the SQL statements of one
+submission (counted in process afterwards) and the rows created.
 
     .venv/bin/python bench/submit.py                 # 8 clients, 4 workers, 20 s
     BENCH_CLIENTS=16 BENCH_WORKERS=4 BENCH_SECONDS=30 .venv/bin/python bench/submit.py
@@ -207,6 +208,35 @@ def warm_up(port: int, key: str) -> None:
         warm.get(f"http://127.0.0.1:{port}/cases/mine/", timeout=120)
 
 
+def statements_per_submission(key: str, codes: list[str]) -> int:
+    """SQL statements of one bundle submission, counted in this process (Django's test client, same database and
+    session, a first submission warming the caches; transaction control not counted, as in bench/queue)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.cookies["sessionid"] = key
+
+    def submit(n: int) -> None:
+        payload = {"kind": "bundle", "code": "bench-6", "answers": {},
+                   "applicant": {"kind": "person", "name": "基准计数", "id_number": id_number(900_000 + n),
+                                 "phone": f"1390594{n:04d}"}, "form": {"company": "基准科技有限公司"}}
+        files = {f"material.{code}": SimpleUploadedFile(f"m{i}.{ext}", blob) for i, (code, (ext, blob)) in enumerate(
+            zip(codes, [("pdf", PDF), ("jpg", JPEG), ("png", PNG)] * 3, strict=False))}
+        r = client.post("/api/v1/applications", {"payload": json.dumps(payload, ensure_ascii=False), **files},
+                        HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex)
+        if r.status_code != 201:
+            raise SystemExit(f"counting submission refused: {r.status_code} {r.content[:200]!r}")
+
+    submit(1)
+    with CaptureQueriesContext(connection) as sql:
+        submit(2)
+    control = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE")
+    return sum(1 for q in sql.captured_queries if not (q["sql"] or "?").startswith(control))
+
+
 def report(run: Run) -> None:
     from django.db import connection
 
@@ -241,7 +271,8 @@ def main() -> None:
             t.start()
         for t in threads:
             t.join()
-    report(run)
+    report(run)  # the rows of the run; the two counting submissions come after it
+    print(f"SQL statements per submission: {statements_per_submission(keys[0], codes)}")
 
 
 if __name__ == "__main__":
