@@ -2,7 +2,7 @@
 
 The cached index is keyed by a cheap fingerprint of the catalog (count and latest `updated_at` of items,
 bundles and the guide's own synonyms); when an item or a bundle is added, renamed or retired, or a synonym is
-added, the next search sees a new fingerprint and rebuilds. No signals. Three aggregate queries per search.
+added, the next search sees a new fingerprint and rebuilds. No signals. One statement per search.
 """
 
 from __future__ import annotations
@@ -13,12 +13,13 @@ import threading
 import time
 from dataclasses import dataclass
 
-from django.db.models import Count, Max
+from django.db import connection
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
 
 from onewindow.bundles.models import Bundle
 from onewindow.catalog.models import ItemMaterial, ItemStatus, ServiceItem
+from onewindow.core import rows
 from onewindow.navigator import text
 from onewindow.navigator.engine import Doc, Hit, Index, Synonym
 from onewindow.navigator.models import Language
@@ -32,11 +33,23 @@ _cached: tuple[tuple, Index] | None = None
 MAX_QUERY_LENGTH = 100
 
 
+FINGERPRINTED = (ServiceItem, Bundle, SynonymRow)
+
+
 def fingerprint() -> tuple:
-    items = ServiceItem.objects.aggregate(n=Count("id"), at=Max("updated_at"))
-    bundles = Bundle.objects.aggregate(n=Count("id"), at=Max("updated_at"))
-    synonyms = SynonymRow.objects.aggregate(n=Count("id"), at=Max("updated_at"))
-    return (items["n"], items["at"], bundles["n"], bundles["at"], synonyms["n"], synonyms["at"])
+    """Count and latest `updated_at` of the items, bundles and synonyms, in one statement written once (every
+    search asks: three ORM aggregates were three round trips and three compilations)."""
+    def build() -> str:
+        parts = []
+        for model in FINGERPRINTED:
+            table = rows.quote(connection, model._meta.db_table)
+            at = rows.quote(connection, model._meta.get_field("updated_at").column)
+            parts += [f"(SELECT COUNT(*) FROM {table})", f"(SELECT MAX({at}) FROM {table})"]
+        return "SELECT " + ", ".join(parts)
+
+    with rows.cursor(connection) as cursor:
+        cursor.execute(rows.statement(connection, "navigator.fingerprint", build))
+        return tuple(cursor.fetchone())
 
 
 def _url(names: tuple[str, ...], code: str, fallback: str) -> str:
