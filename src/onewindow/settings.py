@@ -71,7 +71,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Django's session and authentication middleware; without Redis the session row and its user's row are read in
     # one statement written once (core.session_auth: compiling two SELECTs was a fifth of a clerk request's CPU)
-    "onewindow.core.session_auth.SessionMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

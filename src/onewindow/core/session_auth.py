@@ -33,7 +33,6 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAuthenticationMiddleware
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends import db
-from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.db import connections, router
 from django.http import HttpRequest
 from django.utils import timezone
@@ -96,10 +95,6 @@ class SessionStore(db.SessionStore):
         found = rows.instance(connection, User, user_columns) if user_columns[0] is not None else None
         self.user_row = (user_id, found)
         return model(session_key=key, session_data=row[0], user_id=user_id)
-
-
-class SessionMiddleware(DjangoSessionMiddleware):
-    """Django's, unchanged: its store is SESSION_ENGINE's (this module's SessionStore in the embedded default)."""
 
 
 def _user_by_pk(user_id: Any) -> Any:
