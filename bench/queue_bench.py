@@ -486,7 +486,9 @@ def main() -> None:
     if args.rounds > 1:
         each = [f"{hr['cycles'] / hr['elapsed'] / (sr['cycles'] / sr['elapsed']):.3f}"
                 for hr, sr in zip(rounds_http, rounds_sql, strict=True) if sr["cycles"]]
-        print(f"ratio in each of the {args.rounds} rounds: {', '.join(each)}")
+        rates = [" / ".join(f"{r['cycles'] / r['elapsed']:.0f}" for r in rs_) for rs_ in (rounds_http, rounds_sql)]
+        print(f"ratio in each of the {args.rounds} rounds: {', '.join(each)}   (cycles/s HTTP {rates[0]}, "
+              f"raw SQL {rates[1]})")
     if rh and rs:
         print(f"ratio HTTP / raw SQL: {rh / rs:.3f}  (raw SQL is {rs / rh:.1f}× faster)")
     if h["errors"] or s["errors"]:

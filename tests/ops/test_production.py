@@ -36,6 +36,27 @@ def _database_url() -> str:
     return f"postgres://{d['USER']}@{d['HOST'] or '127.0.0.1'}:{d['PORT'] or 5432}/{d['NAME']}"
 
 
+def _argv_value(argv: list[str], flag: str) -> str:
+    return argv[argv.index(flag) + 1]
+
+
+def test_serve_restarts_a_worker_only_after_many_requests_with_jitter_so_workers_do_not_restart_together(
+        monkeypatch) -> None:
+    from onewindow.core.management.commands.serve import MAX_REQUESTS, Command
+
+    parser = Command().create_parser("onewindow", "serve")
+    argv = Command().gunicorn_argv(vars(parser.parse_args([])))
+    assert _argv_value(argv, "--max-requests") == str(MAX_REQUESTS) and MAX_REQUESTS >= 50_000
+    assert _argv_value(argv, "--max-requests-jitter") == str(MAX_REQUESTS // 10)
+
+    argv = Command().gunicorn_argv(vars(parser.parse_args(["--max-requests", "0"])))
+    assert _argv_value(argv, "--max-requests") == "0"  # gunicorn's "never restart"
+
+    monkeypatch.setenv("ONEWINDOW_MAX_REQUESTS", "20000")
+    parser = Command().create_parser("onewindow", "serve")
+    assert _argv_value(Command().gunicorn_argv(vars(parser.parse_args([]))), "--max-requests-jitter") == "2000"
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_serve_runs_several_processes_and_worker_runs_queued_tasks_against_database_url(tmp_path) -> None:

@@ -207,10 +207,16 @@ OPEN_STATUSES = (TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING
 
 
 class Ticket(models.Model):
-    hall = models.ForeignKey(Hall, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("大厅"))
+    # Three foreign keys go without their own index (db_index=False), each covered by an index that leads with it
+    # (counter: ticket_counter_status; issued_category: ticket_unique_number_per_day) or by the queue's
+    # (hall: ticket_waiting_queue). Every status change rewrites a ticket's entry in each index, and the
+    # planner, before a new hall table had statistics, took a hall-only index for the call-next query and read
+    # every ticket of the hall instead of the waiting ones (docs/operations.md "Hot paths").
+    hall = models.ForeignKey(Hall, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("大厅"),
+                             db_index=False)
     category = models.ForeignKey(HallCategory, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("窗口类别"))
     issued_category = models.ForeignKey(HallCategory, on_delete=models.PROTECT, related_name="+",
-                                        verbose_name=_("取号类别"))
+                                        verbose_name=_("取号类别"), db_index=False)
     day = models.DateField(_("日期"))
     seq = models.PositiveIntegerField(_("序号"))
     number = models.CharField(_("号码"), max_length=10)
@@ -222,7 +228,7 @@ class Ticket(models.Model):
     effective_time = models.DateTimeField(_("排队时间"), help_text=_("预约时段开始或取号时间"))
     status = models.CharField(_("状态"), max_length=12, choices=TicketStatus.choices, default=TicketStatus.WAITING)
     counter = models.ForeignKey(Counter, null=True, blank=True, on_delete=models.PROTECT, related_name="tickets",
-                                verbose_name=_("窗口"))
+                                verbose_name=_("窗口"), db_index=False)
     target_counter = models.ForeignKey(Counter, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                        verbose_name=_("指定窗口"))
     clerk = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
@@ -249,7 +255,8 @@ class Ticket(models.Model):
         indexes = [
             models.Index(fields=["hall", "category", "priority", "effective_time"], condition=Q(status="waiting"),
                          name="ticket_waiting_queue"),
-            models.Index(fields=["hall", "day"], name="ticket_hall_day"),
+            # the day first: a report's hall and days; a hall-only index would compete with the queue's
+            models.Index(fields=["day", "hall"], name="ticket_day_hall"),
             models.Index(fields=["counter", "status"], name="ticket_counter_status"),
         ]
 

@@ -84,21 +84,35 @@ def _with_category(ticket: Ticket, categories: list[HallCategory]) -> Ticket:
     return ticket
 
 
+_WAITING = TicketStatus.WAITING.value  # a plain word, written into SQL below
+_STATUSES = frozenset(TicketStatus.values)  # the only words written into SQL as statuses
+
+
+def next_waiting_sql(skills: int) -> str:
+    """The statement next_waiting_ticket runs for a counter serving `skills` categories; its parameters are the
+    hall, the moment, the categories and the counter."""
+    t = _q(Ticket._meta.db_table)
+    placeholders = ", ".join(["%s"] * skills)
+    # The status is written into the statement, not bound: the statement is prepared (core.rows.cursor), and a
+    # generic plan for `status = $n` cannot prove that the partial index ticket_waiting_queue (status =
+    # 'waiting') applies, so it would read the hall's tickets of every status (docs/operations.md "Hot paths").
+    return (f"SELECT {_columns(Ticket, t)} FROM {t}"
+            f" WHERE {t}.{_q('hall_id')} = %s AND {t}.{_q('status')} = '{_WAITING}'"
+            f" AND {t}.{_q('effective_time')} <= %s"
+            f" AND (({t}.{_q('category_id')} IN ({placeholders}) AND {t}.{_q('target_counter_id')} IS NULL)"
+            f" OR {t}.{_q('target_counter_id')} = %s)"
+            f" ORDER BY {t}.{_q('priority')} DESC, {t}.{_q('effective_time')} ASC, {t}.{_q('id')} ASC LIMIT 1"
+            f"{_lock(t, skip_locked=True)}")
+
+
 def next_waiting_ticket(counter: Counter, skills: list[int], at: dt.datetime,
                         categories: list[HallCategory]) -> Ticket | None:
     """The next ticket for `counter`, locked, skipping rows other counters hold: highest priority, then earliest
     effective time, then id, among the waiting tickets of the categories it serves (not sent to one counter)
     and those sent to it."""
-    t = _q(Ticket._meta.db_table)
-    placeholders = ", ".join(["%s"] * len(skills))
-    sql = (f"SELECT {_columns(Ticket, t)} FROM {t}"
-           f" WHERE {t}.{_q('hall_id')} = %s AND {t}.{_q('status')} = %s AND {t}.{_q('effective_time')} <= %s"
-           f" AND (({t}.{_q('category_id')} IN ({placeholders}) AND {t}.{_q('target_counter_id')} IS NULL)"
-           f" OR {t}.{_q('target_counter_id')} = %s)"
-           f" ORDER BY {t}.{_q('priority')} DESC, {t}.{_q('effective_time')} ASC, {t}.{_q('id')} ASC LIMIT 1"
-           f"{_lock(t, skip_locked=True)}")
     with rows.cursor(connection) as cursor:
-        cursor.execute(sql, [counter.hall_id, TicketStatus.WAITING.value, _datetime(at), *skills, counter.pk])
+        cursor.execute(_sql(f"next_waiting.{len(skills)}", lambda: next_waiting_sql(len(skills))),
+                       [counter.hall_id, _datetime(at), *skills, counter.pk])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -130,25 +144,32 @@ def session_with_clerk(session: ClerkSession, user: Any, profile_row: Sequence[A
     return session
 
 
+def current_of_session_sql(statuses: Sequence[str]) -> str:
+    """The statement current_ticket_of_session runs; its parameters are the user, the counter and the user."""
+    if not set(statuses) <= _STATUSES:
+        raise ValueError(f"not a ticket status: {sorted(set(statuses) - _STATUSES)}")
+    # The statuses are written into the statement, not bound, so that even the prepared statement's generic plan
+    # can use the partial unique index ticket_one_current_per_counter (at most one row) rather than every ticket
+    # the clerk ever called (see next_waiting_sql).
+    literals = ", ".join(f"'{status}'" for status in statuses)
+    t, s, p = _q(Ticket._meta.db_table), _q(ClerkSession._meta.db_table), _q(Profile._meta.db_table)
+    return (f"SELECT {_columns(Ticket, t)}, {s}.{_q('id')}, {s}.{_q('state')}, {_columns(Profile, p)}"
+            f" FROM {t} INNER JOIN {s} ON {s}.{_q('counter_id')} = {t}.{_q('counter_id')}"
+            f" AND {s}.{_q('clerk_id')} = %s AND {s}.{_q('ended_at')} IS NULL"
+            f" LEFT OUTER JOIN {p} ON {p}.{_q('user_id')} = {t}.{_q('clerk_id')}"
+            f" WHERE {t}.{_q('counter_id')} = %s AND {t}.{_q('clerk_id')} = %s AND {t}.{_q('status')} IN ({literals})"
+            f" ORDER BY {t}.{_q('id')} DESC LIMIT 1{_lock(t)}")
+
+
 def current_ticket_of_session(counter: Counter, user: Any, statuses: Sequence[str],
                               categories: list[HallCategory]) -> tuple[ClerkSession, Ticket] | None:
     """The counter's current ticket in one of `statuses`, locked (the ticket row only), called by `user`, at a
     counter whose open session is `user`'s; with that session (its id and state) and `user`'s profile. None
     when any of that does not hold."""
     wanted = list(dict.fromkeys(statuses))
-    placeholders = ", ".join(["%s"] * len(wanted))
-
-    def build() -> str:
-        t, s, p = _q(Ticket._meta.db_table), _q(ClerkSession._meta.db_table), _q(Profile._meta.db_table)
-        return (f"SELECT {_columns(Ticket, t)}, {s}.{_q('id')}, {s}.{_q('state')}, {_columns(Profile, p)}"
-                f" FROM {t} INNER JOIN {s} ON {s}.{_q('counter_id')} = {t}.{_q('counter_id')}"
-                f" AND {s}.{_q('clerk_id')} = %s AND {s}.{_q('ended_at')} IS NULL"
-                f" LEFT OUTER JOIN {p} ON {p}.{_q('user_id')} = {t}.{_q('clerk_id')}"
-                f" WHERE {t}.{_q('counter_id')} = %s AND {t}.{_q('clerk_id')} = %s AND {t}.{_q('status')} IN ({placeholders})"
-                f" ORDER BY {t}.{_q('id')} DESC LIMIT 1{_lock(t)}")
-
     with rows.cursor(connection) as cursor:
-        cursor.execute(_sql(f"current_of_session.{len(wanted)}", build), [user.pk, counter.pk, user.pk, *wanted])
+        cursor.execute(_sql(f"current_of_session.{'.'.join(wanted)}", lambda: current_of_session_sql(wanted)),
+                       [user.pk, counter.pk, user.pk])
         row = cursor.fetchone()
     if row is None:
         return None

@@ -13,6 +13,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 REQUEST_LIMITS = ("--limit-request-line", "8190", "--limit-request-fields", "100",
                   "--limit-request-field_size", "8190")
 
+#: A worker restarts after this many requests (± a tenth, so that the workers do not restart together). The limit
+#: only guards against a slow leak over hours. At 5000 a busy worker (about 260 requests per second at the hall's
+#: opening rush) restarted every 20 seconds, and each restart re-imports Django and warms the guide's dictionaries
+#: again: bench/queue lost a fifth of its HTTP rate in the rounds with a restart (docs/operations.md "Hot paths").
+MAX_REQUESTS = 100_000
+
 
 def default_workers() -> int:
     """One gthread worker per core (at least two, so that one can restart while the other serves), each with
@@ -32,6 +38,9 @@ class Command(BaseCommand):
                             help="worker processes (default: one per CPU core, at least two)")
         parser.add_argument("--threads", type=int, default=int(os.environ.get("ONEWINDOW_THREADS", "4")))
         parser.add_argument("--timeout", type=int, default=60)
+        parser.add_argument("--max-requests", type=int,
+                            default=int(os.environ.get("ONEWINDOW_MAX_REQUESTS", str(MAX_REQUESTS))),
+                            help="restart a worker after this many requests (0: never); see MAX_REQUESTS")
         parser.add_argument("--access-log", default="-", help="file for the access log, '-' for stdout, '' for none")
 
     def preflight(self) -> None:
@@ -52,6 +61,7 @@ class Command(BaseCommand):
 
     def gunicorn_argv(self, options: dict) -> list[str]:
         workers = options["workers"] or default_workers()
+        max_requests = int(options.get("max_requests", MAX_REQUESTS))
         argv = [
             sys.executable, "-m", "gunicorn", "onewindow.wsgi:application",
             "--bind", str(options["bind"]),
@@ -60,7 +70,7 @@ class Command(BaseCommand):
             "--worker-class", "gthread",
             "--timeout", str(options["timeout"]),
             "--graceful-timeout", "20",
-            "--max-requests", "5000", "--max-requests-jitter", "500",
+            "--max-requests", str(max_requests), "--max-requests-jitter", str(max_requests // 10),
             *REQUEST_LIMITS,
         ]
         if options["access_log"]:
