@@ -53,11 +53,13 @@ def _fresh_process_caches() -> Iterator[None]:
     from django.core.cache.backends.locmem import LocMemCache
 
     from onewindow.hall import queue_line
+    from onewindow.hall.services import lookups
 
     for alias in ("ratelimit", "figures"):
         if isinstance(caches[alias], LocMemCache):
             caches[alias].clear()
     queue_line.forget_all()
+    lookups.forget_all()
     yield
 
 

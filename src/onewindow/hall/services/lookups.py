@@ -5,12 +5,20 @@ each request of the queue's hot path. A hall's setup (the hall, its opening hour
 a counter's (the counter, its hall, the categories it serves) change a few times a year, so they are kept in
 the ``figures`` cache (core.cache: process memory, or Redis with REDIS_URL) for CONFIG_SECONDS. A change saved
 in this process (the admin, services.setup, a test) drops them at once through the signals below; another
-server process without Redis sees it within CONFIG_SECONDS.
+server process sees it within CONFIG_SECONDS (+ LOCAL_SECONDS).
+
+In front of that cache each process keeps the objects themselves for LOCAL_SECONDS: the figures cache hands out
+a fresh copy on every read (it unpickles the hall with its hours, the categories, the counter), and a queue
+cycle asks six times; those reads were a twentieth of the server's CPU per cycle (docs/operations.md "Hot
+paths"). The objects are therefore shared between the requests of a process: read them, never change them
+(the setup services load their own rows to change).
 """
 
 from __future__ import annotations
 
 import re
+import threading
+import time
 from typing import Any
 
 from django.core.cache import caches
@@ -22,6 +30,8 @@ from onewindow.core.errors import NotFound, ServiceError
 from onewindow.hall.models import ClerkSession, Counter, Hall, HallCategory, OpeningHours
 
 CONFIG_SECONDS = 30
+LOCAL_SECONDS = 2.0
+LOCAL_ENTRIES = 10_000  # past this many keys the process forgets them all (a key per hall, category set, counter)
 SAFE_CODE = re.compile(r"[A-Za-z0-9_.-]{1,60}")
 _MISSING = object()
 # Bumped by every change of a hall's setup in this process: the cache keys carry it, so older entries are
@@ -34,9 +44,21 @@ def setup_key(kind: str, value: object) -> str:
     return f"hall.config:{_generation[0]}:{kind}:{value}"
 
 
+# key → (monotonic deadline, value); the keys carry the generation, so a change here is never read stale
+_local: dict[str, tuple[float, Any]] = {}
+_local_lock = threading.Lock()
+
+
 def setup_changed(**_kwargs: Any) -> None:
     """A hall, its hours, categories or counters changed: read them from the database again."""
     _generation[0] += 1
+    forget_all()
+
+
+def forget_all() -> None:
+    """Drop this process's copies (a change here; tests: ids are reused after a rolled-back transaction)."""
+    with _local_lock:
+        _local.clear()
 
 
 for _model in (Hall, OpeningHours, HallCategory, Counter):
@@ -49,12 +71,23 @@ post_save.connect(setup_changed, sender="catalog.WindowCategory", dispatch_uid="
 
 
 def cached(key: str, load: Any) -> Any:
+    """The value kept under `key` (this process's copy for LOCAL_SECONDS, then the figures cache for
+    CONFIG_SECONDS), or `load()` kept for both; None (an unknown name) is not kept."""
+    now = time.monotonic()
+    hit = _local.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
     cache = caches[FIGURES]
     value = cache.get(key, _MISSING)
     if value is _MISSING:
         value = load()
         if value is not None:  # unknown names are not kept: they would only fill the cache
             cache.set(key, value, timeout=CONFIG_SECONDS)
+    if value is not None:
+        with _local_lock:
+            if len(_local) >= LOCAL_ENTRIES:
+                _local.clear()
+            _local[key] = (now + LOCAL_SECONDS, value)
     return value
 
 
