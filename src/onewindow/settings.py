@@ -68,7 +68,8 @@ MIDDLEWARE = [
     "onewindow.core.limits.RequestSizeLimitMiddleware",
     "onewindow.core.security.RejectNulBytesMiddleware",
     "onewindow.core.inputs.InputShapeMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # four page-only middlewares, passed by for /api/ (core.middleware.pages_only)
+    "onewindow.core.middleware.PagesOnlyWhiteNoiseMiddleware",
     # Django's session and authentication middleware; without Redis the session row and its user's row are read in
     # one statement written once (core.session_auth: compiling two SELECTs was a fifth of a clerk request's CPU)
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -76,9 +77,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "onewindow.core.session_auth.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
+    "onewindow.core.middleware.PagesOnlyMessageMiddleware",
+    "onewindow.core.middleware.PagesOnlyXFrameOptionsMiddleware",
+    "onewindow.core.middleware.PagesOnlyHtmxMiddleware",
     "onewindow.core.middleware.RequestContextMiddleware",
     "onewindow.core.access.LoginRedirectMiddleware",
     "onewindow.core.error_pages.ErrorPageMiddleware",

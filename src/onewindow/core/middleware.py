@@ -18,3 +18,40 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             current_request.reset(token)
+
+
+API_PREFIX = "/api/"
+_HOOKS = ("process_view", "process_exception", "process_template_response")
+
+
+def pages_only(dotted_path: str) -> type:
+    """The middleware at `dotted_path`, passed by for the JSON API (paths under /api/).
+
+    Messages, htmx, static files and X-Frame-Options (the API's answers get it from SecurityHeadersMiddleware)
+    only concern pages; on a queue cycle's three API requests they were about a thirtieth of the server's CPU
+    (docs/operations.md "Hot paths"). Only a middleware without view, exception or template hooks may be
+    wrapped: Django calls those hooks whatever the wrapper does, so they could not be passed by.
+    """
+    from django.core.exceptions import ImproperlyConfigured
+    from django.utils.module_loading import import_string
+
+    inner_class = import_string(dotted_path)
+    hooks = [hook for hook in _HOOKS if hasattr(inner_class, hook)]
+    if hooks:
+        raise ImproperlyConfigured(f"{dotted_path} has {', '.join(hooks)}: it cannot be passed by for the API")
+
+    class PagesOnly(inner_class):  # type: ignore[misc, valid-type]  # a subclass: Django's checks still find it
+        def __call__(self, request: HttpRequest) -> HttpResponse:
+            if request.path_info.startswith(API_PREFIX):
+                return self.get_response(request)
+            return super().__call__(request)
+
+    PagesOnly.__name__ = PagesOnly.__qualname__ = f"PagesOnly{inner_class.__name__}"
+    return PagesOnly
+
+
+# the names settings.MIDDLEWARE lists
+PagesOnlyWhiteNoiseMiddleware = pages_only("whitenoise.middleware.WhiteNoiseMiddleware")
+PagesOnlyMessageMiddleware = pages_only("django.contrib.messages.middleware.MessageMiddleware")
+PagesOnlyXFrameOptionsMiddleware = pages_only("django.middleware.clickjacking.XFrameOptionsMiddleware")
+PagesOnlyHtmxMiddleware = pages_only("django_htmx.middleware.HtmxMiddleware")

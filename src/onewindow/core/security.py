@@ -47,6 +47,8 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if request.path_info.startswith("/api/"):  # pages get it from XFrameOptionsMiddleware (core.middleware)
+            response.headers.setdefault("X-Frame-Options", "DENY")
         return response
 
 
