@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from onewindow.core.cache import hit
 from onewindow.core.errors import ServiceError, error_response
+from onewindow.core.middleware import API_PREFIX
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -47,7 +48,7 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        if request.path_info.startswith("/api/"):  # pages get it from XFrameOptionsMiddleware (core.middleware)
+        if request.path_info.startswith(API_PREFIX):  # pages get it from XFrameOptionsMiddleware (core.middleware)
             response.headers.setdefault("X-Frame-Options", "DENY")
         return response
 
