@@ -122,20 +122,21 @@ def transition(obj: M, *, to: str, allowed_from: Iterable[str], action: str, act
         values.pop(version_field, None)  # the version only ever goes up by one
     if timestamp_field and timestamp_field not in values:
         values[timestamp_field] = now
-    # the conditional UPDATE, written once per model and set of columns (core.rows: compiling it was a good part
-    # of a queue request's CPU); `version = version + 1` when the model keeps a version
-    updated = rows.update(type(obj), where=condition, values=values,
-                          increment=(version_field,) if version_field else ())
-    if updated != 1:
+    event = _event(obj, event_model=event_model, action=action, actor=actor, from_status=current, to_status=to,
+                   reason=reason, correlation=correlation, data=data, at=now, event_fields=event_fields)
+    # the conditional UPDATE and the event's INSERT, written once per model and set of columns (core.rows:
+    # compiling them was a good part of a queue request's CPU), one statement on PostgreSQL; `version =
+    # version + 1` when the model keeps a version. No event is written when the update changed no row.
+    if not rows.update_then_insert(type(obj), where=condition, values=values, row=event,
+                                   increment=(version_field,) if version_field else ()):
         raise TransitionRefused(_("%(what)s已被他人处理，请刷新后重试") % {"what": _describe(obj)},
                                 field=version_field or state_field)
     for key, value in values.items():
         setattr(obj, key, value)
     if version_field:
         setattr(obj, version_field, getattr(obj, version_field) + 1)
-    record_event(obj, event_model=event_model, action=action, actor=actor, from_status=current, to_status=to,
-                 reason=reason, correlation=correlation, data=data, at=now, audit=audit,
-                 audit_detail=audit_detail, event_fields=event_fields)
+    if audit:
+        _audit(obj, action=action, actor=actor, from_status=current, to_status=to, audit_detail=audit_detail)
     return obj
 
 
@@ -145,14 +146,44 @@ def record_event(obj: models.Model, *, event_model: type[AppendOnlyEvent], actio
                  audit_detail: Mapping[str, Any] | None = None,
                  event_fields: Mapping[str, Any] | None = None) -> AppendOnlyEvent:
     """Write one event row for `obj` (and the audit entry). Used by `transition()` and for acts without a move."""
+    event = _event(obj, event_model=event_model, action=action, actor=actor, from_status=from_status,
+                   to_status=to_status, reason=reason, correlation=correlation, data=data, at=at,
+                   event_fields=event_fields)
+    rows.insert(event)  # the INSERT written once per event table (the model's checks, defaults and signals kept)
+    if audit:
+        _audit(obj, action=action, actor=actor, from_status=from_status, to_status=to_status,
+               audit_detail=audit_detail)
+    return event
+
+
+def insert_with_event(obj: M, *, event_model: type[AppendOnlyEvent], action: str, actor: Actor,
+                      to_status: str = "", reason: str = "", correlation: str = "",
+                      data: Mapping[str, Any] | None = None, at: Any = None, audit: bool = True,
+                      audit_detail: Mapping[str, Any] | None = None,
+                      event_fields: Mapping[str, Any] | None = None) -> M:
+    """Save the new row `obj` with its first event (as `record_event` writes it): one statement on PostgreSQL
+    (core.rows.insert_pair), two elsewhere, in the caller's transaction."""
+    event = _event(obj, event_model=event_model, action=action, actor=actor, from_status="", to_status=to_status,
+                   reason=reason, correlation=correlation, data=data, at=at, event_fields=event_fields)
+    rows.insert_pair(obj, event, link=event_model.subject_field)
+    if audit:
+        _audit(obj, action=action, actor=actor, from_status="", to_status=to_status, audit_detail=audit_detail)
+    return obj
+
+
+def _event(obj: models.Model, *, event_model: type[AppendOnlyEvent], action: str, actor: Actor, from_status: str,
+           to_status: str, reason: str, correlation: str, data: Mapping[str, Any] | None, at: Any,
+           event_fields: Mapping[str, Any] | None) -> AppendOnlyEvent:
+    """The event row for `obj`, not saved yet."""
     if not event_model.subject_field:
         raise TypeError(f"{event_model.__name__}.subject_field is not set")
-    # one INSERT written once per event table (core.rows.create: the model's checks, defaults and signals kept)
-    event = rows.create(
-        event_model, **{event_model.subject_field: obj}, at=at or clock.now(), actor=actor_user(actor),
+    return event_model(
+        **{event_model.subject_field: obj}, at=at or clock.now(), actor=actor_user(actor),
         actor_label=actor_label(actor), action=action, from_status=from_status, to_status=to_status,
         reason=reason or "", correlation=correlation or "", data=dict(data or {}), **(event_fields or {}))
-    if audit:
-        audit_log(actor=actor, action=f"{obj._meta.model_name}.{action}", target=obj,
-                  detail={"from": from_status, "to": to_status, **dict(audit_detail or {})})
-    return event
+
+
+def _audit(obj: models.Model, *, action: str, actor: Actor, from_status: str, to_status: str,
+           audit_detail: Mapping[str, Any] | None) -> None:
+    audit_log(actor=actor, action=f"{obj._meta.model_name}.{action}", target=obj,
+              detail={"from": from_status, "to": to_status, **dict(audit_detail or {})})

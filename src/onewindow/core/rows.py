@@ -9,6 +9,7 @@ PostgreSQL give the same values the ORM would.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -158,42 +159,62 @@ def _insert_plan(connection: BaseDatabaseWrapper, model: Any) -> Any:
     return plan
 
 
+def _insert_params(obj: Any, plan: Any, connection: BaseDatabaseWrapper, using: str) -> list[Any] | None:
+    """What `Model.save` does to a new row before its INSERT (related-object checks, `pre_save` signal and field
+    values such as auto_now), and the values prepared for the database; None when a value is an expression,
+    which only the ORM can compile."""
+    model: Any = type(obj)
+    _sql, _returning, fields, _col, _convs = plan
+    obj._prepare_related_fields_for_save(operation_name="save")
+    signals.pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
+    values = [f.pre_save(obj, True) for f in fields]
+    if any(hasattr(v, "resolve_expression") for v in values):
+        return None
+    return [f.get_db_prep_save(v, connection=connection) for f, v in zip(fields, values, strict=True)]
+
+
+def _inserted(obj: Any, pk: Any, plan: Any, connection: BaseDatabaseWrapper, using: str) -> None:
+    """What `Model.save` does after the INSERT: the returned id (converted as the ORM would), the instance's
+    state and the `post_save` signal."""
+    _sql, _returning, _fields, col, convs = plan
+    for convert in convs:
+        pk = convert(pk, col, connection)
+    setattr(obj, type(obj)._meta.auto_field.attname, pk)
+    obj._state.db = using
+    obj._state.adding = False
+    signals.post_save.send(sender=type(obj), instance=obj, created=True, update_fields=None, raw=False, using=using)
+
+
+def _orm_insert(obj: Any, plan: Any, using: str) -> Any:
+    model: Any = type(obj)
+    return obj._do_insert(model._base_manager, using, [*plan[2]], model._meta.db_returning_fields, False)[0][0]
+
+
 def insert(obj: M, *, using: str | None = None) -> M:
     """`obj.save(force_insert=True)` for a new row, the INSERT written once per model: the same related-object
     checks, `pre_save` values (auto_now …), signals, database preparation of each value and returned id as
     `Model.save`, without compiling the statement. A model whose save, manager or fields need more (inheritance,
     a custom save, a database default, a field with its own placeholder) is saved by `Model.save` itself."""
     model: Any = type(obj)
-    meta: Any = model._meta
     using = using or router.db_for_write(model, instance=obj)
     connection = connections[using]
     plan = _insert_plan(connection, model) if obj.pk is None else None
     if plan is None:
         obj.save(force_insert=True, using=using)
         return obj
-    sql, returning_params, fields, col, convs = plan
-    obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
-    signals.pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
-    values = [f.pre_save(obj, True) for f in fields]
+    sql, returning_params, _fields, _col, _convs = plan
     try:
-        if any(hasattr(v, "resolve_expression") for v in values):  # an expression: the ORM compiles it
-            results = obj._do_insert(  # type: ignore[attr-defined]
-                model._base_manager, using, [*fields], meta.db_returning_fields, False)
-            pk = results[0][0]
+        params = _insert_params(obj, plan, connection, using)
+        if params is None:  # an expression: the ORM compiles it
+            pk = _orm_insert(obj, plan, using)
         else:
-            params = [f.get_db_prep_save(v, connection=connection) for f, v in zip(fields, values, strict=True)]
             with cursor(connection) as c:
                 c.execute(sql, params)
                 pk = connection.ops.fetch_returned_insert_columns(c, returning_params)[0]
-            for convert in convs:
-                pk = convert(pk, col, connection)
     except Exception as exc:
         _mark_for_rollback(connection, exc)
         raise
-    setattr(obj, meta.auto_field.attname, pk)
-    obj._state.db = using
-    obj._state.adding = False
-    signals.post_save.send(sender=model, instance=obj, created=True, update_fields=None, raw=False, using=using)
+    _inserted(obj, pk, plan, connection, using)
     return obj
 
 
@@ -262,7 +283,18 @@ def update(model: type[models.Model], *, where: Mapping[str, Any], values: Mappi
     if plan is None:
         return model._default_manager.filter(**where).update(
             **values, **{name: F(name) + 1 for name in increment})
-    sql, where_fields, set_fields = plan
+    try:
+        with cursor(connection) as c:
+            c.execute(plan[0], _update_params(plan, where, values, increment, connection))
+            return int(c.rowcount)
+    except Exception as exc:
+        _mark_for_rollback(connection, exc)
+        raise
+
+
+def _update_params(plan: Any, where: Mapping[str, Any], values: Mapping[str, Any], increment: Sequence[str],
+                   connection: BaseDatabaseWrapper) -> list[Any]:
+    _sql, where_fields, set_fields = plan
     params = []
     for field, value in zip(set_fields, values.values(), strict=True):
         if hasattr(value, "prepare_database_save"):
@@ -273,10 +305,149 @@ def update(model: type[models.Model], *, where: Mapping[str, Any], values: Mappi
     params += [1] * len(increment)
     params += [field.get_db_prep_value(value, connection) for field, value in zip(where_fields, where.values(),
                                                                                  strict=True)]
+    return params
+
+
+# (update's model, insert's model, alias, where, values, increment) → the statement doing both, or None
+_TOGETHER: dict[tuple[Any, ...], str | None] = {}
+
+
+def _cast_type(field: Any, connection: BaseDatabaseWrapper) -> str | None:
+    """The type a bound value is cast to in an INSERT … SELECT, where PostgreSQL cannot take it from the target
+    column as it does in VALUES: the column's type without its length (an explicit cast to varchar(40) would cut
+    a longer text silently; the assignment to the column then refuses it as a plain INSERT does)."""
+    db_type = field.cast_db_type(connection)
+    return re.sub(r"\([^)]*\)", "", db_type) if db_type else None
+
+
+def _together_sql(connection: BaseDatabaseWrapper, update_plan: Any, insert_plan: Any, row_model: Any) -> str | None:
+    meta: Any = row_model._meta
+    fields = insert_plan[2]
+    casts = [_cast_type(f, connection) for f in fields]
+    if not all(casts):
+        return None
+    returning, _params = connection.ops.return_insert_columns([meta.auto_field])
+    return (f"WITH changed AS ({update_plan[0]} RETURNING 1)"
+            f" INSERT INTO {quote(connection, meta.db_table)} ({', '.join(quote(connection, f.column) for f in fields)})"
+            f" SELECT {', '.join(f'%s::{cast}' for cast in casts)} FROM changed {returning}")
+
+
+def update_then_insert(model: type[models.Model], *, where: Mapping[str, Any], values: Mapping[str, Any],
+                       increment: Sequence[str] = (), row: models.Model) -> bool:
+    """`update(model, where=…, values=…, increment=…)` and, when it changed the row, `insert(row)`; False, with
+    nothing written, when it changed none. `where` names the row by "pk", so at most one row changes.
+
+    On PostgreSQL the two are one statement, a data-modifying WITH whose INSERT takes its one row from the
+    UPDATE's RETURNING: a state change and its event row (every `core.events.transition()`) cost one round trip
+    instead of two. Elsewhere (SQLite has no data-modifying WITH), or when either statement needs the ORM, they
+    run one after the other in the caller's transaction."""
+    using = router.db_for_write(model)
+    connection = connections[using]
+    row_model: Any = type(row)
+    sql = None
+    if (connection.vendor == "postgresql" and "pk" in where and row.pk is None
+            and router.db_for_write(row_model, instance=row) == using
+            and not any(v is None or hasattr(v, "resolve_expression") for v in where.values())
+            and not any(hasattr(v, "resolve_expression") for v in values.values())):
+        update_plan = _update_plan(connection, model, tuple(where), tuple(values), tuple(increment))
+        insert_plan = _insert_plan(connection, row_model)
+        if update_plan is not None and insert_plan is not None:
+            key = (model._meta.label, row_model._meta.label, using, tuple(where), tuple(values), tuple(increment))
+            if key not in _TOGETHER:
+                _TOGETHER[key] = _together_sql(connection, update_plan, insert_plan, row_model)
+            sql = _TOGETHER[key]
+    if sql is None:
+        if update(model, where=where, values=values, increment=increment) != 1:
+            return False
+        insert(row, using=using)
+        return True
     try:
-        with cursor(connection) as c:
-            c.execute(sql, params)
-            return int(c.rowcount)
+        row_params = _insert_params(row, insert_plan, connection, using)
+        if row_params is None:  # an expression in the new row: the ORM inserts it, after the update
+            if update(model, where=where, values=values, increment=increment) != 1:
+                return False
+            pk = _orm_insert(row, insert_plan, using)
+        else:
+            with cursor(connection) as c:
+                c.execute(sql, [*_update_params(update_plan, where, values, increment, connection), *row_params])
+                found = c.fetchone()
+            if found is None:
+                return False
+            pk = found[0]
     except Exception as exc:
         _mark_for_rollback(connection, exc)
         raise
+    _inserted(row, pk, insert_plan, connection, using)
+    return True
+
+
+# (first model, second model, link, alias) → the statement inserting both, or None
+_PAIRS: dict[tuple[Any, ...], Any] = {}
+
+
+def _pair_plan(connection: BaseDatabaseWrapper, first_model: Any, then_model: Any, link: str) -> Any:
+    key = (first_model._meta.label, then_model._meta.label, link, connection.alias)
+    if key in _PAIRS:
+        return _PAIRS[key]
+    plan = None
+    first_plan, then_plan = _insert_plan(connection, first_model), _insert_plan(connection, then_model)
+    link_field: Any = then_model._meta.get_field(link)
+    if (connection.vendor == "postgresql" and first_plan is not None and then_plan is not None
+            and getattr(link_field, "remote_field", None) is not None and link_field.related_model is first_model
+            and link_field.target_field is first_model._meta.auto_field and link_field in then_plan[2]):
+        fields = then_plan[2]
+        casts = {f: _cast_type(f, connection) for f in fields if f is not link_field}
+        if all(casts.values()):
+            made_id = quote(connection, first_model._meta.auto_field.column)
+            first_sql = first_plan[0].rsplit(" RETURNING ", 1)[0] + f" RETURNING {made_id}"
+            values = ", ".join(f"made.{made_id}" if f is link_field else f"%s::{casts[f]}" for f in fields)
+            table = quote(connection, then_model._meta.db_table)
+            returning = (f"RETURNING {table}.{quote(connection, link_field.column)},"
+                         f" {table}.{quote(connection, then_model._meta.auto_field.column)}")
+            sql = (f"WITH made AS ({first_sql})"
+                   f" INSERT INTO {table} ({', '.join(quote(connection, f.column) for f in fields)})"
+                   f" SELECT {values} FROM made {returning}")
+            plan = (sql, first_plan, then_plan, link_field, fields.index(link_field))
+    _PAIRS[key] = plan
+    return plan
+
+
+def insert_pair(first: M, then: models.Model, *, link: str) -> M:
+    """`insert(first)`, then `insert(then)` with `then.<link>` set to `first`: a new row and a row that refers to
+    it (a ticket and its `issued` event). On PostgreSQL one statement (the first INSERT inside a WITH, the second
+    an INSERT … SELECT of its returned id); elsewhere, or when either needs the ORM, two. `then.<link>` may be
+    set to the unsaved `first` already or not at all."""
+    first_model: Any = type(first)
+    using = router.db_for_write(first_model, instance=first)
+    connection = connections[using]
+    plan = None
+    if first.pk is None and then.pk is None and router.db_for_write(type(then), instance=then) == using:
+        plan = _pair_plan(connection, first_model, type(then), link)
+    if plan is None:
+        insert(first, using=using)
+        setattr(then, link, first)
+        insert(then, using=using)
+        return first
+    sql, first_plan, then_plan, link_field, link_at = plan
+    if link_field.is_cached(then):
+        link_field.delete_cached_value(then)
+    setattr(then, link_field.attname, None)  # the id comes from the first INSERT (checks refuse an unsaved object)
+    try:
+        first_params = _insert_params(first, first_plan, connection, using)
+        then_params = _insert_params(then, then_plan, connection, using)
+        if first_params is None or then_params is None:  # an expression: the ORM inserts both, one by one
+            _inserted(first, _orm_insert(first, first_plan, using), first_plan, connection, using)
+            setattr(then, link, first)
+            _inserted(then, _orm_insert(then, then_plan, using), then_plan, connection, using)
+            return first
+        del then_params[link_at]
+        with cursor(connection) as c:
+            c.execute(sql, [*first_params, *then_params])
+            first_pk, then_pk = c.fetchone()
+    except Exception as exc:
+        _mark_for_rollback(connection, exc)
+        raise
+    _inserted(first, first_pk, first_plan, connection, using)
+    setattr(then, link, first)
+    _inserted(then, then_pk, then_plan, connection, using)
+    return first

@@ -23,12 +23,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
-from onewindow.core import clock, rows
+from onewindow.core import clock
 from onewindow.core.actors import Actor, actor_user
 from onewindow.core.audit import audit_log
 from onewindow.core.counters import counter_next
 from onewindow.core.errors import Conflict, NotFound, ServiceError
-from onewindow.core.events import TransitionRefused, record_event, transition
+from onewindow.core.events import TransitionRefused, insert_with_event, record_event, transition
 from onewindow.core.validators import validate_mobile
 from onewindow.hall import config, queue_line, queue_selectors, selectors
 from onewindow.hall.hours import hall_is_open, hall_local, hours_text, next_opening_text
@@ -111,17 +111,18 @@ def create_ticket(*, hall: Hall, category: HallCategory, at: dt.datetime, priori
     no actor: the holder is on the ticket, and an event's actor is whoever served at the counter."""
     day = hall_local(hall, at).date()
     seq = counter_next(scope=f"ticket:{hall.pk}:{category.pk}", day=day)
-    ticket = rows.create(  # Ticket.objects.create, its INSERT written once (core.rows)
-        Ticket, hall=hall, category=category, issued_category=category, day=day, seq=seq,
+    ticket = Ticket(
+        hall=hall, category=category, issued_category=category, day=day, seq=seq,
         number=f"{category.prefix}{seq:03d}", token=secrets.token_urlsafe(12), priority=priority,
         priority_reason=priority_reason, source=source, issued_at=at, effective_time=effective_time,
         bundle_code=bundle_code[:60], service_label=service_label[:200], citizen=actor_user(citizen),
         phone=phone[:20],
     )
+    # the ticket and its `issued` event: one statement on PostgreSQL, each INSERT written once (core.rows)
+    insert_with_event(ticket, event_model=TicketEvent, action=TicketAction.ISSUED, actor=None,
+                      to_status=TicketStatus.WAITING, at=at, audit=False, event_fields={"to_category": category})
     board_changed(hall.pk)
     queue_line.ticket_moved(ticket, None)
-    record_event(ticket, event_model=TicketEvent, action=TicketAction.ISSUED, actor=None,
-                 to_status=TicketStatus.WAITING, at=at, audit=False, event_fields={"to_category": category})
     return ticket
 
 
