@@ -122,3 +122,82 @@ def test_hot_statements_are_prepared_on_postgresql(hall: Hall) -> None:
     with connection.cursor() as c:
         c.execute("SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s", ["INSERT INTO%hall_ticketevent%"])
         assert c.fetchall(), "the event INSERT is not prepared"
+
+
+def _statements(captured: list[dict]) -> list[str]:
+    return [q["sql"] for q in captured if (q["sql"] or "?").split(" ")[0] not in ("SAVEPOINT", "RELEASE")]
+
+
+def test_a_transition_writes_its_update_and_event_in_one_statement_on_postgresql(hall: Hall) -> None:
+    from django.test.utils import CaptureQueriesContext
+
+    ticket = _ticket(hall)
+    with CaptureQueriesContext(connection) as sql:
+        transition(ticket, to=TicketStatus.CANCELLED, allowed_from={TicketStatus.WAITING}, action="cancelled",
+                   actor=None, event_model=TicketEvent, version_field=None, timestamp_field=None, audit=False,
+                   reason="holder left")
+    # SQLite has no data-modifying WITH: the UPDATE and the INSERT are two statements there
+    assert len(_statements(sql.captured_queries)) == (1 if connection.vendor == "postgresql" else 2)
+    event = TicketEvent.objects.get(ticket=ticket)
+    assert (event.action, event.from_status, event.to_status, event.reason) == (
+        "cancelled", TicketStatus.WAITING, TicketStatus.CANCELLED, "holder left")
+    assert Ticket.objects.get(pk=ticket.pk).status == TicketStatus.CANCELLED
+
+
+def test_a_refused_update_writes_no_event_and_leaves_the_instance_as_it_was(hall: Hall) -> None:
+    ticket = _ticket(hall)
+    Ticket.objects.filter(pk=ticket.pk).update(status=TicketStatus.CANCELLED)  # behind the instance's back
+    event = TicketEvent(ticket=ticket, at=ticket.issued_at, action="called", to_status=TicketStatus.CALLED)
+    assert not rows.update_then_insert(Ticket, where={"pk": ticket.pk, "status": TicketStatus.WAITING},
+                                       values={"status": TicketStatus.CALLED}, row=event)
+    assert event.pk is None and not TicketEvent.objects.filter(ticket=ticket).exists()
+    with pytest.raises(TransitionRefused):
+        transition(ticket, to=TicketStatus.CALLED, allowed_from={TicketStatus.WAITING}, action="called",
+                   actor=None, event_model=TicketEvent, version_field=None, timestamp_field=None, audit=False)
+    assert ticket.status == TicketStatus.WAITING  # the caller's copy is not moved either
+    assert not TicketEvent.objects.filter(ticket=ticket).exists()
+
+
+def test_a_value_too_long_for_its_column_is_refused_not_cut(hall: Hall) -> None:
+    from django.db import DataError, transaction
+
+    ticket = _ticket(hall)
+    event = TicketEvent(ticket=ticket, at=ticket.issued_at, action="x" * 41, to_status=TicketStatus.CANCELLED)
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite does not enforce a varchar's length")
+    with pytest.raises(DataError), transaction.atomic():  # action is varchar(40): a cast would cut it silently
+        rows.update_then_insert(Ticket, where={"pk": ticket.pk, "status": TicketStatus.WAITING},
+                                values={"status": TicketStatus.CANCELLED}, row=event)
+    assert Ticket.objects.get(pk=ticket.pk).status == TicketStatus.WAITING
+
+
+def test_a_new_row_and_its_first_event_are_one_statement_with_both_signals(hall: Hall) -> None:
+    from django.test.utils import CaptureQueriesContext
+
+    from onewindow.core.events import insert_with_event
+
+    category = HallCategory.objects.create(hall=hall, category=_window(), prefix="A")
+    now = dt.datetime(2026, 11, 25, 2, 0, tzinfo=dt.UTC)
+    ticket = Ticket(hall=hall, category=category, issued_category=category, day=now.date(), seq=7, number="A007",
+                    token="t-7", issued_at=now, effective_time=now)
+    seen: list[tuple[str, str]] = []
+
+    def after(sender, instance, created, **kw):  # type: ignore[no-untyped-def]
+        seen.append((sender.__name__, "created" if created and instance.pk else "?"))
+
+    post_save.connect(after, sender=Ticket)
+    post_save.connect(after, sender=TicketEvent)
+    try:
+        with CaptureQueriesContext(connection) as sql:
+            insert_with_event(ticket, event_model=TicketEvent, action=TicketAction.ISSUED, actor=None,
+                              to_status=TicketStatus.WAITING, at=now, audit=False,
+                              event_fields={"to_category": category})
+    finally:
+        post_save.disconnect(after, sender=Ticket)
+        post_save.disconnect(after, sender=TicketEvent)
+    assert len(_statements(sql.captured_queries)) == (1 if connection.vendor == "postgresql" else 2)
+    assert seen == [("Ticket", "created"), ("TicketEvent", "created")]
+    event = TicketEvent.objects.get(ticket=ticket)
+    assert (event.ticket_id, event.action, event.to_status, event.to_category_id, event.at) == (
+        ticket.pk, TicketAction.ISSUED, TicketStatus.WAITING, category.pk, now)
+    assert Ticket.objects.get(pk=ticket.pk).number == "A007"
