@@ -137,6 +137,40 @@ def open_session_row(counter: Counter) -> tuple[ClerkSession, Sequence[Any]] | N
     return _instance(ClerkSession, row[:_SESSION_N]), row[_SESSION_N:]
 
 
+def open_session_and_next_sql(skills: int) -> str:
+    """PostgreSQL's statement for open_session_and_next: open_session_row's read, its row locked first (a
+    materialized WITH runs before the join asks for a ticket, so the lock order stays session, then ticket, as
+    when they were two statements), joined to next_waiting_sql's ticket (LATERAL: nothing when none waits). Its
+    parameters are the counter, then next_waiting_ticket's."""
+    s, p = _q(ClerkSession._meta.db_table), _q(Profile._meta.db_table)
+    return (f"WITH s AS MATERIALIZED (SELECT {_columns(ClerkSession, s)} FROM {s}"
+            f" WHERE {s}.{_q('counter_id')} = %s AND {s}.{_q('ended_at')} IS NULL"
+            f" ORDER BY {s}.{_q('started_at')} DESC LIMIT 1{_lock(s)})"
+            f" SELECT {_columns(ClerkSession, 's')}, {_columns(Profile, p)}, {_columns(Ticket, 't')} FROM s"
+            f" LEFT OUTER JOIN {p} ON {p}.{_q('user_id')} = s.{_q('clerk_id')}"
+            f" LEFT OUTER JOIN LATERAL ({next_waiting_sql(skills)}) t ON TRUE")
+
+
+def open_session_and_next(counter: Counter, skills: list[int], at: dt.datetime, categories: list[HallCategory]
+                          ) -> tuple[ClerkSession, Sequence[Any], Ticket | None] | None:
+    """open_session_row and next_waiting_ticket in one statement, on PostgreSQL: the counter's open session
+    (locked), its clerk's profile columns and the next ticket for the counter (locked, or None when nobody
+    waits). None when nobody is signed in at the counter, and always elsewhere (SQLite has no LATERAL): the
+    caller then asks the two questions one by one."""
+    if connection.vendor != "postgresql":
+        return None
+    with rows.cursor(connection) as cursor:
+        cursor.execute(_sql(f"open_session_and_next.{len(skills)}", lambda: open_session_and_next_sql(len(skills))),
+                       [counter.pk, counter.hall_id, _datetime(at), *skills, counter.pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    session = _instance(ClerkSession, row[:_SESSION_N])
+    ticket_row = row[_SESSION_N + _PROFILE_N:]
+    ticket = _with_category(_instance(Ticket, ticket_row), categories) if ticket_row[0] is not None else None
+    return session, row[_SESSION_N:_SESSION_N + _PROFILE_N], ticket
+
+
 def session_with_clerk(session: ClerkSession, user: Any, profile_row: Sequence[Any]) -> ClerkSession:
     """`session` with `user` (its clerk, already checked) as `session.clerk`, profile attached."""
     _with_profile(user, profile_row)

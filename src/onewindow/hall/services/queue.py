@@ -221,9 +221,21 @@ def _busy() -> Conflict:
     return Conflict(_("请先办结或过号当前的号，再叫下一位"), field="ticket")
 
 
-def _call_next_once(counter: Counter, skills: list[int], actor: Actor) -> Ticket | None:
+def _session_and_next(counter: Counter, skills: list[int], actor: Actor) -> tuple[ClerkSession, Ticket | None]:
+    """The clerk's open session at this counter (locked) and the next waiting ticket (locked): one statement on
+    PostgreSQL when the signed-in clerk is the one at the counter (queue_selectors.open_session_and_next), else
+    `_open_session`, which says why not, and `_next_waiting`."""
+    user = actor_user(actor)
+    if user is not None:
+        found = queue_selectors.open_session_and_next(counter, skills, clock.now(), hall_categories(counter.hall))
+        if found is not None and found[0].clerk_id == user.pk:
+            return queue_selectors.session_with_clerk(found[0], user, found[1]), found[2]
     session = _open_session(counter, actor)
-    ticket = _next_waiting(counter, skills, clock.now())
+    return session, _next_waiting(counter, skills, clock.now())
+
+
+def _call_next_once(counter: Counter, skills: list[int], actor: Actor) -> Ticket | None:
+    session, ticket = _session_and_next(counter, skills, actor)
     if ticket is None:
         if selectors.counter_has_current_ticket(counter):
             raise _busy()
