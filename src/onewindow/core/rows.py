@@ -340,7 +340,8 @@ def update_then_insert(model: type[models.Model], *, where: Mapping[str, Any], v
     On PostgreSQL the two are one statement, a data-modifying WITH whose INSERT takes its one row from the
     UPDATE's RETURNING: a state change and its event row (every `core.events.transition()`) cost one round trip
     instead of two. Elsewhere (SQLite has no data-modifying WITH), or when either statement needs the ORM, they
-    run one after the other in the caller's transaction."""
+    run one after the other in the caller's transaction. On PostgreSQL the row's `pre_save` signal is sent before
+    the statement, so also when the update then changes nothing (as when a plain save fails after it)."""
     using = router.db_for_write(model)
     connection = connections[using]
     row_model: Any = type(row)
