@@ -277,8 +277,7 @@ def update(model: type[models.Model], *, where: Mapping[str, Any], values: Mappi
     using = router.db_for_write(model)
     connection = connections[using]
     plan = None
-    if not any(v is None or hasattr(v, "resolve_expression") for v in where.values()) and not any(
-            hasattr(v, "resolve_expression") for v in values.values()):
+    if _plain_update(where, values):
         plan = _update_plan(connection, model, tuple(where), tuple(values), tuple(increment))
     if plan is None:
         return model._default_manager.filter(**where).update(
@@ -290,6 +289,12 @@ def update(model: type[models.Model], *, where: Mapping[str, Any], values: Mappi
     except Exception as exc:
         _mark_for_rollback(connection, exc)
         raise
+
+
+def _plain_update(where: Mapping[str, Any], values: Mapping[str, Any]) -> bool:
+    """Neither an expression nor a None condition (`IS NULL`), which only the ORM writes."""
+    return not any(v is None or hasattr(v, "resolve_expression") for v in where.values()) and not any(
+        hasattr(v, "resolve_expression") for v in values.values())
 
 
 def _update_params(plan: Any, where: Mapping[str, Any], values: Mapping[str, Any], increment: Sequence[str],
@@ -347,9 +352,7 @@ def update_then_insert(model: type[models.Model], *, where: Mapping[str, Any], v
     row_model: Any = type(row)
     sql = None
     if (connection.vendor == "postgresql" and "pk" in where and row.pk is None
-            and router.db_for_write(row_model, instance=row) == using
-            and not any(v is None or hasattr(v, "resolve_expression") for v in where.values())
-            and not any(hasattr(v, "resolve_expression") for v in values.values())):
+            and router.db_for_write(row_model, instance=row) == using and _plain_update(where, values)):
         update_plan = _update_plan(connection, model, tuple(where), tuple(values), tuple(increment))
         insert_plan = _insert_plan(connection, row_model)
         if update_plan is not None and insert_plan is not None:

@@ -119,15 +119,19 @@ def next_waiting_ticket(counter: Counter, skills: list[int], at: dt.datetime,
     return _with_category(_instance(Ticket, row), categories)
 
 
+def _open_session_of_counter(s: str) -> str:
+    """The condition, order and lock that find a counter's open session in table `s` (parameter: the counter)."""
+    return (f" WHERE {s}.{_q('counter_id')} = %s AND {s}.{_q('ended_at')} IS NULL"
+            f" ORDER BY {s}.{_q('started_at')} DESC LIMIT 1{_lock(s)}")
+
+
 def open_session_row(counter: Counter) -> tuple[ClerkSession, Sequence[Any]] | None:
     """The counter's open clerk session, locked (the session row only), and its clerk's profile columns (the
     first one None when the clerk has no profile); None when nobody is signed in."""
     def build() -> str:
         s, p = _q(ClerkSession._meta.db_table), _q(Profile._meta.db_table)
         return (f"SELECT {_columns(ClerkSession, s)}, {_columns(Profile, p)} FROM {s}"
-                f" LEFT OUTER JOIN {p} ON {p}.{_q('user_id')} = {s}.{_q('clerk_id')}"
-                f" WHERE {s}.{_q('counter_id')} = %s AND {s}.{_q('ended_at')} IS NULL"
-                f" ORDER BY {s}.{_q('started_at')} DESC LIMIT 1{_lock(s)}")
+                f" LEFT OUTER JOIN {p} ON {p}.{_q('user_id')} = {s}.{_q('clerk_id')}{_open_session_of_counter(s)}")
 
     with rows.cursor(connection) as cursor:
         cursor.execute(_sql("open_session", build), [counter.pk])
@@ -143,9 +147,7 @@ def open_session_and_next_sql(skills: int) -> str:
     when they were two statements), joined to next_waiting_sql's ticket (LATERAL: nothing when none waits). Its
     parameters are the counter, then next_waiting_ticket's."""
     s, p = _q(ClerkSession._meta.db_table), _q(Profile._meta.db_table)
-    return (f"WITH s AS MATERIALIZED (SELECT {_columns(ClerkSession, s)} FROM {s}"
-            f" WHERE {s}.{_q('counter_id')} = %s AND {s}.{_q('ended_at')} IS NULL"
-            f" ORDER BY {s}.{_q('started_at')} DESC LIMIT 1{_lock(s)})"
+    return (f"WITH s AS MATERIALIZED (SELECT {_columns(ClerkSession, s)} FROM {s}{_open_session_of_counter(s)})"
             f" SELECT {_columns(ClerkSession, 's')}, {_columns(Profile, p)}, {_columns(Ticket, 't')} FROM s"
             f" LEFT OUTER JOIN {p} ON {p}.{_q('user_id')} = s.{_q('clerk_id')}"
             f" LEFT OUTER JOIN LATERAL ({next_waiting_sql(skills)}) t ON TRUE")
