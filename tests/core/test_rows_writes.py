@@ -201,3 +201,27 @@ def test_a_new_row_and_its_first_event_are_one_statement_with_both_signals(hall:
     assert (event.ticket_id, event.action, event.to_status, event.to_category_id, event.at) == (
         ticket.pk, TicketAction.ISSUED, TicketStatus.WAITING, category.pk, now)
     assert Ticket.objects.get(pk=ticket.pk).number == "A007"
+
+
+def test_an_expression_in_the_event_row_is_left_to_the_orm_and_still_written_after_the_update(hall: Hall) -> None:
+    from django.db.models import Value
+
+    from onewindow.core.events import insert_with_event
+
+    ticket = _ticket(hall)
+    event = TicketEvent(ticket=ticket, at=ticket.issued_at, action="cancelled", reason=Value("by an expression"),
+                        to_status=TicketStatus.CANCELLED)
+    assert rows.update_then_insert(Ticket, where={"pk": ticket.pk, "status": TicketStatus.WAITING},
+                                   values={"status": TicketStatus.CANCELLED}, row=event)
+    assert TicketEvent.objects.get(pk=event.pk).reason == "by an expression"
+    refused = TicketEvent(ticket=ticket, at=ticket.issued_at, action="called", reason=Value("never"))
+    assert not rows.update_then_insert(Ticket, where={"pk": ticket.pk, "status": TicketStatus.WAITING},
+                                       values={"status": TicketStatus.CALLED}, row=refused)
+    assert not TicketEvent.objects.filter(reason="never").exists()
+
+    second = Ticket(hall=hall, category=ticket.category, issued_category=ticket.category, day=ticket.day, seq=2,
+                    number="A002", token="t-2", issued_at=ticket.issued_at, effective_time=ticket.issued_at)
+    insert_with_event(second, event_model=TicketEvent, action=TicketAction.ISSUED, actor=None, audit=False,
+                      reason=Value("issued by an expression"), to_status=TicketStatus.WAITING)
+    assert second.pk is not None
+    assert TicketEvent.objects.get(ticket=second).reason == "issued by an expression"

@@ -47,6 +47,19 @@ def test_a_staff_member_not_signed_in_at_the_counter_is_refused_its_call(hall, f
     assert Ticket.objects.get().status == "waiting"
 
 
+def test_a_clerk_signed_in_elsewhere_is_refused_a_call_at_another_counter_and_the_ticket_stays_waiting(
+        hall, frozen_morning, clerk_at):
+    issue(Client(), hall)
+    owner = clerk_at(counter(hall, 1))
+    other = clerk_at(counter(hall, 2))
+    # on PostgreSQL the session read and the claim are one statement: the claim it made is rolled back
+    r = other.post(f"/api/v1/counters/{counter(hall, 1).pk}/call-next")
+    assert r.status_code == 403, r.content
+    assert Ticket.objects.get().status == "waiting"
+    called = call_next(owner)
+    assert called is not None and called["counter"] == 1
+
+
 def test_call_next_answers_the_ticket_with_its_category_and_counter(hall, frozen_morning, clerk_at):
     issue(Client(), hall, "business")
     clerk = clerk_at(counter(hall, 5))
